@@ -1,0 +1,51 @@
+#pragma once
+// Routes (method, path pattern) to handlers. Patterns use {name} segments:
+// "/api/v1/events/{id}/publish". A path that matches with another method answers 405
+// with Allow; no match answers 404 (API paths) or falls through to the web app.
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "http/message.hpp"
+
+namespace admit::http {
+
+struct RouteOptions {
+  std::size_t body_limit = 1 << 20;  // bytes; larger only where an endpoint needs it
+  bool csrf_exempt = false;          // e.g. the Stripe webhook (signed instead)
+};
+
+struct RouteMatch {
+  const Handler* handler = nullptr;
+  const RouteOptions* options = nullptr;
+  std::string name;  // the pattern, for metrics labels
+  std::map<std::string, std::string, std::less<>> params;
+  std::vector<Method> allowed;  // filled when the path matched but the method did not
+};
+
+class Router {
+ public:
+  void add(Method method, std::string pattern, Handler handler, RouteOptions options = {});
+  void get(std::string p, Handler h, RouteOptions o = {}) { add(Method::get, std::move(p), std::move(h), o); }
+  void post(std::string p, Handler h, RouteOptions o = {}) { add(Method::post, std::move(p), std::move(h), o); }
+  void patch(std::string p, Handler h, RouteOptions o = {}) { add(Method::patch, std::move(p), std::move(h), o); }
+  void put(std::string p, Handler h, RouteOptions o = {}) { add(Method::put, std::move(p), std::move(h), o); }
+  void del(std::string p, Handler h, RouteOptions o = {}) { add(Method::delete_, std::move(p), std::move(h), o); }
+
+  RouteMatch match(Method method, std::string_view path) const;
+  // Largest body_limit over all routes that match the path (for reading before dispatch).
+  std::size_t body_limit_for(Method method, std::string_view path) const;
+
+ private:
+  struct Route {
+    Method method;
+    std::string pattern;
+    std::vector<std::string> segments;
+    Handler handler;
+    RouteOptions options;
+  };
+  std::vector<Route> routes_;
+};
+
+}  // namespace admit::http
