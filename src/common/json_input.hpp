@@ -39,6 +39,9 @@ class JsonObjectReader {
   const boost::json::array* array(std::string_view key, Need need = Need::optional);
   const boost::json::value* object(std::string_view key, Need need = Need::optional);
 
+  // Marks a field as known without reading it (read-only fields a client may echo back).
+  void ignore(std::string_view key) { known_.emplace(key); }
+
   // Records unknown fields as errors ("is not a known field").
   void finish();
 

@@ -136,6 +136,22 @@ auto in_transaction(Connection& conn, F&& fn) -> decltype(fn(conn)) {
   }
 }
 
+// Like in_transaction, for functions returning Result<T>: commits a success and rolls
+// back an error value, so a failed validation inside the transaction leaves no trace.
+template <class F>
+auto in_result_transaction(Connection& conn, F&& fn) -> decltype(fn(conn)) {
+  conn.begin();
+  try {
+    auto result = fn(conn);
+    if (result.ok()) conn.commit();
+    else conn.rollback();
+    return result;
+  } catch (...) {
+    conn.rollback();
+    throw;
+  }
+}
+
 // Opens a database from a URL: "sqlite:path/to/file.db" (or "sqlite::memory:") or
 // "postgresql://user:pass@host:port/db?...". Throws std::runtime_error with a clear message.
 struct OpenOptions {

@@ -1,0 +1,53 @@
+#pragma once
+// The composition root: the only place that knows every concrete implementation. It opens
+// the database, builds stores, services and routes, and runs the server. Tests and
+// benchmarks drive the same wiring.
+#include <memory>
+
+#include "app/config.hpp"
+#include "common/clock.hpp"
+#include "common/work_pool.hpp"
+#include "domain/services/catalog_service.hpp"
+#include "http/metrics.hpp"
+#include "http/router.hpp"
+#include "storage/sql/database.hpp"
+#include "storage/sql/sql_event_store.hpp"
+#include "storage/sql/sql_user_store.hpp"
+
+namespace admit::http {
+class Authenticator;
+}
+
+namespace admit::app {
+
+class App {
+ public:
+  // Opens the database (throws std::runtime_error with a clear message when it cannot).
+  explicit App(Config config, std::shared_ptr<const Clock> clock = std::make_shared<SystemClock>());
+  ~App();
+
+  const Config& config() const { return config_; }
+  const Clock& clock() const { return *clock_; }
+  sql::Database& database() { return *db_; }
+  UserStore& users() { return users_; }
+  EventStore& events() { return events_; }
+  CatalogService& catalog() { return catalog_; }
+
+  // Applies pending migrations; returns how many ran.
+  int migrate();
+  // Migrates, then serves until SIGTERM/SIGINT. Returns the process exit code.
+  int serve();
+
+ private:
+  void add_routes(http::Router& router);
+
+  Config config_;
+  std::shared_ptr<const Clock> clock_;
+  std::unique_ptr<sql::Database> db_;
+  sql::SqlUserStore users_;
+  sql::SqlEventStore events_;
+  CatalogService catalog_;
+  http::Metrics metrics_;
+};
+
+}  // namespace admit::app

@@ -1,0 +1,186 @@
+#include "app/commands.hpp"
+
+#include <iostream>
+#include <string>
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include "app/app.hpp"
+#include "app/demo.hpp"
+#include "auth/password.hpp"
+#include "common/random.hpp"
+#include "domain/services/text.hpp"
+#include "storage/sql/migrations.hpp"
+
+namespace admit::app {
+namespace {
+
+// Loads configuration or prints every problem and returns nullopt.
+std::optional<Config> configure(const std::optional<std::string>& file) {
+  std::optional<std::string> path = file;
+  auto env = current_environment();
+  if (!path) {
+    if (auto it = env.find("ADMIT_CONFIG"); it != env.end()) path = it->second;
+  }
+  auto config = load_config(path, env);
+  if (!config) {
+    std::cerr << "admit: the configuration is not valid:\n";
+    for (const auto& e : config.error().errors) std::cerr << "  " << e.field << ": " << e.message << "\n";
+    return std::nullopt;
+  }
+  return std::move(config.value());
+}
+
+std::string read_password_from_stdin() {
+  std::string password;
+  std::getline(std::cin, password);
+  if (!password.empty() && password.back() == '\r') password.pop_back();
+  return password;
+}
+
+int user_add(App& app, const std::string& email_in, const std::string& name,
+             const std::vector<std::string>& roles) {
+  std::string email = normalize_email(email_in);
+  if (!is_plausible_email(email)) {
+    std::cerr << "admit: --email is not a valid email address\n";
+    return 2;
+  }
+  for (const auto& r : roles)
+    if (!is_role(r)) {
+      std::cerr << "admit: --role must be attendee, organizer or admin (got \"" << r << "\")\n";
+      return 2;
+    }
+  std::string password = read_password_from_stdin();
+  if (utf8_length(password) < 8 || utf8_length(password) > 128) {
+    std::cerr << "admit: the password (read from standard input) must be 8 to 128 characters\n";
+    return 2;
+  }
+  app.migrate();
+  User u;
+  u.id = new_id("usr");
+  u.email = email;
+  u.name = trim(name);
+  u.password_hash = auth::hash_password(password);
+  u.roles = roles;
+  u.email_verified_at = u.created_at = u.updated_at = app.clock().now();
+  auto created = app.users().create_user(u);
+  if (!created) {
+    std::cerr << "admit: " << created.error().detail << "\n";
+    return 1;
+  }
+  std::cout << created->id << "\n";
+  return 0;
+}
+
+int token_create(App& app, const std::string& email, const std::string& name,
+                 const std::optional<std::string>& event_id) {
+  app.migrate();
+  auto user = app.users().find_user_by_email(normalize_email(email));
+  if (!user) {
+    std::cerr << "admit: no account with email " << email << "\n";
+    return 1;
+  }
+  if (event_id && !app.events().find_event(*event_id)) {
+    std::cerr << "admit: no event with id " << *event_id << "\n";
+    return 1;
+  }
+  std::string secret = new_secret_token();
+  ApiToken t;
+  t.id = new_id("tok");
+  t.user_id = user->id;
+  t.name = name;
+  t.token_hash = sha256_hex(secret);
+  t.event_scope = event_id;
+  t.created_at = app.clock().now();
+  if (auto r = app.users().create_token(t); !r) {
+    std::cerr << "admit: " << r.error().detail << "\n";
+    return 1;
+  }
+  std::cout << secret << "\n";
+  return 0;
+}
+
+int backup(App& app, const std::string& path) {
+  if (app.database().dialect() != sql::Dialect::sqlite) {
+    std::cerr << "admit: for PostgreSQL use pg_dump (see docs/operations.md)\n";
+    return 2;
+  }
+  auto conn = app.database().writer();
+  conn->execute("VACUUM INTO ?", {path});
+  std::cout << "backup written to " << path << "\n";
+  return 0;
+}
+
+}  // namespace
+
+int run_command_line(int argc, char** argv) {
+  CLI::App cli{"admit: event registration and ticketing"};
+  cli.require_subcommand(1);
+  std::optional<std::string> config_file;
+  cli.add_option("--config", config_file, "TOML configuration file (ADMIT_* variables override it)");
+
+  auto* serve = cli.add_subcommand("serve", "Migrate the database and serve HTTP");
+  auto* migrate = cli.add_subcommand("migrate", "Apply pending database migrations");
+  auto* demo = cli.add_subcommand("demo", "Add sample events (once)");
+  auto* backup_cmd = cli.add_subcommand("backup", "Write a consistent copy of the SQLite database");
+  std::string backup_path;
+  backup_cmd->add_option("path", backup_path, "Destination file")->required();
+
+  auto* user = cli.add_subcommand("user", "Manage accounts");
+  user->require_subcommand(1);
+  auto* user_add_cmd = user->add_subcommand("add", "Add a verified account; password on standard input");
+  std::string email, name;
+  std::vector<std::string> roles;
+  user_add_cmd->add_option("--email", email, "Email address")->required();
+  user_add_cmd->add_option("--name", name, "Display name")->required();
+  user_add_cmd->add_option("--role", roles, "attendee, organizer or admin (repeatable)")->required();
+
+  auto* token = cli.add_subcommand("token", "Manage API tokens");
+  token->require_subcommand(1);
+  auto* token_create_cmd = token->add_subcommand("create", "Create a bearer token and print it");
+  std::string token_email, token_name = "command line";
+  std::optional<std::string> token_event;
+  token_create_cmd->add_option("--email", token_email, "Account email")->required();
+  token_create_cmd->add_option("--name", token_name, "Token name");
+  token_create_cmd->add_option("--event", token_event, "Limit the token to one event's check-in");
+
+  auto* config_cmd = cli.add_subcommand("config", "Configuration");
+  config_cmd->require_subcommand(1);
+  auto* check = config_cmd->add_subcommand("check", "Validate the configuration and explain problems");
+
+  CLI11_PARSE(cli, argc, argv);
+
+  auto config = configure(config_file);
+  if (!config) return 2;
+  if (check->parsed()) {
+    std::cout << "configuration ok\n" << describe(*config);
+    return 0;
+  }
+  try {
+    App app(*config);
+    if (serve->parsed()) return app.serve();
+    if (migrate->parsed()) {
+      int n = app.migrate();
+      std::cout << fmt::format("applied {} migration(s); schema version {}\n", n,
+                               sql::current_version(app.database()));
+      return 0;
+    }
+    if (demo->parsed()) {
+      app.migrate();
+      auto result = load_demo(app.users(), app.events(), app.clock());
+      if (result.created) std::cout << fmt::format("added {} demo events\n", result.events);
+      else std::cout << "demo data already present\n";
+      return 0;
+    }
+    if (user_add_cmd->parsed()) return user_add(app, email, name, roles);
+    if (token_create_cmd->parsed()) return token_create(app, token_email, token_name, token_event);
+    if (backup_cmd->parsed()) return backup(app, backup_path);
+  } catch (const std::exception& e) {
+    std::cerr << "admit: " << e.what() << "\n";
+    return 1;
+  }
+  return 0;
+}
+
+}  // namespace admit::app

@@ -1,0 +1,183 @@
+#include "app/config.hpp"
+
+#include <charconv>
+#include <functional>
+#include <variant>
+
+#include <fmt/format.h>
+#include <toml++/toml.h>
+
+extern char** environ;
+
+namespace admit::app {
+namespace {
+
+struct Setting {
+  const char* key;
+  std::variant<std::string Config::*, int Config::*, bool Config::*> member;
+  int min = 0, max = 0;  // for integers
+  bool secret = false;
+};
+
+const std::vector<Setting>& settings() {
+  static const std::vector<Setting> all = {
+      {"listen", &Config::listen},
+      {"database", &Config::database, 0, 0, true},
+      {"data_dir", &Config::data_dir},
+      {"public_url", &Config::public_url},
+      {"web_root", &Config::web_root},
+      {"io_threads", &Config::io_threads, 1, 64},
+      {"work_threads", &Config::work_threads, 1, 256},
+      {"work_queue", &Config::work_queue, 16, 1000000},
+      {"db_pool", &Config::db_pool, 1, 256},
+      {"log_level", &Config::log_level},
+      {"trust_proxy", &Config::trust_proxy},
+      {"smtp_url", &Config::smtp_url, 0, 0, true},
+      {"mail_from", &Config::mail_from},
+      {"stripe_secret_key", &Config::stripe_secret_key, 0, 0, true},
+      {"stripe_webhook_secret", &Config::stripe_webhook_secret, 0, 0, true},
+      {"stripe_api_base", &Config::stripe_api_base},
+      {"registration_writers", &Config::registration_writers, 1, 64},
+      {"registration_batch", &Config::registration_batch, 1, 10000},
+      {"registration_queue", &Config::registration_queue, 1, 10000000},
+  };
+  return all;
+}
+
+std::string env_name(const char* key) {
+  std::string out = "ADMIT_";
+  for (const char* p = key; *p; ++p) out += static_cast<char>(std::toupper(*p));
+  return out;
+}
+
+// Applies one textual value; returns an error message or empty.
+std::string apply(Config& c, const Setting& s, const std::string& text) {
+  if (auto m = std::get_if<std::string Config::*>(&s.member)) {
+    c.*(*m) = text;
+    return {};
+  }
+  if (auto m = std::get_if<bool Config::*>(&s.member)) {
+    if (text == "true" || text == "1" || text == "yes") c.*(*m) = true;
+    else if (text == "false" || text == "0" || text == "no") c.*(*m) = false;
+    else return "must be true or false";
+    return {};
+  }
+  auto m = std::get<int Config::*>(s.member);
+  int v = 0;
+  auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (ec != std::errc{} || p != text.data() + text.size() || v < s.min || v > s.max)
+    return fmt::format("must be an integer between {} and {}", s.min, s.max);
+  c.*m = v;
+  return {};
+}
+
+std::string mask_url_password(const std::string& url) {
+  auto scheme = url.find("://");
+  auto at = url.find('@');
+  if (scheme == std::string::npos || at == std::string::npos || at < scheme) return url;
+  auto colon = url.find(':', scheme + 3);
+  if (colon == std::string::npos || colon > at) return url;
+  return url.substr(0, colon + 1) + "****" + url.substr(at);
+}
+
+bool valid_listen(const std::string& listen) {
+  auto colon = listen.rfind(':');
+  if (colon == std::string::npos || colon == 0 || colon + 1 >= listen.size()) return false;
+  int port = -1;
+  auto tail = listen.substr(colon + 1);
+  auto [p, ec] = std::from_chars(tail.data(), tail.data() + tail.size(), port);
+  return ec == std::errc{} && p == tail.data() + tail.size() && port >= 0 && port <= 65535;
+}
+
+}  // namespace
+
+std::map<std::string, std::string> current_environment() {
+  std::map<std::string, std::string> env;
+  for (char** e = environ; e && *e; ++e) {
+    std::string kv(*e);
+    auto eq = kv.find('=');
+    if (eq != std::string::npos && kv.rfind("ADMIT_", 0) == 0) env[kv.substr(0, eq)] = kv.substr(eq + 1);
+  }
+  return env;
+}
+
+Result<Config> load_config(const std::optional<std::string>& file,
+                           const std::map<std::string, std::string>& environment) {
+  Config c;
+  std::vector<FieldError> errors;
+  if (file) {
+    toml::table table;
+    try {
+      table = toml::parse_file(*file);
+    } catch (const toml::parse_error& e) {
+      return Error::field(*file, fmt::format("cannot be read as TOML: {} (line {})",
+                                             e.description(), e.source().begin.line));
+    }
+    for (auto&& [key, node] : table) {
+      const Setting* setting = nullptr;
+      for (const auto& s : settings())
+        if (key.str() == s.key) setting = &s;
+      if (!setting) {
+        errors.push_back({std::string(key.str()), "is not a known setting"});
+        continue;
+      }
+      std::string text;
+      if (auto v = node.value<std::string>()) text = *v;
+      else if (auto i = node.value<std::int64_t>()) text = std::to_string(*i);
+      else if (auto b = node.value<bool>()) text = *b ? "true" : "false";
+      else {
+        errors.push_back({setting->key, "must be a string, integer or boolean"});
+        continue;
+      }
+      if (auto msg = apply(c, *setting, text); !msg.empty()) errors.push_back({setting->key, msg});
+    }
+  }
+  for (const auto& s : settings()) {
+    auto it = environment.find(env_name(s.key));
+    if (it == environment.end()) continue;
+    if (auto msg = apply(c, s, it->second); !msg.empty()) errors.push_back({env_name(s.key), msg});
+  }
+  for (const auto& [name, value] : environment) {
+    bool known = name == "ADMIT_CONFIG" || name == "ADMIT_BIN" || name == "ADMIT_SOURCE_DIR" ||
+                 name.rfind("ADMIT_TEST", 0) == 0;
+    for (const auto& s : settings()) known = known || env_name(s.key) == name;
+    if (!known) errors.push_back({name, "is not a known setting"});
+  }
+
+  if (!valid_listen(c.listen))
+    errors.push_back({"listen", "must be host:port, e.g. 127.0.0.1:8080 or [::1]:8080"});
+  if (c.database.rfind("sqlite:", 0) != 0 && c.database.rfind("postgresql://", 0) != 0 &&
+      c.database.rfind("postgres://", 0) != 0)
+    errors.push_back({"database", "must start with sqlite: or postgresql://"});
+  if (c.data_dir.empty()) errors.push_back({"data_dir", "must not be empty"});
+  if (c.public_url.empty()) c.public_url = "http://" + c.listen;
+  while (!c.public_url.empty() && c.public_url.back() == '/') c.public_url.pop_back();
+  if (c.public_url.rfind("http://", 0) != 0 && c.public_url.rfind("https://", 0) != 0)
+    errors.push_back({"public_url", "must start with http:// or https://"});
+  if (c.log_level != "debug" && c.log_level != "info" && c.log_level != "warn" &&
+      c.log_level != "error")
+    errors.push_back({"log_level", "must be debug, info, warn or error"});
+  if (!c.smtp_url.empty() && c.smtp_url.rfind("smtp://", 0) != 0 &&
+      c.smtp_url.rfind("smtps://", 0) != 0)
+    errors.push_back({"smtp_url", "must start with smtp:// or smtps://"});
+  if (!c.stripe_secret_key.empty() && c.stripe_secret_key.rfind("sk_", 0) != 0)
+    errors.push_back({"stripe_secret_key", "must be a Stripe secret key (sk_test_...)"});
+  if (!errors.empty()) return Error::validation(std::move(errors));
+  return c;
+}
+
+std::string describe(const Config& c) {
+  std::string out;
+  for (const auto& s : settings()) {
+    std::string value;
+    if (auto m = std::get_if<std::string Config::*>(&s.member)) value = c.*(*m);
+    else if (auto b = std::get_if<bool Config::*>(&s.member)) value = (c.*(*b)) ? "true" : "false";
+    else value = std::to_string(c.*std::get<int Config::*>(s.member));
+    if (s.secret && !value.empty())
+      value = value.find("://") != std::string::npos ? mask_url_password(value) : "****";
+    out += fmt::format("{:<24} {}\n", s.key, value);
+  }
+  return out;
+}
+
+}  // namespace admit::app

@@ -1,0 +1,49 @@
+#pragma once
+// Configuration: one validated struct, read from an optional TOML file and overridden by
+// ADMIT_* environment variables (ADMIT_LISTEN, ADMIT_DATABASE, ...). Every key of the file
+// has an environment twin: the key upper-cased with the ADMIT_ prefix.
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/result.hpp"
+
+namespace admit::app {
+
+struct Config {
+  std::string listen = "127.0.0.1:8080";
+  std::string database = "sqlite:data/admit.db";
+  std::string data_dir = "data";
+  std::string public_url;  // default: http://<listen>
+  std::string web_root = "web/dist";
+  int io_threads = 2;
+  int work_threads = 8;
+  int work_queue = 4096;
+  int db_pool = 8;
+  std::string log_level = "info";
+  bool trust_proxy = false;
+  // Mail: empty smtp_url writes .eml files to <data_dir>/outbox.
+  std::string smtp_url;
+  std::string mail_from = "admit <no-reply@admit.localhost>";
+  // Payments (Stripe test mode).
+  std::string stripe_secret_key;
+  std::string stripe_webhook_secret;
+  std::string stripe_api_base = "https://api.stripe.com";
+  // Registration engine.
+  int registration_writers = 4;      // PostgreSQL; SQLite always uses one
+  int registration_batch = 128;      // requests per transaction (1 = batching off)
+  int registration_queue = 20000;    // waiting requests before 503
+
+  bool https() const { return public_url.rfind("https://", 0) == 0; }
+};
+
+// Loads the file (if given) then the environment; validates. Errors name each setting,
+// e.g. "ADMIT_IO_THREADS: must be an integer between 1 and 64".
+Result<Config> load_config(const std::optional<std::string>& file,
+                           const std::map<std::string, std::string>& environment);
+std::map<std::string, std::string> current_environment();
+// The settings as text for `admit config check`, with secrets masked.
+std::string describe(const Config& config);
+
+}  // namespace admit::app

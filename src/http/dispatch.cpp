@@ -1,0 +1,102 @@
+#include "http/dispatch.hpp"
+
+#include <exception>
+
+#include "common/log.hpp"
+#include "http/middleware.hpp"
+#include "http/url.hpp"
+
+namespace admit::http {
+namespace {
+
+std::string_view raw_path_of(std::string_view target) noexcept {
+  return target.substr(0, target.find('?'));
+}
+
+void answer_internal(const Request& request, std::string_view route, std::string_view what,
+                     const Respond& respond) {
+  log::error("request failed",
+             {{"request_id", request.request_id}, {"route", route}, {"error", what}});
+  respond(Response::problem(Error::internal(), request.request_id));
+}
+
+}  // namespace
+
+std::string allow_header(const std::vector<Method>& methods) {
+  std::string out;
+  for (Method m : methods) {
+    if (!out.empty()) out += ", ";
+    out += to_string(m);
+  }
+  return out;
+}
+
+Dispatcher::Dispatcher(const Router& router, Authenticator* authenticator, std::string public_url,
+                       std::string web_root)
+    : router_(router),
+      authenticator_(authenticator),
+      public_origin_(origin_of(public_url)),
+      static_files_(std::move(web_root)) {}
+
+void Dispatcher::dispatch(Request& request, std::string& route, const Respond& respond) const {
+  RouteMatch match = router_.match(request.method, raw_path_of(request.target));
+
+  if (match.handler) {
+    route = std::move(match.name);
+    try {
+      if (authenticator_) request.principal = authenticator_->authenticate(request);
+      if (auto refused = check_csrf(request, *match.options, public_origin_)) {
+        respond(Response::problem(*refused, request.request_id));
+        return;
+      }
+      request.params = std::move(match.params);
+      (*match.handler)(request, respond);
+    } catch (const std::exception& e) {
+      answer_internal(request, route, e.what(), respond);
+    } catch (...) {
+      answer_internal(request, route, "unknown exception", respond);
+    }
+    return;
+  }
+
+  if (!match.allowed.empty()) {
+    route = "unmatched";
+    Response r = Response::problem(
+        Error{ErrorCode::method_not_allowed,
+              std::string(to_string(request.method)) + " is not allowed here.", {}},
+        request.request_id);
+    r.header("Allow", allow_header(match.allowed));
+    respond(std::move(r));
+    return;
+  }
+
+  if (is_api_path(request.path)) {
+    route = "unmatched";
+    respond(Response::problem(Error::not_found("API endpoint"), request.request_id));
+    return;
+  }
+
+  if (request.method == Method::get || request.method == Method::head) {
+    route = "static";
+    try {
+      respond(static_files_.serve(request.path, request.request_id));
+    } catch (const std::exception& e) {
+      answer_internal(request, route, e.what(), respond);
+    }
+    return;
+  }
+
+  route = "unmatched";
+  if (static_files_.enabled()) {
+    Response r = Response::problem(
+        Error{ErrorCode::method_not_allowed,
+              std::string(to_string(request.method)) + " is not allowed here.", {}},
+        request.request_id);
+    r.header("Allow", "GET, HEAD");
+    respond(std::move(r));
+  } else {
+    respond(Response::problem(Error::not_found("page"), request.request_id));
+  }
+}
+
+}  // namespace admit::http

@@ -1,0 +1,37 @@
+#pragma once
+#include <string>
+
+#include "http/authenticator.hpp"
+#include "http/message.hpp"
+#include "http/router.hpp"
+#include "http/static_files.hpp"
+
+namespace admit::http {
+
+// Dispatcher: what happens to one fully read request on the work pool, without Beast:
+// route it; for a routed request authenticate, apply the CSRF rule and run the handler
+// (a throwing handler or authenticator answers 500 and is logged); otherwise answer 405
+// with Allow, 404 problem for /api/ paths, or a static file of the web app.
+// `route` receives the metrics/log label (the pattern, "static" or "unmatched") before
+// anything answers. `respond` must tolerate being called more than once (the server's
+// Respond keeps only the first answer). The router and authenticator must outlive it.
+class Dispatcher {
+ public:
+  Dispatcher(const Router& router, Authenticator* authenticator, std::string public_url,
+             std::string web_root);
+
+  void dispatch(Request& request, std::string& route, const Respond& respond) const;
+
+  const std::string& public_origin() const noexcept { return public_origin_; }
+
+ private:
+  const Router& router_;
+  Authenticator* authenticator_;
+  std::string public_origin_;
+  StaticFiles static_files_;
+};
+
+// The Allow header value for a list of methods: "GET, HEAD, POST".
+std::string allow_header(const std::vector<Method>& methods);
+
+}  // namespace admit::http

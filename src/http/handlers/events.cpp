@@ -1,0 +1,159 @@
+#include "http/handlers/events.hpp"
+
+#include <boost/json/array.hpp>
+
+#include "http/handlers/support.hpp"
+#include "http/handlers/views.hpp"
+
+namespace admit::http {
+namespace {
+
+namespace json = boost::json;
+
+// Reads the event fields of a create (all required ones) or PATCH (any subset) body.
+Result<EventInput> read_event_input(const json::value& body, bool create) {
+  FieldErrors errors;
+  JsonObjectReader r(body, errors);
+  Need need = create ? Need::required : Need::optional;
+  EventInput in;
+  in.title = r.string("title", need, 2000);
+  in.description = r.string("description", Need::optional, 200000);
+  in.category = r.string("category", need, 100);
+  in.venue = r.string("venue", need, 2000);
+  in.timezone = r.string("timezone", need, 100);
+  in.currency = r.string("currency", need, 10);
+  in.starts_at = r.time("starts_at", need);
+  in.ends_at = r.time("ends_at", need);
+  in.capacity = r.integer("capacity", need);
+  in.max_per_user = r.integer("max_per_user");
+  in.clear_max_per_user = r.is_null("max_per_user");
+  in.hold_minutes = r.integer("hold_minutes");
+  in.waitlist_offer_minutes = r.integer("waitlist_offer_minutes");
+  in.cancel_cutoff_hours = r.integer("cancel_cutoff_hours");
+  in.clear_cancel_cutoff_hours = r.is_null("cancel_cutoff_hours");
+  // Read-only fields a client may echo back from a GET are accepted and ignored.
+  for (auto key : {"id", "status", "organizer_id", "sold", "remaining", "created_at",
+                   "updated_at", "published_at"})
+    r.ignore(key);
+  if (const json::array* types = r.array("ticket_types", need)) {
+    std::vector<TicketTypeInput> list;
+    for (std::size_t i = 0; i < types->size(); ++i) {
+      JsonObjectReader t((*types)[i], errors, "ticket_types[" + std::to_string(i) + "]");
+      TicketTypeInput ti;
+      ti.id = t.string("id", Need::optional, 100);
+      ti.name = t.string("name", Need::required, 1000).value_or("");
+      ti.description = t.string("description", Need::optional, 20000).value_or("");
+      ti.price = t.integer("price", Need::required).value_or(0);
+      ti.capacity = t.integer("capacity", Need::required).value_or(0);
+      ti.sales_start = t.time("sales_start");
+      ti.sales_end = t.time("sales_end");
+      ti.max_per_order = t.integer("max_per_order");
+      ti.hidden = t.boolean("hidden").value_or(false);
+      for (auto key : {"sold", "remaining", "event_id"}) t.ignore(key);
+      t.finish();
+      list.push_back(std::move(ti));
+    }
+    in.ticket_types = std::move(list);
+  }
+  r.finish();
+  if (!errors.empty()) return std::move(errors).to_error();
+  return in;
+}
+
+Response list_events(CatalogService& catalog, Request& req) {
+  FieldErrors errors;
+  EventQuery q;
+  q.category = req.query("category");
+  if (q.category && q.category->empty()) q.category.reset();
+  q.q = req.query("q");
+  q.cursor = req.query("cursor");
+  if (q.cursor && q.cursor->empty()) q.cursor.reset();
+  for (auto [name, target] : {std::pair{"from", &q.from}, std::pair{"to", &q.to}}) {
+    if (auto raw = req.query(name); raw && !raw->empty()) {
+      *target = parse_date_or_time(*raw);
+      if (!*target) errors.add(name, "must be a date (2026-05-01) or an RFC 3339 time");
+    }
+  }
+  // A plain `to` date includes that whole day.
+  if (auto raw = req.query("to"); raw && raw->size() == 10 && q.to)
+    *q.to += std::chrono::days(1);
+  q.limit = static_cast<int>(query_int(req, "limit", 1, 100, errors).value_or(20));
+  if (!errors.empty()) return problem(req, std::move(errors).to_error());
+  auto page = catalog.list_public(std::move(q));
+  if (!page) return problem(req, page.error());
+  json::array items;
+  for (const auto& e : page->items) items.push_back(event_json(e));
+  json::object body{{"items", std::move(items)}};
+  body["next_cursor"] = page->next_cursor ? json::value(*page->next_cursor) : json::value(nullptr);
+  return Response::json(200, body);
+}
+
+}  // namespace
+
+void add_event_routes(Router& router, CatalogService& catalog) {
+  router.get("/api/v1/categories", sync([](Request&) {
+               json::array items;
+               for (const auto& c : categories()) items.push_back({{"id", c.id}, {"label", c.label}});
+               return Response::json(200, json::object{{"items", std::move(items)}})
+                   .header("Cache-Control", "public, max-age=300");
+             }));
+
+  router.get("/api/v1/events", sync([&catalog](Request& req) { return list_events(catalog, req); }));
+
+  router.get("/api/v1/events/{id}", sync([&catalog](Request& req) {
+               auto actor = actor_of(req);
+               auto event = catalog.get(actor, req.param("id"));
+               bool manager = event && actor &&
+                              (event->organizer_id == actor->user_id || actor->is_admin());
+               return respond_with(req, std::move(event), 200,
+                                   [&](const Event& e) { return event_json(e, manager); });
+             }));
+
+  router.post("/api/v1/events", sync([&catalog](Request& req) {
+                auto actor = require_actor(req);
+                if (!actor) return problem(req, actor.error());
+                auto body = json_body(req);
+                if (!body) return problem(req, body.error());
+                auto input = read_event_input(*body, true);
+                if (!input) return problem(req, input.error());
+                return respond_with(req, catalog.create(*actor, *input), 201,
+                                    [](const Event& e) { return event_json(e, true); });
+              }));
+
+  router.patch("/api/v1/events/{id}", sync([&catalog](Request& req) {
+                 auto actor = require_actor(req);
+                 if (!actor) return problem(req, actor.error());
+                 auto body = json_body(req);
+                 if (!body) return problem(req, body.error());
+                 auto input = read_event_input(*body, false);
+                 if (!input) return problem(req, input.error());
+                 return respond_with(req, catalog.update(*actor, req.param("id"), *input), 200,
+                                     [](const Event& e) { return event_json(e, true); });
+               }));
+
+  router.post("/api/v1/events/{id}/publish", sync([&catalog](Request& req) {
+                auto actor = require_actor(req);
+                if (!actor) return problem(req, actor.error());
+                return respond_with(req, catalog.publish(*actor, req.param("id")), 200,
+                                    [](const Event& e) { return event_json(e, true); });
+              }));
+
+  router.post("/api/v1/events/{id}/cancel", sync([&catalog](Request& req) {
+                auto actor = require_actor(req);
+                if (!actor) return problem(req, actor.error());
+                return respond_with(req, catalog.cancel(*actor, req.param("id")), 200,
+                                    [](const Event& e) { return event_json(e, true); });
+              }));
+
+  router.get("/api/v1/organizer/events", sync([&catalog](Request& req) {
+               auto actor = require_actor(req);
+               if (!actor) return problem(req, actor.error());
+               auto events = catalog.list_own(*actor);
+               if (!events) return problem(req, events.error());
+               json::array items;
+               for (const auto& e : *events) items.push_back(event_json(e, true));
+               return Response::json(200, json::object{{"items", std::move(items)}});
+             }));
+}
+
+}  // namespace admit::http

@@ -1,0 +1,36 @@
+#pragma once
+// Helpers every handler uses: who is calling, reading the body and query, answering.
+#include <optional>
+#include <string>
+
+#include <boost/json/value.hpp>
+
+#include "common/json_input.hpp"
+#include "common/result.hpp"
+#include "domain/model/actor.hpp"
+#include "http/message.hpp"
+
+namespace admit::http {
+
+std::optional<Actor> actor_of(const Request& req);
+// The caller, or unauthenticated.
+Result<Actor> require_actor(const Request& req);
+
+// Parses the JSON body; a non-JSON content type is unsupported_media_type.
+Result<boost::json::value> json_body(const Request& req);
+
+// Query parameter as an integer in [lo, hi]; records a field error otherwise.
+std::optional<std::int64_t> query_int(const Request& req, std::string_view name, std::int64_t lo,
+                                      std::int64_t hi, FieldErrors& errors);
+
+// Renders a value or the problem for its error.
+template <class T, class Render>
+Response respond_with(const Request& req, Result<T> result, int status, Render render) {
+  if (!result) return Response::problem(result.error(), req.request_id);
+  return Response::json(status, render(result.value()));
+}
+inline Response problem(const Request& req, const Error& e) {
+  return Response::problem(e, req.request_id);
+}
+
+}  // namespace admit::http

@@ -1,0 +1,60 @@
+#include "http/handlers/views.hpp"
+
+#include <boost/json/array.hpp>
+
+namespace admit::http {
+namespace {
+boost::json::value time_or_null(const std::optional<Timestamp>& t) {
+  if (!t) return nullptr;
+  return boost::json::value(format_rfc3339(*t));
+}
+template <class T>
+boost::json::value or_null(const std::optional<T>& v) {
+  if (!v) return nullptr;
+  return boost::json::value(*v);
+}
+}  // namespace
+
+boost::json::object ticket_type_json(const TicketType& t) {
+  return {{"id", t.id},
+          {"name", t.name},
+          {"description", t.description},
+          {"price", t.price},
+          {"capacity", t.capacity},
+          {"sold", t.sold},
+          {"remaining", t.remaining()},
+          {"sales_start", time_or_null(t.sales_start)},
+          {"sales_end", time_or_null(t.sales_end)},
+          {"max_per_order", or_null(t.max_per_order)},
+          {"hidden", t.hidden}};
+}
+
+boost::json::object event_json(const Event& e, bool include_hidden) {
+  boost::json::array types;
+  for (const auto& t : e.ticket_types)
+    if (!t.hidden || include_hidden) types.push_back(ticket_type_json(t));
+  return {{"id", e.id},
+          {"title", e.title},
+          {"description", e.description},
+          {"category", e.category},
+          {"venue", e.venue},
+          {"starts_at", format_rfc3339(e.starts_at)},
+          {"ends_at", format_rfc3339(e.ends_at)},
+          {"timezone", e.timezone},
+          {"currency", e.currency},
+          {"capacity", e.capacity},
+          {"status", to_string(e.status)},
+          {"organizer_id", e.organizer_id},
+          {"ticket_types", std::move(types)},
+          {"sold", e.sold},
+          {"remaining", e.remaining()},
+          {"max_per_user", or_null(e.max_per_user)},
+          {"hold_minutes", e.hold_minutes},
+          {"waitlist_offer_minutes", e.waitlist_offer_minutes},
+          {"cancel_cutoff_hours", or_null(e.cancel_cutoff_hours)},
+          {"created_at", format_rfc3339(e.created_at)},
+          {"updated_at", format_rfc3339(e.updated_at)},
+          {"published_at", time_or_null(e.published_at)}};
+}
+
+}  // namespace admit::http

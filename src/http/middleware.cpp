@@ -1,0 +1,115 @@
+#include "http/middleware.hpp"
+
+#include <atomic>
+#include <cstdio>
+
+#include "common/random.hpp"
+#include "http/url.hpp"
+
+namespace admit::http {
+namespace {
+
+std::string_view trim(std::string_view s) noexcept {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+bool origin_allowed(std::string_view origin, std::string_view public_origin,
+                    std::optional<std::string_view> host) {
+  std::string normalized = origin_of(origin);
+  if (normalized.empty()) return false;
+  if (!public_origin.empty()) return normalized == public_origin;
+  if (!host || host->empty()) return false;
+  std::string h;
+  for (char c : *host) h += (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c;
+  return normalized == origin_of("http://" + h) || normalized == origin_of("https://" + h);
+}
+
+}  // namespace
+
+bool is_state_changing(Method m) noexcept {
+  return m == Method::post || m == Method::put || m == Method::patch || m == Method::delete_;
+}
+
+std::optional<Error> check_csrf(const Request& request, const RouteOptions& route,
+                                std::string_view public_origin) {
+  if (!is_state_changing(request.method) || !is_api_path(request.path)) return std::nullopt;
+  if (!request.principal || request.principal->via != Principal::Via::session) return std::nullopt;
+  if (route.csrf_exempt) return std::nullopt;
+
+  auto host = request.header("host");
+  bool origin_ok = false;
+  std::string_view origin_problem;
+  if (auto origin = request.header("origin")) {
+    origin_ok = origin_allowed(*origin, public_origin, host);
+    origin_problem = "the Origin header does not match this site";
+  } else if (auto referer = request.header("referer")) {
+    origin_ok = origin_allowed(*referer, public_origin, host);
+    origin_problem = "the Referer header does not match this site";
+  } else {
+    origin_problem = "the Origin header is missing";
+  }
+  auto token = request.header(kCsrfHeader);
+  bool header_ok = token && trim(*token) == "1";
+
+  if (origin_ok && header_ok) return std::nullopt;
+  std::string detail = "Cross-site request refused: ";
+  if (!origin_ok) detail += origin_problem;
+  if (!origin_ok && !header_ok) detail += " and ";
+  if (!header_ok) detail += "the X-Admit-CSRF: 1 header is missing";
+  detail += '.';
+  return Error::forbidden(std::move(detail));
+}
+
+bool is_sane_request_id(std::string_view id) noexcept {
+  if (id.empty() || id.size() > 64) return false;
+  for (char c : id) {
+    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '-' || c == '_';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+std::string new_request_id() {
+  // new_id gives "x_" + 16 random characters; 8 of them make the per-process prefix.
+  static const std::string prefix = new_id("r").substr(2, 8);
+  static std::atomic<std::uint64_t> counter{0};
+  std::uint64_t n = counter.fetch_add(1, std::memory_order_relaxed) + 1;
+  char buf[32];
+  int len = std::snprintf(buf, sizeof buf, "-%llx", static_cast<unsigned long long>(n));
+  std::string id;
+  id.reserve(prefix.size() + static_cast<std::size_t>(len));
+  id += prefix;
+  id.append(buf, static_cast<std::size_t>(len));
+  return id;
+}
+
+std::string client_address(std::string_view peer, std::optional<std::string_view> forwarded_for,
+                           bool trust_proxy) {
+  if (trust_proxy && forwarded_for) {
+    std::string_view list = *forwarded_for;
+    auto comma = list.rfind(',');
+    std::string_view last = trim(comma == std::string_view::npos ? list : list.substr(comma + 1));
+    if (!last.empty() && last.size() <= 64) return std::string(last);
+  }
+  return std::string(peer);
+}
+
+std::vector<std::pair<std::string, std::string>> security_headers(bool hsts) {
+  std::vector<std::pair<std::string, std::string>> h{
+      {"Content-Security-Policy",
+       "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; "
+       "script-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; "
+       "form-action 'self'"},
+      {"X-Content-Type-Options", "nosniff"},
+      {"Referrer-Policy", "strict-origin-when-cross-origin"},
+      {"X-Frame-Options", "DENY"},
+      {"Cross-Origin-Opener-Policy", "same-origin"},
+  };
+  if (hsts) h.emplace_back("Strict-Transport-Security", "max-age=31536000; includeSubDomains");
+  return h;
+}
+
+}  // namespace admit::http

@@ -1,0 +1,298 @@
+#include "storage/sql/sql_event_store.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <map>
+
+#include "common/random.hpp"
+
+namespace admit::sql {
+namespace {
+
+constexpr std::string_view kEventColumns =
+    "id, organizer_id, title, description, category, venue, starts_at, ends_at, timezone, "
+    "currency, capacity, sold, status, max_per_user, hold_minutes, waitlist_offer_minutes, "
+    "cancel_cutoff_hours, created_at, updated_at, published_at";
+
+constexpr std::string_view kTicketTypeColumns =
+    "id, event_id, name, description, price, capacity, sold, sales_start, sales_end, "
+    "max_per_order, hidden, position";
+
+std::optional<Timestamp> opt_time(const Row& r, std::size_t i) {
+  if (r.is_null(i)) return std::nullopt;
+  return from_millis(r.i64(i));
+}
+
+Value opt_ms(const std::optional<Timestamp>& t) {
+  if (!t) return nullptr;
+  return to_millis(*t);
+}
+
+Event event_from_row(const Row& r) {
+  Event e;
+  e.id = r.text(0);
+  e.organizer_id = r.text(1);
+  e.title = r.text(2);
+  e.description = r.text(3);
+  e.category = r.text(4);
+  e.venue = r.text(5);
+  e.starts_at = from_millis(r.i64(6));
+  e.ends_at = from_millis(r.i64(7));
+  e.timezone = r.text(8);
+  e.currency = r.text(9);
+  e.capacity = r.i64(10);
+  e.sold = r.i64(11);
+  e.status = parse_event_status(r.text(12)).value_or(EventStatus::draft);
+  e.max_per_user = r.opt_i64(13);
+  e.hold_minutes = r.i64(14);
+  e.waitlist_offer_minutes = r.i64(15);
+  e.cancel_cutoff_hours = r.opt_i64(16);
+  e.created_at = from_millis(r.i64(17));
+  e.updated_at = from_millis(r.i64(18));
+  e.published_at = opt_time(r, 19);
+  return e;
+}
+
+TicketType ticket_type_from_row(const Row& r) {
+  TicketType t;
+  t.id = r.text(0);
+  t.event_id = r.text(1);
+  t.name = r.text(2);
+  t.description = r.text(3);
+  t.price = r.i64(4);
+  t.capacity = r.i64(5);
+  t.sold = r.i64(6);
+  t.sales_start = opt_time(r, 7);
+  t.sales_end = opt_time(r, 8);
+  t.max_per_order = r.opt_i64(9);
+  t.hidden = r.i64(10) != 0;
+  t.position = static_cast<int>(r.i64(11));
+  return t;
+}
+
+std::string search_text(const Event& e) {
+  std::string s = e.title + "\n" + e.description;
+  std::transform(s.begin(), s.end(), s.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return s;
+}
+
+void insert_ticket_type(Connection& conn, const TicketType& t) {
+  conn.execute(
+      "INSERT INTO ticket_types (id, event_id, name, description, price, capacity, sold, "
+      "sales_start, sales_end, max_per_order, hidden, position) "
+      "VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?)",
+      {t.id, t.event_id, t.name, t.description, t.price, t.capacity, opt_ms(t.sales_start),
+       opt_ms(t.sales_end), nullable(t.max_per_order), std::int64_t{t.hidden ? 1 : 0},
+       std::int64_t{t.position}});
+}
+
+// Cursor: "<starts_at ms>.<id>" — the position of the last item of a page.
+std::string make_cursor(const Event& e) {
+  return std::to_string(to_millis(e.starts_at)) + "." + e.id;
+}
+
+std::optional<std::pair<std::int64_t, std::string>> parse_cursor(const std::string& c) {
+  auto dot = c.find('.');
+  if (dot == std::string::npos || dot == 0 || dot + 1 >= c.size() || c.size() > 200)
+    return std::nullopt;
+  std::int64_t ms = 0;
+  auto [p, ec] = std::from_chars(c.data(), c.data() + dot, ms);
+  if (ec != std::errc{} || p != c.data() + dot) return std::nullopt;
+  return std::make_pair(ms, c.substr(dot + 1));
+}
+
+std::string escape_like(std::string_view s) {
+  std::string out;
+  for (char c : s) {
+    if (c == '%' || c == '_' || c == '\\') out += '\\';
+    out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  }
+  return out;
+}
+
+}  // namespace
+
+void load_ticket_types(Connection& conn, std::vector<Event>& events) {
+  if (events.empty()) return;
+  std::string sql = "SELECT " + std::string(kTicketTypeColumns) +
+                    " FROM ticket_types WHERE event_id IN (";
+  std::vector<Value> params;
+  std::map<std::string, Event*> by_id;
+  for (auto& e : events) {
+    sql += params.empty() ? "?" : ", ?";
+    params.emplace_back(e.id);
+    by_id[e.id] = &e;
+    e.ticket_types.clear();
+  }
+  sql += ") ORDER BY event_id, position, id";
+  for (const auto& row : conn.query(sql, params)) {
+    TicketType t = ticket_type_from_row(row);
+    by_id[t.event_id]->ticket_types.push_back(std::move(t));
+  }
+}
+
+std::optional<Event> load_event(Connection& conn, const std::string& id) {
+  auto rows = conn.query("SELECT " + std::string(kEventColumns) + " FROM events WHERE id = ?", {id});
+  if (rows.empty()) return std::nullopt;
+  std::vector<Event> events{event_from_row(rows[0])};
+  load_ticket_types(conn, events);
+  return std::move(events[0]);
+}
+
+Result<Event> SqlEventStore::create_event(const Event& e) {
+  auto conn = db_.writer();
+  in_transaction(*conn, [&](Connection& c) {
+    c.execute(
+        "INSERT INTO events (id, organizer_id, title, description, search_text, category, venue, "
+        "starts_at, ends_at, timezone, currency, capacity, sold, status, max_per_user, "
+        "hold_minutes, waitlist_offer_minutes, cancel_cutoff_hours, created_at, updated_at, "
+        "published_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?, ?)",
+        {e.id, e.organizer_id, e.title, e.description, search_text(e), e.category, e.venue,
+         to_millis(e.starts_at), to_millis(e.ends_at), e.timezone, e.currency, e.capacity,
+         std::string(to_string(e.status)), nullable(e.max_per_user), e.hold_minutes,
+         e.waitlist_offer_minutes, nullable(e.cancel_cutoff_hours), to_millis(e.created_at),
+         to_millis(e.updated_at), opt_ms(e.published_at)});
+    for (const auto& t : e.ticket_types) insert_ticket_type(c, t);
+  });
+  return *load_event(*conn, e.id);
+}
+
+std::optional<Event> SqlEventStore::find_event(const std::string& id) {
+  auto conn = db_.reader();
+  return load_event(*conn, id);
+}
+
+Result<Event> SqlEventStore::update_event(const Event& e) {
+  auto conn = db_.writer();
+  return in_result_transaction(*conn, [&](Connection& c) -> Result<Event> {
+    auto current = load_event(c, e.id);
+    if (!current) return Error::not_found("event");
+    if (e.capacity < current->sold)
+      return Error::field("capacity", "cannot be less than the " + std::to_string(current->sold) +
+                                          " tickets already sold");
+    // Ticket types: keep, update, insert or delete.
+    std::map<std::string, const TicketType*> existing;
+    for (const auto& t : current->ticket_types) existing[t.id] = &t;
+    FieldErrors errors;
+    for (std::size_t i = 0; i < e.ticket_types.size(); ++i) {
+      const auto& t = e.ticket_types[i];
+      auto it = existing.find(t.id);
+      if (it != existing.end() && t.capacity < it->second->sold)
+        errors.add("ticket_types[" + std::to_string(i) + "].capacity",
+                   "cannot be less than the " + std::to_string(it->second->sold) +
+                       " tickets already sold");
+    }
+    for (const auto& [id, old] : existing) {
+      bool kept = std::any_of(e.ticket_types.begin(), e.ticket_types.end(),
+                              [&](const TicketType& t) { return t.id == id; });
+      if (!kept && old->sold > 0)
+        errors.add("ticket_types", "ticket type \"" + old->name +
+                                       "\" has sales and cannot be removed");
+    }
+    if (!errors.empty()) return std::move(errors).to_error();
+    c.execute(
+        "UPDATE events SET title = ?, description = ?, search_text = ?, category = ?, venue = ?, "
+        "starts_at = ?, ends_at = ?, timezone = ?, currency = ?, capacity = ?, max_per_user = ?, "
+        "hold_minutes = ?, waitlist_offer_minutes = ?, cancel_cutoff_hours = ?, updated_at = ? "
+        "WHERE id = ?",
+        {e.title, e.description, search_text(e), e.category, e.venue, to_millis(e.starts_at),
+         to_millis(e.ends_at), e.timezone, e.currency, e.capacity, nullable(e.max_per_user),
+         e.hold_minutes, e.waitlist_offer_minutes, nullable(e.cancel_cutoff_hours),
+         to_millis(e.updated_at), e.id});
+    for (const auto& [id, old] : existing) {
+      bool kept = std::any_of(e.ticket_types.begin(), e.ticket_types.end(),
+                              [&](const TicketType& t) { return t.id == id; });
+      if (!kept) c.execute("DELETE FROM ticket_types WHERE id = ?", {id});
+    }
+    for (const auto& t : e.ticket_types) {
+      if (existing.contains(t.id)) {
+        c.execute(
+            "UPDATE ticket_types SET name = ?, description = ?, price = ?, capacity = ?, "
+            "sales_start = ?, sales_end = ?, max_per_order = ?, hidden = ?, position = ? "
+            "WHERE id = ? AND event_id = ?",
+            {t.name, t.description, t.price, t.capacity, opt_ms(t.sales_start),
+             opt_ms(t.sales_end), nullable(t.max_per_order), std::int64_t{t.hidden ? 1 : 0},
+             std::int64_t{t.position}, t.id, e.id});
+      } else {
+        insert_ticket_type(c, t);
+      }
+    }
+    return *load_event(c, e.id);
+  });
+}
+
+Result<Event> SqlEventStore::set_status(const std::string& id, EventStatus status, Timestamp at) {
+  auto conn = db_.writer();
+  return in_result_transaction(*conn, [&](Connection& c) -> Result<Event> {
+    std::int64_t changed = 0;
+    if (status == EventStatus::published) {
+      changed = c.execute(
+          "UPDATE events SET status = ?, updated_at = ?, published_at = COALESCE(published_at, ?) "
+          "WHERE id = ?",
+          {std::string(to_string(status)), to_millis(at), to_millis(at), id});
+    } else {
+      changed = c.execute("UPDATE events SET status = ?, updated_at = ? WHERE id = ?",
+                          {std::string(to_string(status)), to_millis(at), id});
+    }
+    if (changed == 0) return Error::not_found("event");
+    return *load_event(c, id);
+  });
+}
+
+Result<EventPage> SqlEventStore::list_public(const EventQuery& q) {
+  std::string sql = "SELECT " + std::string(kEventColumns) +
+                    " FROM events WHERE status = 'published' AND ends_at > ?";
+  std::vector<Value> params{to_millis(q.now)};
+  if (q.category) {
+    sql += " AND category = ?";
+    params.emplace_back(*q.category);
+  }
+  if (q.from) {
+    sql += " AND ends_at >= ?";
+    params.emplace_back(to_millis(*q.from));
+  }
+  if (q.to) {
+    sql += " AND starts_at < ?";
+    params.emplace_back(to_millis(*q.to));
+  }
+  if (q.q && !q.q->empty()) {
+    sql += " AND search_text LIKE ? ESCAPE '\\'";
+    params.emplace_back("%" + escape_like(*q.q) + "%");
+  }
+  if (q.cursor) {
+    auto c = parse_cursor(*q.cursor);
+    if (!c) return Error::field("cursor", "is not a cursor from a previous page");
+    sql += " AND (starts_at > ? OR (starts_at = ? AND id > ?))";
+    params.emplace_back(c->first);
+    params.emplace_back(c->first);
+    params.emplace_back(c->second);
+  }
+  int limit = std::clamp(q.limit, 1, 100);
+  sql += " ORDER BY starts_at, id LIMIT ?";
+  params.emplace_back(std::int64_t{limit + 1});
+
+  auto conn = db_.reader();
+  EventPage page;
+  for (const auto& row : conn->query(sql, params)) page.items.push_back(event_from_row(row));
+  if (static_cast<int>(page.items.size()) > limit) {
+    page.items.resize(limit);
+    page.next_cursor = make_cursor(page.items.back());
+  }
+  load_ticket_types(*conn, page.items);
+  return page;
+}
+
+std::vector<Event> SqlEventStore::list_by_organizer(const std::string& organizer_id) {
+  auto conn = db_.reader();
+  std::vector<Event> out;
+  for (const auto& row :
+       conn->query("SELECT " + std::string(kEventColumns) +
+                       " FROM events WHERE organizer_id = ? ORDER BY starts_at, id",
+                   {organizer_id}))
+    out.push_back(event_from_row(row));
+  load_ticket_types(*conn, out);
+  return out;
+}
+
+}  // namespace admit::sql

@@ -1,0 +1,154 @@
+#include "storage/sql/sql_user_store.hpp"
+
+namespace admit::sql {
+namespace {
+
+constexpr std::string_view kTokenColumns =
+    "api_tokens.id, api_tokens.user_id, api_tokens.name, api_tokens.token_hash, "
+    "api_tokens.event_scope, api_tokens.created_at, api_tokens.last_used_at, "
+    "api_tokens.revoked_at";
+
+std::vector<std::string> split_roles(const std::string& s) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  while (start <= s.size()) {
+    auto comma = s.find(',', start);
+    if (comma == std::string::npos) comma = s.size();
+    if (comma > start) out.push_back(s.substr(start, comma - start));
+    start = comma + 1;
+  }
+  return out;
+}
+
+ApiToken token_from_row(const Row& r, std::size_t i = 0) {
+  ApiToken t;
+  t.id = r.text(i + 0);
+  t.user_id = r.text(i + 1);
+  t.name = r.text(i + 2);
+  t.token_hash = r.text(i + 3);
+  t.event_scope = r.opt_text(i + 4);
+  t.created_at = from_millis(r.i64(i + 5));
+  if (auto v = r.opt_i64(i + 6)) t.last_used_at = from_millis(*v);
+  if (auto v = r.opt_i64(i + 7)) t.revoked_at = from_millis(*v);
+  return t;
+}
+
+Value opt_ms(const std::optional<Timestamp>& t) {
+  if (!t) return nullptr;
+  return to_millis(*t);
+}
+
+}  // namespace
+
+std::string join_roles(const std::vector<std::string>& roles) {
+  std::string out;
+  for (const auto& r : roles) {
+    if (!out.empty()) out += ',';
+    out += r;
+  }
+  return out;
+}
+
+User user_from_row(const Row& r, std::size_t i) {
+  User u;
+  u.id = r.text(i + 0);
+  u.email = r.text(i + 1);
+  u.name = r.text(i + 2);
+  u.password_hash = r.text(i + 3);
+  u.roles = split_roles(r.text(i + 4));
+  if (auto v = r.opt_i64(i + 5)) u.email_verified_at = from_millis(*v);
+  u.disabled = r.i64(i + 6) != 0;
+  u.created_at = from_millis(r.i64(i + 7));
+  u.updated_at = from_millis(r.i64(i + 8));
+  return u;
+}
+
+Result<User> SqlUserStore::create_user(const User& u) {
+  auto conn = db_.writer();
+  try {
+    conn->execute(
+        "INSERT INTO users (id, email, name, password_hash, roles, email_verified_at, disabled, "
+        "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        {u.id, u.email, u.name, u.password_hash, join_roles(u.roles), opt_ms(u.email_verified_at),
+         std::int64_t{u.disabled ? 1 : 0}, to_millis(u.created_at), to_millis(u.updated_at)});
+  } catch (const DbError& e) {
+    if (e.kind() == DbError::Kind::unique_violation)
+      return Error::conflict("an account with this email already exists");
+    throw;
+  }
+  return u;
+}
+
+std::optional<User> SqlUserStore::find_user(const std::string& id) {
+  auto conn = db_.reader();
+  auto rows = conn->query("SELECT " + std::string(kUserColumns) + " FROM users WHERE id = ?", {id});
+  if (rows.empty()) return std::nullopt;
+  return user_from_row(rows[0]);
+}
+
+std::optional<User> SqlUserStore::find_user_by_email(const std::string& email) {
+  auto conn = db_.reader();
+  auto rows =
+      conn->query("SELECT " + std::string(kUserColumns) + " FROM users WHERE email = ?", {email});
+  if (rows.empty()) return std::nullopt;
+  return user_from_row(rows[0]);
+}
+
+Result<User> SqlUserStore::update_user(const User& u) {
+  auto conn = db_.writer();
+  try {
+    auto n = conn->execute(
+        "UPDATE users SET email = ?, name = ?, password_hash = ?, roles = ?, email_verified_at = ?, "
+        "disabled = ?, updated_at = ? WHERE id = ?",
+        {u.email, u.name, u.password_hash, join_roles(u.roles), opt_ms(u.email_verified_at),
+         std::int64_t{u.disabled ? 1 : 0}, to_millis(u.updated_at), u.id});
+    if (n == 0) return Error::not_found("user");
+  } catch (const DbError& e) {
+    if (e.kind() == DbError::Kind::unique_violation)
+      return Error::field("email", "is already used by another account");
+    throw;
+  }
+  return u;
+}
+
+Result<ApiToken> SqlUserStore::create_token(const ApiToken& t) {
+  auto conn = db_.writer();
+  conn->execute(
+      "INSERT INTO api_tokens (id, user_id, name, token_hash, event_scope, created_at) "
+      "VALUES (?, ?, ?, ?, ?, ?)",
+      {t.id, t.user_id, t.name, t.token_hash, nullable(t.event_scope), to_millis(t.created_at)});
+  return t;
+}
+
+std::optional<std::pair<ApiToken, User>> SqlUserStore::find_token_by_hash(const std::string& hash) {
+  auto conn = db_.reader();
+  auto rows = conn->query("SELECT " + std::string(kTokenColumns) + ", " + std::string(kUserColumns) +
+                              " FROM api_tokens JOIN users ON users.id = api_tokens.user_id "
+                              "WHERE api_tokens.token_hash = ? AND api_tokens.revoked_at IS NULL",
+                          {hash});
+  if (rows.empty()) return std::nullopt;
+  return std::make_pair(token_from_row(rows[0]), user_from_row(rows[0], 8));
+}
+
+std::vector<ApiToken> SqlUserStore::list_tokens(const std::string& user_id) {
+  auto conn = db_.reader();
+  std::vector<ApiToken> out;
+  for (const auto& row : conn->query("SELECT " + std::string(kTokenColumns) +
+                                         " FROM api_tokens WHERE user_id = ? AND revoked_at IS NULL "
+                                         "ORDER BY created_at DESC, id",
+                                     {user_id}))
+    out.push_back(token_from_row(row));
+  return out;
+}
+
+Status SqlUserStore::revoke_token(const std::string& user_id, const std::string& token_id,
+                                  Timestamp at) {
+  auto conn = db_.writer();
+  auto n = conn->execute(
+      "UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND user_id = ? AND revoked_at IS NULL",
+      {to_millis(at), token_id, user_id});
+  if (n == 0) return Error::not_found("token");
+  return {};
+}
+
+}  // namespace admit::sql

@@ -1,0 +1,33 @@
+#pragma once
+// UserStore over the shared SQL driver (both backends).
+#include "domain/ports/user_store.hpp"
+#include "storage/sql/database.hpp"
+
+namespace admit::sql {
+
+class SqlUserStore : public UserStore {
+ public:
+  explicit SqlUserStore(Database& db) : db_(db) {}
+
+  Result<User> create_user(const User& user) override;
+  std::optional<User> find_user(const std::string& id) override;
+  std::optional<User> find_user_by_email(const std::string& normalized_email) override;
+  Result<User> update_user(const User& user) override;
+
+  Result<ApiToken> create_token(const ApiToken& token) override;
+  std::optional<std::pair<ApiToken, User>> find_token_by_hash(const std::string& hash) override;
+  std::vector<ApiToken> list_tokens(const std::string& user_id) override;
+  Status revoke_token(const std::string& user_id, const std::string& token_id, Timestamp at) override;
+
+ protected:
+  Database& db_;
+};
+
+// Row mapping shared with other stores that join users.
+inline constexpr std::string_view kUserColumns =
+    "users.id, users.email, users.name, users.password_hash, users.roles, "
+    "users.email_verified_at, users.disabled, users.created_at, users.updated_at";
+User user_from_row(const Row& row, std::size_t first = 0);
+std::string join_roles(const std::vector<std::string>& roles);
+
+}  // namespace admit::sql

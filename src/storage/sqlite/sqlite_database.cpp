@@ -1,0 +1,166 @@
+#include "storage/sqlite/sqlite_database.hpp"
+
+#include <condition_variable>
+#include <filesystem>
+#include <mutex>
+#include <stdexcept>
+#include <string>
+#include <system_error>
+#include <thread>
+#include <vector>
+
+#include "storage/sqlite/sqlite_connection.hpp"
+
+namespace admit::sql {
+
+namespace {
+
+constexpr std::string_view kMemory = ":memory:";
+
+class SqliteDatabase final : public Database {
+ public:
+  SqliteDatabase(std::string target, bool memory, const OpenOptions& options)
+      : target_(std::move(target)),
+        memory_(memory),
+        busy_timeout_ms_(options.busy_timeout_ms),
+        max_readers_(options.pool_size),
+        writer_(std::make_unique<SqliteConnection>(target_, SqliteConnection::Mode::read_write,
+                                                   busy_timeout_ms_)) {}
+
+  Dialect dialect() const noexcept override { return Dialect::sqlite; }
+
+  PooledConnection writer() override { return borrow_writer(false); }
+
+  PooledConnection reader() override {
+    if (memory_) return borrow_writer(true);
+    std::unique_lock lock(mu_);
+    if (idle_readers_.empty() && opened_readers_ >= max_readers_) {
+      ++waits_;
+      reader_cv_.wait(lock, [&] { return !idle_readers_.empty() || opened_readers_ < max_readers_; });
+    }
+    SqliteConnection* conn = nullptr;
+    if (!idle_readers_.empty()) {
+      conn = idle_readers_.back();
+      idle_readers_.pop_back();
+    } else {
+      // Open a new reader outside the lock; the slot is reserved meanwhile.
+      ++opened_readers_;
+      lock.unlock();
+      std::unique_ptr<SqliteConnection> fresh;
+      try {
+        fresh = std::make_unique<SqliteConnection>(target_, SqliteConnection::Mode::read_only,
+                                                   busy_timeout_ms_);
+      } catch (...) {
+        lock.lock();
+        --opened_readers_;
+        reader_cv_.notify_one();
+        throw;
+      }
+      conn = fresh.get();
+      lock.lock();
+      readers_.push_back(std::move(fresh));
+    }
+    ++readers_in_use_;
+    return PooledConnection(conn, [this](Connection* c) { release_reader(c); });
+  }
+
+  PoolStats stats() const override {
+    std::lock_guard lock(mu_);
+    PoolStats s;
+    s.size = 1 + static_cast<int>(readers_.size());
+    s.in_use = (writer_busy_ ? 1 : 0) + readers_in_use_;
+    s.waits = waits_;
+    return s;
+  }
+
+  bool ping() override {
+    try {
+      auto conn = reader();
+      return conn->query("SELECT 1").size() == 1;
+    } catch (const std::exception&) {
+      return false;
+    }
+  }
+
+ private:
+  // `reentrant`: a thread that already holds the writer borrows it again (in-memory
+  // readers) instead of waiting for itself.
+  PooledConnection borrow_writer(bool reentrant) {
+    std::unique_lock lock(mu_);
+    const auto self = std::this_thread::get_id();
+    if (reentrant && writer_busy_ && writer_owner_ == self) {
+      ++writer_depth_;
+      return PooledConnection(writer_.get(), [this](Connection*) { release_writer(); });
+    }
+    if (writer_busy_) {
+      ++waits_;
+      writer_cv_.wait(lock, [&] { return !writer_busy_; });
+    }
+    writer_busy_ = true;
+    writer_owner_ = self;
+    writer_depth_ = 1;
+    return PooledConnection(writer_.get(), [this](Connection*) { release_writer(); });
+  }
+
+  void release_writer() noexcept {
+    std::unique_lock lock(mu_);
+    if (--writer_depth_ > 0) return;
+    lock.unlock();
+    // A borrower that leaves a transaction open must not leak it to the next one.
+    writer_->rollback();
+    lock.lock();
+    writer_busy_ = false;
+    writer_owner_ = {};
+    lock.unlock();
+    writer_cv_.notify_one();
+  }
+
+  void release_reader(Connection* c) noexcept {
+    auto* conn = static_cast<SqliteConnection*>(c);
+    conn->rollback();
+    {
+      std::lock_guard lock(mu_);
+      idle_readers_.push_back(conn);
+      --readers_in_use_;
+    }
+    reader_cv_.notify_one();
+  }
+
+  const std::string target_;
+  const bool memory_;
+  const int busy_timeout_ms_;
+  const int max_readers_;
+
+  mutable std::mutex mu_;
+  std::condition_variable writer_cv_;
+  std::condition_variable reader_cv_;
+  std::unique_ptr<SqliteConnection> writer_;
+  bool writer_busy_ = false;
+  std::thread::id writer_owner_;
+  int writer_depth_ = 0;
+  std::vector<std::unique_ptr<SqliteConnection>> readers_;  // every open reader
+  std::vector<SqliteConnection*> idle_readers_;
+  int opened_readers_ = 0;  // open or being opened
+  int readers_in_use_ = 0;
+  std::int64_t waits_ = 0;
+};
+
+}  // namespace
+
+std::unique_ptr<Database> open_sqlite(std::string_view path, const OpenOptions& options) {
+  if (path == kMemory) return std::make_unique<SqliteDatabase>(std::string(kMemory), true, options);
+  std::string target(path);
+  if (!target.starts_with("file:")) {
+    const auto parent = std::filesystem::path(target).parent_path();
+    if (!parent.empty()) {
+      std::error_code ec;
+      std::filesystem::create_directories(parent, ec);
+      if (ec)
+        throw std::runtime_error("cannot create directory '" + parent.string() +
+                                 "' for the SQLite database: " + ec.message());
+    }
+  }
+  return std::make_unique<SqliteDatabase>(std::move(target), false, options);
+}
+
+}  // namespace admit::sql

@@ -1,0 +1,68 @@
+// Store conformance: accounts and API tokens, on every backend.
+#include <gtest/gtest.h>
+
+#include "common/random.hpp"
+#include "storage/sql/sql_user_store.hpp"
+#include "support/test_database.hpp"
+
+namespace admit {
+namespace {
+
+class UserStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    db_ = test::open_test_database();
+    users_ = std::make_unique<sql::SqlUserStore>(*db_);
+  }
+  User make(const std::string& email) {
+    User u;
+    u.id = new_id("usr");
+    u.email = email;
+    u.name = "Ada";
+    u.password_hash = "hash";
+    u.roles = {"attendee", "organizer"};
+    u.created_at = u.updated_at = now_;
+    return u;
+  }
+  Timestamp now_ = *parse_rfc3339("2026-06-01T12:00:00Z");
+  std::unique_ptr<sql::Database> db_;
+  std::unique_ptr<sql::SqlUserStore> users_;
+};
+
+TEST_F(UserStoreTest, CreatesFindsAndRefusesDuplicateEmails) {
+  auto u = make("ada@example.com");
+  ASSERT_TRUE(users_->create_user(u));
+  auto by_email = users_->find_user_by_email("ada@example.com");
+  ASSERT_TRUE(by_email);
+  EXPECT_EQ(by_email->id, u.id);
+  EXPECT_EQ(by_email->roles, (std::vector<std::string>{"attendee", "organizer"}));
+  EXPECT_FALSE(by_email->email_verified_at);
+  auto dup = users_->create_user(make("ada@example.com"));
+  ASSERT_FALSE(dup);
+  EXPECT_EQ(dup.error().code, ErrorCode::conflict);
+}
+
+TEST_F(UserStoreTest, TokensAreFoundByHashAndRevocable) {
+  auto u = make("ada@example.com");
+  ASSERT_TRUE(users_->create_user(u));
+  ApiToken t;
+  t.id = new_id("tok");
+  t.user_id = u.id;
+  t.name = "door";
+  t.token_hash = sha256_hex("secret");
+  t.event_scope = "evt_1";
+  t.created_at = now_;
+  ASSERT_TRUE(users_->create_token(t));
+  auto found = users_->find_token_by_hash(sha256_hex("secret"));
+  ASSERT_TRUE(found);
+  EXPECT_EQ(found->first.event_scope, "evt_1");
+  EXPECT_EQ(found->second.email, "ada@example.com");
+  EXPECT_EQ(users_->list_tokens(u.id).size(), 1u);
+  EXPECT_FALSE(users_->revoke_token("usr_other", t.id, now_));
+  ASSERT_TRUE(users_->revoke_token(u.id, t.id, now_));
+  EXPECT_FALSE(users_->find_token_by_hash(sha256_hex("secret")));
+  EXPECT_TRUE(users_->list_tokens(u.id).empty());
+}
+
+}  // namespace
+}  // namespace admit

@@ -1,0 +1,31 @@
+// Friendly names for the generated OpenAPI types (schema.d.ts, `npm run gen:api`).
+import type { components } from './schema';
+
+type S = components['schemas'];
+export type Problem = S['Problem'];
+export type FieldError = S['FieldError'];
+export type User = S['User'];
+export type Role = S['Role'];
+export type Session = S['Session'];
+export type ApiToken = S['ApiToken'];
+export type ApiTokenCreated = S['ApiTokenCreated'];
+export type Category = S['Category'];
+export type CategoryId = S['CategoryId'];
+export type Event = S['Event'];
+export type EventPage = S['EventPage'];
+export type EventStatus = S['EventStatus'];
+export type TicketType = S['TicketType'];
+export type TicketTypeInput = S['TicketTypeInput'];
+export type EventFields = S['EventFields'];
+export type EventCreate = S['EventCreate'];
+export type EventStats = S['EventStats'];
+export type PromoCode = S['PromoCode'];
+export type PromoCodeCreate = S['PromoCodeCreate'];
+export type Registration = S['Registration'];
+export type RegistrationStatus = S['RegistrationStatus'];
+export type RegistrationCreate = S['RegistrationCreate'];
+export type RegistrationPage = S['RegistrationPage'];
+export type Ticket = S['Ticket'];
+export type WaitlistEntry = S['WaitlistEntry'];
+export type SignupRequest = S['SignupRequest'];
+export type UpdateMeRequest = S['UpdateMeRequest'];
