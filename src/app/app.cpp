@@ -3,10 +3,18 @@
 #include <filesystem>
 
 #include "app/authenticator.hpp"
+#include "auth/memory_rate_limiter.hpp"
 #include "common/log.hpp"
+#include "http/handlers/account.hpp"
+#include "http/handlers/admin.hpp"
+#include "http/handlers/auth.hpp"
 #include "http/handlers/events.hpp"
 #include "http/server.hpp"
+#include "mail/file_mailer.hpp"
+#include "mail/outbox_sender.hpp"
+#include "mail/smtp_mailer.hpp"
 #include "storage/sql/migrations.hpp"
+#include "storage/sql/sql_rate_limiter.hpp"
 
 namespace admit::app {
 namespace {
@@ -19,6 +27,25 @@ std::unique_ptr<sql::Database> open(const Config& config) {
   sql::OpenOptions options;
   options.pool_size = config.db_pool;
   return sql::open_database(config.database, options);
+}
+
+// One node on SQLite counts in memory; PostgreSQL nodes share the rate_limits table.
+std::unique_ptr<RateLimiter> make_limiter(sql::Database& db) {
+  if (db.dialect() == sql::Dialect::postgres) return std::make_unique<sql::SqlRateLimiter>(db);
+  return std::make_unique<auth::MemoryRateLimiter>();
+}
+
+AccountSettings account_settings(const Config& config) {
+  AccountSettings s;
+  s.public_url = config.public_url;
+  return s;
+}
+
+std::unique_ptr<Mailer> make_mailer(const Config& config) {
+  if (config.smtp_url.empty())
+    return std::make_unique<mail::FileMailer>(std::filesystem::path(config.data_dir) / "outbox",
+                                              config.mail_from);
+  return std::make_unique<mail::SmtpMailer>(mail::SmtpOptions{config.smtp_url, config.mail_from});
 }
 
 log::Level level_of(const std::string& name) {
@@ -36,7 +63,12 @@ App::App(Config config, std::shared_ptr<const Clock> clock)
       db_(open(config_)),
       users_(*db_),
       events_(*db_),
-      catalog_(events_, *clock_) {
+      catalog_(events_, *clock_),
+      account_store_(*db_),
+      outbox_store_(*db_),
+      limiter_(make_limiter(*db_)),
+      accounts_(account_store_, users_, events_, passwords_, *limiter_, *clock_,
+                account_settings(config_)) {
   log::set_level(level_of(config_.log_level));
 }
 
@@ -55,6 +87,10 @@ void App::add_routes(http::Router& router) {
                                            "text/plain; version=0.0.4; charset=utf-8");
              }));
   http::add_event_routes(router, catalog_);
+  const http::SessionCookieOptions cookie{config_.https()};
+  http::add_auth_routes(router, accounts_, *hash_pool_, cookie);
+  http::add_account_routes(router, accounts_, *hash_pool_, cookie);
+  http::add_admin_routes(router, accounts_);
 }
 
 int App::serve() {
@@ -73,9 +109,28 @@ int App::serve() {
   metrics_.add_gauge("admit_db_pool_size", "Database connections open",
                      [this] { return static_cast<double>(db_->stats().size); });
 
+  // Password hashing gets its own small pool: a burst of sign-ins waits there (or answers
+  // 503) instead of occupying every handler thread.
+  hash_pool_ = std::make_unique<WorkPool>("argon2", 2, 64);
+  metrics_.add_gauge("admit_hash_queue_depth", "Password hashes waiting for a thread",
+                     [this] { return static_cast<double>(hash_pool_->queue_depth()); });
+
+  // Mail: queued in the outbox by the services, delivered by this background loop.
+  auto mailer = make_mailer(config_);
+  mail::OutboxSender sender(outbox_store_, *mailer, *clock_);
+  accounts_.on_mail_queued([&sender] { sender.wake(); });
+  struct HookReset {
+    AccountService& accounts;
+    ~HookReset() { accounts.on_mail_queued(nullptr); }
+  } hook_reset{accounts_};
+  account_store_.purge_expired(clock_->now() - std::chrono::hours(24));
+  sender.start();
+  log::info("mail", {{"transport", config_.smtp_url.empty() ? "files" : "smtp"},
+                     {"node", sender.node_id()}});
+
   http::Router router;
   add_routes(router);
-  StoreAuthenticator authenticator(users_);
+  StoreAuthenticator authenticator(users_, &accounts_, config_.https());
 
   http::ServerOptions options;
   options.listen = config_.listen;
@@ -91,6 +146,8 @@ int App::serve() {
                         {"public_url", config_.public_url}});
   server.run_until_signal();
   pool.stop();
+  hash_pool_->stop();
+  sender.stop();
   log::info("stopped");
   return 0;
 }

@@ -5,13 +5,18 @@
 #include <memory>
 
 #include "app/config.hpp"
+#include "auth/argon2_passwords.hpp"
 #include "common/clock.hpp"
 #include "common/work_pool.hpp"
+#include "domain/ports/rate_limiter.hpp"
+#include "domain/services/account_service.hpp"
 #include "domain/services/catalog_service.hpp"
 #include "http/metrics.hpp"
 #include "http/router.hpp"
 #include "storage/sql/database.hpp"
+#include "storage/sql/sql_account_store.hpp"
 #include "storage/sql/sql_event_store.hpp"
+#include "storage/sql/sql_outbox_store.hpp"
 #include "storage/sql/sql_user_store.hpp"
 
 namespace admit::http {
@@ -32,6 +37,9 @@ class App {
   UserStore& users() { return users_; }
   EventStore& events() { return events_; }
   CatalogService& catalog() { return catalog_; }
+  AccountStore& account_store() { return account_store_; }
+  OutboxStore& outbox() { return outbox_store_; }
+  AccountService& accounts() { return accounts_; }
 
   // Applies pending migrations; returns how many ran.
   int migrate();
@@ -47,6 +55,14 @@ class App {
   sql::SqlUserStore users_;
   sql::SqlEventStore events_;
   CatalogService catalog_;
+  // Accounts (issue 4): sessions, links, audit and outbox tables; rate limits in memory on
+  // SQLite (one node) and in the database on PostgreSQL (shared by every node).
+  sql::SqlAccountStore account_store_;
+  sql::SqlOutboxStore outbox_store_;
+  auth::Argon2Passwords passwords_;
+  std::unique_ptr<RateLimiter> limiter_;
+  AccountService accounts_;
+  std::unique_ptr<WorkPool> hash_pool_;  // argon2id on 2 threads, 64 queued; made by serve()
   http::Metrics metrics_;
 };
 

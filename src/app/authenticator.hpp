@@ -1,18 +1,27 @@
 #pragma once
 // Resolves the caller of a request: `Authorization: Bearer <token>` (API tokens, stored
-// as SHA-256) — sessions are added by the accounts feature.
+// as SHA-256) first, else the session cookie (`admit_session`, or `__Host-admit_session`
+// when the public URL is https) through the AccountService (idle and absolute expiry,
+// revocation, disabled accounts). Disabled accounts resolve to nobody either way.
 #include "domain/ports/user_store.hpp"
+#include "domain/services/account_service.hpp"
 #include "http/server.hpp"
 
 namespace admit::app {
 
 class StoreAuthenticator final : public http::Authenticator {
  public:
-  explicit StoreAuthenticator(UserStore& users) : users_(users) {}
+  explicit StoreAuthenticator(UserStore& users, AccountService* accounts = nullptr,
+                              bool https = false)
+      : users_(users), accounts_(accounts), https_(https) {}
   std::optional<http::Principal> authenticate(const http::Request& req) override;
 
  private:
+  std::optional<http::Principal> from_session(const http::Request& req);
+
   UserStore& users_;
+  AccountService* accounts_;
+  bool https_;
 };
 
 }  // namespace admit::app

@@ -52,8 +52,8 @@ int user_add(App& app, const std::string& email_in, const std::string& name,
       return 2;
     }
   std::string password = read_password_from_stdin();
-  if (utf8_length(password) < 8 || utf8_length(password) > 128) {
-    std::cerr << "admit: the password (read from standard input) must be 8 to 128 characters\n";
+  if (auto weak = auth::password_weakness(password)) {
+    std::cerr << "admit: the password (read from standard input) " << *weak << "\n";
     return 2;
   }
   app.migrate();
@@ -70,6 +70,31 @@ int user_add(App& app, const std::string& email_in, const std::string& name,
     return 1;
   }
   std::cout << created->id << "\n";
+  return 0;
+}
+
+int user_role(App& app, const std::string& email, const std::vector<std::string>& add,
+              const std::vector<std::string>& remove) {
+  if (add.empty() && remove.empty()) {
+    std::cerr << "admit: give --add ROLE or --remove ROLE\n";
+    return 2;
+  }
+  app.migrate();
+  std::optional<User> user;
+  for (const auto& [roles, adding] : {std::pair{&add, true}, std::pair{&remove, false}}) {
+    for (const auto& role : *roles) {
+      auto changed = app.accounts().change_role(std::nullopt, email, role, adding);
+      if (!changed) {
+        const auto& e = changed.error();
+        std::cerr << "admit: " << (e.errors.empty() ? e.detail : e.errors[0].message) << "\n";
+        return e.code == ErrorCode::not_found ? 1 : 2;
+      }
+      user = std::move(changed.value());
+    }
+  }
+  std::cout << user->email << ": ";
+  for (std::size_t i = 0; i < user->roles.size(); ++i) std::cout << (i ? "," : "") << user->roles[i];
+  std::cout << "\n";
   return 0;
 }
 
@@ -136,6 +161,13 @@ int run_command_line(int argc, char** argv) {
   user_add_cmd->add_option("--name", name, "Display name")->required();
   user_add_cmd->add_option("--role", roles, "attendee, organizer or admin (repeatable)")->required();
 
+  auto* user_role_cmd = user->add_subcommand("role", "Add or remove a role (e.g. --add admin)");
+  std::string role_email;
+  std::vector<std::string> role_add, role_remove;
+  user_role_cmd->add_option("--email", role_email, "Account email")->required();
+  user_role_cmd->add_option("--add", role_add, "Role to add: attendee, organizer or admin (repeatable)");
+  user_role_cmd->add_option("--remove", role_remove, "Role to remove (repeatable)");
+
   auto* token = cli.add_subcommand("token", "Manage API tokens");
   token->require_subcommand(1);
   auto* token_create_cmd = token->add_subcommand("create", "Create a bearer token and print it");
@@ -174,6 +206,7 @@ int run_command_line(int argc, char** argv) {
       return 0;
     }
     if (user_add_cmd->parsed()) return user_add(app, email, name, roles);
+    if (user_role_cmd->parsed()) return user_role(app, role_email, role_add, role_remove);
     if (token_create_cmd->parsed()) return token_create(app, token_email, token_name, token_event);
     if (backup_cmd->parsed()) return backup(app, backup_path);
   } catch (const std::exception& e) {

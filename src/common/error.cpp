@@ -9,6 +9,8 @@ std::string_view to_string(ErrorCode code) noexcept {
     case ErrorCode::unauthenticated: return "unauthenticated";
     case ErrorCode::invalid_credentials: return "invalid_credentials";
     case ErrorCode::forbidden: return "forbidden";
+    case ErrorCode::email_not_verified: return "email_not_verified";
+    case ErrorCode::account_disabled: return "account_disabled";
     case ErrorCode::not_found: return "not_found";
     case ErrorCode::method_not_allowed: return "method_not_allowed";
     case ErrorCode::conflict: return "conflict";

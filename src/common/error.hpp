@@ -13,6 +13,8 @@ enum class ErrorCode {
   unauthenticated,         // 401 no or expired credentials
   invalid_credentials,     // 401 wrong email or password
   forbidden,               // 403 authenticated but not allowed (CSRF, role)
+  email_not_verified,      // 403 right password, but the email is not confirmed yet
+  account_disabled,        // 403 right password, but an admin disabled the account
   not_found,               // 404 missing, or another owner's resource
   method_not_allowed,      // 405
   conflict,                // 409 state conflict (already published, duplicate)

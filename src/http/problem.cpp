@@ -17,12 +17,14 @@ struct ProblemKind {
 };
 
 // Indexed by ErrorCode; the static_asserts below keep the order honest.
-constexpr std::array<ProblemKind, 16> kProblems{{
+constexpr std::array<ProblemKind, 18> kProblems{{
     {ErrorCode::bad_request, 400, "Bad request"},
     {ErrorCode::invalid_signature, 400, "Invalid signature"},
     {ErrorCode::unauthenticated, 401, "Authentication required"},
     {ErrorCode::invalid_credentials, 401, "Invalid credentials"},
     {ErrorCode::forbidden, 403, "Forbidden"},
+    {ErrorCode::email_not_verified, 403, "Email not verified"},
+    {ErrorCode::account_disabled, 403, "Account disabled"},
     {ErrorCode::not_found, 404, "Not found"},
     {ErrorCode::method_not_allowed, 405, "Method not allowed"},
     {ErrorCode::conflict, 409, "Conflict"},

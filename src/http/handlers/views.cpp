@@ -57,4 +57,39 @@ boost::json::object event_json(const Event& e, bool include_hidden) {
           {"published_at", time_or_null(e.published_at)}};
 }
 
+boost::json::object user_json(const User& u) {
+  boost::json::array roles;
+  for (const auto& r : u.roles) roles.emplace_back(r);
+  return {{"id", u.id},
+          {"email", u.email},
+          {"name", u.name},
+          {"roles", std::move(roles)},
+          {"email_verified", u.email_verified_at.has_value()},
+          {"created_at", format_rfc3339(u.created_at)}};
+}
+
+boost::json::object admin_user_json(const User& u) {
+  auto o = user_json(u);
+  o["disabled"] = u.disabled;
+  return o;
+}
+
+boost::json::object api_token_json(const ApiToken& t) {
+  return {{"id", t.id},
+          {"name", t.name},
+          {"event_id", or_null(t.event_scope)},
+          {"created_at", format_rfc3339(t.created_at)},
+          {"last_used_at", time_or_null(t.last_used_at)}};
+}
+
+boost::json::object session_json(const Session& s, bool current) {
+  return {{"id", s.id},
+          {"created_at", format_rfc3339(s.created_at)},
+          {"last_seen_at", format_rfc3339(s.last_seen_at)},
+          {"expires_at", format_rfc3339(s.expires_at)},
+          {"user_agent", s.user_agent.empty() ? boost::json::value(nullptr) : boost::json::value(s.user_agent)},
+          {"ip", s.ip.empty() ? boost::json::value(nullptr) : boost::json::value(s.ip)},
+          {"current", current}};
+}
+
 }  // namespace admit::http

@@ -1,0 +1,48 @@
+# admit: the two commands are `make run` and `make test` (see README.md).
+SHELL := /bin/bash
+JOBS ?= 2
+ADMIT_RELEASE := build/release/src/admit
+ADMIT_DEBUG := build/debug/src/admit
+export ADMIT_DATA_DIR ?= data
+export ADMIT_DATABASE ?= sqlite:data/admit.db
+export ADMIT_WEB_ROOT ?= web/dist
+
+.PHONY: run test build build-debug web deps bench clean
+
+deps:
+	@scripts/install-deps
+
+# The web app, rebuilt only when its sources changed.
+web: deps
+	@if [ ! -f web/dist/index.html ] || [ -n "$$(find web/src web/index.html web/package.json api/openapi.yaml -newer web/dist/index.html 2>/dev/null | head -1)" ]; then \
+	  echo "building web app"; (cd web && npm run build); fi
+
+build: deps web
+	cmake --preset release >/dev/null
+	cmake --build --preset release -j $(JOBS) --target admit
+
+build-debug: deps
+	cmake --preset debug >/dev/null
+	cmake --build --preset debug -j $(JOBS)
+
+# Serve the app with demo data on http://127.0.0.1:8080 (SQLite, mail to data/outbox).
+run: build
+	@mkdir -p $(ADMIT_DATA_DIR)
+	$(ADMIT_RELEASE) migrate
+	$(ADMIT_RELEASE) demo
+	@echo "admit is serving on http://$${ADMIT_LISTEN:-127.0.0.1:8080}"
+	$(ADMIT_RELEASE) serve
+
+# Every test suite: unit, store conformance on SQLite and PostgreSQL, HTTP against the
+# real binary on both backends, web unit tests, and the browser journeys in Chromium.
+test: build-debug web
+	cd web && npm test --silent
+	ctest --test-dir build/debug --output-on-failure -j $(JOBS) --timeout 900
+
+bench: deps
+	cmake --preset release >/dev/null
+	cmake --build --preset release -j $(JOBS)
+	bench/run.sh
+
+clean:
+	rm -rf build web/dist

@@ -1,0 +1,135 @@
+#pragma once
+// RegistrationEngine: the hot path of registering (DESIGN.md §4, docs/decisions/0003).
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "common/clock.hpp"
+#include "common/result.hpp"
+#include "domain/ports/payment_gateway.hpp"
+#include "domain/ports/registration_store.hpp"
+#include "domain/services/registration_rules.hpp"
+
+namespace admit {
+
+struct RegistrationOutcome {
+  Registration registration;
+  bool created = false;  // false: the Idempotency-Key replayed an existing registration
+};
+using RegistrationCallback = std::function<void(Result<RegistrationOutcome>)>;
+
+struct RegistrationEngineOptions {
+  int writers = 1;      // writer threads; events are hashed onto them (SQLite: exactly 1)
+  int batch = 128;      // requests per transaction at most (1 = batching off)
+  int queue = 20000;    // requests waiting over all writers before answering unavailable
+  // How long an in-memory sold-out flag is trusted before one request re-checks the
+  // database (seats returned on another node, capacity raised elsewhere).
+  std::chrono::milliseconds sold_out_recheck{2000};
+};
+
+// Contract:
+// - submit() never blocks on the database writer and never waits for a seat: it answers
+//   through `done` exactly once, either at once (a replayed Idempotency-Key, read from a
+//   reader connection; sold_out from the in-memory flag; unavailable with retry_after when
+//   the queue is full or the engine stopped) or from the writer thread after the batch
+//   holding the request committed. `done` must not block.
+// - Each event belongs to one writer (hash of its id). A writer takes everything queued,
+//   up to `batch` requests, and runs them in ONE transaction: per event it locks the event
+//   row, checks each request's rules (registration_rules.hpp) and takes its seats with
+//   conditional updates (undoing the few counter changes of a request that fails halfway),
+//   inserts the successful registrations with multi-row inserts, commits, then answers.
+//   The database enforces capacity, so several processes on one PostgreSQL cannot oversell.
+// - Idempotency: the same (user, key) answers the same registration: duplicates in one
+//   batch follow the first; across batches and nodes the unique key decides and the loser
+//   reads back the winner. A key reused with another body answers conflict.
+// - Once an event (or a ticket type) is seen full at commit, requests for it answer
+//   sold_out from memory until seats_returned() or `sold_out_recheck` passes.
+// - A batch that fails with an unexpected database error is retried one request per
+//   transaction, so one bad request cannot fail its neighbours.
+// Thread-safe. start() once; stop() answers or processes everything queued, then joins.
+class RegistrationEngine {
+ public:
+  RegistrationEngine(RegistrationStore& store, const Clock& clock, PaymentGateway& gateway,
+                     RegistrationEngineOptions options);
+  ~RegistrationEngine();
+  RegistrationEngine(const RegistrationEngine&) = delete;
+  RegistrationEngine& operator=(const RegistrationEngine&) = delete;
+
+  void start();
+  void stop();
+
+  void submit(RegistrationRequest request, RegistrationCallback done);
+
+  // Seats of the event came back (cancellation, expiry, capacity raised): forget its
+  // sold-out flags.
+  void seats_returned(const std::string& event_id);
+
+  struct Stats {
+    std::uint64_t batches = 0;            // transactions run by writers
+    std::uint64_t batched_requests = 0;   // requests those transactions carried
+    std::uint64_t created = 0;            // registrations created
+    std::uint64_t sold_out = 0;           // sold_out answers from the database
+    std::uint64_t sold_out_from_memory = 0;
+    std::uint64_t replayed = 0;           // Idempotency-Key replays
+    std::uint64_t rejected_queue_full = 0;
+  };
+  Stats stats() const;
+  std::size_t queue_depth() const noexcept { return queued_.load(std::memory_order_relaxed); }
+  const RegistrationEngineOptions& options() const noexcept { return options_; }
+
+ private:
+  struct Pending {
+    RegistrationRequest request;
+    std::string fingerprint;
+    RegistrationCallback done;
+  };
+  struct Writer {
+    std::mutex mu;
+    std::condition_variable cv;
+    std::deque<Pending> queue;
+    std::thread thread;
+  };
+  struct BatchEvent;  // per event state of one batch (registration_engine.cpp)
+
+  void writer_loop(Writer& w);
+  void run_batch(std::vector<Pending>& batch);
+  std::vector<Result<RegistrationOutcome>> process(RegistrationWriter& w,
+                                                   std::vector<Pending>& batch,
+                                                   std::map<std::string, BatchEvent>& events);
+  bool flagged_sold_out(const RegistrationRequest& r);
+  void flag_sold_out(const std::map<std::string, BatchEvent>& events);
+  static void answer(const RegistrationCallback& done, Result<RegistrationOutcome> result);
+
+  RegistrationStore& store_;
+  const Clock& clock_;
+  PaymentGateway& gateway_;
+  const RegistrationEngineOptions options_;
+  std::vector<std::unique_ptr<Writer>> writers_;
+  std::atomic<std::size_t> queued_{0};
+  std::atomic<bool> accepting_{true};
+  bool started_ = false;
+  bool stopped_ = false;
+  std::mutex lifecycle_mu_;
+
+  using SteadyTime = std::chrono::steady_clock::time_point;
+  struct SoldOutFlags {
+    std::optional<SteadyTime> event;
+    std::map<std::string, SteadyTime, std::less<>> types;
+  };
+  mutable std::mutex flags_mu_;
+  std::map<std::string, SoldOutFlags, std::less<>> flags_;
+
+  std::atomic<std::uint64_t> batches_{0}, batched_{0}, created_{0}, sold_out_{0},
+      sold_out_memory_{0}, replayed_{0}, rejected_{0};
+};
+
+}  // namespace admit

@@ -1,0 +1,158 @@
+#include "domain/services/registration_rules.hpp"
+
+#include <algorithm>
+#include <set>
+
+#include "common/random.hpp"
+#include "domain/services/text.hpp"
+
+namespace admit {
+
+bool is_valid_idempotency_key(std::string_view key) noexcept {
+  if (key.empty() || key.size() > RegistrationLimits::kKeyMax) return false;
+  for (unsigned char c : key)
+    if (c < 0x20 || c > 0x7e) return false;
+  return true;
+}
+
+bool is_valid_promo_code(std::string_view code) noexcept {
+  if (code.size() < 3 || code.size() > RegistrationLimits::kPromoCodeMax) return false;
+  for (unsigned char c : code)
+    if (!(std::isalnum(c) || c == '-' || c == '_')) return false;
+  return true;
+}
+
+std::string normalize_promo_code(std::string_view code) {
+  std::string out = trim(code);
+  std::transform(out.begin(), out.end(), out.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+  return out;
+}
+
+const TicketType* find_type(const Event& event, std::string_view id) noexcept {
+  for (const auto& t : event.ticket_types)
+    if (t.id == id) return &t;
+  return nullptr;
+}
+
+Status validate_request_shape(const RegistrationRequest& r) {
+  using L = RegistrationLimits;
+  FieldErrors errors;
+  if (r.items.empty()) errors.add("items", "must list at least one ticket type and quantity");
+  if (r.items.size() > L::kItemsMax)
+    errors.add("items", "must list at most " + std::to_string(L::kItemsMax) + " ticket types");
+  std::set<std::string> seen;
+  std::int64_t total = 0;
+  for (std::size_t i = 0; i < r.items.size(); ++i) {
+    const auto& item = r.items[i];
+    const std::string p = "items[" + std::to_string(i) + "].";
+    if (item.ticket_type_id.empty()) errors.add(p + "ticket_type_id", "is required");
+    else if (!seen.insert(item.ticket_type_id).second)
+      errors.add(p + "ticket_type_id", "appears twice; give one quantity per ticket type");
+    if (item.quantity < 1 || item.quantity > L::kQuantityMax)
+      errors.add(p + "quantity", "must be between 1 and " + std::to_string(L::kQuantityMax));
+    else total += item.quantity;
+  }
+  if (total > L::kQuantityMax)
+    errors.add("items", "must add up to at most " + std::to_string(L::kQuantityMax) + " tickets");
+  if (!r.attendees.empty()) {
+    if (static_cast<std::int64_t>(r.attendees.size()) != total && errors.empty())
+      errors.add("attendees", "must list one attendee per ticket (" + std::to_string(total) +
+                                  "), or be left out to use your own name and email");
+    for (std::size_t i = 0; i < r.attendees.size(); ++i) {
+      const auto& a = r.attendees[i];
+      const std::string p = "attendees[" + std::to_string(i) + "].";
+      if (trim(a.name).empty()) errors.add(p + "name", "is required");
+      else if (!is_valid_utf8(a.name) || utf8_length(a.name) > 200 || has_control_chars(a.name))
+        errors.add(p + "name", "must be at most 200 characters of text");
+      if (!is_plausible_email(normalize_email(a.email)))
+        errors.add(p + "email", "must be an email address");
+    }
+  }
+  if (r.promo_code && !is_valid_promo_code(normalize_promo_code(*r.promo_code)))
+    errors.add("promo_code", "must be 3 to 64 letters, digits, - or _");
+  if (!errors.empty()) return std::move(errors).to_error();
+  return {};
+}
+
+std::string request_fingerprint(const RegistrationRequest& r) {
+  std::vector<std::pair<std::string, std::int64_t>> items;
+  for (const auto& i : r.items) items.emplace_back(i.ticket_type_id, i.quantity);
+  std::sort(items.begin(), items.end());
+  std::string s = r.event_id + "\n";
+  for (const auto& [id, q] : items) s += id + "=" + std::to_string(q) + ";";
+  s += "\n" + (r.promo_code ? normalize_promo_code(*r.promo_code) : std::string());
+  for (const auto& a : r.attendees) s += "\n" + a.name + "\t" + normalize_email(a.email);
+  return sha256_hex(s).substr(0, 32);
+}
+
+Status check_request(const Event& e, const RegistrationRequest& r, const PromoCode* promo,
+                     std::int64_t user_live_tickets, Timestamp now) {
+  if (e.status == EventStatus::draft) return Error::not_found("event");
+  if (e.status == EventStatus::cancelled)
+    return Error::conflict("This event was cancelled; registrations are closed.");
+  if (e.ends_at <= now) return Error::conflict("This event is over; registrations are closed.");
+  if (r.promo_code) {
+    if (!promo) return Error::field("promo_code", "is not a valid code for this event");
+    if (promo->valid_from && now < *promo->valid_from)
+      return Error::field("promo_code", "is not valid yet");
+    if (promo->valid_until && now >= *promo->valid_until)
+      return Error::field("promo_code", "has expired");
+  }
+  FieldErrors errors;
+  std::int64_t total = 0;
+  for (std::size_t i = 0; i < r.items.size(); ++i) {
+    const auto& item = r.items[i];
+    const std::string p = "items[" + std::to_string(i) + "].";
+    const TicketType* t = find_type(e, item.ticket_type_id);
+    bool unlocked = t && (!t->hidden || (promo && promo->unlocks_hidden && promo->applies_to(t->id)));
+    if (!t || !unlocked) {
+      errors.add(p + "ticket_type_id", "is not a ticket type of this event");
+      continue;
+    }
+    if (t->sales_start && now < *t->sales_start)
+      return Error::conflict("Sales for \"" + t->name + "\" start at " +
+                             format_rfc3339(*t->sales_start) + ".");
+    if (t->sales_end && now >= *t->sales_end)
+      return Error::conflict("Sales for \"" + t->name + "\" have ended.");
+    if (t->max_per_order && item.quantity > *t->max_per_order)
+      errors.add(p + "quantity", "must be at most " + std::to_string(*t->max_per_order) +
+                                     " for \"" + t->name + "\"");
+    total += item.quantity;
+  }
+  if (!errors.empty()) return std::move(errors).to_error();
+  if (e.max_per_user && user_live_tickets + total > *e.max_per_user)
+    return Error::field("items", "would give you " + std::to_string(user_live_tickets + total) +
+                                     " tickets; this event allows at most " +
+                                     std::to_string(*e.max_per_user) + " per person");
+  return {};
+}
+
+Priced price_request(const Event& e, const RegistrationRequest& r, const PromoCode* promo) {
+  Priced out;
+  std::int64_t fixed_left =
+      promo && promo->kind == DiscountKind::fixed ? std::max<std::int64_t>(promo->amount, 0) : 0;
+  for (const auto& item : r.items) {
+    const TicketType* t = find_type(e, item.ticket_type_id);
+    RegistrationItem ri;
+    ri.ticket_type_id = item.ticket_type_id;
+    ri.quantity = item.quantity;
+    ri.unit_price = t ? t->price : 0;
+    ri.amount = ri.unit_price * ri.quantity;
+    if (promo && promo->applies_to(ri.ticket_type_id)) {
+      if (promo->kind == DiscountKind::percent) {
+        const std::int64_t pct = std::clamp<std::int64_t>(promo->amount, 0, 100);
+        ri.amount -= (ri.amount * pct + 50) / 100;
+      } else {
+        const std::int64_t off = std::min(fixed_left, ri.amount);
+        ri.amount -= off;
+        fixed_left -= off;
+      }
+    }
+    out.total += ri.amount;
+    out.items.push_back(std::move(ri));
+  }
+  return out;
+}
+
+}  // namespace admit

@@ -1,0 +1,266 @@
+#include "domain/services/registration_service.hpp"
+
+#include <exception>
+
+#include "common/log.hpp"
+#include "common/random.hpp"
+#include "domain/services/registration_rules.hpp"
+#include "domain/services/text.hpp"
+
+namespace admit {
+namespace {
+
+bool may_manage(const Actor& actor, const Event& e) {
+  return e.organizer_id == actor.user_id || actor.is_admin();
+}
+
+std::string money(std::int64_t minor, const std::string& currency) {
+  const std::string units = std::to_string(minor / 100);
+  std::string cents = std::to_string(minor % 100);
+  if (cents.size() < 2) cents = "0" + cents;
+  return units + "." + cents + " " + currency;
+}
+
+}  // namespace
+
+// ---- mails -----------------------------------------------------------------------------
+
+MailNotice RegistrationMails::registration_cancelled(const Event& e, const Registration& r,
+                                                     const std::string& to, bool by_organizer) const {
+  MailNotice m;
+  m.to = to;
+  m.cause_key = "reg-cancelled:" + r.id;
+  m.subject = "Your registration for " + e.title + " is cancelled";
+  m.text = "Hello,\n\nyour registration " + r.id + " for \"" + e.title + "\" (" +
+           format_rfc3339(e.starts_at) + ", " + e.venue + ") has been cancelled" +
+           (by_organizer ? " by the organizer" : " as you asked") + ". Its " +
+           std::to_string(r.ticket_count()) + " ticket(s) are no longer valid.\n";
+  if (r.refund_status && *r.refund_status == "due")
+    m.text += "The amount paid (" + money(r.total, r.currency) + ") will be refunded.\n";
+  m.text += "\nYour registrations: " + public_url_ + "/me/registrations\n";
+  return m;
+}
+
+MailNotice RegistrationMails::event_cancelled(const Event& e, const Registration& r,
+                                              const std::string& to) const {
+  MailNotice m;
+  m.to = to;
+  m.cause_key = "event-cancelled:" + r.id;
+  m.subject = e.title + " is cancelled";
+  m.text = "Hello,\n\nwe are sorry: \"" + e.title + "\" (" + format_rfc3339(e.starts_at) + ", " +
+           e.venue + ") has been cancelled by the organizer, and with it your registration " + r.id +
+           ".\n";
+  if (r.refund_status && *r.refund_status == "due")
+    m.text += "The amount paid (" + money(r.total, r.currency) + ") will be refunded.\n";
+  m.text += "\nYour registrations: " + public_url_ + "/me/registrations\n";
+  return m;
+}
+
+MailNotice RegistrationMails::waitlist_offer(const Event& e, const WaitlistEntry& w,
+                                             const std::string& to) const {
+  MailNotice m;
+  m.to = to;
+  m.cause_key = "waitlist-offer:" + w.id + ":" +
+                std::to_string(w.offered_at ? to_millis(*w.offered_at) : 0);
+  m.subject = "A seat for " + e.title + " is waiting for you";
+  m.text = "Hello,\n\ngood news: " + std::to_string(w.offered_quantity) + " seat(s) for \"" + e.title +
+           "\" are held for you until " +
+           (w.offer_expires_at ? format_rfc3339(*w.offer_expires_at) : std::string("soon")) +
+           ". Register here before then, or they pass to the next person waiting:\n" + public_url_ +
+           "/events/" + e.id + "\n";
+  return m;
+}
+
+// ---- service ---------------------------------------------------------------------------
+
+RegistrationService::RegistrationService(RegistrationStore& store, EventStore& events,
+                                         RegistrationEngine& engine, const Clock& clock,
+                                         std::string public_url)
+    : store_(store), events_(events), engine_(engine), clock_(clock), mails_(std::move(public_url)) {}
+
+RegistrationService::~RegistrationService() { stop_sweeper(); }
+
+Result<Event> RegistrationService::managed_event(const Actor& actor, const std::string& event_id) {
+  auto e = events_.find_event(event_id);
+  if (!e || !may_manage(actor, *e)) return Error::not_found("event");
+  return std::move(*e);
+}
+
+Result<Registration> RegistrationService::get(const Actor& actor, const std::string& id) {
+  auto r = store_.find(id);
+  if (!r) return Error::not_found("registration");
+  if (r->user_id == actor.user_id || actor.is_admin()) return std::move(*r);
+  auto e = events_.find_event(r->event_id);
+  if (e && may_manage(actor, *e)) return std::move(*r);
+  return Error::not_found("registration");
+}
+
+Result<std::vector<Registration>> RegistrationService::list_mine(const Actor& actor, HistoryScope scope) {
+  return store_.list_for_user(actor.user_id, scope, clock_.now());
+}
+
+Result<Registration> RegistrationService::cancel(const Actor& actor, const std::string& id) {
+  auto r = store_.find(id);
+  if (!r) return Error::not_found("registration");
+  auto e = events_.find_event(r->event_id);
+  if (!e) return Error::not_found("registration");
+  const bool organizer = may_manage(actor, *e);
+  const bool owner = r->user_id == actor.user_id;
+  if (!organizer && !owner) return Error::not_found("registration");
+  if (!holds_seats(r->status))
+    return Error::conflict("This registration is already " + std::string(to_string(r->status)) + ".");
+  const Timestamp now = clock_.now();
+  if (!organizer) {
+    Timestamp deadline = e->starts_at;
+    if (e->cancel_cutoff_hours) deadline -= std::chrono::hours(*e->cancel_cutoff_hours);
+    if (now >= deadline)
+      return Error::conflict("Cancellation closed at " + format_rfc3339(deadline) +
+                             "; contact the organizer.");
+  }
+  auto result = store_.cancel(CancelRequest{id, organizer && !owner, now}, mails_);
+  if (result) engine_.seats_returned(r->event_id);
+  return result;
+}
+
+Result<RegistrationPage> RegistrationService::list_for_event(const Actor& actor, RegistrationQuery query) {
+  auto e = managed_event(actor, query.event_id);
+  if (!e) return e.error();
+  if (query.q && utf8_length(*query.q) > 200) return Error::field("q", "must be at most 200 characters");
+  return store_.list_for_event(query);
+}
+
+Result<EventStats> RegistrationService::stats(const Actor& actor, const std::string& event_id) {
+  auto e = managed_event(actor, event_id);
+  if (!e) return e.error();
+  return store_.stats(event_id);
+}
+
+void RegistrationService::on_event_cancelled(const Event& event) {
+  const int n = store_.cancel_event(event.id, clock_.now(), mails_);
+  engine_.seats_returned(event.id);
+  log::info("event cancelled: registrations cancelled", {{"event_id", event.id}, {"registrations", n}});
+}
+
+void RegistrationService::on_event_updated(const Event& event) { engine_.seats_returned(event.id); }
+
+Result<PromoCode> RegistrationService::create_promo(const Actor& actor, const std::string& event_id,
+                                                    const PromoCodeInput& in) {
+  auto e = managed_event(actor, event_id);
+  if (!e) return e.error();
+  FieldErrors errors;
+  const std::string code = normalize_promo_code(in.code);
+  if (!is_valid_promo_code(code)) errors.add("code", "must be 3 to 64 letters, digits, - or _");
+  auto kind = parse_discount_kind(in.kind);
+  if (!kind) errors.add("kind", "must be percent or fixed");
+  else if (*kind == DiscountKind::percent && (in.amount < 0 || in.amount > 100))
+    errors.add("amount", "must be a percentage between 0 and 100");
+  else if (*kind == DiscountKind::fixed && (in.amount < 0 || in.amount > 100'000'000))
+    errors.add("amount", "must be between 0 and 100000000 (minor units)");
+  if (in.ticket_type_id && !find_type(*e, *in.ticket_type_id))
+    errors.add("ticket_type_id", "is not a ticket type of this event");
+  if (in.max_uses && (*in.max_uses < 1 || *in.max_uses > 1'000'000))
+    errors.add("max_uses", "must be between 1 and 1000000");
+  if (in.valid_from && in.valid_until && *in.valid_until <= *in.valid_from)
+    errors.add("valid_until", "must be after valid_from");
+  if (!errors.empty()) return std::move(errors).to_error();
+  PromoCode p;
+  p.id = new_id("promo");
+  p.event_id = event_id;
+  p.code = code;
+  p.kind = *kind;
+  p.amount = in.amount;
+  p.ticket_type_id = in.ticket_type_id;
+  p.unlocks_hidden = in.unlocks_hidden;
+  p.max_uses = in.max_uses;
+  p.valid_from = in.valid_from;
+  p.valid_until = in.valid_until;
+  p.created_at = p.updated_at = clock_.now();
+  return store_.create_promo(p);
+}
+
+Result<std::vector<PromoCode>> RegistrationService::list_promos(const Actor& actor, const std::string& event_id) {
+  auto e = managed_event(actor, event_id);
+  if (!e) return e.error();
+  return store_.list_promos(event_id);
+}
+
+Result<WaitlistEntry> RegistrationService::join_waitlist(const Actor& actor, const std::string& event_id,
+                                                         const WaitlistInput& in) {
+  auto e = events_.find_event(event_id);
+  if (!e || e->status == EventStatus::draft) return Error::not_found("event");
+  const Timestamp now = clock_.now();
+  if (e->status == EventStatus::cancelled) return Error::conflict("This event was cancelled.");
+  if (e->ends_at <= now) return Error::conflict("This event is over.");
+  FieldErrors errors;
+  if (in.ticket_type_id) {
+    const TicketType* t = find_type(*e, *in.ticket_type_id);
+    if (!t || t->hidden) errors.add("ticket_type_id", "is not a ticket type of this event");
+    else if (t->max_per_order && in.quantity > *t->max_per_order)
+      errors.add("quantity", "must be at most " + std::to_string(*t->max_per_order));
+  }
+  if (in.quantity < 1 || in.quantity > RegistrationLimits::kQuantityMax ||
+      (e->max_per_user && in.quantity > *e->max_per_user))
+    errors.add("quantity", "must be between 1 and " +
+                               std::to_string(e->max_per_user.value_or(RegistrationLimits::kQuantityMax)));
+  if (!errors.empty()) return std::move(errors).to_error();
+  WaitlistEntry w;
+  w.id = new_id("wait");
+  w.event_id = event_id;
+  w.user_id = actor.user_id;
+  w.ticket_type_id = in.ticket_type_id;
+  w.quantity = in.quantity;
+  w.created_at = w.updated_at = now;
+  return store_.join_waitlist(w);
+}
+
+Result<WaitlistEntry> RegistrationService::get_waitlist(const Actor& actor, const std::string& event_id) {
+  auto w = store_.find_waitlist(event_id, actor.user_id);
+  if (!w) return Error::not_found("waiting list entry");
+  return std::move(*w);
+}
+
+Status RegistrationService::leave_waitlist(const Actor& actor, const std::string& event_id) {
+  auto done = store_.leave_waitlist(event_id, actor.user_id, clock_.now(), mails_);
+  if (done) engine_.seats_returned(event_id);
+  return done;
+}
+
+SweepResult RegistrationService::sweep_once() {
+  SweepResult r = store_.sweep(clock_.now(), mails_);
+  for (const auto& id : r.events_with_returned_seats) engine_.seats_returned(id);
+  if (r.holds_expired || r.offers_expired || r.offers_made)
+    log::info("registration sweep", {{"holds_expired", r.holds_expired},
+                                     {"offers_expired", r.offers_expired},
+                                     {"offers_made", r.offers_made}});
+  return r;
+}
+
+void RegistrationService::start_sweeper(std::chrono::milliseconds interval) {
+  std::lock_guard lock(sweeper_mu_);
+  if (sweeper_.joinable()) return;
+  sweeper_stop_ = false;
+  sweeper_ = std::thread([this, interval] {
+    std::unique_lock lock(sweeper_mu_);
+    while (!sweeper_stop_) {
+      lock.unlock();
+      try {
+        sweep_once();
+      } catch (const std::exception& e) {
+        log::error("registration sweep failed", {{"error", e.what()}});
+      }
+      lock.lock();
+      sweeper_cv_.wait_for(lock, interval, [&] { return sweeper_stop_; });
+    }
+  });
+}
+
+void RegistrationService::stop_sweeper() {
+  {
+    std::lock_guard lock(sweeper_mu_);
+    sweeper_stop_ = true;
+  }
+  sweeper_cv_.notify_all();
+  if (sweeper_.joinable()) sweeper_.join();
+}
+
+}  // namespace admit

@@ -1,0 +1,105 @@
+#pragma once
+// RegistrationService: everything about registrations except taking seats (that is the
+// RegistrationEngine's): reading one's own history, cancelling (attendee before the
+// organizer's cut-off, organizer any time), cascading an event's cancellation, organizer
+// lists and statistics, promo codes, the waiting list, and the sweeper that expires holds
+// and unanswered waiting-list offers. Ownership is checked here: a registration is visible
+// to its owner and to its event's organizer (and admins), to anyone else it is not_found.
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "common/clock.hpp"
+#include "common/result.hpp"
+#include "domain/model/actor.hpp"
+#include "domain/ports/event_store.hpp"
+#include "domain/ports/registration_store.hpp"
+#include "domain/services/registration_engine.hpp"
+
+namespace admit {
+
+// The texts of registration mails; links are built from the public URL.
+class RegistrationMails final : public RegistrationNotices {
+ public:
+  explicit RegistrationMails(std::string public_url) : public_url_(std::move(public_url)) {}
+  MailNotice registration_cancelled(const Event& event, const Registration& r, const std::string& to,
+                                    bool by_organizer) const override;
+  MailNotice event_cancelled(const Event& event, const Registration& r,
+                             const std::string& to) const override;
+  MailNotice waitlist_offer(const Event& event, const WaitlistEntry& entry,
+                            const std::string& to) const override;
+
+ private:
+  std::string public_url_;
+};
+
+struct PromoCodeInput {
+  std::string code;
+  std::string kind;  // "percent" | "fixed"
+  std::int64_t amount = 0;
+  std::optional<std::string> ticket_type_id;
+  bool unlocks_hidden = false;
+  std::optional<std::int64_t> max_uses;
+  std::optional<Timestamp> valid_from;
+  std::optional<Timestamp> valid_until;
+};
+
+struct WaitlistInput {
+  std::optional<std::string> ticket_type_id;
+  std::int64_t quantity = 1;
+};
+
+class RegistrationService {
+ public:
+  RegistrationService(RegistrationStore& store, EventStore& events, RegistrationEngine& engine,
+                      const Clock& clock, std::string public_url);
+  ~RegistrationService();
+
+  Result<Registration> get(const Actor& actor, const std::string& registration_id);
+  Result<std::vector<Registration>> list_mine(const Actor& actor, HistoryScope scope);
+  Result<Registration> cancel(const Actor& actor, const std::string& registration_id);
+  // The event's registrations for its organizer.
+  Result<RegistrationPage> list_for_event(const Actor& actor, RegistrationQuery query);
+  Result<EventStats> stats(const Actor& actor, const std::string& event_id);
+
+  // Cancels every registration of a cancelled event (CatalogService::on_cancelled).
+  void on_event_cancelled(const Event& event);
+  // An event was edited: capacity may have grown (CatalogService hook).
+  void on_event_updated(const Event& event);
+
+  Result<PromoCode> create_promo(const Actor& actor, const std::string& event_id, const PromoCodeInput& in);
+  Result<std::vector<PromoCode>> list_promos(const Actor& actor, const std::string& event_id);
+
+  Result<WaitlistEntry> join_waitlist(const Actor& actor, const std::string& event_id, const WaitlistInput& in);
+  Result<WaitlistEntry> get_waitlist(const Actor& actor, const std::string& event_id);
+  Status leave_waitlist(const Actor& actor, const std::string& event_id);
+
+  // One sweeper pass: expire holds and offers, make offers, clear sold-out flags.
+  SweepResult sweep_once();
+  // Runs sweep_once() every `interval` on a thread of its own until stop_sweeper().
+  void start_sweeper(std::chrono::milliseconds interval);
+  void stop_sweeper();
+
+  const RegistrationNotices& notices() const noexcept { return mails_; }
+
+ private:
+  Result<Event> managed_event(const Actor& actor, const std::string& event_id);
+
+  RegistrationStore& store_;
+  EventStore& events_;
+  RegistrationEngine& engine_;
+  const Clock& clock_;
+  RegistrationMails mails_;
+
+  std::mutex sweeper_mu_;
+  std::condition_variable sweeper_cv_;
+  bool sweeper_stop_ = false;
+  std::thread sweeper_;
+};
+
+}  // namespace admit

@@ -1,0 +1,51 @@
+#include "http/handlers/admin.hpp"
+
+#include <boost/json/array.hpp>
+
+#include "http/handlers/offload.hpp"
+#include "http/handlers/support.hpp"
+#include "http/handlers/views.hpp"
+
+namespace admit::http {
+namespace {
+
+namespace json = boost::json;
+
+Response set_disabled(AccountService& accounts, Request& req, bool disabled) {
+  auto actor = require_actor(req);
+  if (!actor) return problem(req, actor.error());
+  return respond_with(req, accounts.set_disabled(*actor, req.param("id"), disabled, client_of(req)),
+                      200, [](const User& u) { return admin_user_json(u); });
+}
+
+}  // namespace
+
+void add_admin_routes(Router& router, AccountService& accounts) {
+  router.get("/api/v1/admin/users", sync([&accounts](Request& req) {
+               auto actor = require_actor(req);
+               if (!actor) return problem(req, actor.error());
+               FieldErrors errors;
+               UserListQuery q;
+               q.q = req.query("q");
+               if (q.q && q.q->empty()) q.q.reset();
+               q.cursor = req.query("cursor");
+               if (q.cursor && q.cursor->empty()) q.cursor.reset();
+               q.limit = static_cast<int>(query_int(req, "limit", 1, 200, errors).value_or(50));
+               if (!errors.empty()) return problem(req, std::move(errors).to_error());
+               auto page = accounts.list_users(*actor, q);
+               if (!page) return problem(req, page.error());
+               json::array items;
+               for (const auto& u : page->items) items.push_back(admin_user_json(u));
+               json::object body{{"items", std::move(items)}};
+               body["next_cursor"] =
+                   page->next_cursor ? json::value(*page->next_cursor) : json::value(nullptr);
+               return Response::json(200, body);
+             }));
+
+  router.post("/api/v1/admin/users/{id}/disable",
+              sync([&accounts](Request& req) { return set_disabled(accounts, req, true); }));
+  router.post("/api/v1/admin/users/{id}/enable",
+              sync([&accounts](Request& req) { return set_disabled(accounts, req, false); }));
+}
+
+}  // namespace admit::http

@@ -1,0 +1,667 @@
+// The only translation unit that includes Beast and Asio (see message.hpp).
+#include "http/server.hpp"
+
+#include <atomic>
+#include <condition_variable>
+#include <csignal>
+#include <limits>
+#include <mutex>
+#include <optional>
+#include <stdexcept>
+#include <thread>
+#include <unordered_map>
+#include <vector>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/associated_executor.hpp>
+#include <boost/asio/async_result.hpp>
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core/error.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/string.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/empty_body.hpp>
+#include <boost/beast/http/error.hpp>
+#include <boost/beast/http/file_body.hpp>
+#include <boost/beast/http/message.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/serializer.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <boost/beast/http/write.hpp>
+
+#include "common/log.hpp"
+#include "http/dispatch.hpp"
+#include "http/middleware.hpp"
+#include "http/url.hpp"
+
+namespace admit::http {
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+using tcp = asio::ip::tcp;
+using boost::system::error_code;
+
+constexpr auto kUseTuple = asio::as_tuple(asio::use_awaitable);
+
+Method to_method(bhttp::verb v) noexcept {
+  switch (v) {
+    case bhttp::verb::get: return Method::get;
+    case bhttp::verb::head: return Method::head;
+    case bhttp::verb::post: return Method::post;
+    case bhttp::verb::put: return Method::put;
+    case bhttp::verb::patch: return Method::patch;
+    case bhttp::verb::delete_: return Method::delete_;
+    case bhttp::verb::options: return Method::options;
+    default: return Method::other;
+  }
+}
+
+bool is_token_char(char c) noexcept {
+  if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) return true;
+  switch (c) {
+    case '!': case '#': case '$': case '%': case '&': case '\'': case '*': case '+':
+    case '-': case '.': case '^': case '_': case '`': case '|': case '~':
+      return true;
+    default:
+      return false;
+  }
+}
+
+// Handler-supplied headers must not smuggle CR/LF into the answer.
+bool header_is_safe(std::string_view name, std::string_view value) noexcept {
+  if (name.empty()) return false;
+  for (char c : name)
+    if (!is_token_char(c)) return false;
+  for (char c : value)
+    if (c == '\r' || c == '\n' || c == '\0') return false;
+  return true;
+}
+
+bool body_forbidden(int status) noexcept { return status < 200 || status == 204 || status == 304; }
+
+// "host:port" / "[v6]:port" -> endpoint (names are resolved once, at start).
+tcp::endpoint parse_listen(asio::io_context& ioc, const std::string& listen) {
+  std::string host, port;
+  if (!listen.empty() && listen.front() == '[') {
+    auto close = listen.find(']');
+    if (close == std::string::npos || close + 1 >= listen.size() || listen[close + 1] != ':')
+      throw std::runtime_error("listen address '" + listen + "' is not [host]:port");
+    host = listen.substr(1, close - 1);
+    port = listen.substr(close + 2);
+  } else {
+    auto colon = listen.rfind(':');
+    if (colon == std::string::npos)
+      throw std::runtime_error("listen address '" + listen + "' is not host:port");
+    host = listen.substr(0, colon);
+    port = listen.substr(colon + 1);
+  }
+  if (host.empty()) host = "0.0.0.0";
+  unsigned long port_number = 0;
+  try {
+    std::size_t used = 0;
+    port_number = std::stoul(port, &used);
+    if (used != port.size() || port_number > 65535) throw std::out_of_range("port");
+  } catch (const std::exception&) {
+    throw std::runtime_error("listen address '" + listen + "' has an invalid port");
+  }
+  error_code ec;
+  auto address = asio::ip::make_address(host, ec);
+  if (!ec) return {address, static_cast<unsigned short>(port_number)};
+  tcp::resolver resolver(ioc);
+  auto results = resolver.resolve(host, port, ec);
+  if (ec || results.empty())
+    throw std::runtime_error("cannot resolve listen host '" + host + "': " + ec.message());
+  return results.begin()->endpoint();
+}
+
+}  // namespace
+
+// Everything the network threads touch. It owns the io_context and is shared with pending
+// exchanges, so an answer that arrives after the Server is gone still posts somewhere valid.
+struct Server::Core : std::enable_shared_from_this<Server::Core> {
+  struct Connection {
+    explicit Connection(tcp::socket&& socket) : stream(std::move(socket)) {}
+    beast::tcp_stream stream;
+    bool idle = true;  // waiting for the next request (touched only on the strand)
+  };
+
+  // One request handed to the pool. The awaiting coroutine resumes through the type-erased
+  // completion; only the first answer counts, and an exchange dropped unanswered answers 500.
+  struct Completion {
+    virtual ~Completion() = default;
+    virtual void complete(Response response, std::string route) = 0;
+  };
+  template <class Handler>
+  struct CompletionImpl final : Completion {
+    CompletionImpl(Handler h, asio::any_io_executor fallback)
+        : handler(std::move(h)), fallback(std::move(fallback)) {}
+    void complete(Response response, std::string route) override {
+      auto ex = asio::get_associated_executor(handler, fallback);
+      asio::post(ex, [h = std::move(handler), r = std::move(response),
+                      route = std::move(route)]() mutable { std::move(h)(std::move(r), std::move(route)); });
+    }
+    Handler handler;
+    asio::any_io_executor fallback;
+  };
+
+  struct Exchange {
+    Exchange(std::shared_ptr<Core> c, Request r, std::unique_ptr<Completion> done)
+        : core(std::move(c)), request(std::move(r)), completion(std::move(done)) {}
+    ~Exchange() {
+      if (completion) {
+        log::error("handler dropped its response",
+                   {{"request_id", request.request_id}, {"route", route}});
+        answer(Response::problem(Error::internal(), request.request_id));
+      }
+    }
+    void answer(Response response) {
+      std::unique_ptr<Completion> done;
+      std::string label;
+      {
+        std::lock_guard lock(mutex);
+        if (!completion) {
+          log::warn("request answered twice; later answer ignored",
+                    {{"request_id", request.request_id}, {"route", route}});
+          return;
+        }
+        done = std::move(completion);
+        label = std::move(route);
+      }
+      done->complete(std::move(response), std::move(label));
+    }
+
+    std::shared_ptr<Core> core;  // keeps the io_context alive for the answer
+    Request request;
+    std::string route;  // written by the dispatcher before any answer
+    std::mutex mutex;
+    std::unique_ptr<Completion> completion;
+  };
+
+  Core(ServerOptions o, const Router& r, Authenticator* a, Metrics& m)
+      : options(std::move(o)),
+        metrics(m),
+        router(r),
+        dispatcher(r, a, options.public_url, options.web_root),
+        security(security_headers(options.public_url.starts_with("https://"))),
+        ioc(std::in_place, options.io_threads > 0 ? options.io_threads : 1),
+        work(std::in_place, ioc->get_executor()) {}
+
+  ~Core() {
+    // Destroy pending handlers (coroutine frames) while the rest of Core is still alive.
+    signals.reset();
+    acceptor.reset();
+    work.reset();
+    ioc.reset();
+  }
+
+  // ---- connection registry (for graceful shutdown) ----
+  void add_connection(const std::shared_ptr<Connection>& c) {
+    std::lock_guard lock(connections_mutex);
+    connections.emplace(c.get(), c);
+  }
+  void remove_connection(Connection* c) {
+    std::lock_guard lock(connections_mutex);
+    connections.erase(c);
+    if (connections.empty()) connections_cv.notify_all();
+  }
+
+  asio::awaitable<void> accept_loop();
+  asio::awaitable<void> session(std::shared_ptr<Connection> connection);
+  asio::awaitable<std::tuple<Response, std::string>> dispatch(Request request);
+  template <class Body>
+  asio::awaitable<error_code> write(beast::tcp_stream& stream, bhttp::response<Body>& message,
+                                    bool head_only);
+  asio::awaitable<std::size_t> send(Connection& connection, Response response, unsigned version,
+                                    bool keep_alive, bool head_only, const std::string& request_id,
+                                    bool& ok);
+  void request_stop();
+
+  ServerOptions options;
+  Metrics& metrics;
+  const Router& router;
+  Dispatcher dispatcher;
+  const std::vector<std::pair<std::string, std::string>> security;
+
+  std::optional<asio::io_context> ioc;
+  std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work;
+  std::optional<tcp::acceptor> acceptor;
+  std::optional<asio::signal_set> signals;
+  std::vector<std::thread> threads;
+  std::uint16_t bound_port = 0;
+  std::atomic<bool> draining{false};
+
+  mutable std::mutex connections_mutex;
+  std::condition_variable connections_cv;
+  std::unordered_map<Connection*, std::weak_ptr<Connection>> connections;
+
+  std::mutex state_mutex;  // lifecycle
+  std::condition_variable state_cv;
+  bool started = false;
+  bool stop_requested = false;
+  bool stopped = false;
+  std::mutex stop_mutex;  // serialises stop()
+};
+
+asio::awaitable<void> Server::Core::accept_loop() {
+  for (;;) {
+    auto [ec, socket] = co_await acceptor->async_accept(asio::make_strand(*ioc), kUseTuple);
+    if (ec) {
+      if (ec == asio::error::operation_aborted || !acceptor->is_open()) co_return;
+      // Out of descriptors and the like: back off briefly instead of spinning.
+      log::warn("accept failed", {{"error", ec.message()}});
+      asio::steady_timer timer(acceptor->get_executor(), std::chrono::milliseconds(50));
+      co_await timer.async_wait(kUseTuple);
+      continue;
+    }
+    if (draining.load()) continue;  // closes the socket
+    error_code ignored;
+    socket.set_option(tcp::no_delay(true), ignored);
+    auto connection = std::make_shared<Connection>(std::move(socket));
+    add_connection(connection);
+    auto ex = connection->stream.get_executor();
+    asio::co_spawn(ex, session(std::move(connection)), [](std::exception_ptr error) {
+      if (!error) return;
+      try {
+        std::rethrow_exception(error);
+      } catch (const std::exception& e) {
+        log::error("connection failed", {{"error", e.what()}});
+      } catch (...) {
+        log::error("connection failed", {{"error", "unknown exception"}});
+      }
+    });
+  }
+}
+
+asio::awaitable<std::tuple<Response, std::string>> Server::Core::dispatch(Request request) {
+  auto initiate = [this, &request](auto handler) {
+    using Handler = decltype(handler);
+    auto fallback = asio::any_io_executor(ioc->get_executor());
+    auto exchange = std::make_shared<Exchange>(
+        shared_from_this(), std::move(request),
+        std::make_unique<CompletionImpl<Handler>>(std::move(handler), std::move(fallback)));
+    bool posted = options.pool->try_post([this, exchange] {
+      Request& req = exchange->request;
+      Respond respond = [exchange](Response r) { exchange->answer(std::move(r)); };
+      dispatcher.dispatch(req, exchange->route, respond);
+    });
+    if (!posted) {
+      exchange->route = "overloaded";
+      exchange->answer(Response::problem(
+          Error::unavailable(1, "The server is busy; try again in a moment."),
+          exchange->request.request_id));
+    }
+  };
+  co_return co_await asio::async_initiate<decltype(asio::use_awaitable),
+                                          void(Response, std::string)>(initiate, asio::use_awaitable);
+}
+
+template <class Body>
+asio::awaitable<error_code> Server::Core::write(beast::tcp_stream& stream,
+                                                bhttp::response<Body>& message, bool head_only) {
+  bhttp::response_serializer<Body> serializer(message);
+  stream.expires_after(options.body_timeout);
+  if (head_only) {
+    auto [ec, n] = co_await bhttp::async_write_header(stream, serializer, kUseTuple);
+    co_return ec;
+  }
+  auto [ec, n] = co_await bhttp::async_write(stream, serializer, kUseTuple);
+  co_return ec;
+}
+
+// Writes `response` with the common headers; returns the body bytes sent, sets ok=false
+// when the write failed.
+asio::awaitable<std::size_t> Server::Core::send(Connection& connection, Response response,
+                                                unsigned version, bool keep_alive,
+                                                bool head_only, const std::string& request_id,
+                                                bool& ok) {
+  auto fill = [&](auto& message) {
+    message.version(version);
+    message.result(static_cast<unsigned>(response.status));
+    if (!response.content_type.empty())
+      message.set(bhttp::field::content_type, response.content_type);
+    for (const auto& [name, value] : response.headers) {
+      if (header_is_safe(name, value)) {
+        message.insert(name, value);
+      } else {
+        log::error("handler header dropped", {{"request_id", request_id}, {"header", name}});
+      }
+    }
+    for (const auto& [name, value] : security) message.set(name, value);
+    message.set("X-Request-Id", request_id);
+    if (message.find(bhttp::field::cache_control) == message.end())
+      message.set(bhttp::field::cache_control, "no-store");
+    message.keep_alive(keep_alive);
+  };
+
+  if (!response.file_path.empty() && !body_forbidden(response.status)) {
+    bhttp::response<bhttp::file_body> message;
+    error_code ec;
+    message.body().open(response.file_path.c_str(), beast::file_mode::scan, ec);
+    if (!ec) {
+      fill(message);
+      std::uint64_t size = message.body().size();
+      message.content_length(size);
+      ec = co_await write(connection.stream, message, head_only);
+      ok = !ec;
+      co_return head_only ? 0 : static_cast<std::size_t>(size);
+    }
+    log::warn("file not readable", {{"request_id", request_id}, {"error", ec.message()}});
+    response = Response::problem(Error::not_found("file"), request_id);
+  }
+
+  bhttp::response<bhttp::string_body> message;
+  fill(message);
+  std::size_t bytes = 0;
+  if (body_forbidden(response.status)) {
+    message.erase(bhttp::field::content_length);
+  } else {
+    bytes = response.body.size();
+    message.content_length(bytes);
+    if (!head_only) message.body() = std::move(response.body);
+  }
+  error_code ec = co_await write(connection.stream, message, head_only);
+  ok = !ec;
+  co_return head_only ? 0 : bytes;
+}
+
+asio::awaitable<void> Server::Core::session(std::shared_ptr<Connection> connection) {
+  struct Unregister {
+    Core* core;
+    Connection* connection;
+    ~Unregister() { core->remove_connection(connection); }
+  } unregister{this, connection.get()};
+
+  beast::tcp_stream& stream = connection->stream;
+  std::string peer;
+  {
+    error_code ec;
+    auto endpoint = stream.socket().remote_endpoint(ec);
+    if (!ec) peer = endpoint.address().to_string();
+  }
+  beast::flat_buffer buffer;
+  std::optional<bhttp::request_parser<bhttp::string_body>> parser;
+  bool first = true;
+
+  for (;;) {
+    // Wait for the next request's first byte (idle keep-alive connections can be closed).
+    if (buffer.size() == 0) {
+      if (buffer.capacity() > 64 * 1024) buffer.shrink_to_fit();
+      connection->idle = true;
+      if (draining.load()) break;
+      stream.expires_after(first ? options.header_timeout : options.idle_timeout);
+      auto [ec, n] = co_await stream.async_read_some(buffer.prepare(8192), kUseTuple);
+      connection->idle = false;
+      if (ec) break;
+      buffer.commit(n);
+    }
+    first = false;
+
+    parser.emplace();
+    parser->header_limit(static_cast<std::uint32_t>(options.max_header_bytes));
+    parser->body_limit(std::numeric_limits<std::uint64_t>::max());  // per route, below
+    stream.expires_after(options.header_timeout);
+    auto [header_ec, header_n] = co_await bhttp::async_read_header(stream, buffer, *parser, kUseTuple);
+    auto started_at = std::chrono::steady_clock::now();
+
+    std::string request_id;
+    auto fail = [&](Error error, std::string_view label) -> asio::awaitable<void> {
+      if (request_id.empty()) request_id = new_request_id();
+      bool ok = false;
+      Response r = Response::problem(error, request_id);
+      int status = r.status;
+      std::size_t bytes = co_await send(*connection, std::move(r), 11, false, false, request_id, ok);
+      double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started_at).count();
+      metrics.observe_request(label, Method::other, status, seconds);
+      if (options.access_log)
+        log::info("request", {{"request_id", request_id}, {"method", "-"}, {"route", label},
+                              {"status", status}, {"duration_ms", seconds * 1000.0},
+                              {"bytes", bytes}, {"remote", peer}});
+    };
+
+    if (header_ec) {
+      if (header_ec == bhttp::error::end_of_stream || header_ec == asio::error::eof ||
+          header_ec == bhttp::error::partial_message || header_ec == beast::error::timeout ||
+          header_ec == asio::error::operation_aborted ||
+          header_ec == asio::error::connection_reset)
+        break;
+      if (header_ec == bhttp::error::header_limit)
+        co_await fail(Error::bad_request("The request headers are too large."), "invalid");
+      else
+        co_await fail(Error::bad_request("The request is not valid HTTP/1.1."), "invalid");
+      break;
+    }
+
+    auto& message = parser->get();
+    Request request;
+    request.method = to_method(message.method());
+    request.target = std::string(message.target());
+    request.headers.reserve(16);
+    for (const auto& field : message) {
+      std::string name(field.name_string());
+      for (char& c : name)
+        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
+      request.headers.emplace_back(std::move(name), std::string(field.value()));
+    }
+    if (auto incoming = request.header("x-request-id"); incoming && is_sane_request_id(*incoming))
+      request_id = std::string(*incoming);
+    else
+      request_id = new_request_id();
+    request.request_id = request_id;
+    request.remote_address = client_address(peer, request.header("x-forwarded-for"), options.trust_proxy);
+
+    std::string_view target = request.target;
+    if (target.empty() || target.front() != '/') {
+      co_await fail(Error::bad_request("The request target must be an absolute path."), "invalid");
+      break;
+    }
+    auto question = target.find('?');
+    std::string_view raw_path = target.substr(0, question);
+    if (question != std::string_view::npos) request.query_string = std::string(target.substr(question + 1));
+    auto decoded = percent_decode(raw_path, false);
+    if (!decoded) {
+      co_await fail(Error::bad_request("The request path is not validly encoded."), "invalid");
+      break;
+    }
+    request.path = std::move(*decoded);
+
+    // Body: the limit of the route, checked up front when Content-Length announces it.
+    std::size_t limit = router.body_limit_for(request.method, raw_path);
+    if (auto length = parser->content_length(); length && *length > limit) {
+      co_await fail(Error{ErrorCode::payload_too_large,
+                          "The request body is larger than " + std::to_string(limit) + " bytes.", {}},
+                    "invalid");
+      break;
+    }
+    parser->body_limit(limit);
+    if (!parser->is_done()) {
+      if (auto expect = message[bhttp::field::expect]; beast::iequals(expect, "100-continue")) {
+        static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+        stream.expires_after(options.body_timeout);
+        auto [ec, n] = co_await asio::async_write(stream, asio::buffer(kContinue), kUseTuple);
+        if (ec) break;
+      }
+      stream.expires_after(options.body_timeout);
+      auto [body_ec, body_n] = co_await bhttp::async_read(stream, buffer, *parser, kUseTuple);
+      if (body_ec) {
+        if (body_ec == bhttp::error::body_limit) {
+          co_await fail(Error{ErrorCode::payload_too_large,
+                              "The request body is larger than " + std::to_string(limit) + " bytes.", {}},
+                        "invalid");
+        } else if (body_ec != beast::error::timeout && body_ec != asio::error::operation_aborted &&
+                   body_ec != bhttp::error::end_of_stream && body_ec != asio::error::eof &&
+                   body_ec != bhttp::error::partial_message &&
+                   body_ec != asio::error::connection_reset) {
+          co_await fail(Error::bad_request("The request body is not valid."), "invalid");
+        }
+        break;
+      }
+    }
+    request.body = std::move(message.body());
+    const bool keep_alive_requested = message.keep_alive();
+    const unsigned version = message.version();
+    const Method method = request.method;
+    std::string remote = options.access_log ? request.remote_address : std::string();
+    parser.reset();
+
+    auto [response, route] = co_await dispatch(std::move(request));
+
+    bool keep_alive = keep_alive_requested && !draining.load();
+    int status = response.status;
+    bool ok = false;
+    std::size_t bytes = co_await send(*connection, std::move(response), version, keep_alive,
+                                      method == Method::head, request_id, ok);
+    double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started_at).count();
+    metrics.observe_request(route, method, status, seconds);
+    if (options.access_log)
+      log::info("request", {{"request_id", request_id}, {"method", to_string(method)},
+                            {"route", route}, {"status", status},
+                            {"duration_ms", seconds * 1000.0}, {"bytes", bytes},
+                            {"remote", remote}});
+    if (!ok || !keep_alive) break;
+  }
+
+  error_code ignored;
+  stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+  stream.socket().close(ignored);
+}
+
+void Server::Core::request_stop() {
+  {
+    std::lock_guard lock(state_mutex);
+    stop_requested = true;
+  }
+  state_cv.notify_all();
+}
+
+Server::Server(ServerOptions options, const Router& router, Authenticator* authenticator,
+               Metrics& metrics) {
+  if (options.pool == nullptr) throw std::invalid_argument("ServerOptions.pool is required");
+  core_ = std::make_shared<Core>(std::move(options), router, authenticator, metrics);
+}
+
+Server::~Server() { stop(); }
+
+void Server::start() {
+  Core& core = *core_;
+  std::lock_guard lock(core.state_mutex);
+  if (core.started) throw std::logic_error("Server::start called twice");
+  tcp::endpoint endpoint = parse_listen(*core.ioc, core.options.listen);
+  core.acceptor.emplace(asio::make_strand(*core.ioc));
+  error_code ec;
+  core.acceptor->open(endpoint.protocol(), ec);
+  if (!ec) core.acceptor->set_option(asio::socket_base::reuse_address(true), ec);
+  if (!ec) core.acceptor->bind(endpoint, ec);
+  if (!ec) core.acceptor->listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) {
+    core.acceptor.reset();
+    throw std::runtime_error("cannot listen on " + core.options.listen + ": " + ec.message());
+  }
+  core.bound_port = core.acceptor->local_endpoint().port();
+  asio::co_spawn(core.acceptor->get_executor(), core.accept_loop(), asio::detached);
+  int n = core.options.io_threads > 0 ? core.options.io_threads : 1;
+  for (int i = 0; i < n; ++i) {
+    core.threads.emplace_back([c = &core] {
+      for (;;) {
+        try {
+          c->ioc->run();
+          return;
+        } catch (const std::exception& e) {
+          log::error("network thread error", {{"error", e.what()}});
+        }
+      }
+    });
+  }
+  core.started = true;
+  log::info("listening", {{"address", core.options.listen}, {"port", core.bound_port}});
+}
+
+std::uint16_t Server::port() const { return core_->bound_port; }
+
+std::size_t Server::connection_count() const {
+  std::lock_guard lock(core_->connections_mutex);
+  return core_->connections.size();
+}
+
+void Server::run_until_signal() {
+  Core& core = *core_;
+  {
+    std::lock_guard lock(core.state_mutex);
+    if (!core.started) throw std::logic_error("Server::run_until_signal before start");
+    core.signals.emplace(*core.ioc, SIGINT, SIGTERM);
+  }
+  core.signals->async_wait([c = &core](const error_code& ec, int signal_number) {
+    if (ec) return;
+    log::info("shutting down", {{"signal", signal_number}});
+    c->request_stop();
+  });
+  {
+    std::unique_lock lock(core.state_mutex);
+    core.state_cv.wait(lock, [&] { return core.stop_requested; });
+  }
+  stop();
+}
+
+void Server::stop() {
+  Core& core = *core_;
+  std::lock_guard stop_lock(core.stop_mutex);
+  {
+    std::lock_guard lock(core.state_mutex);
+    if (core.stopped) return;
+    core.stopped = true;
+    core.stop_requested = true;
+    if (!core.started) {
+      core.state_cv.notify_all();
+      return;
+    }
+  }
+  core.state_cv.notify_all();
+
+  // 1. Stop accepting and close idle connections; busy ones close after their answer.
+  core.draining.store(true);
+  asio::post(core.acceptor->get_executor(), [c = &core] {
+    error_code ignored;
+    c->acceptor->close(ignored);
+    if (c->signals) c->signals->cancel(ignored);
+  });
+  {
+    std::lock_guard lock(core.connections_mutex);
+    for (auto& [raw, weak] : core.connections) {
+      if (auto connection = weak.lock()) {
+        asio::post(connection->stream.get_executor(), [connection] {
+          if (connection->idle) connection->stream.cancel();
+        });
+      }
+    }
+  }
+  // 2. Let in-flight requests finish.
+  {
+    std::unique_lock lock(core.connections_mutex);
+    bool drained = core.connections_cv.wait_for(lock, core.options.shutdown_grace,
+                                                [&] { return core.connections.empty(); });
+    if (!drained)
+      log::warn("shutdown grace period over; closing busy connections",
+                {{"connections", core.connections.size()}});
+  }
+  // 3. Stop the network threads. Late answers post into the stopped io_context and are
+  //    dropped when the last exchange releases Core.
+  core.work.reset();
+  core.ioc->stop();
+  for (auto& t : core.threads)
+    if (t.joinable()) t.join();
+  core.threads.clear();
+}
+
+}  // namespace admit::http

@@ -1,0 +1,81 @@
+#include "storage/sql/outbox.hpp"
+
+#include <algorithm>
+
+#include "common/random.hpp"
+#include "storage/sql/sql_outbox_store.hpp"
+
+namespace admit::sql {
+
+bool enqueue_mail(Connection& conn, const OutboxMail& mail, Timestamp now) {
+  return conn.execute(
+             "INSERT INTO outbox (id, recipient, subject, text_body, html_body, cause_key, "
+             "created_at, attempts, next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?) "
+             "ON CONFLICT (cause_key) DO NOTHING",
+             {new_id("mail"), mail.to, mail.subject, mail.text, mail.html, mail.cause_key,
+              to_millis(now), to_millis(now)}) > 0;
+}
+
+std::vector<OutboxItem> SqlOutboxStore::claim_due(const std::string& claimer, Timestamp now,
+                                                  std::chrono::milliseconds lease, int limit) {
+  auto conn = db_.writer();
+  const bool pg = conn->dialect() == Dialect::postgres;
+  const std::string sql =
+      "UPDATE outbox SET claimed_by = ?, claimed_until = ?, attempts = attempts + 1 "
+      "WHERE id IN (SELECT id FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL "
+      "AND next_attempt_at <= ? AND (claimed_until IS NULL OR claimed_until <= ?) "
+      "ORDER BY next_attempt_at, id LIMIT ?" +
+      std::string(pg ? " FOR UPDATE SKIP LOCKED" : "") +
+      ") RETURNING id, recipient, subject, text_body, html_body, cause_key, attempts, "
+      "next_attempt_at, created_at";
+  Rows rows = in_transaction(*conn, [&](Connection& c) {
+    return c.query(sql, {claimer, to_millis(now + lease), to_millis(now), to_millis(now),
+                         std::int64_t{std::max(1, limit)}});
+  });
+  std::vector<std::pair<std::pair<std::int64_t, std::string>, OutboxItem>> sorted;
+  for (const auto& r : rows) {
+    OutboxItem item;
+    item.message.id = r.text(0);
+    item.message.to = r.text(1);
+    item.message.subject = r.text(2);
+    item.message.text = r.text(3);
+    item.message.html = r.text(4);
+    item.message.date = from_millis(r.i64(8));
+    item.cause_key = r.text(5);
+    item.attempts = static_cast<int>(r.i64(6));
+    sorted.emplace_back(std::make_pair(r.i64(7), item.message.id), std::move(item));
+  }
+  std::sort(sorted.begin(), sorted.end(),
+            [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::vector<OutboxItem> out;
+  out.reserve(sorted.size());
+  for (auto& s : sorted) out.push_back(std::move(s.second));
+  return out;
+}
+
+bool SqlOutboxStore::mark_sent(const std::string& id, const std::string& claimer, Timestamp at) {
+  auto conn = db_.writer();
+  return conn->execute(
+             "UPDATE outbox SET sent_at = ?, claimed_by = NULL, claimed_until = NULL, "
+             "last_error = NULL WHERE id = ? AND claimed_by = ? AND sent_at IS NULL",
+             {to_millis(at), id, claimer}) > 0;
+}
+
+void SqlOutboxStore::mark_failed(const std::string& id, const std::string& claimer,
+                                 const std::string& error, std::optional<Timestamp> next_attempt,
+                                 Timestamp at) {
+  auto conn = db_.writer();
+  std::string message = error.substr(0, 1000);
+  if (next_attempt)
+    conn->execute(
+        "UPDATE outbox SET claimed_by = NULL, claimed_until = NULL, last_error = ?, "
+        "next_attempt_at = ? WHERE id = ? AND claimed_by = ?",
+        {message, to_millis(*next_attempt), id, claimer});
+  else
+    conn->execute(
+        "UPDATE outbox SET claimed_by = NULL, claimed_until = NULL, last_error = ?, "
+        "failed_at = ? WHERE id = ? AND claimed_by = ?",
+        {message, to_millis(at), id, claimer});
+}
+
+}  // namespace admit::sql

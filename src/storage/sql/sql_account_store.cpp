@@ -1,0 +1,344 @@
+#include "storage/sql/sql_account_store.hpp"
+
+#include <algorithm>
+#include <charconv>
+
+#include "storage/sql/outbox.hpp"
+#include "storage/sql/sql_user_store.hpp"
+
+namespace admit::sql {
+namespace {
+
+constexpr std::string_view kSessionColumns =
+    "sessions.id, sessions.user_id, sessions.created_at, sessions.last_seen_at, "
+    "sessions.expires_at, sessions.revoked_at, sessions.user_agent, sessions.ip";
+constexpr std::size_t kSessionColumnCount = 8;
+
+constexpr std::string_view kTokenColumns =
+    "id, kind, user_id, payload, created_at, expires_at, used_at";
+
+Value opt_ms(const std::optional<Timestamp>& t) {
+  if (!t) return nullptr;
+  return to_millis(*t);
+}
+
+Session session_from_row(const Row& r) {
+  Session s;
+  s.id = r.text(0);
+  s.user_id = r.text(1);
+  s.created_at = from_millis(r.i64(2));
+  s.last_seen_at = from_millis(r.i64(3));
+  s.expires_at = from_millis(r.i64(4));
+  if (auto v = r.opt_i64(5)) s.revoked_at = from_millis(*v);
+  s.user_agent = r.text(6);
+  s.ip = r.text(7);
+  return s;
+}
+
+OneTimeKind kind_from(const std::string& s) {
+  return s == "reset_password" ? OneTimeKind::reset_password : OneTimeKind::verify_email;
+}
+
+OneTimeToken one_time_from_row(const Row& r) {
+  OneTimeToken t;
+  t.id = r.text(0);
+  t.kind = kind_from(r.text(1));
+  t.user_id = r.text(2);
+  t.payload = r.text(3);
+  t.created_at = from_millis(r.i64(4));
+  t.expires_at = from_millis(r.i64(5));
+  if (auto v = r.opt_i64(6)) t.used_at = from_millis(*v);
+  return t;
+}
+
+AuditEntry audit_from_row(const Row& r) {
+  AuditEntry e;
+  e.id = r.text(0);
+  e.at = from_millis(r.i64(1));
+  e.actor_user_id = r.opt_text(2);
+  e.kind = r.text(3);
+  e.subject = r.opt_text(4);
+  e.ip = r.text(5);
+  e.detail = r.text(6);
+  return e;
+}
+
+std::string escape_like(std::string_view s) {
+  std::string out;
+  for (char c : s) {
+    if (c == '%' || c == '_' || c == '\\') out += '\\';
+    out += static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+  }
+  return out;
+}
+
+// "<created_at ms>.<id>" of the last user on a page.
+std::string make_cursor(const User& u) { return std::to_string(to_millis(u.created_at)) + "." + u.id; }
+
+std::optional<std::pair<std::int64_t, std::string>> parse_cursor(std::string_view c) {
+  auto dot = c.find('.');
+  if (dot == std::string_view::npos || dot == 0 || dot + 1 >= c.size() || c.size() > 200)
+    return std::nullopt;
+  std::int64_t ms = 0;
+  auto [p, ec] = std::from_chars(c.data(), c.data() + dot, ms);
+  if (ec != std::errc{} || p != c.data() + dot) return std::nullopt;
+  return std::make_pair(ms, std::string(c.substr(dot + 1)));
+}
+
+class SqlAccountTx final : public AccountTx {
+ public:
+  explicit SqlAccountTx(Connection& conn) : c_(conn) {}
+
+  std::optional<User> find_user(const std::string& id) override {
+    auto rows = c_.query("SELECT " + std::string(kUserColumns) + " FROM users WHERE id = ?", {id});
+    if (rows.empty()) return std::nullopt;
+    return user_from_row(rows[0]);
+  }
+
+  std::optional<User> find_user_by_email(const std::string& email) override {
+    auto rows =
+        c_.query("SELECT " + std::string(kUserColumns) + " FROM users WHERE email = ?", {email});
+    if (rows.empty()) return std::nullopt;
+    return user_from_row(rows[0]);
+  }
+
+  Status insert_user(const User& u) override {
+    try {
+      c_.execute(
+          "INSERT INTO users (id, email, name, password_hash, roles, email_verified_at, disabled, "
+          "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+          {u.id, u.email, u.name, u.password_hash, join_roles(u.roles), opt_ms(u.email_verified_at),
+           std::int64_t{u.disabled ? 1 : 0}, to_millis(u.created_at), to_millis(u.updated_at)});
+    } catch (const DbError& e) {
+      if (e.kind() == DbError::Kind::unique_violation)
+        return Error::conflict("an account with this email already exists");
+      throw;
+    }
+    return {};
+  }
+
+  Status update_user(const User& u) override {
+    try {
+      auto n = c_.execute(
+          "UPDATE users SET email = ?, name = ?, password_hash = ?, roles = ?, "
+          "email_verified_at = ?, disabled = ?, updated_at = ? WHERE id = ?",
+          {u.email, u.name, u.password_hash, join_roles(u.roles), opt_ms(u.email_verified_at),
+           std::int64_t{u.disabled ? 1 : 0}, to_millis(u.updated_at), u.id});
+      if (n == 0) return Error::not_found("user");
+    } catch (const DbError& e) {
+      if (e.kind() == DbError::Kind::unique_violation)
+        return Error::field("email", "is already used by another account");
+      throw;
+    }
+    return {};
+  }
+
+  void erase_user(const std::string& user_id, Timestamp at) override {
+    auto rows = c_.query("SELECT email FROM users WHERE id = ?", {user_id});
+    if (rows.empty()) return;
+    const std::string email = rows[0].text(0);
+    c_.execute(
+        "UPDATE users SET email = 'deleted-' || id || '@invalid', name = 'Deleted user', "
+        "password_hash = '', disabled = 1, email_verified_at = NULL, deleted_at = ?, "
+        "updated_at = ? WHERE id = ?",
+        {to_millis(at), to_millis(at), user_id});
+    // Mail to the address: unsent mail is dropped, sent mail keeps no address or body.
+    c_.execute("DELETE FROM outbox WHERE recipient = ? AND sent_at IS NULL", {email});
+    c_.execute(
+        "UPDATE outbox SET recipient = 'deleted@invalid', subject = '', text_body = '', "
+        "html_body = '' WHERE recipient = ?",
+        {email});
+    c_.execute("UPDATE sessions SET user_agent = '', ip = '' WHERE user_id = ?", {user_id});
+    c_.execute("UPDATE audit_log SET ip = '' WHERE subject = ? OR actor_user_id = ?",
+               {user_id, user_id});
+  }
+
+  void insert_one_time_token(const OneTimeToken& t) override {
+    c_.execute(
+        "INSERT INTO one_time_tokens (id, kind, user_id, payload, created_at, expires_at, used_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+        {t.id, std::string(to_string(t.kind)), t.user_id, t.payload, to_millis(t.created_at),
+         to_millis(t.expires_at), opt_ms(t.used_at)});
+  }
+
+  std::optional<OneTimeToken> use_one_time_token(const std::string& hash, OneTimeKind kind,
+                                                 Timestamp now) override {
+    // One conditional update: of two concurrent uses exactly one changes the row.
+    auto rows = c_.query(
+        "UPDATE one_time_tokens SET used_at = ? "
+        "WHERE id = ? AND kind = ? AND used_at IS NULL AND expires_at > ? RETURNING " +
+            std::string(kTokenColumns),
+        {to_millis(now), hash, std::string(to_string(kind)), to_millis(now)});
+    if (rows.empty()) return std::nullopt;
+    return one_time_from_row(rows[0]);
+  }
+
+  void discard_one_time_tokens(const std::string& user_id, std::optional<OneTimeKind> kind,
+                               Timestamp now) override {
+    if (kind)
+      c_.execute(
+          "UPDATE one_time_tokens SET used_at = ? WHERE user_id = ? AND kind = ? AND used_at IS NULL",
+          {to_millis(now), user_id, std::string(to_string(*kind))});
+    else
+      c_.execute("UPDATE one_time_tokens SET used_at = ? WHERE user_id = ? AND used_at IS NULL",
+                 {to_millis(now), user_id});
+  }
+
+  void insert_session(const Session& s) override {
+    c_.execute(
+        "INSERT INTO sessions (id, user_id, created_at, last_seen_at, expires_at, revoked_at, "
+        "user_agent, ip) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        {s.id, s.user_id, to_millis(s.created_at), to_millis(s.last_seen_at),
+         to_millis(s.expires_at), opt_ms(s.revoked_at), s.user_agent, s.ip});
+  }
+
+  std::int64_t revoke_sessions(const std::string& user_id, Timestamp at,
+                               const std::optional<std::string>& keep) override {
+    if (keep)
+      return c_.execute(
+          "UPDATE sessions SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL AND id <> ?",
+          {to_millis(at), user_id, *keep});
+    return c_.execute("UPDATE sessions SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL",
+                      {to_millis(at), user_id});
+  }
+
+  void insert_api_token(const ApiToken& t) override {
+    c_.execute(
+        "INSERT INTO api_tokens (id, user_id, name, token_hash, event_scope, created_at) "
+        "VALUES (?, ?, ?, ?, ?, ?)",
+        {t.id, t.user_id, t.name, t.token_hash, nullable(t.event_scope), to_millis(t.created_at)});
+  }
+
+  bool revoke_api_token(const std::string& user_id, const std::string& token_id,
+                        Timestamp at) override {
+    return c_.execute(
+               "UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND user_id = ? AND revoked_at IS NULL",
+               {to_millis(at), token_id, user_id}) > 0;
+  }
+
+  std::int64_t revoke_api_tokens(const std::string& user_id, Timestamp at) override {
+    return c_.execute("UPDATE api_tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL",
+                      {to_millis(at), user_id});
+  }
+
+  bool queue_mail(const Mail& m, Timestamp now) override {
+    return enqueue_mail(c_, OutboxMail{m.to, m.subject, m.text, m.html, m.cause_key}, now);
+  }
+
+  void audit(const AuditEntry& e) override {
+    c_.execute(
+        "INSERT INTO audit_log (id, at, actor_user_id, kind, subject, ip, detail) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+        {e.id, to_millis(e.at), nullable(e.actor_user_id), e.kind, nullable(e.subject), e.ip,
+         e.detail});
+  }
+
+  std::int64_t count_live_published_events(const std::string& organizer_id,
+                                           Timestamp now) override {
+    auto rows = c_.query(
+        "SELECT COUNT(*) FROM events WHERE organizer_id = ? AND status = 'published' AND ends_at > ?",
+        {organizer_id, to_millis(now)});
+    return rows.empty() ? 0 : rows[0].i64(0);
+  }
+
+ private:
+  Connection& c_;
+};
+
+}  // namespace
+
+Status SqlAccountStore::transact(const std::function<Status(AccountTx&)>& fn) {
+  auto conn = db_.writer();
+  SqlAccountTx tx(*conn);
+  return in_result_transaction(*conn, [&](Connection&) { return fn(tx); });
+}
+
+std::optional<std::pair<Session, User>> SqlAccountStore::find_session(const std::string& id) {
+  auto conn = db_.reader();
+  auto rows = conn->query("SELECT " + std::string(kSessionColumns) + ", " +
+                              std::string(kUserColumns) +
+                              " FROM sessions JOIN users ON users.id = sessions.user_id "
+                              "WHERE sessions.id = ?",
+                          {id});
+  if (rows.empty()) return std::nullopt;
+  return std::make_pair(session_from_row(rows[0]), user_from_row(rows[0], kSessionColumnCount));
+}
+
+void SqlAccountStore::touch_session(const std::string& id, Timestamp at) {
+  auto conn = db_.writer();
+  conn->execute("UPDATE sessions SET last_seen_at = ? WHERE id = ? AND last_seen_at < ?",
+                {to_millis(at), id, to_millis(at)});
+}
+
+std::vector<Session> SqlAccountStore::list_sessions(const std::string& user_id, Timestamp now) {
+  auto conn = db_.reader();
+  std::vector<Session> out;
+  for (const auto& row : conn->query("SELECT " + std::string(kSessionColumns) +
+                                         " FROM sessions WHERE user_id = ? AND revoked_at IS NULL "
+                                         "AND expires_at > ? ORDER BY created_at DESC, id",
+                                     {user_id, to_millis(now)}))
+    out.push_back(session_from_row(row));
+  return out;
+}
+
+Status SqlAccountStore::revoke_session(const std::string& user_id, const std::string& session_id,
+                                       Timestamp at) {
+  auto conn = db_.writer();
+  auto n = conn->execute(
+      "UPDATE sessions SET revoked_at = ? WHERE id = ? AND user_id = ? AND revoked_at IS NULL",
+      {to_millis(at), session_id, user_id});
+  if (n == 0) return Error::not_found("session");
+  return {};
+}
+
+Result<UserPage> SqlAccountStore::list_users(const UserListQuery& q) {
+  std::string sql = "SELECT " + std::string(kUserColumns) + " FROM users WHERE deleted_at IS NULL";
+  std::vector<Value> params;
+  if (q.q && !q.q->empty()) {
+    sql += " AND (lower(email) LIKE ? ESCAPE '\\' OR lower(name) LIKE ? ESCAPE '\\')";
+    std::string pattern = "%" + escape_like(*q.q) + "%";
+    params.emplace_back(pattern);
+    params.emplace_back(pattern);
+  }
+  if (q.cursor) {
+    auto c = parse_cursor(*q.cursor);
+    if (!c) return Error::field("cursor", "is not a cursor from a previous page");
+    sql += " AND (created_at < ? OR (created_at = ? AND id < ?))";
+    params.emplace_back(c->first);
+    params.emplace_back(c->first);
+    params.emplace_back(c->second);
+  }
+  const int limit = std::clamp(q.limit, 1, 200);
+  sql += " ORDER BY created_at DESC, id DESC LIMIT ?";
+  params.emplace_back(std::int64_t{limit + 1});
+  auto conn = db_.reader();
+  UserPage page;
+  for (const auto& row : conn->query(sql, params)) page.items.push_back(user_from_row(row));
+  if (static_cast<int>(page.items.size()) > limit) {
+    page.items.resize(static_cast<std::size_t>(limit));
+    page.next_cursor = make_cursor(page.items.back());
+  }
+  return page;
+}
+
+std::vector<AuditEntry> SqlAccountStore::audit_entries(const std::string& subject, int limit) {
+  auto conn = db_.reader();
+  std::vector<AuditEntry> out;
+  for (const auto& row :
+       conn->query("SELECT id, at, actor_user_id, kind, subject, ip, detail FROM audit_log "
+                   "WHERE subject = ? ORDER BY at DESC, id DESC LIMIT ?",
+                   {subject, std::int64_t{std::clamp(limit, 1, 1000)}}))
+    out.push_back(audit_from_row(row));
+  return out;
+}
+
+std::int64_t SqlAccountStore::purge_expired(Timestamp before) {
+  auto conn = db_.writer();
+  const std::int64_t t = to_millis(before);
+  std::int64_t n = 0;
+  n += conn->execute("DELETE FROM sessions WHERE expires_at < ? OR revoked_at < ?", {t, t});
+  n += conn->execute("DELETE FROM one_time_tokens WHERE expires_at < ?", {t});
+  return n;
+}
+
+}  // namespace admit::sql

@@ -1,0 +1,27 @@
+#pragma once
+// AccountStore over the shared SQL driver (both backends): sessions, one-time tokens, the
+// audit log and the outbox (through enqueue_mail), in the tables of migration 0002.
+#include "domain/ports/account_store.hpp"
+#include "storage/sql/database.hpp"
+
+namespace admit::sql {
+
+class SqlAccountStore final : public AccountStore {
+ public:
+  explicit SqlAccountStore(Database& db) : db_(db) {}
+
+  Status transact(const std::function<Status(AccountTx&)>& fn) override;
+  std::optional<std::pair<Session, User>> find_session(const std::string& id) override;
+  void touch_session(const std::string& id, Timestamp at) override;
+  std::vector<Session> list_sessions(const std::string& user_id, Timestamp now) override;
+  Status revoke_session(const std::string& user_id, const std::string& session_id,
+                        Timestamp at) override;
+  Result<UserPage> list_users(const UserListQuery& query) override;
+  std::vector<AuditEntry> audit_entries(const std::string& subject, int limit) override;
+  std::int64_t purge_expired(Timestamp before) override;
+
+ private:
+  Database& db_;
+};
+
+}  // namespace admit::sql

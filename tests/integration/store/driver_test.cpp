@@ -1,0 +1,454 @@
+// The SQL driver contract (storage/sql/database.hpp), on every backend: the same tests
+// run with ADMIT_TEST_BACKEND=sqlite and =postgres.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <limits>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "storage/postgres/postgres_connection.hpp"
+#include "storage/sql/database.hpp"
+#include "storage/sql/migrations.hpp"
+#include "support/test_database.hpp"
+
+namespace admit::sql {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+class DriverTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    db_ = test::open_test_database();
+    db_->writer()->execute_script(
+        "CREATE TABLE driver_items (id TEXT PRIMARY KEY, n BIGINT, label TEXT, flag INTEGER)");
+  }
+
+  std::int64_t count_items() {
+    return db_->reader()->query("SELECT COUNT(*) FROM driver_items").at(0).i64(0);
+  }
+
+  std::unique_ptr<Database> db_;
+};
+
+DbError::Kind kind_of_failure(const std::function<void()>& fn) {
+  try {
+    fn();
+  } catch (const DbError& e) {
+    return e.kind();
+  }
+  ADD_FAILURE() << "no DbError thrown";
+  return DbError::Kind::other;
+}
+
+TEST_F(DriverTest, ReportsItsDialect) {
+  EXPECT_EQ(db_->dialect(), test::backend_name() == "sqlite" ? Dialect::sqlite : Dialect::postgres);
+  EXPECT_EQ(db_->writer()->dialect(), db_->dialect());
+  EXPECT_TRUE(db_->ping());
+}
+
+TEST_F(DriverTest, ParametersOfEveryTypeRoundTrip) {
+  const std::int64_t big = std::numeric_limits<std::int64_t>::max();
+  const std::int64_t small = std::numeric_limits<std::int64_t>::min();
+  const std::string text = "Grüße, it's \"quoted\" ? ; -- not a comment \\ backslash";
+  auto conn = db_->writer();
+  EXPECT_EQ(conn->execute("INSERT INTO driver_items (id, n, label, flag) VALUES (?, ?, ?, ?)",
+                          {std::string("a"), big, text, std::int64_t{1}}),
+            1);
+  EXPECT_EQ(conn->execute("INSERT INTO driver_items (id, n, label, flag) VALUES (?, ?, ?, ?)",
+                          {std::string("b"), small, std::string(), nullptr}),
+            1);
+  EXPECT_EQ(conn->execute("INSERT INTO driver_items (id, n, label, flag) VALUES (?, ?, ?, ?)",
+                          {std::string("c"), nullptr, nullable(std::optional<std::string>()),
+                           nullable(std::optional<int>(0))}),
+            1);
+
+  const Rows rows = conn->query("SELECT id, n, label, flag FROM driver_items ORDER BY id");
+  ASSERT_EQ(rows.size(), 3u);
+  ASSERT_EQ(rows[0].size(), 4u);
+  EXPECT_EQ(rows[0].text(0), "a");
+  EXPECT_EQ(rows[0].i64(1), big);
+  EXPECT_EQ(rows[0].text(2), text);
+  EXPECT_EQ(rows[0].i64(3), 1);
+
+  EXPECT_EQ(rows[1].i64(1), small);
+  EXPECT_EQ(rows[1].text(2), "");  // empty text is not NULL
+  EXPECT_FALSE(rows[1].is_null(2));
+  EXPECT_TRUE(rows[1].is_null(3));
+  EXPECT_EQ(rows[1].opt_i64(3), std::nullopt);
+
+  EXPECT_TRUE(rows[2].is_null(1));
+  EXPECT_EQ(rows[2].opt_text(2), std::nullopt);
+  EXPECT_EQ(rows[2].opt_i64(3), 0);
+  EXPECT_THROW((void)rows[2].i64(1), std::logic_error);
+  EXPECT_THROW((void)rows[2].text(2), std::logic_error);
+  EXPECT_THROW((void)rows[0].i64(0), std::logic_error);  // text is not an integer
+
+  // NULL parameters compare as SQL NULL.
+  EXPECT_TRUE(conn->query("SELECT id FROM driver_items WHERE n = ?", {nullptr}).empty());
+  EXPECT_EQ(conn->query("SELECT id FROM driver_items WHERE n IS NULL").size(), 1u);
+}
+
+TEST_F(DriverTest, ColumnTypesConvertTheSameOnEveryBackend) {
+  auto conn = db_->reader();
+  const Rows rows = conn->query(
+      "SELECT CAST(? AS BIGINT), CAST(? AS TEXT), COUNT(*), 1 = 1, 1 = 2, CAST(NULL AS BIGINT), "
+      "CAST(7 AS INTEGER), CAST(? AS BIGINT) + 1 FROM driver_items",
+      {std::int64_t{42}, std::string("42"), std::int64_t{-5}});
+  ASSERT_EQ(rows.size(), 1u);
+  const Row& r = rows[0];
+  EXPECT_EQ(r.i64(0), 42);
+  EXPECT_EQ(r.text(1), "42");  // digits in a text column stay text
+  EXPECT_EQ(r.i64(2), 0);
+  EXPECT_EQ(r.i64(3), 1);  // booleans are 0/1
+  EXPECT_EQ(r.i64(4), 0);
+  EXPECT_TRUE(r.is_null(5));
+  EXPECT_EQ(r.i64(6), 7);
+  EXPECT_EQ(r.i64(7), -4);
+}
+
+TEST_F(DriverTest, QuestionMarkInsideStringLiteralIsNotAParameter) {
+  auto conn = db_->writer();
+  const Rows rows = conn->query(
+      "SELECT 'what?', CAST(? AS BIGINT), 'it''s ? here', /* ? */ CAST(? AS TEXT) -- ?\n",
+      {std::int64_t{5}, std::string("x?")});
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0].text(0), "what?");
+  EXPECT_EQ(rows[0].i64(1), 5);
+  EXPECT_EQ(rows[0].text(2), "it's ? here");
+  EXPECT_EQ(rows[0].text(3), "x?");
+}
+
+TEST(PlaceholderTest, NumbersQuestionMarksOutsideQuotesAndComments) {
+  int count = 0;
+  EXPECT_EQ(number_placeholders("SELECT ? , '?' , \"a?\" , ? -- ?\n, /* ? */ ?", count),
+            "SELECT $1 , '?' , \"a?\" , $2 -- ?\n, /* ? */ $3");
+  EXPECT_EQ(count, 3);
+  count = 0;
+  EXPECT_EQ(number_placeholders("SELECT 'a''?' , ?, E'\\'?' , ?", count),
+            "SELECT 'a''?' , $1, E'\\'?' , $2");
+  EXPECT_EQ(count, 2);
+  count = 0;
+  EXPECT_EQ(number_placeholders("SELECT 1", count), "SELECT 1");
+  EXPECT_EQ(count, 0);
+}
+
+TEST_F(DriverTest, ExecuteReturnsRowsAffected) {
+  auto conn = db_->writer();
+  for (int i = 1; i <= 5; ++i)
+    conn->execute("INSERT INTO driver_items (id, n) VALUES (?, ?)",
+                  {"i" + std::to_string(i), std::int64_t{i}});
+  EXPECT_EQ(conn->execute("UPDATE driver_items SET label = ? WHERE n > ?",
+                          {std::string("big"), std::int64_t{3}}),
+            2);
+  EXPECT_EQ(conn->execute("UPDATE driver_items SET label = 'x' WHERE n > 100"), 0);
+  EXPECT_EQ(conn->execute("DELETE FROM driver_items WHERE n <= ?", {std::int64_t{2}}), 2);
+  // A conditional update: the pattern the registration hot path relies on.
+  EXPECT_EQ(conn->execute("UPDATE driver_items SET n = n + ? WHERE id = ? AND n + ? <= ?",
+                          {std::int64_t{2}, std::string("i3"), std::int64_t{2}, std::int64_t{5}}),
+            1);
+  EXPECT_EQ(conn->execute("UPDATE driver_items SET n = n + ? WHERE id = ? AND n + ? <= ?",
+                          {std::int64_t{2}, std::string("i3"), std::int64_t{2}, std::int64_t{5}}),
+            0);
+  EXPECT_EQ(count_items(), 3);
+}
+
+TEST_F(DriverTest, OnConflictAndReturningWork) {
+  auto conn = db_->writer();
+  const Rows inserted = conn->query(
+      "INSERT INTO driver_items (id, n) VALUES (?, ?) ON CONFLICT (id) DO NOTHING RETURNING id, n",
+      {std::string("k"), std::int64_t{1}});
+  ASSERT_EQ(inserted.size(), 1u);
+  EXPECT_EQ(inserted[0].i64(1), 1);
+  EXPECT_TRUE(conn->query("INSERT INTO driver_items (id, n) VALUES (?, ?) "
+                          "ON CONFLICT (id) DO NOTHING RETURNING id",
+                          {std::string("k"), std::int64_t{2}})
+                  .empty());
+  EXPECT_EQ(conn->execute("INSERT INTO driver_items (id, n) VALUES (?, ?) "
+                          "ON CONFLICT (id) DO UPDATE SET n = driver_items.n + excluded.n",
+                          {std::string("k"), std::int64_t{10}}),
+            1);
+  EXPECT_EQ(conn->query("SELECT n FROM driver_items WHERE id = 'k'").at(0).i64(0), 11);
+}
+
+TEST_F(DriverTest, UniqueViolationHasItsOwnKind) {
+  auto conn = db_->writer();
+  conn->execute("INSERT INTO driver_items (id) VALUES (?)", {std::string("dup")});
+  EXPECT_EQ(kind_of_failure([&] {
+              conn->execute("INSERT INTO driver_items (id) VALUES (?)", {std::string("dup")});
+            }),
+            DbError::Kind::unique_violation);
+  // Other failures are not unique violations, and the connection stays usable.
+  EXPECT_EQ(kind_of_failure([&] { conn->query("SELECT nope FROM driver_items"); }),
+            DbError::Kind::other);
+  EXPECT_EQ(kind_of_failure([&] { conn->query("SELECT ?", {}); }), DbError::Kind::other);
+  EXPECT_EQ(count_items(), 1);
+}
+
+TEST_F(DriverTest, UniqueViolationInsideTransactionRollsBackCleanly) {
+  auto conn = db_->writer();
+  conn->execute("INSERT INTO driver_items (id) VALUES ('dup')");
+  EXPECT_THROW(in_transaction(*conn,
+                              [](Connection& c) {
+                                c.execute("INSERT INTO driver_items (id) VALUES ('new')");
+                                c.execute("INSERT INTO driver_items (id) VALUES ('dup')");
+                              }),
+               DbError);
+  EXPECT_EQ(count_items(), 1);
+  // The connection is usable again (PostgreSQL: no aborted transaction left behind).
+  EXPECT_EQ(conn->execute("INSERT INTO driver_items (id) VALUES ('after')"), 1);
+  EXPECT_EQ(count_items(), 2);
+}
+
+TEST_F(DriverTest, RollbackUndoesAndCommitKeeps) {
+  auto conn = db_->writer();
+  conn->begin();
+  conn->execute("INSERT INTO driver_items (id) VALUES ('gone')");
+  EXPECT_EQ(conn->query("SELECT COUNT(*) FROM driver_items").at(0).i64(0), 1);
+  conn->rollback();
+  EXPECT_EQ(conn->query("SELECT COUNT(*) FROM driver_items").at(0).i64(0), 0);
+  conn->rollback();  // nothing to roll back: harmless
+
+  conn->begin();
+  conn->execute("INSERT INTO driver_items (id) VALUES ('kept')");
+  conn->commit();
+  EXPECT_EQ(count_items(), 1);
+}
+
+TEST_F(DriverTest, InTransactionCommitsOnReturnAndRollsBackOnThrow) {
+  auto conn = db_->writer();
+  const std::int64_t changed = in_transaction(*conn, [](Connection& c) {
+    return c.execute("INSERT INTO driver_items (id) VALUES ('one'), ('two')");
+  });
+  EXPECT_EQ(changed, 2);
+  EXPECT_EQ(count_items(), 2);
+
+  EXPECT_THROW(in_transaction(*conn,
+                              [](Connection& c) {
+                                c.execute("DELETE FROM driver_items");
+                                throw std::runtime_error("changed my mind");
+                              }),
+               std::runtime_error);
+  EXPECT_EQ(count_items(), 2);
+}
+
+TEST_F(DriverTest, ReadersSeeCommittedWritesOnly) {
+  auto writer = db_->writer();
+  writer->begin();
+  writer->execute("INSERT INTO driver_items (id) VALUES ('pending')");
+  // Another connection (a reader) does not see the uncommitted row.
+  std::thread other([&] { EXPECT_EQ(count_items(), 0); });
+  other.join();
+  writer->commit();
+  EXPECT_EQ(count_items(), 1);
+}
+
+TEST_F(DriverTest, ConnectionReturnedInsideTransactionIsRolledBack) {
+  {
+    auto conn = db_->writer();
+    conn->begin();
+    conn->execute("INSERT INTO driver_items (id) VALUES ('forgotten')");
+  }
+  EXPECT_EQ(count_items(), 0);
+  auto conn = db_->writer();
+  conn->begin();  // would fail if the old transaction were still open
+  conn->execute("INSERT INTO driver_items (id) VALUES ('fine')");
+  conn->commit();
+  EXPECT_EQ(count_items(), 1);
+}
+
+TEST_F(DriverTest, ScriptRunsSeveralStatements) {
+  db_->writer()->execute_script(
+      "INSERT INTO driver_items (id) VALUES ('s1');\n"
+      "INSERT INTO driver_items (id) VALUES ('s2');\n"
+      "UPDATE driver_items SET n = 3;");
+  EXPECT_EQ(db_->reader()->query("SELECT COUNT(*) FROM driver_items WHERE n = 3").at(0).i64(0), 2);
+}
+
+TEST_F(DriverTest, PoolLendsToManyThreads) {
+  auto db = test::open_test_database({.pool_size = 3});
+  db->writer()->execute_script("CREATE TABLE driver_counter (id INTEGER PRIMARY KEY, n BIGINT NOT NULL)");
+  db->writer()->execute("INSERT INTO driver_counter (id, n) VALUES (1, 0)");
+
+  constexpr int kThreads = 8;
+  constexpr int kRounds = 25;
+  std::atomic<int> failures{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&] {
+      try {
+        for (int i = 0; i < kRounds; ++i) {
+          {
+            auto conn = db->writer();
+            in_transaction(*conn, [](Connection& c) {
+              c.execute("UPDATE driver_counter SET n = n + ? WHERE id = 1", {std::int64_t{1}});
+            });
+          }
+          auto reader = db->reader();
+          if (reader->query("SELECT n FROM driver_counter WHERE id = 1").at(0).i64(0) < 1) ++failures;
+        }
+      } catch (const std::exception& e) {
+        ADD_FAILURE() << e.what();
+        ++failures;
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(failures.load(), 0);
+  EXPECT_EQ(db->reader()->query("SELECT n FROM driver_counter WHERE id = 1").at(0).i64(0),
+            kThreads * kRounds);
+  const PoolStats stats = db->stats();
+  EXPECT_EQ(stats.in_use, 0);
+  EXPECT_GE(stats.size, 1);
+  EXPECT_LE(stats.size, db->dialect() == Dialect::sqlite ? 1 + 3 : 3);
+}
+
+TEST_F(DriverTest, BorrowersQueueWhenThePoolIsEmpty) {
+  auto db = test::open_test_database({.pool_size = 1});
+  std::atomic<bool> borrowed{false};
+  std::thread other;
+  {
+    auto held = db->writer();
+    EXPECT_EQ(db->stats().in_use, 1);
+    other = std::thread([&] {
+      auto conn = db->writer();  // waits until `held` is returned
+      borrowed = true;
+      conn->query("SELECT 1");
+    });
+    while (db->stats().waits == 0) std::this_thread::yield();
+    EXPECT_FALSE(borrowed.load());
+  }
+  other.join();
+  EXPECT_TRUE(borrowed.load());
+  EXPECT_GE(db->stats().waits, 1);
+  EXPECT_EQ(db->stats().in_use, 0);
+}
+
+// ---- migrations ------------------------------------------------------------------------
+
+TEST(MigrationTest, MigrateAppliesEverythingOnceAndIsIdempotent) {
+  auto db = test::open_empty_test_database();
+  EXPECT_EQ(current_version(*db), 0);
+  const int latest = latest_version(db->dialect());
+  ASSERT_GE(latest, 1) << "no migrations embedded for this backend";
+  int expected = 0;
+  const std::string backend = db->dialect() == Dialect::sqlite ? "sqlite" : "postgres";
+  for (const auto& m : embedded_migrations())
+    if (m.backend == backend) ++expected;
+  EXPECT_EQ(migrate(*db), expected);
+  EXPECT_EQ(current_version(*db), latest);
+  EXPECT_EQ(migrate(*db), 0);
+  EXPECT_EQ(current_version(*db), latest);
+  const Rows rows = db->reader()->query("SELECT version, name, applied_at FROM schema_migrations ORDER BY version");
+  ASSERT_EQ(static_cast<int>(rows.size()), expected);
+  EXPECT_EQ(rows.back().i64(0), latest);
+  EXPECT_GT(rows.back().i64(2), 0);
+}
+
+TEST(MigrationTest, TestDatabasesAreMigrated) {
+  auto db = test::open_test_database();
+  EXPECT_EQ(current_version(*db), latest_version(db->dialect()));
+  EXPECT_EQ(migrate(*db), 0);
+}
+
+TEST(MigrationTest, RefusesADatabaseNewerThanThisBinary) {
+  auto db = test::open_test_database();
+  const int latest = latest_version(db->dialect());
+  db->writer()->execute("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
+                        {std::int64_t{latest + 1}, std::string("9999_future"), std::int64_t{1}});
+  try {
+    migrate(*db);
+    FAIL() << "migrate() accepted a newer database";
+  } catch (const std::runtime_error& e) {
+    EXPECT_THAT(e.what(), HasSubstr("newer than this admit"));
+    EXPECT_THAT(e.what(), HasSubstr(std::to_string(latest + 1)));
+  }
+}
+
+TEST(MigrationTest, ConcurrentMigrationsApplyEachVersionOnce) {
+  auto db = test::open_empty_test_database({.pool_size = 4});
+  std::atomic<int> total{0};
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 3; ++i)
+    threads.emplace_back([&] {
+      try {
+        // Separate connections, as separate nodes would have (SQLite: queued writers).
+        total += migrate(*db);
+      } catch (const std::exception& e) {
+        ADD_FAILURE() << e.what();
+      }
+    });
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(total.load(), static_cast<int>(db->reader()
+                                               ->query("SELECT COUNT(*) FROM schema_migrations")
+                                               .at(0)
+                                               .i64(0)));
+  EXPECT_EQ(current_version(*db), latest_version(db->dialect()));
+}
+
+// ---- opening -----------------------------------------------------------------------------
+
+TEST(OpenDatabaseTest, UnknownSchemeIsAClearError) {
+  try {
+    open_database("mysql://root:hunter2@localhost/admit");
+    FAIL();
+  } catch (const std::runtime_error& e) {
+    EXPECT_THAT(e.what(), HasSubstr("unsupported database URL scheme 'mysql'"));
+    EXPECT_THAT(e.what(), Not(HasSubstr("hunter2")));
+  }
+  EXPECT_THROW(open_database("just-a-path.db"), std::runtime_error);
+  EXPECT_THROW(open_database("sqlite:"), std::runtime_error);
+}
+
+TEST(OpenDatabaseTest, UnreachablePostgresNamesTheServerButNotThePassword) {
+  try {
+    open_database("postgresql://admit:hunter2@127.0.0.1:1/admit?connect_timeout=2");
+    FAIL();
+  } catch (const std::runtime_error& e) {
+    EXPECT_THAT(e.what(), HasSubstr("cannot connect to PostgreSQL"));
+    EXPECT_THAT(e.what(), HasSubstr("127.0.0.1"));
+    EXPECT_THAT(e.what(), Not(HasSubstr("hunter2")));
+  }
+  try {
+    open_database("postgres://admit:hun%zzter2@127.0.0.1:1/admit");
+    FAIL();
+  } catch (const std::runtime_error& e) {
+    EXPECT_THAT(e.what(), Not(HasSubstr("hun")));
+  }
+}
+
+TEST(OpenDatabaseTest, SqliteInMemoryReaderSharesTheWriter) {
+  auto db = open_database("sqlite::memory:");
+  auto writer = db->writer();
+  writer->execute_script("CREATE TABLE t (x INTEGER)");
+  writer->execute("INSERT INTO t (x) VALUES (1)");
+  // The thread holding the writer may read through reader() without deadlocking.
+  EXPECT_EQ(db->reader()->query("SELECT x FROM t").at(0).i64(0), 1);
+  EXPECT_TRUE(db->ping());
+}
+
+TEST(OpenDatabaseTest, SqliteCreatesParentDirectories) {
+  const auto dir = std::filesystem::temp_directory_path() /
+                   ("admit-driver-" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) +
+                    "-" + std::to_string(std::hash<std::thread::id>{}(std::this_thread::get_id())));
+  {
+    auto db = open_database("sqlite:" + (dir / "a" / "b" / "x.db").string());
+    EXPECT_TRUE(db->ping());
+    EXPECT_EQ(db->writer()->query("PRAGMA journal_mode").at(0).text(0), "wal");
+    EXPECT_EQ(db->writer()->query("PRAGMA foreign_keys").at(0).i64(0), 1);
+  }
+  EXPECT_TRUE(std::filesystem::exists(dir / "a" / "b" / "x.db"));
+  std::filesystem::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace admit::sql

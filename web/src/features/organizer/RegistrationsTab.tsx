@@ -1,0 +1,137 @@
+import { useState, type FormEvent } from 'react';
+import { ConfirmButton } from '@/components/ConfirmButton';
+import { ErrorMessage, Loading } from '@/components/ErrorMessage';
+import { StatusBadge } from '@/components/StatusBadge';
+import { formatDateTime } from '@/lib/dates';
+import { formatPrice } from '@/lib/money';
+import { registrationsCsvUrl, useEventRegistrations, useRegistrationAction, type RegistrationFilter } from './api';
+import { useOrganizerEventContext } from './OrganizerPages';
+
+const STATUSES = [
+  ['', 'All statuses'],
+  ['confirmed', 'Confirmed'],
+  ['pending_payment', 'Awaiting payment'],
+  ['cancelled', 'Cancelled'],
+  ['expired', 'Expired'],
+  ['refunded', 'Refunded'],
+] as const;
+
+export function RegistrationsTab() {
+  const { event } = useOrganizerEventContext();
+  const [filter, setFilter] = useState<RegistrationFilter>({ q: '', status: '' });
+  const [q, setQ] = useState('');
+  const regs = useEventRegistrations(event.id, filter);
+  const cancel = useRegistrationAction(event.id, 'cancel');
+  const refund = useRegistrationAction(event.id, 'refund');
+  const rows = regs.data?.pages.flatMap((p) => p.items) ?? [];
+
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    setFilter((f) => ({ ...f, q }));
+  };
+
+  return (
+    <section aria-labelledby="regs-h">
+      <div className="page-head">
+        <h2 id="regs-h">Registrations</h2>
+        <a className="btn btn-secondary" href={registrationsCsvUrl(event.id, filter)} download>
+          Export CSV
+        </a>
+      </div>
+      <form className="filters" role="search" aria-label="Filter registrations" onSubmit={submit}>
+        <div className="field filter-q">
+          <label htmlFor="reg-q">Search</label>
+          <div className="input-with-button">
+            <input id="reg-q" type="search" placeholder="Name, email or reference" value={q} onChange={(e) => setQ(e.target.value)} />
+            <button type="submit" className="btn btn-primary">
+              Search
+            </button>
+          </div>
+        </div>
+        <div className="field">
+          <label htmlFor="reg-status">Status</label>
+          <select id="reg-status" value={filter.status} onChange={(e) => setFilter((f) => ({ ...f, q, status: e.target.value }))}>
+            {STATUSES.map(([v, l]) => (
+              <option key={v} value={v}>
+                {l}
+              </option>
+            ))}
+          </select>
+        </div>
+      </form>
+      <ErrorMessage error={cancel.error ?? refund.error} />
+      {regs.isPending ? (
+        <Loading />
+      ) : regs.isError && rows.length === 0 ? (
+        <ErrorMessage error={regs.error} />
+      ) : rows.length === 0 ? (
+        <p className="empty">No registrations match.</p>
+      ) : (
+        <>
+          <div className="table-wrap">
+            <table className="regs-table">
+              <thead>
+                <tr>
+                  <th scope="col">Buyer</th>
+                  <th scope="col">Attendees</th>
+                  <th scope="col">Status</th>
+                  <th scope="col" className="num">Total</th>
+                  <th scope="col">Registered</th>
+                  <th scope="col">
+                    <span className="visually-hidden">Actions</span>
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {rows.map((r) => (
+                  <tr key={r.id}>
+                    <td>
+                      {r.user_name ?? r.tickets[0]?.attendee_name ?? '—'}
+                      <span className="hint block">{r.user_email ?? r.tickets[0]?.attendee_email}</span>
+                      <span className="hint block">ref {r.id}</span>
+                    </td>
+                    <td>
+                      <ul className="plain">
+                        {r.tickets.map((t) => (
+                          <li key={t.id}>
+                            {t.attendee_name} {t.status === 'checked_in' && <StatusBadge status="checked_in" />}
+                          </li>
+                        ))}
+                      </ul>
+                    </td>
+                    <td>
+                      <StatusBadge status={r.status} />
+                    </td>
+                    <td className="num">{formatPrice(r.total, r.currency)}</td>
+                    <td>{formatDateTime(r.created_at, event.timezone)}</td>
+                    <td className="row-actions">
+                      {(r.status === 'confirmed' || r.status === 'pending_payment') && (
+                        <ConfirmButton className="btn btn-link danger" question="Cancel it?" confirmLabel="Cancel registration"
+                          busy={cancel.isPending} onConfirm={() => cancel.mutate(r.id)}>
+                          Cancel
+                        </ConfirmButton>
+                      )}
+                      {r.status === 'confirmed' && r.total > 0 && (
+                        <ConfirmButton className="btn btn-link danger" question="Refund it?" confirmLabel="Refund"
+                          busy={refund.isPending} onConfirm={() => refund.mutate(r.id)}>
+                          Refund
+                        </ConfirmButton>
+                      )}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+          {regs.hasNextPage && (
+            <div className="load-more">
+              <button type="button" className="btn btn-secondary" disabled={regs.isFetchingNextPage} onClick={() => regs.fetchNextPage()}>
+                {regs.isFetchingNextPage ? 'Loading…' : 'Load more'}
+              </button>
+            </div>
+          )}
+        </>
+      )}
+    </section>
+  );
+}

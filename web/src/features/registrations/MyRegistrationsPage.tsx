@@ -1,0 +1,100 @@
+import { Link } from 'react-router';
+import { ConfirmButton } from '@/components/ConfirmButton';
+import { ErrorMessage, Loading } from '@/components/ErrorMessage';
+import type { Registration } from '@/lib/api';
+import { useCancelRegistration, useEventsById, useMyRegistrations } from './api';
+import { EventLine, EventLink, Summary, TicketList, eventInfo, type EventInfo } from './RegistrationView';
+
+function RegistrationCard({ reg, ev, upcoming }: { reg: Registration; ev: EventInfo | undefined; upcoming: boolean }) {
+  const cancel = useCancelRegistration();
+  const canCancel =
+    upcoming && (reg.status === 'confirmed' || reg.status === 'pending_payment') && reg.cancellable !== false;
+  return (
+    <article className="card registration-card" aria-label={`Registration for ${ev?.title ?? 'event'}`}>
+      <h3 className="card-title">
+        <EventLink reg={reg} ev={ev} />
+      </h3>
+      <EventLine ev={ev} />
+      <Summary reg={reg} />
+      <details>
+        <summary>Tickets</summary>
+        <TicketList reg={reg} ev={ev} />
+      </details>
+      <p className="card-actions">
+        <Link className="btn btn-secondary btn-small" to={`/registrations/${encodeURIComponent(reg.id)}`}>
+          {reg.status === 'pending_payment' ? 'Pay now' : 'View'}
+        </Link>
+        {canCancel && (
+          <ConfirmButton
+            className="btn btn-danger-outline btn-small"
+            question="Cancel this registration?"
+            confirmLabel="Yes, cancel it"
+            busy={cancel.isPending}
+            onConfirm={() => cancel.mutate(reg.id)}
+          >
+            Cancel
+          </ConfirmButton>
+        )}
+      </p>
+      <ErrorMessage error={cancel.error} />
+    </article>
+  );
+}
+
+/** /me/registrations — upcoming and past. */
+export function MyRegistrationsPage() {
+  const regs = useMyRegistrations();
+  const missing = (regs.data ?? []).filter((r) => !r.event).map((r) => r.event_id);
+  const events = useEventsById(missing);
+
+  if (regs.isPending) return <Loading />;
+  if (regs.isError) return <ErrorMessage error={regs.error} />;
+
+  const now = Date.now();
+  const withEv = regs.data.map((r) => ({ r, ev: eventInfo(r, events.get(r.event_id)) }));
+  const isUpcoming = (ev: EventInfo | undefined) => !ev || new Date(ev.ends_at).getTime() > now;
+  const upcoming = withEv
+    .filter((x) => isUpcoming(x.ev))
+    .sort((a, b) => (a.ev?.starts_at ?? '').localeCompare(b.ev?.starts_at ?? ''));
+  const past = withEv.filter((x) => !isUpcoming(x.ev));
+
+  return (
+    <section className="page">
+      <h1>My registrations</h1>
+      {regs.data.length === 0 ? (
+        <p className="empty">
+          You haven&apos;t registered for anything yet. <Link to="/">Find an event.</Link>
+        </p>
+      ) : (
+        <>
+          <section aria-labelledby="upcoming-h">
+            <h2 id="upcoming-h">Upcoming</h2>
+            {upcoming.length === 0 ? (
+              <p className="empty">Nothing coming up.</p>
+            ) : (
+              <ul className="card-list">
+                {upcoming.map(({ r, ev }) => (
+                  <li key={r.id}>
+                    <RegistrationCard reg={r} ev={ev} upcoming />
+                  </li>
+                ))}
+              </ul>
+            )}
+          </section>
+          {past.length > 0 && (
+            <section aria-labelledby="past-h">
+              <h2 id="past-h">Past</h2>
+              <ul className="card-list">
+                {past.map(({ r, ev }) => (
+                  <li key={r.id}>
+                    <RegistrationCard reg={r} ev={ev} upcoming={false} />
+                  </li>
+                ))}
+              </ul>
+            </section>
+          )}
+        </>
+      )}
+    </section>
+  );
+}

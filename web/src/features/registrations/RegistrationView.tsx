@@ -1,0 +1,91 @@
+import { Link } from 'react-router';
+import { StatusBadge } from '@/components/StatusBadge';
+import type { Event, Registration } from '@/lib/api';
+import { formatDateTime, formatEventRange } from '@/lib/dates';
+import { formatMoney, formatPrice } from '@/lib/money';
+
+export type EventInfo = Pick<Event, 'id' | 'title' | 'venue' | 'starts_at' | 'ends_at' | 'timezone' | 'status'> & {
+  ticket_types?: Event['ticket_types'];
+};
+
+/** The event a registration is for: embedded summary, else the fetched event. */
+export function eventInfo(reg: Registration, fetched?: Event): EventInfo | undefined {
+  return fetched ?? reg.event;
+}
+
+export function typeName(reg: Registration, ev: EventInfo | undefined, typeId: string): string {
+  return (
+    reg.items.find((i) => i.ticket_type_id === typeId)?.name ??
+    ev?.ticket_types?.find((t) => t.id === typeId)?.name ??
+    'Ticket'
+  );
+}
+
+export function EventLine({ ev }: { ev: EventInfo | undefined }) {
+  if (!ev) return null;
+  return (
+    <p className="card-meta">
+      <time dateTime={ev.starts_at}>{formatEventRange(ev.starts_at, ev.ends_at, ev.timezone)}</time> · {ev.venue}
+    </p>
+  );
+}
+
+export function TicketList({ reg, ev }: { reg: Registration; ev: EventInfo | undefined }) {
+  if (reg.tickets.length === 0) return null;
+  return (
+    <div className="table-wrap">
+      <table className="tickets">
+        <caption className="visually-hidden">Tickets</caption>
+        <thead>
+          <tr>
+            <th scope="col">Ticket</th>
+            <th scope="col">Attendee</th>
+            <th scope="col">Status</th>
+            <th scope="col">
+              <span className="visually-hidden">Download</span>
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {reg.tickets.map((t) => (
+            <tr key={t.id}>
+              <td>{typeName(reg, ev, t.ticket_type_id)}</td>
+              <td>
+                {t.attendee_name}
+                <span className="hint block">{t.attendee_email}</span>
+              </td>
+              <td>
+                <StatusBadge status={t.status} />
+                {t.checked_in_at && ev && (
+                  <span className="hint block">{formatDateTime(t.checked_in_at, ev.timezone)}</span>
+                )}
+              </td>
+              <td>
+                {reg.status === 'confirmed' && t.status !== 'cancelled' && (
+                  <a className="btn btn-secondary btn-small" href={`/api/v1/tickets/${encodeURIComponent(t.id)}/pdf`}>
+                    PDF<span className="visually-hidden"> ticket for {t.attendee_name}</span>
+                  </a>
+                )}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+export function Summary({ reg }: { reg: Registration }) {
+  return (
+    <p className="reg-summary">
+      <StatusBadge status={reg.status} />{' '}
+      {reg.items.reduce((s, i) => s + i.quantity, 0)} ticket(s) · {formatPrice(reg.total, reg.currency)}
+      {reg.discount ? <span className="hint"> (saved {formatMoney(reg.discount, reg.currency)})</span> : null}
+      <span className="hint"> · ref {reg.id}</span>
+    </p>
+  );
+}
+
+export function EventLink({ reg, ev }: { reg: Registration; ev: EventInfo | undefined }) {
+  return <Link to={`/events/${encodeURIComponent(reg.event_id)}`}>{ev?.title ?? 'Event'}</Link>;
+}
