@@ -16,6 +16,8 @@ export default defineConfig({
   },
   server: {
     host: '127.0.0.1',
+    // The common-password list is shared with the server: ../data/common-passwords.txt
+    fs: { allow: [fileURLToPath(new URL('..', import.meta.url))] },
     proxy: {
       '/api': { target: 'http://127.0.0.1:8080', changeOrigin: false },
       '/healthz': { target: 'http://127.0.0.1:8080' },

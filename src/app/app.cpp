@@ -9,6 +9,7 @@
 #include "http/handlers/admin.hpp"
 #include "http/handlers/auth.hpp"
 #include "http/handlers/events.hpp"
+#include "http/handlers/registrations.hpp"
 #include "http/server.hpp"
 #include "mail/file_mailer.hpp"
 #include "mail/outbox_sender.hpp"
@@ -48,6 +49,15 @@ std::unique_ptr<Mailer> make_mailer(const Config& config) {
   return std::make_unique<mail::SmtpMailer>(mail::SmtpOptions{config.smtp_url, config.mail_from});
 }
 
+RegistrationEngineOptions engine_options(const Config& config, const sql::Database& db) {
+  RegistrationEngineOptions o;
+  // SQLite has one writer connection: one writer thread. PostgreSQL spreads events.
+  o.writers = db.dialect() == sql::Dialect::sqlite ? 1 : config.registration_writers;
+  o.batch = config.registration_batch;
+  o.queue = config.registration_queue;
+  return o;
+}
+
 log::Level level_of(const std::string& name) {
   if (name == "debug") return log::Level::debug;
   if (name == "warn") return log::Level::warn;
@@ -68,8 +78,13 @@ App::App(Config config, std::shared_ptr<const Clock> clock)
       outbox_store_(*db_),
       limiter_(make_limiter(*db_)),
       accounts_(account_store_, users_, events_, passwords_, *limiter_, *clock_,
-                account_settings(config_)) {
+                account_settings(config_)),
+      registration_store_(*db_),
+      engine_(registration_store_, *clock_, payments_, engine_options(config_, *db_)),
+      registrations_(registration_store_, events_, engine_, *clock_, config_.public_url) {
   log::set_level(level_of(config_.log_level));
+  catalog_.on_cancelled([this](const Event& e) { registrations_.on_event_cancelled(e); });
+  catalog_.on_updated([this](const Event& e) { registrations_.on_event_updated(e); });
 }
 
 App::~App() = default;
@@ -91,6 +106,7 @@ void App::add_routes(http::Router& router) {
   http::add_auth_routes(router, accounts_, *hash_pool_, cookie);
   http::add_account_routes(router, accounts_, *hash_pool_, cookie);
   http::add_admin_routes(router, accounts_);
+  http::add_registration_routes(router, engine_, registrations_);
 }
 
 int App::serve() {
@@ -128,6 +144,31 @@ int App::serve() {
   log::info("mail", {{"transport", config_.smtp_url.empty() ? "files" : "smtp"},
                      {"node", sender.node_id()}});
 
+  // Registrations: the batching writers and the sweeper (holds, waiting-list offers).
+  engine_.start();
+  registrations_.start_sweeper(std::chrono::seconds(1));
+  metrics_.add_gauge("admit_registration_queue_depth", "Registration requests waiting for a writer",
+                     [this] { return static_cast<double>(engine_.queue_depth()); });
+  metrics_.add_counter("admit_registration_batches_total", "Registration transactions run by writers",
+                       [this] { return static_cast<double>(engine_.stats().batches); });
+  metrics_.add_counter("admit_registration_batched_requests_total",
+                       "Registration requests carried by those transactions",
+                       [this] { return static_cast<double>(engine_.stats().batched_requests); });
+  metrics_.add_gauge("admit_registration_batch_size_mean", "Mean requests per registration transaction",
+                     [this] {
+                       auto s = engine_.stats();
+                       return s.batches ? static_cast<double>(s.batched_requests) / s.batches : 0.0;
+                     });
+  metrics_.add_counter("admit_registrations_created_total", "Registrations created",
+                       [this] { return static_cast<double>(engine_.stats().created); });
+  metrics_.add_counter("admit_registration_sold_out_total", "sold_out answers from the database",
+                       [this] { return static_cast<double>(engine_.stats().sold_out); });
+  metrics_.add_counter("admit_registration_sold_out_memory_total",
+                       "sold_out answers from the in-memory flag",
+                       [this] { return static_cast<double>(engine_.stats().sold_out_from_memory); });
+  metrics_.add_counter("admit_registration_queue_full_total", "Registrations refused with 503 (queue full)",
+                       [this] { return static_cast<double>(engine_.stats().rejected_queue_full); });
+
   http::Router router;
   add_routes(router);
   StoreAuthenticator authenticator(users_, &accounts_, config_.https());
@@ -146,6 +187,8 @@ int App::serve() {
                         {"public_url", config_.public_url}});
   server.run_until_signal();
   pool.stop();
+  registrations_.stop_sweeper();
+  engine_.stop();
   hash_pool_->stop();
   sender.stop();
   log::info("stopped");

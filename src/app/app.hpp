@@ -8,15 +8,19 @@
 #include "auth/argon2_passwords.hpp"
 #include "common/clock.hpp"
 #include "common/work_pool.hpp"
+#include "domain/ports/payment_gateway.hpp"
 #include "domain/ports/rate_limiter.hpp"
 #include "domain/services/account_service.hpp"
 #include "domain/services/catalog_service.hpp"
+#include "domain/services/registration_engine.hpp"
+#include "domain/services/registration_service.hpp"
 #include "http/metrics.hpp"
 #include "http/router.hpp"
 #include "storage/sql/database.hpp"
 #include "storage/sql/sql_account_store.hpp"
 #include "storage/sql/sql_event_store.hpp"
 #include "storage/sql/sql_outbox_store.hpp"
+#include "storage/sql/sql_registration_store.hpp"
 #include "storage/sql/sql_user_store.hpp"
 
 namespace admit::http {
@@ -40,6 +44,9 @@ class App {
   AccountStore& account_store() { return account_store_; }
   OutboxStore& outbox() { return outbox_store_; }
   AccountService& accounts() { return accounts_; }
+  RegistrationStore& registration_store() { return registration_store_; }
+  RegistrationEngine& registration_engine() { return engine_; }
+  RegistrationService& registrations() { return registrations_; }
 
   // Applies pending migrations; returns how many ran.
   int migrate();
@@ -64,6 +71,11 @@ class App {
   AccountService accounts_;
   std::unique_ptr<WorkPool> hash_pool_;  // argon2id on 2 threads, 64 queued; made by serve()
   http::Metrics metrics_;
+  // Registrations (issue 5): the batching engine and the rest; no payment provider yet.
+  sql::SqlRegistrationStore registration_store_;
+  NoPaymentGateway payments_;
+  RegistrationEngine engine_;
+  RegistrationService registrations_;
 };
 
 }  // namespace admit::app

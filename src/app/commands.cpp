@@ -126,6 +126,21 @@ int token_create(App& app, const std::string& email, const std::string& name,
   return 0;
 }
 
+// Counters equal rows: events.sold, ticket_types.sold and promo_codes.uses against the
+// live registrations (and open waiting-list offers) they count. Exit 1 on any difference.
+int doctor(App& app) {
+  app.migrate();
+  auto mismatches = app.registration_store().check_counters();
+  if (mismatches.empty()) {
+    std::cout << "counters ok: events.sold, ticket_types.sold, promo_codes.uses and tickets match their rows\n";
+    return 0;
+  }
+  for (const auto& m : mismatches)
+    std::cout << fmt::format("MISMATCH {} {}: counter {} but rows say {}\n", m.what, m.id, m.counter, m.rows);
+  std::cout << mismatches.size() << " counter(s) differ from their rows\n";
+  return 1;
+}
+
 int backup(App& app, const std::string& path) {
   if (app.database().dialect() != sql::Dialect::sqlite) {
     std::cerr << "admit: for PostgreSQL use pg_dump (see docs/operations.md)\n";
@@ -148,6 +163,7 @@ int run_command_line(int argc, char** argv) {
   auto* serve = cli.add_subcommand("serve", "Migrate the database and serve HTTP");
   auto* migrate = cli.add_subcommand("migrate", "Apply pending database migrations");
   auto* demo = cli.add_subcommand("demo", "Add sample events (once)");
+  auto* doctor_cmd = cli.add_subcommand("doctor", "Check that seat and promo counters equal their rows");
   auto* backup_cmd = cli.add_subcommand("backup", "Write a consistent copy of the SQLite database");
   std::string backup_path;
   backup_cmd->add_option("path", backup_path, "Destination file")->required();
@@ -209,6 +225,7 @@ int run_command_line(int argc, char** argv) {
     if (user_role_cmd->parsed()) return user_role(app, role_email, role_add, role_remove);
     if (token_create_cmd->parsed()) return token_create(app, token_email, token_name, token_event);
     if (backup_cmd->parsed()) return backup(app, backup_path);
+    if (doctor_cmd->parsed()) return doctor(app);
   } catch (const std::exception& e) {
     std::cerr << "admit: " << e.what() << "\n";
     return 1;

@@ -220,6 +220,10 @@ struct Server::Core : std::enable_shared_from_this<Server::Core> {
 
   asio::awaitable<void> accept_loop();
   asio::awaitable<void> session(std::shared_ptr<Connection> connection);
+  asio::awaitable<void> reject(Connection& connection, const Error& error,
+                               const std::string& request_id,
+                               std::chrono::steady_clock::time_point started_at,
+                               const std::string& peer);
   asio::awaitable<std::tuple<Response, std::string>> dispatch(Request request);
   template <class Body>
   asio::awaitable<error_code> write(beast::tcp_stream& stream, bhttp::response<Body>& message,
@@ -257,7 +261,8 @@ struct Server::Core : std::enable_shared_from_this<Server::Core> {
 
 asio::awaitable<void> Server::Core::accept_loop() {
   for (;;) {
-    auto [ec, socket] = co_await acceptor->async_accept(asio::make_strand(*ioc), kUseTuple);
+    auto strand = asio::make_strand(*ioc);
+    auto [ec, socket] = co_await acceptor->async_accept(strand, kUseTuple);
     if (ec) {
       if (ec == asio::error::operation_aborted || !acceptor->is_open()) co_return;
       // Out of descriptors and the like: back off briefly instead of spinning.
@@ -377,6 +382,29 @@ asio::awaitable<std::size_t> Server::Core::send(Connection& connection, Response
   co_return head_only ? 0 : bytes;
 }
 
+// Answers a request that could not be read (400/413) and logs it; the caller closes.
+// (Arguments are references to named objects: GCC 12 mishandles non-trivial temporaries in
+// co_await expressions, so none are created there in this file.)
+asio::awaitable<void> Server::Core::reject(Connection& connection, const Error& error,
+                                           const std::string& request_id,
+                                           std::chrono::steady_clock::time_point started_at,
+                                           const std::string& peer) {
+  Response response = Response::problem(error, request_id);
+  const int status = response.status;
+  const bool keep_alive = false;
+  const bool head_only = false;
+  const unsigned version = 11;
+  bool ok = false;
+  std::size_t bytes =
+      co_await send(connection, std::move(response), version, keep_alive, head_only, request_id, ok);
+  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started_at).count();
+  metrics.observe_request("invalid", Method::other, status, seconds);
+  if (options.access_log)
+    log::info("request", {{"request_id", request_id}, {"method", "-"}, {"route", "invalid"},
+                          {"status", status}, {"duration_ms", seconds * 1000.0},
+                          {"bytes", bytes}, {"remote", peer}});
+}
+
 asio::awaitable<void> Server::Core::session(std::shared_ptr<Connection> connection) {
   struct Unregister {
     Core* core;
@@ -394,6 +422,10 @@ asio::awaitable<void> Server::Core::session(std::shared_ptr<Connection> connecti
   beast::flat_buffer buffer;
   std::optional<bhttp::request_parser<bhttp::string_body>> parser;
   bool first = true;
+  const auto too_large = [](std::size_t limit) {
+    return Error{ErrorCode::payload_too_large,
+                 "The request body is larger than " + std::to_string(limit) + " bytes.", {}};
+  };
 
   for (;;) {
     // Wait for the next request's first byte (idle keep-alive connections can be closed).
@@ -414,115 +446,118 @@ asio::awaitable<void> Server::Core::session(std::shared_ptr<Connection> connecti
     parser->body_limit(std::numeric_limits<std::uint64_t>::max());  // per route, below
     stream.expires_after(options.header_timeout);
     auto [header_ec, header_n] = co_await bhttp::async_read_header(stream, buffer, *parser, kUseTuple);
-    auto started_at = std::chrono::steady_clock::now();
+    const auto started_at = std::chrono::steady_clock::now();
 
-    std::string request_id;
-    auto fail = [&](Error error, std::string_view label) -> asio::awaitable<void> {
-      if (request_id.empty()) request_id = new_request_id();
-      bool ok = false;
-      Response r = Response::problem(error, request_id);
-      int status = r.status;
-      std::size_t bytes = co_await send(*connection, std::move(r), 11, false, false, request_id, ok);
-      double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started_at).count();
-      metrics.observe_request(label, Method::other, status, seconds);
-      if (options.access_log)
-        log::info("request", {{"request_id", request_id}, {"method", "-"}, {"route", label},
-                              {"status", status}, {"duration_ms", seconds * 1000.0},
-                              {"bytes", bytes}, {"remote", peer}});
-    };
-
-    if (header_ec) {
-      if (header_ec == bhttp::error::end_of_stream || header_ec == asio::error::eof ||
-          header_ec == bhttp::error::partial_message || header_ec == beast::error::timeout ||
-          header_ec == asio::error::operation_aborted ||
-          header_ec == asio::error::connection_reset)
-        break;
-      if (header_ec == bhttp::error::header_limit)
-        co_await fail(Error::bad_request("The request headers are too large."), "invalid");
-      else
-        co_await fail(Error::bad_request("The request is not valid HTTP/1.1."), "invalid");
-      break;
-    }
-
-    auto& message = parser->get();
     Request request;
-    request.method = to_method(message.method());
-    request.target = std::string(message.target());
-    request.headers.reserve(16);
-    for (const auto& field : message) {
-      std::string name(field.name_string());
-      for (char& c : name)
-        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
-      request.headers.emplace_back(std::move(name), std::string(field.value()));
-    }
-    if (auto incoming = request.header("x-request-id"); incoming && is_sane_request_id(*incoming))
-      request_id = std::string(*incoming);
-    else
-      request_id = new_request_id();
-    request.request_id = request_id;
-    request.remote_address = client_address(peer, request.header("x-forwarded-for"), options.trust_proxy);
-
-    std::string_view target = request.target;
-    if (target.empty() || target.front() != '/') {
-      co_await fail(Error::bad_request("The request target must be an absolute path."), "invalid");
-      break;
-    }
-    auto question = target.find('?');
-    std::string_view raw_path = target.substr(0, question);
-    if (question != std::string_view::npos) request.query_string = std::string(target.substr(question + 1));
-    auto decoded = percent_decode(raw_path, false);
-    if (!decoded) {
-      co_await fail(Error::bad_request("The request path is not validly encoded."), "invalid");
-      break;
-    }
-    request.path = std::move(*decoded);
-
-    // Body: the limit of the route, checked up front when Content-Length announces it.
-    std::size_t limit = router.body_limit_for(request.method, raw_path);
-    if (auto length = parser->content_length(); length && *length > limit) {
-      co_await fail(Error{ErrorCode::payload_too_large,
-                          "The request body is larger than " + std::to_string(limit) + " bytes.", {}},
-                    "invalid");
-      break;
-    }
-    parser->body_limit(limit);
-    if (!parser->is_done()) {
-      if (auto expect = message[bhttp::field::expect]; beast::iequals(expect, "100-continue")) {
-        static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
-        stream.expires_after(options.body_timeout);
-        auto [ec, n] = co_await asio::async_write(stream, asio::buffer(kContinue), kUseTuple);
-        if (ec) break;
-      }
-      stream.expires_after(options.body_timeout);
-      auto [body_ec, body_n] = co_await bhttp::async_read(stream, buffer, *parser, kUseTuple);
-      if (body_ec) {
-        if (body_ec == bhttp::error::body_limit) {
-          co_await fail(Error{ErrorCode::payload_too_large,
-                              "The request body is larger than " + std::to_string(limit) + " bytes.", {}},
-                        "invalid");
-        } else if (body_ec != beast::error::timeout && body_ec != asio::error::operation_aborted &&
-                   body_ec != bhttp::error::end_of_stream && body_ec != asio::error::eof &&
-                   body_ec != bhttp::error::partial_message &&
-                   body_ec != asio::error::connection_reset) {
-          co_await fail(Error::bad_request("The request body is not valid."), "invalid");
-        }
+    std::string request_id;
+    std::optional<Error> rejection;  // answer it, then close
+    bool close_quietly = false;      // the peer left or timed out: nothing to answer
+    std::string_view raw_path;  // into request.target
+    bool keep_alive_requested = false;
+    unsigned version = 11;
+    do {
+      if (header_ec) {
+        if (header_ec == bhttp::error::end_of_stream || header_ec == asio::error::eof ||
+            header_ec == bhttp::error::partial_message || header_ec == beast::error::timeout ||
+            header_ec == asio::error::operation_aborted ||
+            header_ec == asio::error::connection_reset)
+          close_quietly = true;
+        else if (header_ec == bhttp::error::header_limit)
+          rejection = Error::bad_request("The request headers are too large.");
+        else
+          rejection = Error::bad_request("The request is not valid HTTP/1.1.");
         break;
       }
-    }
-    request.body = std::move(message.body());
-    const bool keep_alive_requested = message.keep_alive();
-    const unsigned version = message.version();
-    const Method method = request.method;
-    std::string remote = options.access_log ? request.remote_address : std::string();
+
+      auto& message = parser->get();
+      request.method = to_method(message.method());
+      request.target = std::string(message.target());
+      request.headers.reserve(16);
+      for (const auto& field : message) {
+        std::string name(field.name_string());
+        for (char& c : name)
+          if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
+        request.headers.emplace_back(std::move(name), std::string(field.value()));
+      }
+      if (auto incoming = request.header("x-request-id"); incoming && is_sane_request_id(*incoming))
+        request_id = std::string(*incoming);
+      else
+        request_id = new_request_id();
+      request.request_id = request_id;
+      request.remote_address =
+          client_address(peer, request.header("x-forwarded-for"), options.trust_proxy);
+
+      std::string_view target = request.target;
+      if (target.empty() || target.front() != '/') {
+        rejection = Error::bad_request("The request target must be an absolute path.");
+        break;
+      }
+      auto question = target.find('?');
+      raw_path = target.substr(0, question);
+      if (question != std::string_view::npos)
+        request.query_string = std::string(target.substr(question + 1));
+      auto decoded = percent_decode(raw_path, false);
+      if (!decoded) {
+        rejection = Error::bad_request("The request path is not validly encoded.");
+        break;
+      }
+      request.path = std::move(*decoded);
+
+      // Body: the limit of the route, checked up front when Content-Length announces it.
+      std::size_t limit = router.body_limit_for(request.method, raw_path);
+      if (auto length = parser->content_length(); length && *length > limit) {
+        rejection = too_large(limit);
+        break;
+      }
+      parser->body_limit(limit);
+      if (!parser->is_done()) {
+        if (beast::iequals(message[bhttp::field::expect], "100-continue")) {
+          static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+          stream.expires_after(options.body_timeout);
+          auto [ec, n] = co_await asio::async_write(stream, asio::buffer(kContinue), kUseTuple);
+          if (ec) {
+            close_quietly = true;
+            break;
+          }
+        }
+        stream.expires_after(options.body_timeout);
+        auto [body_ec, body_n] = co_await bhttp::async_read(stream, buffer, *parser, kUseTuple);
+        if (body_ec) {
+          if (body_ec == bhttp::error::body_limit)
+            rejection = too_large(limit);
+          else if (body_ec == beast::error::timeout || body_ec == asio::error::operation_aborted ||
+                   body_ec == bhttp::error::end_of_stream || body_ec == asio::error::eof ||
+                   body_ec == bhttp::error::partial_message ||
+                   body_ec == asio::error::connection_reset)
+            close_quietly = true;
+          else
+            rejection = Error::bad_request("The request body is not valid.");
+          break;
+        }
+      }
+      request.body = std::move(parser->get().body());
+      keep_alive_requested = parser->get().keep_alive();
+      version = parser->get().version();
+    } while (false);
     parser.reset();
 
+    if (close_quietly) break;
+    if (rejection) {
+      if (request_id.empty()) request_id = new_request_id();
+      co_await reject(*connection, *rejection, request_id, started_at, peer);
+      break;
+    }
+
+    const Method method = request.method;
+    const bool head_only = method == Method::head;
+    std::string remote = options.access_log ? request.remote_address : std::string();
     auto [response, route] = co_await dispatch(std::move(request));
 
-    bool keep_alive = keep_alive_requested && !draining.load();
-    int status = response.status;
+    const bool keep_alive = keep_alive_requested && !draining.load();
+    const int status = response.status;
     bool ok = false;
     std::size_t bytes = co_await send(*connection, std::move(response), version, keep_alive,
-                                      method == Method::head, request_id, ok);
+                                      head_only, request_id, ok);
     double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started_at).count();
     metrics.observe_request(route, method, status, seconds);
     if (options.access_log)

@@ -73,8 +73,10 @@ export async function startServer() {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'admit-e2e-'));
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
+  // The server refuses ADMIT_* variables it does not know: pass on only its own.
+  const inherited = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('ADMIT_E2E_')));
   const env = {
-    ...process.env,
+    ...inherited,
     ADMIT_LISTEN: `127.0.0.1:${port}`,
     ADMIT_DATA_DIR: dataDir,
     ADMIT_DATABASE: `sqlite:${path.join(dataDir, 'admit.db')}`,

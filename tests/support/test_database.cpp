@@ -3,7 +3,10 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <condition_variable>
 #include <cstdlib>
+#include <deque>
+#include <exception>
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -11,6 +14,7 @@
 #include <random>
 #include <stdexcept>
 #include <string>
+#include <thread>
 
 #include "storage/sql/migrations.hpp"
 
@@ -146,67 +150,152 @@ std::string with_database(const std::string& url, const std::string& name) {
   return url.substr(0, path) + "/" + name + query;
 }
 
+// Creating a database copies its template (hundreds of milliseconds on a busy machine),
+// so a background thread keeps a few migrated databases ready ahead of the tests that
+// will ask for them, and drops finished ones while the next test runs.
 class PostgresFactory {
  public:
   ~PostgresFactory() {
-    if (admin_ && !template_.empty() && !keep_databases()) {
-      try {
-        drop(template_);
-      } catch (const std::exception&) {
-      }
+    {
+      std::lock_guard lock(mu_);
+      stopping_ = true;
     }
+    cv_.notify_all();
+    if (worker_.joinable()) worker_.join();
+    if (!admin_ || keep_databases()) return;
+    for (const auto& name : ready_) try_drop(name);
+    for (const auto& name : finished_) try_drop(name);
+    if (!template_.empty()) try_drop(template_);
   }
 
   std::unique_ptr<sql::Database> open(bool migrated, const sql::OpenOptions& options) {
-    const std::string source = migrated ? migrated_template() : "template0";
-    const std::string name = "admit_test_" + process_tag() + "_" + std::to_string(++next_number);
-    admin().writer()->execute_script("CREATE DATABASE " + name + " TEMPLATE " + source);
+    std::string name;
+    if (migrated) {
+      std::unique_lock lock(mu_);
+      start_worker(lock);
+      cv_.wait(lock, [&] { return !ready_.empty() || failure_; });
+      if (ready_.empty()) std::rethrow_exception(failure_);
+      name = std::move(ready_.front());
+      ready_.pop_front();
+      lock.unlock();
+      cv_.notify_all();  // the worker makes the next one
+    } else {
+      connect_admin();
+      name = next_name();
+      admin_->writer()->execute_script("CREATE DATABASE " + name + " TEMPLATE template0");
+    }
     std::unique_ptr<sql::Database> db;
     try {
       db = sql::open_database(with_database(url_, name), options);
     } catch (...) {
-      drop(name);
+      finish(name);
       throw;
     }
-    return std::make_unique<DisposableDatabase>(std::move(db), [this, name] { drop(name); });
+    return std::make_unique<DisposableDatabase>(std::move(db), [this, name] { finish(name); });
   }
 
  private:
-  sql::Database& admin() {
-    std::lock_guard lock(mu_);
+  static constexpr std::size_t kReadyAhead = 2;
+
+  static std::string next_name() {
+    return "admit_test_" + process_tag() + "_" + std::to_string(++next_number);
+  }
+
+  void connect_admin() {
+    std::lock_guard lock(admin_mu_);
     if (!admin_) {
       url_ = admin_url();
-      admin_ = sql::open_database(url_, {.pool_size = 4});
+      admin_ = sql::open_database(url_, {.pool_size = 2});
     }
-    return *admin_;
   }
 
   void drop(const std::string& name) {
-    admin().writer()->execute_script("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+    admin_->writer()->execute_script("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+  }
+
+  void try_drop(const std::string& name) noexcept {
+    try {
+      drop(name);
+    } catch (const std::exception&) {
+      // Best effort: a leftover test database is harmless.
+    }
+  }
+
+  // Called when a test database dies: the worker drops it.
+  void finish(const std::string& name) {
+    {
+      std::lock_guard lock(mu_);
+      finished_.push_back(name);
+    }
+    cv_.notify_all();
+  }
+
+  void start_worker(std::unique_lock<std::mutex>&) {
+    if (!worker_.joinable()) worker_ = std::thread([this] { work(); });
+  }
+
+  void work() {
+    try {
+      connect_admin();
+      make_template();
+    } catch (...) {
+      std::lock_guard lock(mu_);
+      failure_ = std::current_exception();
+      cv_.notify_all();
+      return;
+    }
+    std::unique_lock lock(mu_);
+    while (true) {
+      cv_.wait(lock, [&] { return stopping_ || !finished_.empty() || ready_.size() < kReadyAhead; });
+      if (stopping_) return;
+      if (!finished_.empty()) {
+        const std::string name = std::move(finished_.front());
+        finished_.pop_front();
+        lock.unlock();
+        if (!keep_databases()) try_drop(name);
+        lock.lock();
+        continue;
+      }
+      lock.unlock();
+      const std::string name = next_name();
+      try {
+        admin_->writer()->execute_script("CREATE DATABASE " + name + " TEMPLATE " + template_);
+        lock.lock();
+        ready_.push_back(name);
+      } catch (...) {
+        lock.lock();
+        failure_ = std::current_exception();
+        cv_.notify_all();
+        return;
+      }
+      cv_.notify_all();
+    }
   }
 
   // One migrated database per process; every test database is a copy of it.
-  std::string migrated_template() {
-    sql::Database& server = admin();
-    std::lock_guard lock(template_mu_);
-    if (template_.empty()) {
-      const std::string name = "admit_template_" + process_tag();
-      server.writer()->execute_script("DROP DATABASE IF EXISTS " + name);
-      server.writer()->execute_script("CREATE DATABASE " + name + " TEMPLATE template0");
-      {
-        auto db = sql::open_database(with_database(url_, name), {.pool_size = 1});
-        sql::migrate(*db);
-      }  // no session may stay connected to a template while it is copied
-      template_ = name;
-    }
-    return template_;
+  void make_template() {
+    const std::string name = "admit_template_" + process_tag();
+    admin_->writer()->execute_script("DROP DATABASE IF EXISTS " + name);
+    admin_->writer()->execute_script("CREATE DATABASE " + name + " TEMPLATE template0");
+    {
+      auto db = sql::open_database(with_database(url_, name), {.pool_size = 1});
+      sql::migrate(*db);
+    }  // no session may stay connected to a template while it is copied
+    template_ = name;
   }
 
-  std::mutex mu_;
-  std::mutex template_mu_;
+  std::mutex admin_mu_;
   std::string url_;
   std::unique_ptr<sql::Database> admin_;
-  std::string template_;
+  std::string template_;  // written by the worker before any database is ready
+
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::thread worker_;
+  std::deque<std::string> ready_;     // migrated, unused
+  std::deque<std::string> finished_;  // used, to drop
+  std::exception_ptr failure_;
+  bool stopping_ = false;
 };
 
 }  // namespace

@@ -177,7 +177,9 @@ Result<Event> CatalogService::update(const Actor& actor, const std::string& even
   merge(e, input);
   e.updated_at = clock_.now();
   if (auto ok = validate(e, input); !ok) return std::move(ok).error();
-  return store_.update_event(e);
+  auto updated = store_.update_event(e);
+  if (updated && updated_hook_) updated_hook_(*updated);
+  return updated;
 }
 
 Result<Event> CatalogService::publish(const Actor& actor, const std::string& event_id) {

@@ -71,6 +71,8 @@ class CatalogService {
 
   // Called after an event was cancelled (the registration engine cancels its registrations).
   void on_cancelled(std::function<void(const Event&)> hook) { cancelled_hook_ = std::move(hook); }
+  // Called after an event was edited (capacity may have grown: sold-out flags are forgotten).
+  void on_updated(std::function<void(const Event&)> hook) { updated_hook_ = std::move(hook); }
 
  private:
   Status validate(const Event& event, const EventInput& input) const;
@@ -78,6 +80,7 @@ class CatalogService {
   EventStore& store_;
   const Clock& clock_;
   std::function<void(const Event&)> cancelled_hook_;
+  std::function<void(const Event&)> updated_hook_;
 };
 
 }  // namespace admit

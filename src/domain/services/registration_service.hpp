@@ -86,9 +86,10 @@ class RegistrationService {
   void stop_sweeper();
 
   const RegistrationNotices& notices() const noexcept { return mails_; }
+  // The event when the actor may manage it (its organizer or an admin), else not_found.
+  Result<Event> managed_event(const Actor& actor, const std::string& event_id);
 
  private:
-  Result<Event> managed_event(const Actor& actor, const std::string& event_id);
 
   RegistrationStore& store_;
   EventStore& events_;

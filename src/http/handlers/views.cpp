@@ -92,4 +92,41 @@ boost::json::object session_json(const Session& s, bool current) {
           {"current", current}};
 }
 
+boost::json::object ticket_json(const Ticket& t) {
+  return {{"id", t.id},
+          {"registration_id", t.registration_id},
+          {"event_id", t.event_id},
+          {"ticket_type_id", t.ticket_type_id},
+          {"attendee_name", t.attendee_name},
+          {"attendee_email", t.attendee_email},
+          {"status", to_string(t.status)},
+          {"qr", or_null(t.qr)},
+          {"pdf_url", nullptr},  // the tickets issue serves PDFs
+          {"checked_in_at", time_or_null(t.checked_in_at)}};
+}
+
+boost::json::object registration_json(const Registration& r) {
+  boost::json::array items;
+  for (const auto& i : r.items)
+    items.push_back({{"ticket_type_id", i.ticket_type_id},
+                     {"quantity", i.quantity},
+                     {"unit_price", i.unit_price},
+                     {"amount", i.amount}});
+  boost::json::array tickets;
+  for (const auto& t : r.tickets) tickets.push_back(ticket_json(t));
+  return {{"id", r.id},
+          {"event_id", r.event_id},
+          {"user_id", r.user_id},
+          {"status", to_string(r.status)},
+          {"items", std::move(items)},
+          {"total", r.total},
+          {"currency", r.currency},
+          {"expires_at", time_or_null(r.expires_at)},
+          {"checkout_url", or_null(r.checkout_url)},
+          {"refund_status", or_null(r.refund_status)},
+          {"created_at", format_rfc3339(r.created_at)},
+          {"cancelled_at", time_or_null(r.cancelled_at)},
+          {"tickets", std::move(tickets)}};
+}
+
 }  // namespace admit::http

@@ -347,7 +347,7 @@ class SqlRegistrationWriter final : public RegistrationWriter {
   void rollback_to_savepoint() override { c_.execute_script("ROLLBACK TO SAVEPOINT registration"); }
   void release_savepoint() override { c_.execute_script("RELEASE SAVEPOINT registration"); }
 
-  void stage(const Registration& r) override { staged_.push_back(&r); }
+  void stage(const Registration& r) override { staged_.push_back(r); }
 
   std::vector<std::string> flush() override {
     std::vector<std::string> lost;
@@ -361,7 +361,7 @@ class SqlRegistrationWriter final : public RegistrationWriter {
       std::vector<Value> params;
       params.reserve(n * 12);
       for (std::size_t i = 0; i < n; ++i) {
-        const Registration& r = *staged_[from + i];
+        const Registration& r = staged_[from + i];
         sql += i == 0 ? "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)" : ", (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
         params.insert(params.end(),
                       {r.id, r.event_id, r.user_id, std::string(to_string(r.status)), r.total,
@@ -372,15 +372,15 @@ class SqlRegistrationWriter final : public RegistrationWriter {
       for (const auto& row : c_.query(sql, params)) inserted.insert(row.text(0));
     });
     std::vector<const Registration*> kept;
-    for (const Registration* r : staged_) {
-      if (inserted.contains(r->id)) kept.push_back(r);
-      else lost.push_back(r->id);
+    for (const Registration& r : staged_) {
+      if (inserted.contains(r.id)) kept.push_back(&r);
+      else lost.push_back(r.id);
     }
     std::vector<std::pair<const Registration*, std::size_t>> items;
-    std::vector<std::pair<const Ticket*, std::size_t>> tickets;
+    std::vector<std::pair<const Registration*, std::size_t>> tickets;
     for (const Registration* r : kept) {
       for (std::size_t i = 0; i < r->items.size(); ++i) items.emplace_back(r, i);
-      for (std::size_t i = 0; i < r->tickets.size(); ++i) tickets.emplace_back(&r->tickets[i], i);
+      for (std::size_t i = 0; i < r->tickets.size(); ++i) tickets.emplace_back(r, i);
     }
     for_chunks(items.size(), 64, [&](std::size_t from, std::size_t n) {
       std::string sql =
@@ -404,12 +404,12 @@ class SqlRegistrationWriter final : public RegistrationWriter {
       std::vector<Value> params;
       params.reserve(n * 9);
       for (std::size_t i = 0; i < n; ++i) {
-        const auto& [t, pos] = tickets[from + i];
+        const auto& [r, pos] = tickets[from + i];
+        const Ticket& t = r->tickets[pos];
         sql += i == 0 ? "(?, ?, ?, ?, ?, ?, ?, ?, ?)" : ", (?, ?, ?, ?, ?, ?, ?, ?, ?)";
-        params.insert(params.end(), {t->id, t->registration_id, t->event_id, t->ticket_type_id,
-                                     t->attendee_name, t->attendee_email,
-                                     std::string(to_string(t->status)),
-                                     static_cast<std::int64_t>(pos), created_at_of(t->registration_id)});
+        params.insert(params.end(), {t.id, t.registration_id, t.event_id, t.ticket_type_id,
+                                     t.attendee_name, t.attendee_email, std::string(to_string(t.status)),
+                                     static_cast<std::int64_t>(pos), to_millis(r->created_at)});
       }
       c_.execute(sql, params);
     });
@@ -434,14 +434,8 @@ class SqlRegistrationWriter final : public RegistrationWriter {
     }
   }
 
-  std::int64_t created_at_of(const std::string& registration_id) const {
-    for (const Registration* r : staged_)
-      if (r->id == registration_id) return to_millis(r->created_at);
-    return 0;
-  }
-
   Connection& c_;
-  std::vector<const Registration*> staged_;
+  std::vector<Registration> staged_;
 };
 
 }  // namespace

@@ -1,7 +1,19 @@
-import { describe, expect, it } from 'vitest';
-import { passwordProblem, passwordRules } from './password';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import raw from '../../../data/common-passwords.txt?raw';
+import { isCommonPassword, parseCommonPasswords, passwordProblem, passwordRules, setCommonPasswords } from './password';
+
+// The same list the server embeds.
+
+const list = parseCommonPasswords(raw);
+beforeAll(() => setCommonPasswords(list));
+afterAll(() => setCommonPasswords(null));
 
 describe('password rules (same as the server)', () => {
+  it('uses the full common-password list', () => {
+    expect(list.size).toBeGreaterThan(10_000);
+    expect(list.has('password')).toBe(true);
+  });
+
   it('accepts a password meeting every rule', () => {
     expect(passwordProblem('Correct-Horse-9')).toBeNull();
     expect(passwordProblem('Zebra#2024 blue')).toBeNull();
@@ -14,22 +26,27 @@ describe('password rules (same as the server)', () => {
     expect(passwordProblem('Ab1!' + 'x'.repeat(125))).toBe('Use at most 128 characters.');
   });
 
-  it('counts characters, not UTF-16 units', () => {
-    // 7 emoji + 'A1' is 9 characters (each emoji is also a symbol).
+  it('counts characters (code points), not UTF-16 units', () => {
     expect(passwordProblem('😀😀😀😀😀😀A1')).toBeNull();
     expect(passwordProblem('😀😀😀A1')).toBe('Use at least 8 characters.');
   });
 
-  it('needs an uppercase letter, a number and a symbol', () => {
+  it('needs an uppercase letter (any script), a number and a symbol', () => {
     expect(passwordProblem('correct-horse-9')).toBe('Include an uppercase letter.');
+    expect(passwordProblem('Ébène-horse-9')).toBeNull();
     expect(passwordProblem('Correct-Horse-x')).toBe('Include a number.');
     expect(passwordProblem('CorrectHorse9')).toMatch(/^Include a symbol/);
+    // Any non-ASCII-alphanumeric character is a symbol, a space or "é" too.
+    expect(passwordProblem('Correct Horse9')).toBeNull();
+    expect(passwordProblem('Correcthorsé9')).toBeNull();
   });
 
-  it('refuses common passwords whatever their case', () => {
+  it('refuses common passwords, also behind decorations, whatever their case', () => {
     expect(passwordProblem('P@ssw0rd')).toBe('This password is too common; choose another.');
     expect(passwordProblem('Password1!')).toBe('This password is too common; choose another.');
-    expect(passwordProblem('WELCOME1!')).toMatch(/^Include|too common/);
+    expect(passwordProblem('!Qwerty2024')).toBe('This password is too common; choose another.');
+    expect(passwordProblem('#1Dragon!!')).toBe('This password is too common; choose another.');
+    expect(isCommonPassword('Tr1cky-Harbour-Lamp!')).toBe(false);
   });
 
   it('lists each rule with its state', () => {

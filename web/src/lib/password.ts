@@ -1,23 +1,62 @@
-// The password rules, the same as the server's (the server is the authority and answers
-// 422 naming `password`): 8 to 128 characters (Unicode code points), at least one
-// uppercase letter A–Z, one digit 0–9 and one symbol (any character that is not an ASCII
-// letter or digit), and not a common password.
+// The password rules, exactly as the server applies them (src/auth/password.cpp; the
+// server is the authority and answers 422 naming `password`):
+// - 8 to 128 characters (Unicode code points);
+// - an uppercase letter (A–Z, or any Unicode uppercase letter), a digit 0–9, and a
+//   symbol: any character that is not an ASCII letter or digit (so "!", a space, "é");
+// - not a common password (data/common-passwords.txt, the same list the server embeds),
+//   also not behind ASCII digits and symbols added at either end ("Password1!").
 
 export const PASSWORD_MIN = 8;
 export const PASSWORD_MAX = 128;
 
-// Common passwords that would otherwise pass the rules above (compared case-insensitively).
-const COMMON = new Set(
-  [
-    'password1!', 'password1@', 'password1#', 'password123!', 'p@ssw0rd', 'p@ssw0rd1', 'p@ssword1',
-    'p@ssword123', 'passw0rd!', 'password!1', 'password@1', 'password@123', 'qwerty123!', 'qwerty1!',
-    'welcome1!', 'welcome123!', 'welcome@123', 'letmein1!', 'admin123!', 'admin@123', 'abc123!!',
-    'abcd1234!', 'changeme1!', 'iloveyou1!', 'summer2024!', 'summer2025!', 'winter2024!',
-    'winter2025!', 'spring2025!', 'autumn2025!', 'football1!', 'monkey123!', 'sunshine1!',
-    'princess1!', 'dragon123!', 'master123!', 'trustno1!', 'test1234!', 'test@123', 'pass@123',
-    'pass@1234', 'india@123', 'zaq12wsx!', '1qaz2wsx!', '1q2w3e4r!', 'qwerty@123', 'asdf1234!',
-  ].map((p) => p.toLowerCase()),
-);
+// Used until the full list has loaded (it is a separate chunk fetched on demand).
+const FALLBACK_COMMON = new Set([
+  'password', 'qwerty', 'welcome', 'letmein', 'admin', 'iloveyou', 'monkey', 'dragon', 'football',
+  'baseball', 'sunshine', 'princess', 'master', 'trustno1', 'passw0rd', 'p@ssw0rd', 'p@ssword',
+  'abc123', 'qwerty123', 'changeme', 'superman', 'batman', 'michael', 'shadow', 'starwars',
+]);
+
+let commonList: Set<string> | null = null;
+let loading: Promise<Set<string>> | null = null;
+
+/** Loads the full common-password list (once); resolves when it is in use. */
+export function loadCommonPasswords(): Promise<Set<string>> {
+  loading ??= import('../../../data/common-passwords.txt?raw').then((m) => {
+    commonList = parseCommonPasswords(m.default);
+    return commonList;
+  });
+  return loading;
+}
+
+export function parseCommonPasswords(text: string): Set<string> {
+  const set = new Set<string>();
+  for (const line of text.split('\n')) {
+    const w = line.trim();
+    if (w && !w.startsWith('#')) set.add(w);
+  }
+  return set;
+}
+
+/** For tests: use this list instead of loading the file. */
+export function setCommonPasswords(list: Set<string> | null) {
+  commonList = list;
+}
+
+const isAsciiDecoration = (c: string) => c.charCodeAt(0) < 0x80 && !/[A-Za-z]/.test(c);
+const asciiLower = (s: string) => s.replace(/[A-Z]/g, (c) => c.toLowerCase());
+
+export function isCommonPassword(pw: string, list: Set<string> = commonList ?? FALLBACK_COMMON): boolean {
+  const core = asciiLower(pw);
+  if (list.has(core)) return true;
+  let end = core.length;
+  while (end > 0 && isAsciiDecoration(core[end - 1])) end--;
+  let start = 0;
+  while (start < core.length && isAsciiDecoration(core[start])) start++;
+  const trimmedEnd = core.slice(0, end);
+  const trimmedStart = core.slice(start);
+  const trimmedBoth = start < end ? core.slice(start, end) : '';
+  return [trimmedEnd, trimmedStart, trimmedBoth].some((c) => c !== '' && list.has(c));
+}
 
 export interface PasswordRule {
   id: 'length' | 'upper' | 'digit' | 'symbol' | 'common';
@@ -26,17 +65,17 @@ export interface PasswordRule {
 }
 
 export function passwordRules(pw: string): PasswordRule[] {
-  const length = [...pw].length;
+  const chars = [...pw];
   return [
     {
       id: 'length',
       label: `${PASSWORD_MIN} to ${PASSWORD_MAX} characters`,
-      ok: length >= PASSWORD_MIN && length <= PASSWORD_MAX,
+      ok: chars.length >= PASSWORD_MIN && chars.length <= PASSWORD_MAX,
     },
-    { id: 'upper', label: 'an uppercase letter', ok: /[A-Z]/.test(pw) },
+    { id: 'upper', label: 'an uppercase letter', ok: chars.some((c) => /^\p{Lu}$/u.test(c)) },
     { id: 'digit', label: 'a number', ok: /[0-9]/.test(pw) },
-    { id: 'symbol', label: 'a symbol (like ! ? # %)', ok: /[^A-Za-z0-9]/.test(pw) },
-    { id: 'common', label: 'not a common password', ok: pw.length > 0 && !COMMON.has(pw.toLowerCase()) },
+    { id: 'symbol', label: 'a symbol (like ! ? # %)', ok: chars.some((c) => !/^[A-Za-z0-9]$/.test(c)) },
+    { id: 'common', label: 'not a common password', ok: pw.length > 0 && !isCommonPassword(pw) },
   ];
 }
 

@@ -138,8 +138,8 @@ function SessionsPanel() {
                     {s.ip ? <span className="hint"> · {s.ip}</span> : null}
                     {s.current && <span className="badge badge-confirmed"> This device</span>}
                   </td>
-                  <td>{when(s.created_at)}</td>
-                  <td>{when(s.last_seen_at)}</td>
+                  <td className="nowrap">{when(s.created_at)}</td>
+                  <td className="nowrap">{when(s.last_seen_at)}</td>
                 </tr>
               ))}
             </tbody>
@@ -243,8 +243,8 @@ function TokensPanel({ organizer }: { organizer: boolean }) {
                 <tr key={t.id}>
                   <td>{t.name}</td>
                   <td>{t.event_id ? <>Event <code>{t.event_id}</code></> : 'Everything you can do'}</td>
-                  <td>{when(t.created_at)}</td>
-                  <td>{when(t.last_used_at)}</td>
+                  <td className="nowrap">{when(t.created_at)}</td>
+                  <td className="nowrap">{when(t.last_used_at)}</td>
                   <td>
                     <ConfirmButton question={`Revoke “${t.name}”?`} confirmLabel="Revoke" busy={revoke.isPending} onConfirm={() => revoke.mutate(t.id)}>
                       Revoke
@@ -296,7 +296,7 @@ export function AccountPage() {
   if (!me.data) return <Loading />;
   const user = me.data;
   return (
-    <section className="page narrow account">
+    <section className="page narrow-wide account">
       <h1>Your account</h1>
       <p className="hint">
         Signed in as {user.email} · {user.roles.join(', ')}

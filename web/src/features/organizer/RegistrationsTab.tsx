@@ -86,8 +86,8 @@ export function RegistrationsTab() {
                 {rows.map((r) => (
                   <tr key={r.id}>
                     <td>
-                      {r.user_name ?? r.tickets[0]?.attendee_name ?? '—'}
-                      <span className="hint block">{r.user_email ?? r.tickets[0]?.attendee_email}</span>
+                      {r.buyer?.name ?? r.tickets[0]?.attendee_name ?? '—'}
+                      <span className="hint block">{r.buyer?.email ?? r.tickets[0]?.attendee_email}</span>
                       <span className="hint block">ref {r.id}</span>
                     </td>
                     <td>

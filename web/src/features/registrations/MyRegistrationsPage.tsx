@@ -3,12 +3,11 @@ import { ConfirmButton } from '@/components/ConfirmButton';
 import { ErrorMessage, Loading } from '@/components/ErrorMessage';
 import type { Registration } from '@/lib/api';
 import { useCancelRegistration, useEventsById, useMyRegistrations } from './api';
-import { EventLine, EventLink, Summary, TicketList, eventInfo, type EventInfo } from './RegistrationView';
+import { EventLine, EventLink, Summary, TicketList, canCancel, type EventInfo } from './RegistrationView';
 
-function RegistrationCard({ reg, ev, upcoming }: { reg: Registration; ev: EventInfo | undefined; upcoming: boolean }) {
+function RegistrationCard({ reg, ev }: { reg: Registration; ev: EventInfo | undefined }) {
   const cancel = useCancelRegistration();
-  const canCancel =
-    upcoming && (reg.status === 'confirmed' || reg.status === 'pending_payment') && reg.cancellable !== false;
+  const cancellable = canCancel(reg, ev);
   return (
     <article className="card registration-card" aria-label={`Registration for ${ev?.title ?? 'event'}`}>
       <h3 className="card-title">
@@ -24,7 +23,7 @@ function RegistrationCard({ reg, ev, upcoming }: { reg: Registration; ev: EventI
         <Link className="btn btn-secondary btn-small" to={`/registrations/${encodeURIComponent(reg.id)}`}>
           {reg.status === 'pending_payment' ? 'Pay now' : 'View'}
         </Link>
-        {canCancel && (
+        {cancellable && (
           <ConfirmButton
             className="btn btn-danger-outline btn-small"
             question="Cancel this registration?"
@@ -44,14 +43,13 @@ function RegistrationCard({ reg, ev, upcoming }: { reg: Registration; ev: EventI
 /** /me/registrations — upcoming and past. */
 export function MyRegistrationsPage() {
   const regs = useMyRegistrations();
-  const missing = (regs.data ?? []).filter((r) => !r.event).map((r) => r.event_id);
-  const events = useEventsById(missing);
+  const events = useEventsById((regs.data ?? []).map((r) => r.event_id));
 
   if (regs.isPending) return <Loading />;
   if (regs.isError) return <ErrorMessage error={regs.error} />;
 
   const now = Date.now();
-  const withEv = regs.data.map((r) => ({ r, ev: eventInfo(r, events.get(r.event_id)) }));
+  const withEv = regs.data.map((r) => ({ r, ev: events.get(r.event_id) }));
   const isUpcoming = (ev: EventInfo | undefined) => !ev || new Date(ev.ends_at).getTime() > now;
   const upcoming = withEv
     .filter((x) => isUpcoming(x.ev))
@@ -75,7 +73,7 @@ export function MyRegistrationsPage() {
               <ul className="card-list">
                 {upcoming.map(({ r, ev }) => (
                   <li key={r.id}>
-                    <RegistrationCard reg={r} ev={ev} upcoming />
+                    <RegistrationCard reg={r} ev={ev} />
                   </li>
                 ))}
               </ul>
@@ -87,7 +85,7 @@ export function MyRegistrationsPage() {
               <ul className="card-list">
                 {past.map(({ r, ev }) => (
                   <li key={r.id}>
-                    <RegistrationCard reg={r} ev={ev} upcoming={false} />
+                    <RegistrationCard reg={r} ev={ev} />
                   </li>
                 ))}
               </ul>

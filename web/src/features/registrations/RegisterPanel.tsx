@@ -1,29 +1,43 @@
 import { useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
 import { Link, useLocation, useNavigate } from 'react-router';
 import { ErrorMessage } from '@/components/ErrorMessage';
-import { isApiError, type Event, type TicketType, type User } from '@/lib/api';
+import { isApiError, type Event, type TicketType, type User, type WaitlistEntry } from '@/lib/api';
 import { formatDateTime } from '@/lib/dates';
 import { formatMoney, formatPrice } from '@/lib/money';
 import { uuid } from '@/lib/uuid';
-import { discounted, useRegister } from './api';
-import { WaitlistPanel } from './WaitlistPanel';
+import { discounted, useRegister, useWaitlistEntry } from './api';
+import { WaitlistPanel, openOffer } from './WaitlistPanel';
 
 const MAX_PICK = 20;
 
 type SaleState = 'on_sale' | 'not_yet' | 'ended' | 'sold_out';
 
-function saleState(t: TicketType, now: number): SaleState {
+/** Seats a waiting-list offer holds for this buyer, of this type. */
+function offered(t: TicketType, offer: WaitlistEntry | null): number {
+  if (!offer) return 0;
+  if (offer.offered_ticket_type_id && offer.offered_ticket_type_id !== t.id) return 0;
+  return offer.offered_quantity ?? offer.quantity ?? 1;
+}
+
+function saleState(t: TicketType, now: number, offer: WaitlistEntry | null): SaleState {
   if (t.sales_start && new Date(t.sales_start).getTime() > now) return 'not_yet';
   if (t.sales_end && new Date(t.sales_end).getTime() <= now) return 'ended';
-  if (t.remaining <= 0) return 'sold_out';
+  if (t.remaining <= 0 && offered(t, offer) === 0) return 'sold_out';
   return 'on_sale';
 }
 
-/** How many of a type one order may take. */
-export function maxPick(t: TicketType, event: Event): number {
+/** How many of a type one order may take (seats held by a waiting-list offer count). */
+export function maxPick(t: TicketType, event: Event, offer: WaitlistEntry | null = null): number {
+  const held = offered(t, offer);
   return Math.max(
     0,
-    Math.min(t.remaining, event.remaining, t.max_per_order ?? MAX_PICK, event.max_per_user ?? MAX_PICK, MAX_PICK),
+    Math.min(
+      Math.max(t.remaining, held),
+      Math.max(event.remaining, held),
+      t.max_per_order ?? MAX_PICK,
+      event.max_per_user ?? MAX_PICK,
+      MAX_PICK,
+    ),
   );
 }
 
@@ -64,6 +78,8 @@ export function RegisterPanel({
   const open = event.status === 'published' && new Date(event.ends_at).getTime() > now;
   const soldOut = event.remaining <= 0 || (types.length > 0 && types.every((t) => t.remaining <= 0));
   const signInHref = `/sign-in?next=${encodeURIComponent(location.pathname + location.search)}`;
+  const waitEntry = useWaitlistEntry(event.id, !!user && soldOut && open);
+  const offer = openOffer(waitEntry.data);
 
   const attendees: AttendeeRow[] = useMemo(() => {
     const rows: AttendeeRow[] = [];
@@ -129,16 +145,15 @@ export function RegisterPanel({
               <thead>
                 <tr>
                   <th scope="col">Ticket</th>
-                  <th scope="col">Price</th>
-                  <th scope="col">Available</th>
-                  {user && open && <th scope="col">Quantity</th>}
+                  <th scope="col" className="num">Price</th>
+                  {user && open && <th scope="col" className="qty-col">Quantity</th>}
                 </tr>
               </thead>
               <tbody>
                 {types.map((t) => {
-                  const state = saleState(t, now);
+                  const state = saleState(t, now, offer);
                   const price = discounted(t.price, t.id, event.promo);
-                  const max = maxPick(t, event);
+                  const max = maxPick(t, event, offer);
                   return (
                     <tr key={t.id} className="ticket-row">
                       <th scope="row">
@@ -158,9 +173,9 @@ export function RegisterPanel({
                           <del className="hint">{formatMoney(t.price, event.currency)}</del>
                         )}{' '}
                         {formatPrice(price, event.currency)}
-                      </td>
-                      <td className="num">
-                        {t.remaining <= 0 ? <span className="sold-out">Sold out</span> : `${t.remaining} left`}
+                        <span className="block remaining">
+                          {t.remaining <= 0 ? <span className="sold-out">Sold out</span> : `${t.remaining} left`}
+                        </span>
                       </td>
                       {user && open && (
                         <td>
@@ -235,6 +250,8 @@ export function RegisterPanel({
                 {event.promo.kind === 'percent'
                   ? `${event.promo.amount}% off`
                   : `${formatMoney(event.promo.amount, event.currency)} off each ticket`}
+                {event.promo.ticket_type_ids.length > 0 &&
+                  ` on ${types.filter((t) => event.promo!.ticket_type_ids.includes(t.id)).map((t) => t.name).join(', ')}`}
                 .
               </div>
             )}
@@ -243,7 +260,7 @@ export function RegisterPanel({
 
         {!open ? (
           event.status === 'published' && <p className="hint">This event has ended.</p>
-        ) : soldOut ? (
+        ) : soldOut && !offer ? (
           <WaitlistPanel eventId={event.id} timezone={event.timezone} signedIn={!!user} signInHref={signInHref} />
         ) : !user ? (
           <p className="cta">
@@ -254,6 +271,9 @@ export function RegisterPanel({
           </p>
         ) : (
           <>
+            {offer && (
+              <WaitlistPanel eventId={event.id} timezone={event.timezone} signedIn signInHref={signInHref} />
+            )}
             {attendees.length > 0 && (
               <details className="attendees">
                 <summary>

@@ -5,13 +5,13 @@ import { ErrorMessage, Loading } from '@/components/ErrorMessage';
 import { isApiError } from '@/lib/api';
 import { useCancelRegistration, useEventsById, useRegistration } from './api';
 import { HoldCountdown } from './HoldCountdown';
-import { EventLine, EventLink, Summary, TicketList, eventInfo } from './RegistrationView';
+import { EventLine, EventLink, Summary, TicketList, canCancel } from './RegistrationView';
 
 /** /registrations/:id — the confirmation, the hold and payment link, the tickets. */
 export function RegistrationPage() {
   const { id = '' } = useParams();
   const reg = useRegistration(id);
-  const events = useEventsById(reg.data && !reg.data.event ? [reg.data.event_id] : []);
+  const events = useEventsById(reg.data ? [reg.data.event_id] : []);
   const cancel = useCancelRegistration();
   const refetch = reg.refetch;
   const onExpire = useCallback(() => void refetch(), [refetch]);
@@ -26,9 +26,8 @@ export function RegistrationPage() {
     );
   }
   const r = reg.data;
-  const ev = eventInfo(r, events.get(r.event_id));
-  const upcoming = !ev || new Date(ev.starts_at).getTime() > Date.now();
-  const canCancel = (r.status === 'confirmed' || r.status === 'pending_payment') && upcoming && r.cancellable !== false;
+  const ev = events.get(r.event_id);
+  const cancellable = canCancel(r, ev);
 
   return (
     <section className="page narrow">
@@ -65,7 +64,7 @@ export function RegistrationPage() {
       {r.status === 'expired' && <p className="alert alert-error">The hold ran out before payment; the seats were released.</p>}
       <TicketList reg={r} ev={ev} />
       <ErrorMessage error={cancel.error} />
-      {canCancel && (
+      {cancellable && (
         <p>
           <ConfirmButton
             question="Cancel this registration? Your seats go back on sale."

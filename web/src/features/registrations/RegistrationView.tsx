@@ -2,23 +2,20 @@ import { Link } from 'react-router';
 import { StatusBadge } from '@/components/StatusBadge';
 import type { Event, Registration } from '@/lib/api';
 import { formatDateTime, formatEventRange } from '@/lib/dates';
-import { formatMoney, formatPrice } from '@/lib/money';
+import { formatPrice } from '@/lib/money';
 
-export type EventInfo = Pick<Event, 'id' | 'title' | 'venue' | 'starts_at' | 'ends_at' | 'timezone' | 'status'> & {
-  ticket_types?: Event['ticket_types'];
-};
+export type EventInfo = Event;
 
-/** The event a registration is for: embedded summary, else the fetched event. */
-export function eventInfo(reg: Registration, fetched?: Event): EventInfo | undefined {
-  return fetched ?? reg.event;
+export function typeName(ev: EventInfo | undefined, typeId: string): string {
+  return ev?.ticket_types.find((t) => t.id === typeId)?.name ?? 'Ticket';
 }
 
-export function typeName(reg: Registration, ev: EventInfo | undefined, typeId: string): string {
-  return (
-    reg.items.find((i) => i.ticket_type_id === typeId)?.name ??
-    ev?.ticket_types?.find((t) => t.id === typeId)?.name ??
-    'Ticket'
-  );
+/** Whether the attendee may still cancel: an active registration before the event's cut-off. */
+export function canCancel(reg: Registration, ev: EventInfo | undefined, now = Date.now()): boolean {
+  if (reg.status !== 'confirmed' && reg.status !== 'pending_payment') return false;
+  if (!ev) return false;
+  const cutoffMs = (ev.cancel_cutoff_hours ?? 0) * 3_600_000;
+  return now < new Date(ev.starts_at).getTime() - cutoffMs;
 }
 
 export function EventLine({ ev }: { ev: EventInfo | undefined }) {
@@ -49,7 +46,7 @@ export function TicketList({ reg, ev }: { reg: Registration; ev: EventInfo | und
         <tbody>
           {reg.tickets.map((t) => (
             <tr key={t.id}>
-              <td>{typeName(reg, ev, t.ticket_type_id)}</td>
+              <td>{typeName(ev, t.ticket_type_id)}</td>
               <td>
                 {t.attendee_name}
                 <span className="hint block">{t.attendee_email}</span>
@@ -80,7 +77,6 @@ export function Summary({ reg }: { reg: Registration }) {
     <p className="reg-summary">
       <StatusBadge status={reg.status} />{' '}
       {reg.items.reduce((s, i) => s + i.quantity, 0)} ticket(s) · {formatPrice(reg.total, reg.currency)}
-      {reg.discount ? <span className="hint"> (saved {formatMoney(reg.discount, reg.currency)})</span> : null}
       <span className="hint"> · ref {reg.id}</span>
     </p>
   );

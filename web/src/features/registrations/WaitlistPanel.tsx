@@ -1,4 +1,5 @@
 import { Link } from 'react-router';
+import type { WaitlistEntry } from '@/lib/api';
 import { ErrorMessage } from '@/components/ErrorMessage';
 import { ConfirmButton } from '@/components/ConfirmButton';
 import { formatDateTime } from '@/lib/dates';
@@ -36,10 +37,8 @@ export function WaitlistPanel({
           {e.status === 'offered' ? (
             <p className="alert alert-ok">
               Seats came free and are held for you
-              {e.offer_expires_at ? ` until ${formatDateTime(e.offer_expires_at, timezone)}` : ''}.{' '}
-              {e.registration_id && (
-                <Link to={`/registrations/${encodeURIComponent(e.registration_id)}`}>Complete your registration</Link>
-              )}
+              {e.offer_expires_at ? ` until ${formatDateTime(e.offer_expires_at, timezone)}` : ''}. Choose your
+              tickets above and register to claim them.
             </p>
           ) : (
             <p>
@@ -62,4 +61,11 @@ export function WaitlistPanel({
       <ErrorMessage error={join.error ?? leave.error} />
     </div>
   );
+}
+
+/** An open waiting-list offer (seats held for this user), if any. */
+export function openOffer(entry: WaitlistEntry | null | undefined): WaitlistEntry | null {
+  if (!entry || entry.status !== 'offered') return null;
+  if (entry.offer_expires_at && new Date(entry.offer_expires_at).getTime() <= Date.now()) return null;
+  return entry;
 }

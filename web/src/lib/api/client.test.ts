@@ -84,7 +84,7 @@ describe('problem+json errors', () => {
         ],
       }),
     );
-    const err = await api.post('/api/v1/auth/signup', {}).catch((e) => e);
+    const err = (await api.post('/api/v1/auth/signup', {}).catch((e) => e)) as ApiError;
     expect(err).toBeInstanceOf(ApiError);
     expect(err.status).toBe(422);
     expect(err.code).toBe('validation_failed');

@@ -191,6 +191,25 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/me/sessions/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Sign out one of the user's sessions. */
+        delete: operations["deleteSession"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/me/tokens": {
         parameters: {
             query?: never;
@@ -521,9 +540,11 @@ export interface paths {
         /**
          * Join the waiting list of a sold-out event (attendee).
          * @description When seats come back the first entry gets an offer by mail: seats are held for it
-         *     (`status: offered`, `offer_expires_at`, `registration_id` of a held registration)
-         *     for the event's `waitlist_offer_minutes`. Joining twice answers the existing entry
-         *     (201). Joining when seats are available answers 409 `conflict`.
+         *     (`status: offered`, `offered_ticket_type_id`, `offered_quantity`, `offer_expires_at`)
+         *     for the event's `waitlist_offer_minutes`, and its owner claims them by registering
+         *     as usual before the offer expires (`status` becomes `accepted`). Joining twice
+         *     answers the existing entry (201). Joining when seats are available answers 409
+         *     `conflict`.
          */
         post: operations["joinWaitlist"];
         /** Leave the waiting list (an open offer is released). */
@@ -625,6 +646,25 @@ export interface paths {
         put?: never;
         /** Disable an account (admin); its sessions and tokens stop working. */
         post: operations["disableUser"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/users/{id}/enable": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Enable a disabled account again (admin). */
+        post: operations["enableUser"];
         delete?: never;
         options?: never;
         head?: never;
@@ -982,20 +1022,12 @@ export interface components {
             quantity: number;
             /** @description Minor units per ticket after any discount. */
             unit_price?: number;
-            /** @description The ticket type's name. */
-            name?: string;
+            /** @description `unit_price` × `quantity`. */
+            amount?: number;
         };
-        /** @description Enough of the event to list a registration without another request. */
-        EventSummary: {
-            id: string;
-            title: string;
-            venue: string;
-            /** Format: date-time */
-            starts_at: string;
-            /** Format: date-time */
-            ends_at: string;
-            timezone: string;
-            status: components["schemas"]["EventStatus"];
+        Buyer: {
+            name: string;
+            email: string;
         };
         Registration: {
             id: string;
@@ -1005,9 +1037,6 @@ export interface components {
             items: components["schemas"]["RegistrationItem"][];
             /** @description Minor units after any discount. */
             total: number;
-            /** @description Minor units taken off by `promo_code`. */
-            discount?: number;
-            promo_code?: string | null;
             currency: string;
             /**
              * Format: date-time
@@ -1016,15 +1045,14 @@ export interface components {
             expires_at: string | null;
             /** @description Where to pay a `pending_payment` registration. */
             checkout_url: string | null;
+            /** @description Progress of a refund (e.g. `pending`, `succeeded`, `failed`), null when none. */
+            refund_status?: string | null;
             /** Format: date-time */
             created_at: string;
-            /** @description Whether the caller may cancel it now. */
-            cancellable?: boolean;
-            event?: components["schemas"]["EventSummary"];
-            /** @description The buyer's name (in the organizer's listing). */
-            user_name?: string;
-            /** @description The buyer's email (in the organizer's listing). */
-            user_email?: string;
+            /** Format: date-time */
+            cancelled_at?: string | null;
+            /** @description Who registered (in the organizer's listing only). */
+            buyer?: components["schemas"]["Buyer"];
             tickets: components["schemas"]["Ticket"][];
         };
         RegistrationPage: {
@@ -1047,6 +1075,7 @@ export interface components {
         Ticket: {
             id: string;
             registration_id: string;
+            event_id?: string;
             ticket_type_id: string;
             attendee_name: string;
             attendee_email: string;
@@ -1071,13 +1100,15 @@ export interface components {
             ticket_type_id?: string | null;
             quantity: number;
             /** @enum {string} */
-            status: "waiting" | "offered" | "converted" | "expired" | "left";
+            status: "waiting" | "offered" | "accepted" | "expired" | "cancelled";
             /** @description 1-based place among those waiting. */
             position?: number | null;
+            /** @description The type whose seats are held for an open offer. */
+            offered_ticket_type_id?: string | null;
+            /** @description How many seats are held for an open offer. */
+            offered_quantity?: number;
             /** Format: date-time */
             offer_expires_at?: string | null;
-            /** @description The held registration of an open offer. */
-            registration_id?: string | null;
             /** Format: date-time */
             created_at: string;
         };
@@ -1523,6 +1554,31 @@ export interface operations {
             403: components["responses"]["Forbidden"];
         };
     };
+    deleteSession: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description `1`. Required on state-changing requests authenticated by the session cookie unless `Origin` matches the public origin. */
+                "X-Admit-CSRF"?: components["parameters"]["CsrfHeader"];
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Ended. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthenticated"];
+            404: components["responses"]["NotFound"];
+        };
+    };
     listTokens: {
         parameters: {
             query?: never;
@@ -1603,7 +1659,10 @@ export interface operations {
     };
     listMyRegistrations: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description `upcoming` (events not yet ended), `past`, or `all` (default). */
+                scope?: "upcoming" | "past" | "all";
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -1652,7 +1711,7 @@ export interface operations {
                 category?: components["schemas"]["CategoryId"];
                 /** @description Events that end at or after this date (`YYYY-MM-DD`, UTC midnight) or RFC 3339 time. */
                 from?: string;
-                /** @description Events that start before this date (`YYYY-MM-DD`, UTC midnight) or RFC 3339 time. */
+                /** @description Events that start before this RFC 3339 time; a plain date (`YYYY-MM-DD`) includes that whole (UTC) day. */
                 to?: string;
                 /** @description Case-insensitive text searched in title, description and venue. */
                 q?: string;
@@ -1988,6 +2047,15 @@ export interface operations {
             };
         };
         responses: {
+            /** @description The same Idempotency-Key again; the registration it created. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Registration"];
+                };
+            };
             /** @description Registered. */
             201: {
                 headers: {
@@ -2296,6 +2364,34 @@ export interface operations {
         requestBody?: never;
         responses: {
             /** @description The disabled account. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdminUser"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    enableUser: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description `1`. Required on state-changing requests authenticated by the session cookie unless `Origin` matches the public origin. */
+                "X-Admit-CSRF"?: components["parameters"]["CsrfHeader"];
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The enabled account. */
             200: {
                 headers: {
                     [name: string]: unknown;

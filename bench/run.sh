@@ -1,0 +1,109 @@
+#!/usr/bin/env bash
+# The flash-sale benchmark (bench/README.md): for each backend (SQLite, PostgreSQL) and each
+# batch size (128 = batching on, 1 = one request a transaction) it prepares a fresh
+# database (BENCH_EVENTS events of BENCH_SEATS free seats, one user + token per client),
+# starts the release `admit serve`, drives it with BENCH_CONNECTIONS keep-alive clients
+# of admit_loadgen until every seat is sold (and BENCH_AFTER seconds more), reads the mean
+# batch size from /metrics, stops the server and checks the database for oversold seats
+# and counters that differ from their rows.
+#
+# Environment: ADMIT_BENCH_BUILD (build/release), BENCH_BACKENDS ("sqlite postgres"),
+# BENCH_BATCHES ("128 1"), BENCH_CONNECTIONS (256), BENCH_EVENTS (8), BENCH_SEATS (10000),
+# BENCH_AFTER (2), ADMIT_BENCH_POSTGRES_URL (use this server instead of a throwaway one).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+BUILD=${ADMIT_BENCH_BUILD:-build/release}
+ADMIT=$BUILD/src/admit
+LOADGEN=$BUILD/bench/admit_loadgen
+SETUP=$BUILD/bench/admit_bench_setup
+CONNECTIONS=${BENCH_CONNECTIONS:-256}
+EVENTS=${BENCH_EVENTS:-8}
+SEATS=${BENCH_SEATS:-10000}
+AFTER=${BENCH_AFTER:-2}
+BACKENDS=${BENCH_BACKENDS:-"sqlite postgres"}
+BATCHES=${BENCH_BATCHES:-"128 1"}
+
+for f in "$ADMIT" "$LOADGEN" "$SETUP"; do
+  [ -x "$f" ] || { echo "bench: $f is missing; build the release preset first (make bench)" >&2; exit 1; }
+done
+
+work=$(mktemp -d /tmp/admit-bench.XXXXXX)
+chmod 755 "$work"
+pgdir=""
+server=""
+cleanup() {
+  if [ -n "$server" ] && kill -0 "$server" 2>/dev/null; then kill -TERM "$server"; wait "$server" || true; fi
+  if [ -n "$pgdir" ]; then tests/support/postgres.sh stop "$pgdir" >/dev/null 2>&1 || true; fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'; }
+
+postgres_admin() {
+  if [ -n "${ADMIT_BENCH_POSTGRES_URL:-}" ]; then echo "$ADMIT_BENCH_POSTGRES_URL"; return; fi
+  if [ -z "$pgdir" ]; then
+    pgdir=/tmp/admit-bench-pg-$$
+    tests/support/postgres.sh start "$pgdir" >&2
+  fi
+  cat "$pgdir/url"
+}
+
+metric() { awk -v name="$1" '$1 == name { print $2 }' "$2" | head -n 1; }
+
+echo "admit flash-sale benchmark: $CONNECTIONS clients, $EVENTS events x $SEATS free seats, $(nproc) cores"
+results=()
+for backend in $BACKENDS; do
+  for batch in $BATCHES; do
+    dir=$work/$backend-$batch
+    mkdir -p "$dir"
+    if [ "$backend" = sqlite ]; then
+      db="sqlite:$dir/admit.db"
+    else
+      admin=$(postgres_admin)
+      name=admit_bench_${batch}_$$
+      psql "$admin" -v ON_ERROR_STOP=1 -qc "CREATE DATABASE $name" >/dev/null
+      db="${admin%/*}/$name"
+    fi
+    echo
+    echo "== $backend, registration_batch=$batch"
+    "$SETUP" prepare --database "$db" --users "$CONNECTIONS" --events "$EVENTS" --seats "$SEATS" --out "$dir"
+    port=$(free_port)
+    ADMIT_LISTEN=127.0.0.1:$port ADMIT_DATABASE=$db ADMIT_DATA_DIR=$dir ADMIT_LOG_LEVEL=warn \
+      ADMIT_WEB_ROOT=$dir/no-web ADMIT_REGISTRATION_BATCH=$batch \
+      "$ADMIT" serve >"$dir/server.log" 2>&1 &
+    server=$!
+    for _ in $(seq 1 200); do
+      curl -fs "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break
+      sleep 0.05
+    done
+    set +e
+    "$LOADGEN" --port "$port" --connections "$CONNECTIONS" --tokens "$dir/tokens" --events "$dir/events" \
+      --seats $((EVENTS * SEATS)) --after "$AFTER" | tee "$dir/load.txt"
+    set -e
+    curl -fs "http://127.0.0.1:$port/metrics" >"$dir/metrics.txt" || true
+    kill -TERM "$server"
+    wait "$server" || true
+    server=""
+    set +e
+    "$SETUP" verify --database "$db" --events "$dir/events" | tee "$dir/verify.txt"
+    set -e
+    batches=$(metric admit_registration_batches_total "$dir/metrics.txt")
+    carried=$(metric admit_registration_batched_requests_total "$dir/metrics.txt")
+    mean=$(awk -v a="${carried:-0}" -v b="${batches:-0}" 'BEGIN { if (b > 0) printf "%.1f", a / b; else print "n/a" }')
+    echo "mean batch size: $mean ($carried requests in $batches transactions)"
+    line=$(grep '^RESULT' "$dir/load.txt" || echo "RESULT failed=1")
+    verify=$(grep '^VERIFY' "$dir/verify.txt" || echo "VERIFY failed=1")
+    results+=("$backend batch=$batch ${line#RESULT } mean_batch=$mean ${verify#VERIFY }")
+  done
+done
+
+echo
+echo "== summary"
+printf '%-9s %6s %12s %9s %9s %12s %10s %9s\n' backend batch confirmed/s p50_ms p99_ms sold_out/s mean_batch oversold
+for r in "${results[@]}"; do
+  get() { echo "$r" | tr ' ' '\n' | awk -F= -v k="$1" '$1 == k { print $2 }'; }
+  printf '%-9s %6s %12s %9s %9s %12s %10s %9s\n' "$(echo "$r" | cut -d' ' -f1)" "$(get batch)" \
+    "$(get confirmed_per_s)" "$(get p50_ms)" "$(get p99_ms)" "$(get sold_out_per_s)" "$(get mean_batch)" "$(get oversold)"
+done

@@ -1,0 +1,143 @@
+// admit_bench_setup: prepares and checks the flash-sale benchmark directly through the
+// stores (no HTTP, no argon2: bench users never sign in, they use bearer tokens).
+//
+//   admit_bench_setup prepare --database URL --users N --events E --seats S --out DIR
+//       migrates, creates N attendees with one token each (DIR/tokens) and E published
+//       events with one free ticket type of S seats (DIR/events: "<event> <ticket type>")
+//   admit_bench_setup verify --database URL --events DIR/events
+//       prints seats sold per the counters and per the rows, oversold = confirmed rows -
+//       capacity (never below 0), and whether every counter equals its rows.
+#include <chrono>
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <string>
+
+#include "common/random.hpp"
+#include "storage/sql/migrations.hpp"
+#include "storage/sql/sql_event_store.hpp"
+#include "storage/sql/sql_registration_store.hpp"
+#include "storage/sql/sql_user_store.hpp"
+
+using namespace admit;
+using namespace std::chrono_literals;
+
+namespace {
+
+Timestamp now() {
+  return std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
+}
+
+int prepare(sql::Database& db, int users, int events, long seats, const std::string& out) {
+  sql::migrate(db);
+  sql::SqlUserStore user_store(db);
+  sql::SqlEventStore event_store(db);
+  const Timestamp t = now();
+  std::ofstream tokens(out + "/tokens");
+  std::string organizer;
+  {
+    auto conn = db.writer();
+    sql::in_transaction(*conn, [&](sql::Connection& c) {
+      for (int i = 0; i <= users; ++i) {
+        const std::string id = new_id("usr");
+        const std::string email = "bench" + std::to_string(i) + "." + new_id("b") + "@example.com";
+        c.execute("INSERT INTO users (id, email, name, password_hash, roles, email_verified_at, disabled, "
+                  "created_at, updated_at) VALUES (?, ?, ?, 'bench-no-password', ?, ?, 0, ?, ?)",
+                  {id, email, "Bench " + std::to_string(i), std::string(i == 0 ? "organizer" : "attendee"),
+                   to_millis(t), to_millis(t), to_millis(t)});
+        if (i == 0) {
+          organizer = id;
+          continue;
+        }
+        const std::string secret = new_secret_token();
+        c.execute("INSERT INTO api_tokens (id, user_id, name, token_hash, created_at) VALUES (?, ?, 'bench', ?, ?)",
+                  {new_id("tok"), id, sha256_hex(secret), to_millis(t)});
+        tokens << secret << "\n";
+      }
+    });
+  }
+  std::ofstream list(out + "/events");
+  for (int i = 0; i < events; ++i) {
+    Event e;
+    e.id = new_id("evt");
+    e.organizer_id = organizer;
+    e.title = "Flash sale " + std::to_string(i + 1);
+    e.description = "Benchmark event";
+    e.category = "music";
+    e.venue = "Bench Arena";
+    e.starts_at = t + 24h * 30;
+    e.ends_at = e.starts_at + 3h;
+    e.timezone = "UTC";
+    e.currency = "EUR";
+    e.capacity = seats;
+    e.status = EventStatus::draft;
+    e.created_at = e.updated_at = t;
+    TicketType tt;
+    tt.id = new_id("tt");
+    tt.event_id = e.id;
+    tt.name = "Free";
+    tt.capacity = seats;
+    e.ticket_types.push_back(tt);
+    auto created = event_store.create_event(e);
+    if (!created) {
+      std::cerr << "cannot create event: " << created.error().detail << "\n";
+      return 1;
+    }
+    if (!event_store.set_status(e.id, EventStatus::published, t)) return 1;
+    list << e.id << " " << tt.id << "\n";
+  }
+  std::cout << "prepared " << users << " users with tokens and " << events << " events of " << seats
+            << " seats in " << out << "\n";
+  return 0;
+}
+
+int verify(sql::Database& db, const std::string& events_file) {
+  std::ifstream in(events_file);
+  long capacity = 0, counted = 0, rows = 0, oversold = 0;
+  auto conn = db.reader();
+  for (std::string event, type; in >> event >> type;) {
+    auto e = conn->query("SELECT capacity, sold FROM events WHERE id = ?", {event});
+    auto r = conn->query("SELECT COUNT(*) FROM tickets t JOIN registrations r ON r.id = t.registration_id "
+                         "WHERE r.event_id = ? AND r.status IN ('confirmed', 'pending_payment') "
+                         "AND t.status <> 'cancelled'",
+                         {event});
+    const long cap = e.at(0).i64(0), sold = e.at(0).i64(1), live = r.at(0).i64(0);
+    capacity += cap;
+    counted += sold;
+    rows += live;
+    if (live > cap) oversold += live - cap;
+  }
+  sql::SqlRegistrationStore store(db);
+  const auto mismatches = store.check_counters();
+  std::cout << "database: capacity " << capacity << ", sold counter " << counted << ", confirmed ticket rows "
+            << rows << ", oversold " << oversold << ", counters " << (mismatches.empty() ? "equal rows" : "DIFFER")
+            << "\n";
+  std::cout << "VERIFY capacity=" << capacity << " sold=" << counted << " rows=" << rows
+            << " oversold=" << oversold << " counters_ok=" << (mismatches.empty() ? 1 : 0) << "\n";
+  return oversold == 0 && mismatches.empty() ? 0 : 1;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2) {
+    std::cerr << "usage: admit_bench_setup prepare|verify --database URL ...\n";
+    return 2;
+  }
+  std::map<std::string, std::string> opt;
+  for (int i = 2; i + 1 < argc; i += 2) opt[argv[i]] = argv[i + 1];
+  try {
+    auto db = sql::open_database(opt["--database"], {.pool_size = 2});
+    const std::string cmd = argv[1];
+    if (cmd == "prepare")
+      return prepare(*db, std::atoi(opt["--users"].c_str()), std::atoi(opt["--events"].c_str()),
+                     std::atol(opt["--seats"].c_str()), opt["--out"]);
+    if (cmd == "verify") return verify(*db, opt["--events"]);
+  } catch (const std::exception& e) {
+    std::cerr << "admit_bench_setup: " << e.what() << "\n";
+    return 1;
+  }
+  std::cerr << "unknown command\n";
+  return 2;
+}

@@ -1,0 +1,358 @@
+#include "http/handlers/registrations.hpp"
+
+#include <boost/json/array.hpp>
+
+#include "http/handlers/support.hpp"
+#include "http/handlers/views.hpp"
+
+namespace admit::http {
+namespace {
+
+namespace json = boost::json;
+
+json::value time_or_null(const std::optional<Timestamp>& t) {
+  if (!t) return nullptr;
+  return json::value(format_rfc3339(*t));
+}
+template <class T>
+json::value or_null(const std::optional<T>& v) {
+  if (!v) return nullptr;
+  return json::value(*v);
+}
+
+json::object promo_json(const PromoCode& p) {
+  return {{"id", p.id},
+          {"event_id", p.event_id},
+          {"code", p.code},
+          {"kind", to_string(p.kind)},
+          {"amount", p.amount},
+          {"ticket_type_id", or_null(p.ticket_type_id)},
+          {"unlocks_hidden", p.unlocks_hidden},
+          {"max_uses", or_null(p.max_uses)},
+          {"uses", p.uses},
+          {"valid_from", time_or_null(p.valid_from)},
+          {"valid_until", time_or_null(p.valid_until)},
+          {"created_at", format_rfc3339(p.created_at)}};
+}
+
+json::object waitlist_json(const WaitlistEntry& w) {
+  return {{"id", w.id},
+          {"event_id", w.event_id},
+          {"status", to_string(w.status)},
+          {"ticket_type_id", or_null(w.ticket_type_id)},
+          {"quantity", w.quantity},
+          {"position", w.position > 0 ? json::value(w.position) : json::value(nullptr)},
+          {"offered_ticket_type_id", or_null(w.offered_ticket_type_id)},
+          {"offered_quantity", w.offered_quantity},
+          {"offer_expires_at", time_or_null(w.offer_expires_at)},
+          {"created_at", format_rfc3339(w.created_at)}};
+}
+
+json::object stats_json(const EventStats& s) {
+  json::array types;
+  for (const auto& t : s.by_ticket_type)
+    types.push_back({{"ticket_type_id", t.ticket_type_id},
+                     {"name", t.name},
+                     {"capacity", t.capacity},
+                     {"sold", t.sold},
+                     {"remaining", t.capacity > t.sold ? t.capacity - t.sold : 0},
+                     {"revenue", t.revenue},
+                     {"checked_in", t.checked_in}});
+  json::array days;
+  for (const auto& d : s.sales_by_day)
+    days.push_back({{"date", d.date}, {"tickets", d.tickets}, {"revenue", d.revenue}});
+  return {{"capacity", s.capacity},
+          {"sold", s.sold},
+          {"remaining", s.capacity > s.sold ? s.capacity - s.sold : 0},
+          {"revenue", s.revenue},
+          {"checked_in", s.checked_in},
+          {"by_ticket_type", std::move(types)},
+          {"sales_by_day", std::move(days)}};
+}
+
+// Reads `{items, attendees?, promo_code?}` into a request.
+Status read_registration_body(const json::value& body, RegistrationRequest& out) {
+  FieldErrors errors;
+  JsonObjectReader r(body, errors);
+  if (const json::array* items = r.array("items", Need::required)) {
+    for (std::size_t i = 0; i < items->size(); ++i) {
+      JsonObjectReader item((*items)[i], errors, "items[" + std::to_string(i) + "]");
+      RequestedItem ri;
+      ri.ticket_type_id = item.string("ticket_type_id", Need::required, 100).value_or("");
+      ri.quantity = item.integer("quantity", Need::required).value_or(0);
+      item.finish();
+      out.items.push_back(std::move(ri));
+    }
+  }
+  if (const json::array* attendees = r.array("attendees")) {
+    for (std::size_t i = 0; i < attendees->size(); ++i) {
+      JsonObjectReader a((*attendees)[i], errors, "attendees[" + std::to_string(i) + "]");
+      Attendee at;
+      at.name = a.string("name", Need::required, 1000).value_or("");
+      at.email = a.string("email", Need::required, 1000).value_or("");
+      a.finish();
+      out.attendees.push_back(std::move(at));
+    }
+  }
+  out.promo_code = r.string("promo_code", Need::optional, 200);
+  if (out.promo_code && out.promo_code->empty()) out.promo_code.reset();
+  r.finish();
+  if (!errors.empty()) return std::move(errors).to_error();
+  return validate_request_shape(out);
+}
+
+void register_for_event(RegistrationEngine& engine, Request& req, const Respond& respond) {
+  if (!req.principal) {
+    respond(problem(req, Error::unauthenticated()));
+    return;
+  }
+  auto key = req.header("idempotency-key");
+  if (!key || !is_valid_idempotency_key(*key)) {
+    respond(problem(req, Error::field("Idempotency-Key",
+                                      key ? "must be 1 to 200 printable ASCII characters"
+                                          : "header is required (a unique value per registration attempt, e.g. a UUID)")));
+    return;
+  }
+  auto body = json_body(req);
+  if (!body) {
+    respond(problem(req, body.error()));
+    return;
+  }
+  RegistrationRequest r;
+  r.event_id = req.param("id");
+  r.user_id = req.principal->user_id;
+  r.user_name = req.principal->name;
+  r.user_email = req.principal->email;
+  r.idempotency_key = std::string(*key);
+  if (auto ok = read_registration_body(*body, r); !ok) {
+    respond(problem(req, ok.error()));
+    return;
+  }
+  engine.submit(std::move(r), [respond, request_id = req.request_id](Result<RegistrationOutcome> out) {
+    if (!out) {
+      respond(Response::problem(out.error(), request_id));
+      return;
+    }
+    respond(Response::json(out->created ? 201 : 200, registration_json(out->registration)));
+  });
+}
+
+std::optional<HistoryScope> parse_scope(const std::optional<std::string>& s) {
+  if (!s || s->empty() || *s == "all") return HistoryScope::all;
+  if (*s == "upcoming") return HistoryScope::upcoming;
+  if (*s == "past") return HistoryScope::past;
+  return std::nullopt;
+}
+
+std::string csv_line(std::initializer_list<std::string_view> cells) {
+  std::string line;
+  bool first = true;
+  for (auto c : cells) {
+    if (!first) line += ',';
+    first = false;
+    line += csv_cell(c);
+  }
+  line += "\r\n";
+  return line;
+}
+
+Response registrations_csv(RegistrationService& service, const Actor& actor, const Request& req,
+                           RegistrationQuery query) {
+  auto event = service.managed_event(actor, query.event_id);
+  if (!event) return problem(req, event.error());
+  std::map<std::string, std::string> type_names;
+  for (const auto& t : event->ticket_types) type_names[t.id] = t.name;
+  std::string out = csv_line({"registration_id", "registration_status", "registered_at", "buyer_name",
+                              "buyer_email", "ticket_id", "ticket_type", "attendee_name",
+                              "attendee_email", "ticket_status", "checked_in_at", "total", "currency"});
+  query.limit = 1000;
+  query.cursor.reset();
+  for (;;) {
+    auto page = service.list_for_event(actor, query);
+    if (!page) return problem(req, page.error());
+    for (const auto& r : page->items) {
+      const std::string total = std::to_string(r.total);
+      const std::string created = format_rfc3339(r.created_at);
+      for (const auto& t : r.tickets) {
+        const std::string checked = t.checked_in_at ? format_rfc3339(*t.checked_in_at) : "";
+        out += csv_line({r.id, to_string(r.status), created, r.buyer_name, r.buyer_email, t.id,
+                         type_names[t.ticket_type_id], t.attendee_name, t.attendee_email,
+                         to_string(t.status), checked, total, r.currency});
+      }
+    }
+    if (!page->next_cursor) break;
+    query.cursor = page->next_cursor;
+  }
+  Response res = Response::text(200, std::move(out), "text/csv; charset=utf-8");
+  res.header("Content-Disposition", "attachment; filename=\"registrations-" + query.event_id + ".csv\"");
+  res.header("Cache-Control", "no-store");
+  return res;
+}
+
+Response list_event_registrations(RegistrationService& service, Request& req) {
+  auto actor = require_actor(req);
+  if (!actor) return problem(req, actor.error());
+  FieldErrors errors;
+  RegistrationQuery q;
+  q.event_id = req.param("id");
+  q.q = req.query("q");
+  if (q.q && q.q->empty()) q.q.reset();
+  if (auto s = req.query("status"); s && !s->empty()) {
+    q.status = parse_registration_status(*s);
+    if (!q.status)
+      errors.add("status", "must be confirmed, pending_payment, cancelled, expired or refunded");
+  }
+  q.cursor = req.query("cursor");
+  if (q.cursor && q.cursor->empty()) q.cursor.reset();
+  q.limit = static_cast<int>(query_int(req, "limit", 1, 200, errors).value_or(50));
+  auto format = req.query("format");
+  if (format && !format->empty() && *format != "json" && *format != "csv")
+    errors.add("format", "must be json or csv");
+  if (!errors.empty()) return problem(req, std::move(errors).to_error());
+  if (format && *format == "csv") return registrations_csv(service, *actor, req, std::move(q));
+  auto page = service.list_for_event(*actor, std::move(q));
+  if (!page) return problem(req, page.error());
+  json::array items;
+  for (const auto& r : page->items) {
+    json::object o = registration_json(r);
+    o["buyer"] = json::object{{"name", r.buyer_name}, {"email", r.buyer_email}};
+    items.push_back(std::move(o));
+  }
+  json::object body{{"items", std::move(items)}};
+  body["next_cursor"] = page->next_cursor ? json::value(*page->next_cursor) : json::value(nullptr);
+  return Response::json(200, body);
+}
+
+Result<PromoCodeInput> read_promo_body(const json::value& body) {
+  FieldErrors errors;
+  JsonObjectReader r(body, errors);
+  PromoCodeInput in;
+  in.code = r.string("code", Need::required, 200).value_or("");
+  in.kind = r.string("kind", Need::required, 20).value_or("");
+  in.amount = r.integer("amount", Need::required).value_or(0);
+  in.ticket_type_id = r.string("ticket_type_id", Need::optional, 100);
+  in.unlocks_hidden = r.boolean("unlocks_hidden").value_or(false);
+  in.max_uses = r.integer("max_uses");
+  in.valid_from = r.time("valid_from");
+  in.valid_until = r.time("valid_until");
+  r.finish();
+  if (!errors.empty()) return std::move(errors).to_error();
+  return in;
+}
+
+Result<WaitlistInput> read_waitlist_body(const Request& req) {
+  WaitlistInput in;
+  if (req.body.empty()) return in;
+  auto body = json_body(req);
+  if (!body) return body.error();
+  FieldErrors errors;
+  JsonObjectReader r(*body, errors);
+  in.ticket_type_id = r.string("ticket_type_id", Need::optional, 100);
+  in.quantity = r.integer("quantity").value_or(1);
+  r.finish();
+  if (!errors.empty()) return std::move(errors).to_error();
+  return in;
+}
+
+}  // namespace
+
+std::string csv_cell(std::string_view value) {
+  std::string out = "\"";
+  if (!value.empty()) {
+    const char c = value.front();
+    if (c == '=' || c == '+' || c == '-' || c == '@' || c == '\t' || c == '\r') out += '\'';
+  }
+  for (char c : value) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  out += '"';
+  return out;
+}
+
+void add_registration_routes(Router& router, RegistrationEngine& engine, RegistrationService& service) {
+  router.post("/api/v1/events/{id}/registrations",
+              [&engine](Request& req, Respond respond) { register_for_event(engine, req, respond); });
+
+  router.get("/api/v1/me/registrations", sync([&service](Request& req) {
+               auto actor = require_actor(req);
+               if (!actor) return problem(req, actor.error());
+               auto scope = parse_scope(req.query("scope"));
+               if (!scope) return problem(req, Error::field("scope", "must be upcoming, past or all"));
+               auto list = service.list_mine(*actor, *scope);
+               if (!list) return problem(req, list.error());
+               json::array items;
+               for (const auto& r : *list) items.push_back(registration_json(r));
+               return Response::json(200, json::object{{"items", std::move(items)}});
+             }));
+
+  router.get("/api/v1/registrations/{id}", sync([&service](Request& req) {
+               auto actor = require_actor(req);
+               if (!actor) return problem(req, actor.error());
+               return respond_with(req, service.get(*actor, req.param("id")), 200,
+                                   [](const Registration& r) { return registration_json(r); });
+             }));
+
+  router.post("/api/v1/registrations/{id}/cancel", sync([&service](Request& req) {
+                auto actor = require_actor(req);
+                if (!actor) return problem(req, actor.error());
+                return respond_with(req, service.cancel(*actor, req.param("id")), 200,
+                                    [](const Registration& r) { return registration_json(r); });
+              }));
+
+  router.get("/api/v1/events/{id}/registrations",
+             sync([&service](Request& req) { return list_event_registrations(service, req); }));
+
+  router.get("/api/v1/events/{id}/stats", sync([&service](Request& req) {
+               auto actor = require_actor(req);
+               if (!actor) return problem(req, actor.error());
+               return respond_with(req, service.stats(*actor, req.param("id")), 200, stats_json);
+             }));
+
+  router.get("/api/v1/events/{id}/promo-codes", sync([&service](Request& req) {
+               auto actor = require_actor(req);
+               if (!actor) return problem(req, actor.error());
+               auto list = service.list_promos(*actor, req.param("id"));
+               if (!list) return problem(req, list.error());
+               json::array items;
+               for (const auto& p : *list) items.push_back(promo_json(p));
+               return Response::json(200, json::object{{"items", std::move(items)}});
+             }));
+
+  router.post("/api/v1/events/{id}/promo-codes", sync([&service](Request& req) {
+                auto actor = require_actor(req);
+                if (!actor) return problem(req, actor.error());
+                auto body = json_body(req);
+                if (!body) return problem(req, body.error());
+                auto input = read_promo_body(*body);
+                if (!input) return problem(req, input.error());
+                return respond_with(req, service.create_promo(*actor, req.param("id"), *input), 201,
+                                    promo_json);
+              }));
+
+  router.post("/api/v1/events/{id}/waitlist", sync([&service](Request& req) {
+                auto actor = require_actor(req);
+                if (!actor) return problem(req, actor.error());
+                auto input = read_waitlist_body(req);
+                if (!input) return problem(req, input.error());
+                return respond_with(req, service.join_waitlist(*actor, req.param("id"), *input), 201,
+                                    waitlist_json);
+              }));
+
+  router.get("/api/v1/events/{id}/waitlist", sync([&service](Request& req) {
+               auto actor = require_actor(req);
+               if (!actor) return problem(req, actor.error());
+               return respond_with(req, service.get_waitlist(*actor, req.param("id")), 200,
+                                   waitlist_json);
+             }));
+
+  router.del("/api/v1/events/{id}/waitlist", sync([&service](Request& req) {
+               auto actor = require_actor(req);
+               if (!actor) return problem(req, actor.error());
+               auto done = service.leave_waitlist(*actor, req.param("id"));
+               if (!done) return problem(req, done.error());
+               return Response::no_content();
+             }));
+}
+
+}  // namespace admit::http

@@ -1,0 +1,291 @@
+// Registrations over HTTP against the real binary (sqlite and postgres): registering with
+// Idempotency-Key, sold out and the waiting list, history, cancellation, organizer lists,
+// CSV export, stats, promo codes, and two server processes on one PostgreSQL database.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { startServer, eventBody, TestServer, BACKEND } from './harness.mjs';
+
+let server;
+let organizer;
+let alice;
+let bob;
+
+before(async () => {
+  server = await startServer();
+  organizer = server.createUser({ roles: ['organizer'], name: 'Olga Organizer' });
+  alice = server.createUser({ roles: ['attendee'], name: 'Alice Attendee' });
+  bob = server.createUser({ roles: ['attendee'], name: 'Bob Buyer' });
+});
+after(async () => { await server?.stop(); });
+
+async function publishedEvent(overrides = {}, on = server, who = organizer) {
+  const created = await on.post('/api/v1/events', eventBody(overrides), { token: who.token });
+  assert.equal(created.status, 201, created.text);
+  const pub = await on.post(`/api/v1/events/${created.body.id}/publish`, undefined, { token: who.token });
+  assert.equal(pub.status, 200, pub.text);
+  return pub.body;
+}
+
+function register(eventId, who, body, key = randomUUID(), on = server) {
+  return on.post(`/api/v1/events/${eventId}/registrations`, body, {
+    token: who.token, headers: key === null ? {} : { 'idempotency-key': key },
+  });
+}
+
+const one = (ev, quantity = 1) => ({ items: [{ ticket_type_id: ev.ticket_types[0].id, quantity }] });
+
+test('a free registration is confirmed at once; the same key answers the same registration', async () => {
+  const ev = await publishedEvent();
+  const key = randomUUID();
+  const res = await register(ev.id, alice, one(ev, 2), key);
+  assert.equal(res.status, 201, res.text);
+  const r = res.body;
+  assert.deepEqual(Object.keys(r).sort(), ['cancelled_at', 'checkout_url', 'created_at', 'currency', 'event_id', 'expires_at',
+    'id', 'items', 'refund_status', 'status', 'tickets', 'total', 'user_id'].sort());
+  assert.equal(r.status, 'confirmed');
+  assert.equal(r.user_id, alice.id);
+  assert.equal(r.total, 0);
+  assert.equal(r.currency, 'EUR');
+  assert.equal(r.expires_at, null);
+  assert.equal(r.checkout_url, null);
+  assert.equal(r.items[0].ticket_type_id, ev.ticket_types[0].id);
+  assert.equal(r.items[0].quantity, 2);
+  assert.equal(r.tickets.length, 2);
+  for (const t of r.tickets) {
+    assert.deepEqual(['attendee_email', 'attendee_name', 'checked_in_at', 'id', 'pdf_url', 'qr', 'registration_id', 'status', 'ticket_type_id']
+      .every((k) => k in t), true);
+    assert.equal(t.status, 'valid');
+    assert.equal(t.attendee_email, alice.email);
+    assert.equal(t.attendee_name, alice.name);
+  }
+  const again = await register(ev.id, alice, one(ev, 2), key);
+  assert.equal(again.status, 200);
+  assert.equal(again.body.id, r.id);
+  const reused = await register(ev.id, alice, one(ev, 3), key);
+  assert.equal(reused.status, 409);
+  assert.equal(reused.body.code, 'conflict');
+  const event = await server.get(`/api/v1/events/${ev.id}`);
+  assert.equal(event.body.sold, 2);
+});
+
+test('ten concurrent copies of one key make one registration', async () => {
+  const ev = await publishedEvent();
+  const key = randomUUID();
+  const all = await Promise.all(Array.from({ length: 10 }, () => register(ev.id, bob, one(ev), key)));
+  const ids = new Set(all.map((r) => r.body.id));
+  assert.equal(ids.size, 1);
+  assert.equal(all.filter((r) => r.status === 201).length, 1);
+  assert.equal(all.filter((r) => r.status === 200).length, 9);
+  assert.equal((await server.get(`/api/v1/events/${ev.id}`)).body.sold, 1);
+});
+
+test('Idempotency-Key is required and checked; bodies are strict', async () => {
+  const ev = await publishedEvent();
+  const missing = await register(ev.id, alice, one(ev), null);
+  assert.equal(missing.status, 422);
+  assert.equal(missing.body.errors[0].field, 'Idempotency-Key');
+  const long = await register(ev.id, alice, one(ev), 'k'.repeat(201));
+  assert.equal(long.status, 422);
+  assert.equal(long.body.errors[0].field, 'Idempotency-Key');
+  const unknown = await register(ev.id, alice, { ...one(ev), seats: 3 });
+  assert.equal(unknown.status, 422);
+  assert.ok(unknown.body.errors.some((e) => e.field === 'seats'));
+  const zero = await register(ev.id, alice, one(ev, 0));
+  assert.equal(zero.status, 422);
+  assert.equal(zero.body.errors[0].field, 'items[0].quantity');
+  const attendees = await register(ev.id, alice, { ...one(ev, 2), attendees: [{ name: 'X', email: 'x@example.com' }] });
+  assert.equal(attendees.status, 422);
+  assert.equal(attendees.body.errors[0].field, 'attendees');
+  const anon = await server.post(`/api/v1/events/${ev.id}/registrations`, one(ev), { headers: { 'idempotency-key': 'a' } });
+  assert.equal(anon.status, 401);
+  const nope = await register('evt_doesnotexist00', alice, one(ev));
+  assert.equal(nope.status, 404);
+});
+
+test('sold out answers 409 sold_out; the waiting list takes each person once', async () => {
+  const ev = await publishedEvent({ capacity: 1, ticket_types: [{ name: 'Only', price: 0, capacity: 1 }] });
+  const early = await server.post(`/api/v1/events/${ev.id}/waitlist`, undefined, { token: bob.token });
+  assert.equal(early.status, 409, 'seats are available: register instead');
+  const first = await register(ev.id, alice, one(ev));
+  assert.equal(first.status, 201);
+  const second = await register(ev.id, bob, one(ev));
+  assert.equal(second.status, 409);
+  assert.equal(second.body.code, 'sold_out');
+  const join = await server.post(`/api/v1/events/${ev.id}/waitlist`, undefined, { token: bob.token });
+  assert.equal(join.status, 201, join.text);
+  assert.equal(join.body.status, 'waiting');
+  assert.equal(join.body.position, 1);
+  const twice = await server.post(`/api/v1/events/${ev.id}/waitlist`, {}, { token: bob.token });
+  assert.equal(twice.status, 409);
+  assert.equal(twice.body.code, 'conflict');
+  assert.equal((await server.get(`/api/v1/events/${ev.id}/waitlist`, { token: bob.token })).body.status, 'waiting');
+  // Alice cancels: Bob is offered the seat, held for him.
+  const cancel = await server.post(`/api/v1/registrations/${first.body.id}/cancel`, undefined, { token: alice.token });
+  assert.equal(cancel.status, 200, cancel.text);
+  const mine = await server.get(`/api/v1/events/${ev.id}/waitlist`, { token: bob.token });
+  assert.equal(mine.body.status, 'offered');
+  assert.ok(mine.body.offer_expires_at);
+  const taken = await register(ev.id, bob, one(ev));
+  assert.equal(taken.status, 201, taken.text);
+  assert.equal((await server.get(`/api/v1/events/${ev.id}/waitlist`, { token: bob.token })).body.status, 'accepted');
+  assert.equal((await server.del(`/api/v1/events/${ev.id}/waitlist`, { token: bob.token })).status, 204);
+  assert.equal((await server.get(`/api/v1/events/${ev.id}/waitlist`, { token: bob.token })).status, 404);
+});
+
+test('a paid registration is held as pending_payment with an expiry and no checkout yet', async () => {
+  const ev = await publishedEvent({ hold_minutes: 10, ticket_types: [{ name: 'Paid', price: 2500, capacity: 100 }] });
+  const res = await register(ev.id, alice, one(ev, 2));
+  assert.equal(res.status, 201, res.text);
+  assert.equal(res.body.status, 'pending_payment');
+  assert.equal(res.body.total, 5000);
+  assert.equal(res.body.checkout_url, null);
+  const left = Date.parse(res.body.expires_at) - Date.now();
+  assert.ok(left > 9 * 60_000 && left <= 10 * 60_000 + 5_000, `expires_at ${res.body.expires_at}`);
+});
+
+test('history, reading one registration, and cancelling it', async () => {
+  const ev = await publishedEvent();
+  const a = await register(ev.id, alice, one(ev));
+  const b = await register(ev.id, alice, one(ev));
+  assert.equal(b.status, 201);
+  const mine = await server.get('/api/v1/me/registrations', { token: alice.token });
+  assert.equal(mine.status, 200);
+  assert.equal(mine.body.items[0].id, b.body.id, 'newest first');
+  assert.ok(mine.body.items.every((r) => Array.isArray(r.tickets)));
+  const upcoming = await server.get('/api/v1/me/registrations?scope=upcoming', { token: alice.token });
+  assert.ok(upcoming.body.items.some((r) => r.id === a.body.id));
+  const past = await server.get('/api/v1/me/registrations?scope=past', { token: alice.token });
+  assert.equal(past.body.items.length, 0);
+  assert.equal((await server.get('/api/v1/me/registrations?scope=later', { token: alice.token })).status, 422);
+
+  assert.equal((await server.get(`/api/v1/registrations/${a.body.id}`, { token: alice.token })).status, 200);
+  assert.equal((await server.get(`/api/v1/registrations/${a.body.id}`, { token: organizer.token })).status, 200);
+  assert.equal((await server.get(`/api/v1/registrations/${a.body.id}`, { token: bob.token })).status, 404);
+  assert.equal((await server.post(`/api/v1/registrations/${a.body.id}/cancel`, undefined, { token: bob.token })).status, 404);
+
+  const cancelled = await server.post(`/api/v1/registrations/${a.body.id}/cancel`, undefined, { token: alice.token });
+  assert.equal(cancelled.status, 200);
+  assert.equal(cancelled.body.status, 'cancelled');
+  assert.ok(cancelled.body.tickets.every((t) => t.status === 'cancelled'));
+  const again = await server.post(`/api/v1/registrations/${a.body.id}/cancel`, undefined, { token: alice.token });
+  assert.equal(again.status, 409);
+  const byOrganizer = await server.post(`/api/v1/registrations/${b.body.id}/cancel`, undefined, { token: organizer.token });
+  assert.equal(byOrganizer.status, 200);
+  assert.equal((await server.get(`/api/v1/events/${ev.id}`)).body.sold, 0);
+});
+
+test('the organizer lists, searches and exports registrations safely, and sees stats', async () => {
+  const ev = await publishedEvent({ ticket_types: [{ name: 'Free', price: 0, capacity: 50 }, { name: 'Paid', price: 1500, capacity: 50 }] });
+  const tricky = ['=HYPERLINK("http://evil")', '+1+2', '-3', '@SUM(A1)'];
+  const res = await register(ev.id, alice, {
+    items: [{ ticket_type_id: ev.ticket_types[0].id, quantity: 4 }],
+    attendees: tricky.map((name, i) => ({ name, email: `guest${i}@example.com` })),
+  });
+  assert.equal(res.status, 201, res.text);
+  assert.equal((await register(ev.id, bob, { items: [{ ticket_type_id: ev.ticket_types[1].id, quantity: 1 }] })).status, 201);
+
+  const list = await server.get(`/api/v1/events/${ev.id}/registrations`, { token: organizer.token });
+  assert.equal(list.status, 200);
+  assert.equal(list.body.items.length, 2);
+  assert.ok('next_cursor' in list.body);
+  const search = await server.get(`/api/v1/events/${ev.id}/registrations?q=GUEST2`, { token: organizer.token });
+  assert.deepEqual(search.body.items.map((r) => r.id), [res.body.id]);
+  const byBuyer = await server.get(`/api/v1/events/${ev.id}/registrations?q=${encodeURIComponent(bob.email)}`, { token: organizer.token });
+  assert.equal(byBuyer.body.items.length, 1);
+  const pending = await server.get(`/api/v1/events/${ev.id}/registrations?status=pending_payment`, { token: organizer.token });
+  assert.equal(pending.body.items.length, 1);
+  const page1 = await server.get(`/api/v1/events/${ev.id}/registrations?limit=1`, { token: organizer.token });
+  assert.equal(page1.body.items.length, 1);
+  const page2 = await server.get(`/api/v1/events/${ev.id}/registrations?limit=1&cursor=${encodeURIComponent(page1.body.next_cursor)}`, { token: organizer.token });
+  assert.notEqual(page2.body.items[0].id, page1.body.items[0].id);
+  assert.equal((await server.get(`/api/v1/events/${ev.id}/registrations?status=nope`, { token: organizer.token })).status, 422);
+  assert.equal((await server.get(`/api/v1/events/${ev.id}/registrations`, { token: alice.token })).status, 404);
+
+  const csv = await server.get(`/api/v1/events/${ev.id}/registrations?format=csv`, { token: organizer.token });
+  assert.equal(csv.status, 200);
+  assert.match(csv.headers.get('content-type'), /^text\/csv/);
+  assert.match(csv.headers.get('content-disposition'), /^attachment; filename=/);
+  const lines = csv.text.trim().split('\r\n');
+  assert.equal(lines.length, 1 + 5);
+  assert.ok(csv.text.includes('"\'=HYPERLINK(""http://evil"")"'), csv.text);
+  assert.ok(csv.text.includes('"\'+1+2"'));
+  assert.ok(csv.text.includes('"\'-3"'));
+  assert.ok(csv.text.includes('"\'@SUM(A1)"'));
+
+  const stats = await server.get(`/api/v1/events/${ev.id}/stats`, { token: organizer.token });
+  assert.equal(stats.status, 200);
+  assert.deepEqual(Object.keys(stats.body).sort(), ['by_ticket_type', 'capacity', 'checked_in', 'remaining', 'revenue', 'sales_by_day', 'sold'].sort());
+  assert.equal(stats.body.sold, 5);
+  assert.equal(stats.body.remaining, 95);
+  assert.equal(stats.body.revenue, 0);
+  assert.equal(stats.body.by_ticket_type.length, 2);
+  assert.equal(stats.body.sales_by_day.length, 1);
+  assert.deepEqual(Object.keys(stats.body.sales_by_day[0]).sort(), ['date', 'revenue', 'tickets']);
+  assert.equal(stats.body.sales_by_day[0].tickets, 5);
+  assert.equal((await server.get(`/api/v1/events/${ev.id}/stats`, { token: alice.token })).status, 404);
+});
+
+test('promo codes: organizer creates and lists them; a discount applies; hidden types unlock', async () => {
+  const ev = await publishedEvent({ ticket_types: [{ name: 'Paid', price: 2000, capacity: 50 }, { name: 'Crew', price: 0, capacity: 5, hidden: true }] });
+  const crew = (await server.get(`/api/v1/events/${ev.id}`, { token: organizer.token })).body.ticket_types.find((t) => t.hidden);
+  const made = await server.post(`/api/v1/events/${ev.id}/promo-codes`, { code: 'half', kind: 'percent', amount: 50, max_uses: 1 }, { token: organizer.token });
+  assert.equal(made.status, 201, made.text);
+  assert.equal(made.body.code, 'HALF');
+  assert.equal(made.body.uses, 0);
+  assert.equal((await server.post(`/api/v1/events/${ev.id}/promo-codes`, { code: 'HALF', kind: 'percent', amount: 10 }, { token: organizer.token })).status, 409);
+  assert.equal((await server.post(`/api/v1/events/${ev.id}/promo-codes`, { code: 'X', kind: 'nope', amount: 1 }, { token: organizer.token })).status, 422);
+  assert.equal((await server.post(`/api/v1/events/${ev.id}/promo-codes`, { code: 'CREW', kind: 'fixed', amount: 0, unlocks_hidden: true }, { token: organizer.token })).status, 201);
+  assert.equal((await server.get(`/api/v1/events/${ev.id}/promo-codes`, { token: alice.token })).status, 404);
+  const codes = await server.get(`/api/v1/events/${ev.id}/promo-codes`, { token: organizer.token });
+  assert.equal(codes.body.items.length, 2);
+
+  const half = await register(ev.id, alice, { ...one(ev), promo_code: 'half' });
+  assert.equal(half.status, 201, half.text);
+  assert.equal(half.body.total, 1000);
+  const usedUp = await register(ev.id, bob, { ...one(ev), promo_code: 'HALF' });
+  assert.equal(usedUp.status, 422);
+  assert.equal(usedUp.body.errors[0].field, 'promo_code');
+  const hidden = await register(ev.id, bob, { items: [{ ticket_type_id: crew.id, quantity: 1 }] });
+  assert.equal(hidden.status, 422);
+  const unlocked = await register(ev.id, bob, { items: [{ ticket_type_id: crew.id, quantity: 1 }], promo_code: 'crew' });
+  assert.equal(unlocked.status, 201, unlocked.text);
+});
+
+test('admit doctor finds counters equal to rows', async () => {
+  const doctor = server.cli(['doctor']);
+  assert.equal(doctor.status, 0, doctor.stdout + doctor.stderr);
+  assert.match(doctor.stdout, /counters ok/);
+});
+
+test('two server processes on one PostgreSQL database sell exactly the seats there are',
+  { skip: BACKEND !== 'postgres' && 'needs PostgreSQL (two processes cannot share one SQLite writer the same way)' },
+  async () => {
+    const second = new TestServer({ database: server.database });
+    await second.start();
+    try {
+      const ev = await publishedEvent({ capacity: 100, ticket_types: [{ name: 'Flash', price: 0, capacity: 100 }] });
+      const buyers = [alice, bob, server.createUser({}), server.createUser({})];
+      const attempts = [];
+      for (let i = 0; i < 600; i++) {
+        const target = i % 2 === 0 ? server : second;
+        attempts.push(register(ev.id, buyers[i % buyers.length], one(ev), randomUUID(), target));
+      }
+      const results = await Promise.all(attempts);
+      const created = results.filter((r) => r.status === 201).length;
+      const soldOut = results.filter((r) => r.status === 409 && r.body.code === 'sold_out').length;
+      assert.equal(created, 100, `statuses: ${JSON.stringify(results.map((r) => r.status).reduce((m, s) => ({ ...m, [s]: (m[s] ?? 0) + 1 }), {}))}`);
+      assert.equal(soldOut, 500);
+      assert.equal((await second.get(`/api/v1/events/${ev.id}`)).body.sold, 100);
+      const doctor = second.cli(['doctor']);
+      assert.equal(doctor.status, 0, doctor.stdout + doctor.stderr);
+      // Replays of the same key on both nodes give one registration.
+      const key = randomUUID();
+      const ev2 = await publishedEvent();
+      const copies = await Promise.all(Array.from({ length: 10 }, (_, i) => register(ev2.id, alice, one(ev2), key, i % 2 ? server : second)));
+      assert.equal(new Set(copies.map((r) => r.body.id)).size, 1);
+      assert.equal(copies.filter((r) => r.status === 201).length, 1);
+    } finally {
+      await second.stop();
+    }
+  });
