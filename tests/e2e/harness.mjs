@@ -244,7 +244,7 @@ export async function waitForMail(outboxDir, { to, since = 0, timeoutMs = 20_000
     if (fs.existsSync(outboxDir)) {
       const files = fs
         .readdirSync(outboxDir)
-        .filter((f) => f.endsWith('.eml'))
+        .filter((f) => f.endsWith('.eml') && !f.startsWith('.'))
         .map((f) => ({ f: path.join(outboxDir, f), t: fs.statSync(path.join(outboxDir, f)).mtimeMs }))
         .filter((x) => x.t >= since - 1000)
         .sort((a, b) => b.t - a.t);

@@ -191,6 +191,13 @@ TEST_F(DriverTest, UniqueViolationHasItsOwnKind) {
   EXPECT_EQ(kind_of_failure([&] { conn->query("SELECT nope FROM driver_items"); }),
             DbError::Kind::other);
   EXPECT_EQ(kind_of_failure([&] { conn->query("SELECT ?", {}); }), DbError::Kind::other);
+  // A UNIQUE index (not only the primary key) is a unique violation too.
+  conn->execute_script("CREATE UNIQUE INDEX driver_items_label ON driver_items (label)");
+  conn->execute("UPDATE driver_items SET label = 'taken'");
+  EXPECT_EQ(kind_of_failure([&] {
+              conn->execute("INSERT INTO driver_items (id, label) VALUES ('other', 'taken')");
+            }),
+            DbError::Kind::unique_violation);
   EXPECT_EQ(count_items(), 1);
 }
 
@@ -331,6 +338,42 @@ TEST_F(DriverTest, BorrowersQueueWhenThePoolIsEmpty) {
   EXPECT_TRUE(borrowed.load());
   EXPECT_GE(db->stats().waits, 1);
   EXPECT_EQ(db->stats().in_use, 0);
+}
+
+TEST_F(DriverTest, LostPostgresConnectionIsReplacedOnTheNextBorrow) {
+  if (db_->dialect() != Dialect::postgres) GTEST_SKIP() << "PostgreSQL only";
+  auto db = test::open_test_database({.pool_size = 1});
+  {
+    auto conn = db->writer();
+    const std::int64_t pid = conn->query("SELECT pg_backend_pid()").at(0).i64(0);
+    // End our session from the server side, as a server restart or a proxy would.
+    db_->writer()->query("SELECT pg_terminate_backend(?, 5000)", {pid});
+    EXPECT_EQ(kind_of_failure([&] { conn->query("SELECT 1"); }), DbError::Kind::connection);
+  }
+  EXPECT_EQ(db->stats().size, 0);  // the broken connection was dropped on return
+  EXPECT_EQ(db->writer()->query("SELECT 1").at(0).i64(0), 1);
+  EXPECT_TRUE(db->ping());
+  EXPECT_EQ(db->stats().size, 1);
+}
+
+TEST_F(DriverTest, SqliteWriterLockedByAnotherProcessIsBusy) {
+  if (db_->dialect() != Dialect::sqlite) GTEST_SKIP() << "SQLite only";
+  const auto file = std::filesystem::temp_directory_path() /
+                    ("admit-busy-" + std::to_string(std::hash<std::thread::id>{}(std::this_thread::get_id())) +
+                     ".db");
+  {
+    // Two Database objects on one file stand for two processes.
+    auto first = open_database("sqlite:" + file.string(), {.busy_timeout_ms = 50});
+    auto second = open_database("sqlite:" + file.string(), {.busy_timeout_ms = 50});
+    auto holder = first->writer();
+    holder->begin();
+    auto waiter = second->writer();
+    EXPECT_EQ(kind_of_failure([&] { waiter->begin(); }), DbError::Kind::busy);
+    holder->rollback();
+    waiter->begin();  // free again
+    waiter->rollback();
+  }
+  for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(file.string() + suffix);
 }
 
 // ---- migrations ------------------------------------------------------------------------
