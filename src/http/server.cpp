@@ -1,6 +1,7 @@
 // The only translation unit that includes Beast and Asio (see message.hpp).
 #include "http/server.hpp"
 
+#include <array>
 #include <atomic>
 #include <condition_variable>
 #include <csignal>
@@ -41,6 +42,7 @@
 #include <boost/beast/http/write.hpp>
 
 #include "common/log.hpp"
+#include "common/time.hpp"
 #include "http/dispatch.hpp"
 #include "http/middleware.hpp"
 #include "http/url.hpp"
@@ -88,6 +90,19 @@ bool header_is_safe(std::string_view name, std::string_view value) noexcept {
   for (char c : value)
     if (c == '\r' || c == '\n' || c == '\0') return false;
   return true;
+}
+
+// The Date header, formatted once per second per thread.
+const std::string& http_date_now() {
+  thread_local std::int64_t cached_second = -1;
+  thread_local std::string cached;
+  auto now = std::chrono::system_clock::now();
+  auto second = std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count();
+  if (second != cached_second) {
+    cached = format_http_date(std::chrono::time_point_cast<std::chrono::milliseconds>(now));
+    cached_second = second;
+  }
+  return cached;
 }
 
 bool body_forbidden(int status) noexcept { return status < 200 || status == 204 || status == 304; }
@@ -332,6 +347,11 @@ asio::awaitable<std::size_t> Server::Core::send(Connection& connection, Response
                                                 unsigned version, bool keep_alive,
                                                 bool head_only, const std::string& request_id,
                                                 bool& ok) {
+  if (response.status < 200 || response.status > 599) {
+    log::error("handler answered an invalid status",
+               {{"request_id", request_id}, {"status", response.status}});
+    response = Response::problem(Error::internal(), request_id);
+  }
   auto fill = [&](auto& message) {
     message.version(version);
     message.result(static_cast<unsigned>(response.status));
@@ -346,6 +366,7 @@ asio::awaitable<std::size_t> Server::Core::send(Connection& connection, Response
     }
     for (const auto& [name, value] : security) message.set(name, value);
     message.set("X-Request-Id", request_id);
+    message.set(bhttp::field::date, http_date_now());
     if (message.find(bhttp::field::cache_control) == message.end())
       message.set(bhttp::field::cache_control, "no-store");
     message.keep_alive(keep_alive);
@@ -403,6 +424,19 @@ asio::awaitable<void> Server::Core::reject(Connection& connection, const Error& 
     log::info("request", {{"request_id", request_id}, {"method", "-"}, {"route", "invalid"},
                           {"status", status}, {"duration_ms", seconds * 1000.0},
                           {"bytes", bytes}, {"remote", peer}});
+  if (!ok) co_return;
+  // Lingering close: the client may still be sending the body we refused. Closing with
+  // unread data makes the kernel send RST, which can destroy our answer before the client
+  // reads it; so stop sending, then drain briefly (at most 1 s and 1 MiB) before closing.
+  error_code ignored;
+  connection.stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+  connection.stream.expires_after(std::chrono::seconds(1));
+  std::array<char, 16384> sink;
+  for (std::size_t drained = 0; drained < (1u << 20);) {
+    auto [ec, n] = co_await connection.stream.async_read_some(asio::buffer(sink), kUseTuple);
+    if (ec) break;
+    drained += n;
+  }
 }
 
 asio::awaitable<void> Server::Core::session(std::shared_ptr<Connection> connection) {

@@ -303,6 +303,30 @@ TEST_F(ServerTest, OversizedBodyIs413AndCloses) {
   }
 }
 
+TEST_F(ServerTest, AnnouncedOversizedBodyIsRefusedBeforeItIsSent) {
+  start();
+  Client c(port());
+  c.send("POST /api/echo HTTP/1.1\r\nHost: x\r\nContent-Length: 10000000\r\n\r\n" +
+         std::string(1000, 'z'));
+  auto r = c.read();
+  ASSERT_TRUE(r.ok);
+  EXPECT_EQ(r.status, 413);
+  c.send(std::string(100000, 'z'));  // the client keeps sending; the server drains, then closes
+  EXPECT_TRUE(c.closed_by_server());
+}
+
+TEST_F(ServerTest, ExpectContinue) {
+  start();
+  Client c(port());
+  auto interim = c.request(
+      "POST /api/echo HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 5\r\n\r\n");
+  EXPECT_EQ(interim.status, 100);
+  auto r = c.request("hello");
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.body, "hello");
+  EXPECT_FALSE(r.header("date").empty());
+}
+
 TEST_F(ServerTest, MalformedRequestIs400AndCloses) {
   start();
   Client c(port());
@@ -434,11 +458,17 @@ TEST_F(ServerTest, RecordsMetrics) {
   Client c(port());
   c.request("GET /api/items/1 HTTP/1.1\r\nHost: x\r\n\r\n");
   c.request("GET /api/nothing HTTP/1.1\r\nHost: x\r\n\r\n");
-  std::string text = metrics_.render();
-  EXPECT_NE(text.find("admit_http_requests_total{route=\"/api/items/{id}\",method=\"GET\",status=\"200\"} 1"),
-            std::string::npos);
-  EXPECT_NE(text.find("admit_http_requests_total{route=\"unmatched\",method=\"GET\",status=\"404\"} 1"),
-            std::string::npos);
+  // Metrics are recorded once the answer is written, which may be just after we read it.
+  auto has = [&](std::string_view line) {
+    for (int i = 0; i < 200; ++i) {
+      if (metrics_.render().find(line) != std::string::npos) return true;
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    return false;
+  };
+  EXPECT_TRUE(has("admit_http_requests_total{route=\"/api/items/{id}\",method=\"GET\",status=\"200\"} 1"));
+  EXPECT_TRUE(has("admit_http_requests_total{route=\"unmatched\",method=\"GET\",status=\"404\"} 1"));
+  EXPECT_TRUE(has("admit_http_request_duration_seconds_count{route=\"/api/items/{id}\"} 1"));
 }
 
 TEST_F(ServerTest, StopClosesIdleConnectionsAndFinishesInFlight) {
