@@ -3,11 +3,13 @@
 // backend named by ADMIT_TEST_BACKEND ("sqlite", the default, or "postgres").
 //
 // SQLite: a copy of a migrated template file in a per-process temporary directory.
-// PostgreSQL: CREATE DATABASE ... TEMPLATE of a migrated template database made once per
-// process, on the server named by ADMIT_TEST_POSTGRES_URL or the url file in
-// $ADMIT_TEST_POSTGRES_DIR (tests/support/postgres.sh writes it). The database (file or
-// PostgreSQL database) is removed when the returned object dies, unless
-// ADMIT_TEST_KEEP_DATABASES=1. Thread-safe.
+// PostgreSQL: on the server named by ADMIT_TEST_POSTGRES_URL or the url file in
+// $ADMIT_TEST_POSTGRES_DIR (tests/support/postgres.sh writes it), a copy of a migrated
+// template database made once per process; a background thread keeps copies ready, and
+// a used database is reset to the migrated state and reused (or dropped when its schema
+// was changed). Whatever a test did is invisible to the next. Storage is removed when
+// the returned object dies and at process exit, unless ADMIT_TEST_KEEP_DATABASES=1.
+// Thread-safe.
 #include <memory>
 #include <string>
 

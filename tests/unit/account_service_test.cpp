@@ -2,7 +2,7 @@
 // real SQL stores on a private in-memory SQLite database.
 #include <gtest/gtest.h>
 
-#include <regex>
+#include <set>
 
 #include "auth/memory_rate_limiter.hpp"
 #include "auth/password.hpp"
@@ -65,17 +65,17 @@ class AccountServiceTest : public ::testing::Test {
     auto conn = db_->reader();
     std::vector<OutboxRow> out;
     for (const auto& r : conn->query(
-             "SELECT recipient, subject, text_body, html_body, cause_key FROM outbox ORDER BY created_at, id"))
+             "SELECT recipient, subject, text_body, html_body, cause_key FROM outbox ORDER BY rowid"))
       out.push_back({r.text(0), r.text(1), r.text(2), r.text(3), r.text(4)});
     return out;
   }
   // The token of the newest link to `path` mailed to `to`.
   std::string link_token(const std::string& to, const std::string& path) {
     std::string token;
-    const std::regex re("https://tickets\\.example\\.org" + path + "\\?token=([A-Za-z0-9_-]{43})");
+    const std::string prefix = "https://tickets.example.org" + path + "?token=";
     for (const auto& m : outbox()) {
-      std::smatch match;
-      if (m.to == to && std::regex_search(m.text, match, re)) token = match[1];
+      auto at = m.text.find(prefix);
+      if (m.to == to && at != std::string::npos) token = m.text.substr(at + prefix.size(), 43);
     }
     return token;
   }
@@ -226,7 +226,7 @@ TEST_F(AccountServiceTest, SignInMakesANewHashedSessionEachTime) {
   EXPECT_NE(first->secret, second->secret);
   EXPECT_EQ(first->secret.size(), 43u) << "256 bits, base64url";
   EXPECT_EQ(first->session.id, sha256_hex(first->secret));
-  EXPECT_EQ(first->session.expires_at, clock_.now() + 30 * 24h);
+  EXPECT_EQ(first->session.expires_at, first->session.created_at + 30 * 24h);
   auto found = store_->find_session(sha256_hex(first->secret));
   ASSERT_TRUE(found);
   EXPECT_EQ(found->first.user_agent, "Firefox/130");
@@ -388,7 +388,9 @@ TEST_F(AccountServiceTest, EmailChangesAreVerifiedAtTheNewAddress) {
   ASSERT_TRUE(verified_user);
   EXPECT_EQ(verified_user->email, "ada@new.example");
   EXPECT_TRUE(verified_user->email_verified_at);
-  EXPECT_EQ(store_->audit_entries(ada.id).back().kind, "signup");
+  bool audited = false;
+  for (const auto& e : store_->audit_entries(ada.id)) audited = audited || e.kind == "email_changed";
+  EXPECT_TRUE(audited);
 }
 
 TEST_F(AccountServiceTest, RehashesAtSignInWhenParametersChanged) {

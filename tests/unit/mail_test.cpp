@@ -51,7 +51,9 @@ TEST(MailFormat, HasTheHeadersAndBothParts) {
   EXPECT_NE(msg.find("https://t.example.org/verify?token=abc_DEF-123\r\n"), std::string::npos);
   // No bare LF anywhere.
   for (std::size_t i = 0; i < msg.size(); ++i)
-    if (msg[i] == '\n') ASSERT_TRUE(i > 0 && msg[i - 1] == '\r') << "bare LF at " << i;
+    if (msg[i] == '\n') {
+      ASSERT_TRUE(i > 0 && msg[i - 1] == '\r') << "bare LF at " << i;
+    }
 }
 
 TEST(MailFormat, KeepsHeadersOnOneLineAndEncodesUnicodeSubjects) {

@@ -50,7 +50,8 @@ std::unique_ptr<Database> open_database(const std::string& url, const OpenOption
     throw std::runtime_error("database pool size must be at least 1");
   const std::string_view u = url;
   if (u.starts_with("sqlite:")) {
-    const auto path = u.substr(7);
+    auto path = u.substr(7);
+    if (path.starts_with("//")) path.remove_prefix(2);  // sqlite:///abs/path.db
     if (path.empty()) throw std::runtime_error("database URL 'sqlite:' needs a file path, e.g. sqlite:data/admit.db");
     return open_sqlite(path, options);
   }

@@ -17,7 +17,7 @@ class SqlAccountStore final : public AccountStore {
   Status revoke_session(const std::string& user_id, const std::string& session_id,
                         Timestamp at) override;
   Result<UserPage> list_users(const UserListQuery& query) override;
-  std::vector<AuditEntry> audit_entries(const std::string& subject, int limit) override;
+  std::vector<AuditEntry> audit_entries(const std::string& subject, int limit = 100) override;
   std::int64_t purge_expired(Timestamp before) override;
 
  private:

@@ -363,10 +363,18 @@ class SqlRegistrationWriter final : public RegistrationWriter {
       for (std::size_t i = 0; i < n; ++i) {
         const Registration& r = staged_[from + i];
         sql += i == 0 ? "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)" : ", (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
-        params.insert(params.end(),
-                      {r.id, r.event_id, r.user_id, std::string(to_string(r.status)), r.total,
-                       r.currency, r.idempotency_key, r.request_hash, nullable(r.promo_code_id),
-                       opt_ms(r.expires_at), to_millis(r.created_at), to_millis(r.updated_at)});
+        params.emplace_back(r.id);
+        params.emplace_back(r.event_id);
+        params.emplace_back(r.user_id);
+        params.emplace_back(std::string(to_string(r.status)));
+        params.emplace_back(r.total);
+        params.emplace_back(r.currency);
+        params.emplace_back(r.idempotency_key);
+        params.emplace_back(r.request_hash);
+        params.push_back(nullable(r.promo_code_id));
+        params.push_back(opt_ms(r.expires_at));
+        params.emplace_back(to_millis(r.created_at));
+        params.emplace_back(to_millis(r.updated_at));
       }
       sql += " ON CONFLICT (user_id, idempotency_key) DO NOTHING RETURNING id";
       for (const auto& row : c_.query(sql, params)) inserted.insert(row.text(0));
@@ -392,8 +400,12 @@ class SqlRegistrationWriter final : public RegistrationWriter {
         const auto& [r, pos] = items[from + i];
         const RegistrationItem& it = r->items[pos];
         sql += i == 0 ? "(?, ?, ?, ?, ?, ?)" : ", (?, ?, ?, ?, ?, ?)";
-        params.insert(params.end(), {r->id, it.ticket_type_id, it.quantity, it.unit_price, it.amount,
-                                     static_cast<std::int64_t>(pos)});
+        params.emplace_back(r->id);
+        params.emplace_back(it.ticket_type_id);
+        params.emplace_back(it.quantity);
+        params.emplace_back(it.unit_price);
+        params.emplace_back(it.amount);
+        params.emplace_back(static_cast<std::int64_t>(pos));
       }
       c_.execute(sql, params);
     });
@@ -407,9 +419,15 @@ class SqlRegistrationWriter final : public RegistrationWriter {
         const auto& [r, pos] = tickets[from + i];
         const Ticket& t = r->tickets[pos];
         sql += i == 0 ? "(?, ?, ?, ?, ?, ?, ?, ?, ?)" : ", (?, ?, ?, ?, ?, ?, ?, ?, ?)";
-        params.insert(params.end(), {t.id, t.registration_id, t.event_id, t.ticket_type_id,
-                                     t.attendee_name, t.attendee_email, std::string(to_string(t.status)),
-                                     static_cast<std::int64_t>(pos), to_millis(r->created_at)});
+        params.emplace_back(t.id);
+        params.emplace_back(t.registration_id);
+        params.emplace_back(t.event_id);
+        params.emplace_back(t.ticket_type_id);
+        params.emplace_back(t.attendee_name);
+        params.emplace_back(t.attendee_email);
+        params.emplace_back(std::string(to_string(t.status)));
+        params.emplace_back(static_cast<std::int64_t>(pos));
+        params.emplace_back(to_millis(r->created_at));
       }
       c_.execute(sql, params);
     });

@@ -6,7 +6,8 @@
 // connections, opened lazily, which see every committed write (WAL mode). An in-memory
 // database ("sqlite::memory:") has only the writer: reader() lends it too, and a thread
 // that already holds it may borrow it again as a reader. A connection returned while
-// still inside a transaction is rolled back. Thread-safe.
+// still inside a transaction is rolled back. Handles must be returned before the
+// Database dies. Thread-safe.
 #include <memory>
 #include <string_view>
 

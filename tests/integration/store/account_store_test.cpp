@@ -214,7 +214,7 @@ TEST_F(AccountStoreTest, ErasingAUserKeepsTheRowWithoutPersonalData) {
   ASSERT_TRUE(tx([&](AccountTx& t) -> Status {
     t.queue_mail(mail("sent-one"), now_);
     t.queue_mail(mail("unsent-one"), now_ + 1s);
-    t.queue_mail(mail("someone-else", "bob@example.com"), now_);
+    t.queue_mail(mail("someone-else", "bob@example.com"), now_ + 2s);
     return {};
   }));
   auto claimed = outbox_->claim_due("node-a", now_ + 1min, 5min, 1);
@@ -234,9 +234,11 @@ TEST_F(AccountStoreTest, ErasingAUserKeepsTheRowWithoutPersonalData) {
   auto conn = db_->reader();
   EXPECT_EQ(conn->query("SELECT COUNT(*) FROM outbox WHERE recipient = 'ada@example.com'")[0].i64(0), 0);
   EXPECT_EQ(outbox_rows(), 2) << "the unsent mail to the address is dropped, the sent one scrubbed";
-  EXPECT_FALSE(accounts_->list_users({}).value().items.empty());
-  for (const auto& listed : accounts_->list_users({}).value().items)
-    EXPECT_NE(listed.id, ada.id) << "deleted accounts are not listed";
+  add_user("bob@example.com");
+  auto page = accounts_->list_users({});
+  ASSERT_TRUE(page);
+  ASSERT_EQ(page->items.size(), 1u) << "deleted accounts are not listed";
+  EXPECT_EQ(page->items[0].email, "bob@example.com");
 }
 
 TEST_F(AccountStoreTest, ApiTokensAndAuditEntries) {
@@ -333,7 +335,7 @@ TEST_F(AccountStoreTest, OutboxClaimsLeaseRetryAndMarkSent) {
   // A failure comes back at its retry time with one more attempt.
   outbox_->mark_failed(a[1].message.id, "node-a", "421 try later", now_ + 5min, now_ + 11s);
   // node-b's lease on s2 ran out at +70 s, so s2 is due again; s1 waits for its retry time.
-  auto early = outbox_->claim_due("node-c", now_ + 4min, 1min, 10);
+  auto early = outbox_->claim_due("node-c", now_ + 4min, 2min, 10);
   ASSERT_EQ(early.size(), 1u);
   EXPECT_EQ(early[0].message.subject, "s2");
   EXPECT_EQ(early[0].attempts, 2);

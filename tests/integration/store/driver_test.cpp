@@ -438,6 +438,30 @@ TEST(MigrationTest, ConcurrentMigrationsApplyEachVersionOnce) {
   EXPECT_EQ(current_version(*db), latest_version(db->dialect()));
 }
 
+TEST(TestDatabaseTest, EveryDatabaseStartsMigratedAndEmpty) {
+  // Test databases may be recycled (PostgreSQL); what one test did must not reach another.
+  for (int round = 0; round < 2; ++round) {
+    {
+      auto used = test::open_test_database();
+      auto conn = used->writer();
+      conn->execute_script("CREATE TABLE leftover (x INTEGER)");
+      conn->execute("INSERT INTO leftover (x) VALUES (1)");
+      conn->execute("INSERT INTO schema_migrations (version, name, applied_at) VALUES (9999, 'x', 1)");
+      if (round == 1) conn->execute_script("ALTER TABLE schema_migrations ADD COLUMN extra INTEGER");
+    }
+    std::vector<std::unique_ptr<Database>> fresh;
+    for (int i = 0; i < 4; ++i) {
+      fresh.push_back(test::open_test_database());
+      Database& db = *fresh.back();
+      EXPECT_EQ(current_version(db), latest_version(db.dialect()));
+      auto conn = db.reader();
+      EXPECT_EQ(conn->query("SELECT COUNT(*) FROM schema_migrations WHERE version = 9999").at(0).i64(0), 0);
+      EXPECT_THROW(conn->query("SELECT x FROM leftover"), DbError);
+      EXPECT_THROW(conn->query("SELECT extra FROM schema_migrations"), DbError);
+    }
+  }
+}
+
 // ---- opening -----------------------------------------------------------------------------
 
 TEST(OpenDatabaseTest, UnknownSchemeIsAClearError) {

@@ -2,6 +2,7 @@
 // (sales windows, per order and per user limits, hidden types, promo codes, cancellation
 // and its cut-off, waiting-list offers and their pass-on, event cancellation, history,
 // organizer lists and statistics), on every backend.
+#include "domain/services/catalog_service.hpp"
 #include "integration/store/registration_test_support.hpp"
 
 namespace admit::test {
@@ -68,7 +69,8 @@ TEST_F(RegistrationServiceTest, EventStateAndUnknownOrHiddenTypes) {
   EXPECT_EQ(fails(request(draft, u)).code, ErrorCode::not_found);
   auto unknown = fails(request_items(e, u, {{"tt_nope", 1}}));
   EXPECT_EQ(unknown.errors.at(0).field, "items[0].ticket_type_id");
-  auto hid = fails(request_items(e, u, {{e.ticket_types[1].id, 1}}));
+  const std::string crew = e.ticket_types[0].hidden ? e.ticket_types[0].id : e.ticket_types[1].id;
+  auto hid = fails(request_items(e, u, {{crew, 1}}));
   EXPECT_EQ(hid.errors.at(0).field, "items[0].ticket_type_id");
   // A code that unlocks hidden types opens it.
   PromoCodeInput in;
@@ -77,7 +79,7 @@ TEST_F(RegistrationServiceTest, EventStateAndUnknownOrHiddenTypes) {
   in.amount = 0;
   in.unlocks_hidden = true;
   ASSERT_TRUE(service_->create_promo(actor_of(organizer_), e.id, in).ok());
-  auto r = request_items(e, u, {{e.ticket_types[1].id, 1}});
+  auto r = request_items(e, u, {{crew, 1}});
   r.promo_code = "crew";
   EXPECT_TRUE(submit(r).ok());
   auto bad_code = request(e, u);
@@ -182,6 +184,7 @@ TEST_F(RegistrationServiceTest, WaitingListOffersReturnedSeatsAndPassesThemOn) {
   ASSERT_TRUE(b.ok()) << b.error().detail;
   EXPECT_EQ(b->position, 1);
   EXPECT_EQ(service_->join_waitlist(actor_of(users[1]), e.id, {}).error().code, ErrorCode::conflict);
+  clock_.advance(1s);  // first come, first served
   auto c = service_->join_waitlist(actor_of(users[2]), e.id, {});
   ASSERT_TRUE(c.ok());
   EXPECT_EQ(c->position, 2);
@@ -193,7 +196,7 @@ TEST_F(RegistrationServiceTest, WaitingListOffersReturnedSeatsAndPassesThemOn) {
   auto offered = service_->get_waitlist(actor_of(users[1]), e.id);
   ASSERT_TRUE(offered.ok());
   EXPECT_EQ(offered->status, WaitlistStatus::offered);
-  EXPECT_EQ(*offered->offer_expires_at, now_ + 60min);
+  EXPECT_EQ(*offered->offer_expires_at, clock_.now() + 60min);
   EXPECT_EQ(event_sold(e.id), 1);
   EXPECT_EQ(mails("waitlist-offer:" + offered->id), 1);
   expect_counters_equal_rows();
@@ -220,6 +223,7 @@ TEST_F(RegistrationServiceTest, LeavingTheWaitingListWithAnOfferPassesItOn) {
   auto users = make_users(3);
   auto a = submit(request(e, users[0]));
   ASSERT_TRUE(service_->join_waitlist(actor_of(users[1]), e.id, {}).ok());
+  clock_.advance(1s);
   ASSERT_TRUE(service_->join_waitlist(actor_of(users[2]), e.id, {}).ok());
   ASSERT_TRUE(service_->cancel(actor_of(organizer_), a->registration.id).ok());
   EXPECT_EQ(service_->get_waitlist(actor_of(users[1]), e.id)->status, WaitlistStatus::offered);
