@@ -1,8 +1,10 @@
 #include "support/test_database.hpp"
 
+#include <signal.h>
 #include <unistd.h>
 
 #include <atomic>
+#include <cerrno>
 #include <condition_variable>
 #include <cstdlib>
 #include <deque>
@@ -94,6 +96,7 @@ class SqliteFactory {
   const fs::path& directory() {
     std::lock_guard lock(mu_);
     if (dir_.empty()) {
+      remove_stale_directories();
       dir_ = fs::temp_directory_path() / ("admit-test-" + process_tag());
       fs::create_directories(dir_);
     }
@@ -114,6 +117,18 @@ class SqliteFactory {
       template_ = file;
     }
     return template_;
+  }
+
+  // Directories left by test processes that crashed (their pid is gone).
+  static void remove_stale_directories() {
+    std::error_code ec;
+    for (const auto& entry : fs::directory_iterator(fs::temp_directory_path(), ec)) {
+      const std::string name = entry.path().filename().string();
+      if (!name.starts_with("admit-test-")) continue;
+      const long pid = std::strtol(name.c_str() + 11, nullptr, 10);
+      if (pid > 0 && ::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH)
+        fs::remove_all(entry.path(), ec);
+    }
   }
 
   std::mutex mu_;

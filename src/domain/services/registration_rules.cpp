@@ -81,8 +81,14 @@ std::string request_fingerprint(const RegistrationRequest& r) {
   std::sort(items.begin(), items.end());
   std::string s = r.event_id + "\n";
   for (const auto& [id, q] : items) s += id + "=" + std::to_string(q) + ";";
-  s += "\n" + (r.promo_code ? normalize_promo_code(*r.promo_code) : std::string());
-  for (const auto& a : r.attendees) s += "\n" + a.name + "\t" + normalize_email(a.email);
+  s += '\n';
+  if (r.promo_code) s += normalize_promo_code(*r.promo_code);
+  for (const auto& a : r.attendees) {
+    s += '\n';
+    s += a.name;
+    s += '\t';
+    s += normalize_email(a.email);
+  }
   return sha256_hex(s).substr(0, 32);
 }
 
