@@ -43,7 +43,8 @@ Status FileMailer::send(const MailMessage& message) {
   const std::string text = render_message(message, from_);
   const std::string name = compact_time(message.date) + "-" + file_safe(message.id) + ".eml";
   const auto final_path = directory_ / name;
-  const auto temp_path = directory_ / (".tmp-" + new_id("eml") + ".eml");
+  // The temporary name neither ends in .eml nor shows in a listing of *.eml files.
+  const auto temp_path = directory_ / (".tmp-" + new_id("eml"));
   int fd = ::open(temp_path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0640);
   if (fd < 0) return Error::unavailable(60, "cannot write " + temp_path.string() + ": " + std::strerror(errno));
   std::size_t done = 0;

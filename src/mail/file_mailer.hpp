@@ -1,7 +1,8 @@
 #pragma once
 // FileMailer: the default Mailer, for running with no mail server. Each message becomes
 // one RFC 5322 .eml file in `<data_dir>/outbox/` named "<UTC time>-<message id>.eml",
-// written to a temporary name first and renamed, so a reader never sees half a file.
+// written to a hidden temporary name (".tmp-...", no .eml suffix) first and renamed, so a
+// reader listing *.eml files never sees half a file.
 // Sending the same message again overwrites its file. Thread-safe.
 #include <filesystem>
 #include <string>

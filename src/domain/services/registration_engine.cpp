@@ -68,11 +68,13 @@ void RegistrationEngine::stop() {
   std::lock_guard lock(lifecycle_mu_);
   if (stopped_) return;
   stopped_ = true;
-  accepting_.store(false);
   for (auto& w : writers_) {
-    { std::lock_guard l(w->mu); }
-    w->cv.notify_all();
+    // Under each writer's lock: a submit either queued before this (and is drained or
+    // answered below) or sees accepting_ false.
+    std::lock_guard l(w->mu);
+    accepting_.store(false);
   }
+  for (auto& w : writers_) w->cv.notify_all();
   for (auto& w : writers_) {
     if (w->thread.joinable()) w->thread.join();
     // Never started: answer what is queued rather than dropping it.
@@ -127,7 +129,15 @@ void RegistrationEngine::submit(RegistrationRequest request, RegistrationCallbac
   Writer& w = *writers_[index];
   {
     std::lock_guard lock(w.mu);
-    w.queue.push_back(Pending{std::move(request), std::move(fingerprint), std::move(done)});
+    if (accepting_.load()) {
+      w.queue.push_back(Pending{std::move(request), std::move(fingerprint), std::move(done)});
+      done = nullptr;
+    }
+  }
+  if (done) {
+    queued_.fetch_sub(1);
+    answer(done, Error::unavailable(1, "the server is shutting down"));
+    return;
   }
   w.cv.notify_one();
 }

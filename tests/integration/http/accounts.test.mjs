@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { randomBytes } from 'node:crypto';
-import { startServer, freePort } from './harness.mjs';
+import { startServer, freePort, eventBody } from './harness.mjs';
 
 const PASSWORD = 'Correct-Horse-42!';
 const SOURCE_DIR = process.env.ADMIT_SOURCE_DIR ?? join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
@@ -32,7 +32,7 @@ async function waitFor(fn, what, timeoutMs = 15_000) {
 function mailsTo(folder, to) {
   if (!existsSync(folder)) return [];
   return readdirSync(folder)
-    .filter((f) => f.endsWith('.eml'))
+    .filter((f) => f.endsWith('.eml') && !f.startsWith('.'))
     .sort()
     .map((f) => readFileSync(join(folder, f), 'utf8'))
     .filter((text) => new RegExp(`^To: ${to.replace(/[.+]/g, '\\$&')}\\r?$`, 'mi').test(text));
@@ -426,6 +426,21 @@ describe('accounts', () => {
     assert.equal((await server.get('/api/v1/me', { headers: { cookie: stolen } })).status, 401);
     const login = await server.post('/api/v1/auth/login', { email, password: PASSWORD });
     assert.equal(login.status, 401);
+  });
+
+  test('an organizer with a published upcoming event cannot delete the account yet', async () => {
+    const { email } = await signUpAndVerify(server, { role: 'organizer' });
+    const b = new Browser(server);
+    await b.login(email);
+    const ev = await b.post('/api/v1/events', eventBody());
+    assert.equal(ev.status, 201, ev.text);
+    assert.equal((await b.post(`/api/v1/events/${ev.body.id}/publish`)).status, 200);
+    const refused = await b.del('/api/v1/me');
+    assert.equal(refused.status, 409);
+    assert.equal(refused.body.code, 'conflict');
+    assert.equal((await b.get('/api/v1/me')).status, 200, 'nothing was erased');
+    assert.equal((await b.post(`/api/v1/events/${ev.body.id}/cancel`)).status, 200);
+    assert.equal((await b.del('/api/v1/me')).status, 204);
   });
 
   test('sign-in is rate limited per account with 429 and Retry-After', async () => {
