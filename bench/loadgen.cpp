@@ -53,7 +53,7 @@ struct Conn {
   std::string in;
   Clock::time_point started;
   std::string token;
-  std::string event_id, type_id;
+  std::size_t event = 0;
   long counter = 0;
   bool busy = false;
 };
@@ -86,9 +86,10 @@ int connect_to(const Options& o) {
   return fd;
 }
 
-void build_request(Conn& c, const std::string& run_id, int index, const Options& o) {
-  const std::string body = "{\"items\":[{\"ticket_type_id\":\"" + c.type_id + "\",\"quantity\":1}]}";
-  c.out = "POST /api/v1/events/" + c.event_id + "/registrations HTTP/1.1\r\nHost: " + o.host +
+void build_request(Conn& c, const std::pair<std::string, std::string>& event, const std::string& run_id,
+                   int index, const Options& o) {
+  const std::string body = "{\"items\":[{\"ticket_type_id\":\"" + event.second + "\",\"quantity\":1}]}";
+  c.out = "POST /api/v1/events/" + event.first + "/registrations HTTP/1.1\r\nHost: " + o.host +
           "\r\nAuthorization: Bearer " + c.token + "\r\nIdempotency-Key: " + run_id + "-" +
           std::to_string(index) + "-" + std::to_string(++c.counter) +
           "\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) +
@@ -156,9 +157,7 @@ int main(int argc, char** argv) {
   for (int i = 0; i < o.connections; ++i) {
     Conn& c = conns[static_cast<std::size_t>(i)];
     c.token = tokens[static_cast<std::size_t>(i) % tokens.size()];
-    const auto& ev = events[static_cast<std::size_t>(i) % events.size()];
-    c.event_id = ev.first;
-    c.type_id = ev.second;
+    c.event = static_cast<std::size_t>(i) % events.size();
     c.fd = connect_to(o);
     epoll_event e{};
     e.events = EPOLLIN | EPOLLOUT | EPOLLET;
@@ -175,6 +174,8 @@ int main(int argc, char** argv) {
   bool all_sold = false;
   Clock::time_point sold_at{};
   long sold_out_after = 0;
+  // A client whose event sold out moves on to one that has seats (as people do).
+  std::vector<bool> event_full(events.size(), false);
 
   auto send_some = [&](Conn& c) {
     while (c.sent < c.out.size()) {
@@ -188,7 +189,7 @@ int main(int argc, char** argv) {
   };
   auto start_request = [&](int i) {
     Conn& c = conns[static_cast<std::size_t>(i)];
-    build_request(c, run_id, i, o);
+    build_request(c, events[c.event], run_id, i, o);
     c.started = Clock::now();
     c.busy = true;
     send_some(c);
@@ -238,6 +239,14 @@ int main(int argc, char** argv) {
           sale_latency_ms.push_back(ms);
         } else if (is_sold_out) {
           ++sold_out;
+          event_full[c.event] = true;
+          for (std::size_t step = 1; step <= events.size(); ++step) {
+            const std::size_t next = (c.event + step) % events.size();
+            if (!event_full[next]) {
+              c.event = next;
+              break;
+            }
+          }
           if (all_sold) {
             ++sold_out_after;
             soldout_latency_ms.push_back(ms);

@@ -7,13 +7,15 @@
 # batch size from /metrics, stops the server and checks the database for oversold seats
 # and counters that differ from their rows.
 #
-# Environment: ADMIT_BENCH_BUILD (build/release), BENCH_BACKENDS ("sqlite postgres"),
+# Environment: BENCH_BUILD (build/release), BENCH_BACKENDS ("sqlite postgres"),
 # BENCH_BATCHES ("128 1"), BENCH_CONNECTIONS (256), BENCH_EVENTS (8), BENCH_SEATS (10000),
-# BENCH_AFTER (2), ADMIT_BENCH_POSTGRES_URL (use this server instead of a throwaway one).
+# BENCH_AFTER (2), BENCH_SERVER_ENV (extra ADMIT_* settings for the server),
+# BENCH_POSTGRES_URL (use this server instead of a throwaway one), BENCH_KEEP (keep the
+# work folder), BENCH_PERF=PREFIX (record the server with perf; reports to PREFIX.*.txt).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-BUILD=${ADMIT_BENCH_BUILD:-build/release}
+BUILD=${BENCH_BUILD:-build/release}
 ADMIT=$BUILD/src/admit
 LOADGEN=$BUILD/bench/admit_loadgen
 SETUP=$BUILD/bench/admit_bench_setup
@@ -23,6 +25,7 @@ SEATS=${BENCH_SEATS:-10000}
 AFTER=${BENCH_AFTER:-2}
 BACKENDS=${BENCH_BACKENDS:-"sqlite postgres"}
 BATCHES=${BENCH_BATCHES:-"128 1"}
+SERVER_ENV=${BENCH_SERVER_ENV:-}  # extra ADMIT_* settings for the server, e.g. "ADMIT_DB_POOL=16"
 
 for f in "$ADMIT" "$LOADGEN" "$SETUP"; do
   [ -x "$f" ] || { echo "bench: $f is missing; build the release preset first (make bench)" >&2; exit 1; }
@@ -35,20 +38,24 @@ server=""
 cleanup() {
   if [ -n "$server" ] && kill -0 "$server" 2>/dev/null; then kill -TERM "$server"; wait "$server" || true; fi
   if [ -n "$pgdir" ]; then tests/support/postgres.sh stop "$pgdir" >/dev/null 2>&1 || true; fi
-  rm -rf "$work"
+  if [ -z "${BENCH_KEEP:-}" ]; then rm -rf "$work"; else echo "bench: kept $work"; fi
 }
 trap cleanup EXIT
 
 free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'; }
 
-postgres_admin() {
-  if [ -n "${ADMIT_BENCH_POSTGRES_URL:-}" ]; then echo "$ADMIT_BENCH_POSTGRES_URL"; return; fi
-  if [ -z "$pgdir" ]; then
+# PostgreSQL: BENCH_POSTGRES_URL, or one throwaway cluster for the whole run (started here,
+# in this shell, so the EXIT trap stops it).
+admin=""
+if [[ " $BACKENDS " == *" postgres "* ]]; then
+  if [ -n "${BENCH_POSTGRES_URL:-}" ]; then
+    admin=$BENCH_POSTGRES_URL
+  else
     pgdir=/tmp/admit-bench-pg-$$
     tests/support/postgres.sh start "$pgdir" >&2
+    admin=$(cat "$pgdir/url")
   fi
-  cat "$pgdir/url"
-}
+fi
 
 metric() { awk -v name="$1" '$1 == name { print $2 }' "$2" | head -n 1; }
 
@@ -61,7 +68,6 @@ for backend in $BACKENDS; do
     if [ "$backend" = sqlite ]; then
       db="sqlite:$dir/admit.db"
     else
-      admin=$(postgres_admin)
       name=admit_bench_${batch}_$$
       psql "$admin" -v ON_ERROR_STOP=1 -qc "CREATE DATABASE $name" >/dev/null
       db="${admin%/*}/$name"
@@ -70,19 +76,29 @@ for backend in $BACKENDS; do
     echo "== $backend, registration_batch=$batch"
     "$SETUP" prepare --database "$db" --users "$CONNECTIONS" --events "$EVENTS" --seats "$SEATS" --out "$dir"
     port=$(free_port)
-    ADMIT_LISTEN=127.0.0.1:$port ADMIT_DATABASE=$db ADMIT_DATA_DIR=$dir ADMIT_LOG_LEVEL=warn \
-      ADMIT_WEB_ROOT=$dir/no-web ADMIT_REGISTRATION_BATCH=$batch \
+    # shellcheck disable=SC2086 # BENCH_SERVER_ENV is a list of NAME=value words
+    env ADMIT_LISTEN=127.0.0.1:$port ADMIT_DATABASE=$db ADMIT_DATA_DIR=$dir ADMIT_LOG_LEVEL=warn \
+      ADMIT_WEB_ROOT=$dir/no-web ADMIT_REGISTRATION_BATCH=$batch $SERVER_ENV \
       "$ADMIT" serve >"$dir/server.log" 2>&1 &
     server=$!
     for _ in $(seq 1 200); do
       curl -fs "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break
+      kill -0 "$server" 2>/dev/null || { echo "bench: admit serve exited:" >&2; cat "$dir/server.log" >&2; exit 1; }
       sleep 0.05
     done
+    if [ -n "${BENCH_PERF:-}" ]; then
+      perf record -g -o "$dir/perf.data" -p "$server" >/dev/null 2>&1 &
+      perf_pid=$!
+    fi
     set +e
     "$LOADGEN" --port "$port" --connections "$CONNECTIONS" --tokens "$dir/tokens" --events "$dir/events" \
       --seats $((EVENTS * SEATS)) --after "$AFTER" | tee "$dir/load.txt"
     set -e
     curl -fs "http://127.0.0.1:$port/metrics" >"$dir/metrics.txt" || true
+    if [ -n "${BENCH_PERF:-}" ]; then
+      kill -INT "$perf_pid"; wait "$perf_pid" || true
+      perf report -i "$dir/perf.data" --no-children --percent-limit 1.5 --stdio 2>/dev/null | grep -v '^$' | head -n 80 >"$BENCH_PERF.$backend-$batch.txt" || true
+    fi
     kill -TERM "$server"
     wait "$server" || true
     server=""

@@ -41,9 +41,10 @@ CREATE TABLE registrations (
   cancelled_by    TEXT,                       -- attendee | organizer | event | NULL
   UNIQUE (user_id, idempotency_key)
 );
+-- Few indexes on the hot path: every index is pages a batch dirties. A user's rows (history,
+-- max_per_user counts) are found through UNIQUE (user_id, idempotency_key); ids sort by
+-- creation time, so the primary keys and the per-event indexes grow at their right edge.
 CREATE INDEX registrations_event ON registrations(event_id, created_at, id);
-CREATE INDEX registrations_user ON registrations(user_id, created_at, id);
-CREATE INDEX registrations_event_user ON registrations(event_id, user_id, status);
 CREATE INDEX registrations_holds ON registrations(expires_at) WHERE status = 'pending_payment';
 
 CREATE TABLE registration_items (

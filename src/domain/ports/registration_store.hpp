@@ -65,20 +65,16 @@ class RegistrationWriter {
   virtual bool take_type_seats(const std::string& ticket_type_id, std::int64_t n) = 0;
   virtual bool take_event_seats(const std::string& event_id, std::int64_t n) = 0;
   virtual bool claim_promo(const std::string& promo_id) = 0;
-  // Undo of the three above inside the same transaction (a request that failed halfway).
+  // Undo of the three above inside the same transaction (a registration whose
+  // idempotency key turned out to be taken).
   virtual void return_type_seats(const std::string& ticket_type_id, std::int64_t n) = 0;
   virtual void return_event_seats(const std::string& event_id, std::int64_t n) = 0;
   virtual void release_promo(const std::string& promo_id) = 0;
 
   // Marks an open offer accepted and gives its held seats back to the counters (the
-  // request then takes them again with the conditional updates). False when the offer
-  // was no longer open.
+  // batch then takes them again with its conditional updates). False when the offer was
+  // no longer open.
   virtual bool accept_offer(const WaitlistEntry& entry, Timestamp now) = 0;
-
-  // Savepoints, for the rare request whose undo is more than counter decrements.
-  virtual void savepoint() = 0;
-  virtual void rollback_to_savepoint() = 0;
-  virtual void release_savepoint() = 0;
 
   // Queues a registration (items and tickets included) for insertion by flush().
   virtual void stage(const Registration& registration) = 0;

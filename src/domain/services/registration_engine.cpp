@@ -4,6 +4,7 @@
 #include <exception>
 #include <functional>
 #include <numeric>
+#include <stdexcept>
 
 #include "common/log.hpp"
 #include "common/random.hpp"
@@ -17,6 +18,10 @@ struct RegistrationEngine::BatchEvent {
   std::optional<LockedEvent> locked;
   std::int64_t event_sold = 0;
   std::map<std::string, std::int64_t, std::less<>> type_sold;
+  // Taken by this batch, applied with one conditional update per counter.
+  std::int64_t event_take = 0;
+  std::map<std::string, std::int64_t> type_take;
+  std::map<std::string, std::int64_t> promo_take;
 };
 
 namespace {
@@ -38,6 +43,25 @@ struct Staged {
   std::size_t index = 0;
   Registration registration;
 };
+
+// Ids that sort by creation time ("reg_" + 9 base32 digits of the millisecond + the first
+// 7 random characters of a new_id): B-tree inserts land on the right-most pages instead of
+// random ones, so a batch dirties a few pages rather than one per row of every index.
+std::string time_ordered_id(std::string_view prefix, Timestamp at) {
+  static constexpr char kAlphabet[] = "0123456789abcdefghjkmnpqrstvwxyz";
+  std::uint64_t ms = static_cast<std::uint64_t>(std::max<std::int64_t>(0, to_millis(at)));
+  char time[9];
+  for (int i = 8; i >= 0; --i) {
+    time[i] = kAlphabet[ms & 31];
+    ms >>= 5;
+  }
+  std::string random = new_id(prefix);
+  std::string id(prefix);
+  id += '_';
+  id.append(time, 9);
+  id += random.substr(prefix.size() + 1, 7);
+  return id;
+}
 
 }  // namespace
 
@@ -304,7 +328,7 @@ std::vector<Result<RegistrationOutcome>> RegistrationEngine::process(
       }
       first_of_key.emplace(key, idx);
 
-      const PromoCode* promo = nullptr;
+      PromoCode* promo = nullptr;
       if (req.promo_code) {
         const std::string code = normalize_promo_code(*req.promo_code);
         auto it = promos.find(code);
@@ -322,63 +346,55 @@ std::vector<Result<RegistrationOutcome>> RegistrationEngine::process(
         continue;
       }
 
-      // A waiting-list offer for this user: its held seats become this request's.
+      // Capacity, decided in memory under the event lock (every writer of this event, on
+      // every node, holds that lock before touching its counters), then applied below with
+      // one conditional update per counter for the whole batch.
+      std::int64_t count = 0;
+      for (const auto& item : req.items) count += item.quantity;
+      // A waiting-list offer for this user: its held seats count as free for this request.
       std::optional<WaitlistEntry> offer;
       if (be.locked->has_open_offers) offer = w.open_offer(event_id, req.user_id, now);
-      if (offer) {
-        w.savepoint();
-        if (w.accept_offer(*offer, now) && offer->offered_ticket_type_id) {
-          be.type_sold[*offer->offered_ticket_type_id] -= offer->offered_quantity;
-          be.event_sold -= offer->offered_quantity;
-        } else {
-          w.release_savepoint();
-          offer.reset();
-        }
+      if (offer && !offer->offered_ticket_type_id) offer.reset();
+      const std::int64_t credit = offer ? offer->offered_quantity : 0;
+      bool fits = be.event_sold - credit + count <= ev.capacity;
+      for (const auto& item : req.items) {
+        const TicketType* t = find_type(ev, item.ticket_type_id);
+        const std::int64_t mine = offer && *offer->offered_ticket_type_id == item.ticket_type_id ? credit : 0;
+        if (!t || be.type_sold[item.ticket_type_id] - mine + item.quantity > t->capacity) fits = false;
       }
-      auto undo_offer = [&] {
-        if (!offer) return;
-        w.rollback_to_savepoint();
-        w.release_savepoint();
-        be.type_sold[*offer->offered_ticket_type_id] += offer->offered_quantity;
-        be.event_sold += offer->offered_quantity;
-      };
-
-      // Conditional updates; on failure undo what this request took.
-      if (promo && !w.claim_promo(promo->id)) {
-        undo_offer();
+      if (promo && promo->max_uses && promo->uses + 1 > *promo->max_uses) {
         results[idx] = Error::field("promo_code", "has no uses left");
         continue;
       }
-      std::vector<const RequestedItem*> taken;
-      bool ok = true;
-      for (const auto& item : req.items) {
-        if (!w.take_type_seats(item.ticket_type_id, item.quantity)) {
-          ok = false;
-          break;
-        }
-        taken.push_back(&item);
-      }
-      std::int64_t count = 0;
-      for (const auto& item : req.items) count += item.quantity;
-      if (ok && !w.take_event_seats(event_id, count)) ok = false;
-      if (!ok) {
-        if (offer) {
-          undo_offer();  // the savepoint undoes the counters too
-        } else {
-          for (const auto* item : taken) w.return_type_seats(item->ticket_type_id, item->quantity);
-          if (promo) w.release_promo(promo->id);
-        }
+      if (!fits) {
         results[idx] = sold_out_error();
         continue;
       }
-      if (offer) w.release_savepoint();
-      for (const auto& item : req.items) be.type_sold[item.ticket_type_id] += item.quantity;
+      if (offer) {
+        // Marks it accepted and gives its seats back to the counters (now, in the database).
+        if (w.accept_offer(*offer, now)) {
+          be.type_sold[*offer->offered_ticket_type_id] -= credit;
+          be.event_sold -= credit;
+        } else if (be.event_sold + count > ev.capacity) {
+          results[idx] = sold_out_error();  // the offer went meanwhile: no credit after all
+          continue;
+        }
+      }
+      for (const auto& item : req.items) {
+        be.type_sold[item.ticket_type_id] += item.quantity;
+        be.type_take[item.ticket_type_id] += item.quantity;
+      }
       be.event_sold += count;
+      be.event_take += count;
+      if (promo) {
+        ++promo->uses;
+        ++be.promo_take[promo->id];
+      }
       if (ev.max_per_user) live[req.user_id] += count;
 
       Priced priced = price_request(ev, req, promo);
       Registration reg;
-      reg.id = new_id("reg");
+      reg.id = time_ordered_id("reg", now);
       reg.event_id = event_id;
       reg.user_id = req.user_id;
       reg.total = priced.total;
@@ -396,7 +412,7 @@ std::vector<Result<RegistrationOutcome>> RegistrationEngine::process(
       for (const auto& item : reg.items) {
         for (std::int64_t q = 0; q < item.quantity; ++q, ++attendee) {
           Ticket t;
-          t.id = new_id("tkt");
+          t.id = time_ordered_id("tkt", now);
           t.registration_id = reg.id;
           t.event_id = event_id;
           t.ticket_type_id = item.ticket_type_id;
@@ -413,6 +429,17 @@ std::vector<Result<RegistrationOutcome>> RegistrationEngine::process(
       w.stage(reg);
       staged.push_back(Staged{idx, std::move(reg)});
     }
+    // The batch's seats for this event: conditional updates, so the database enforces
+    // capacity whatever this process believes. They cannot fail under the event lock; if
+    // one does (a counter changed by something that skipped the lock), the batch is rolled
+    // back and run again one request per transaction, where the update decides alone.
+    for (const auto& [type_id, n] : be.type_take)
+      if (n > 0 && !w.take_type_seats(type_id, n)) throw std::runtime_error("ticket type counter moved under the event lock");
+    if (be.event_take > 0 && !w.take_event_seats(event_id, be.event_take))
+      throw std::runtime_error("event counter moved under the event lock");
+    for (const auto& [promo_id, n] : be.promo_take)
+      for (std::int64_t k = 0; k < n; ++k)
+        if (!w.claim_promo(promo_id)) throw std::runtime_error("promo code uses moved under the event lock");
     i = end;
   }
 

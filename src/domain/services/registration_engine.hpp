@@ -44,9 +44,11 @@ struct RegistrationEngineOptions {
 //   holding the request committed. `done` must not block.
 // - Each event belongs to one writer (hash of its id). A writer takes everything queued,
 //   up to `batch` requests, and runs them in ONE transaction: per event it locks the event
-//   row, checks each request's rules (registration_rules.hpp) and takes its seats with
-//   conditional updates (undoing the few counter changes of a request that fails halfway),
-//   inserts the successful registrations with multi-row inserts, commits, then answers.
+//   row, checks each request's rules (registration_rules.hpp) and capacity against the
+//   counters as the transaction has them, applies the batch's seats with one conditional
+//   update per counter (`sold + n <= capacity`; should one fail, the batch is redone one
+//   request per transaction), inserts the successful registrations with multi-row
+//   inserts, commits, then answers.
 //   The database enforces capacity, so several processes on one PostgreSQL cannot oversell.
 // - Idempotency: the same (user, key) answers the same registration: duplicates in one
 //   batch follow the first; across batches and nodes the unique key decides and the loser

@@ -153,10 +153,11 @@ std::optional<Registration> load_registration(Connection& conn, std::string_view
 }
 
 // Locks the event row until the transaction ends. SQLite's BEGIN IMMEDIATE already holds
-// the only write lock; PostgreSQL takes the row lock (always before any ticket type's).
+// the only write lock; PostgreSQL takes the row lock (always before any ticket type's)
+// with SELECT ... FOR UPDATE, which, unlike a no-op UPDATE, leaves no dead row version.
 void lock_event_row(Connection& conn, const std::string& event_id) {
   if (conn.dialect() == Dialect::postgres)
-    conn.execute("UPDATE events SET sold = sold WHERE id = ?", {event_id});
+    conn.query("SELECT id FROM events WHERE id = ? FOR UPDATE", {event_id});
 }
 
 std::string user_email(Connection& conn, const std::string& user_id) {
@@ -342,10 +343,6 @@ class SqlRegistrationWriter final : public RegistrationWriter {
     return_seats(c_, w.event_id, *w.offered_ticket_type_id, w.offered_quantity);
     return true;
   }
-
-  void savepoint() override { c_.execute_script("SAVEPOINT registration"); }
-  void rollback_to_savepoint() override { c_.execute_script("ROLLBACK TO SAVEPOINT registration"); }
-  void release_savepoint() override { c_.execute_script("RELEASE SAVEPOINT registration"); }
 
   void stage(const Registration& r) override { staged_.push_back(r); }
 
