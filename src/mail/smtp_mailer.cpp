@@ -54,6 +54,18 @@ SmtpMailer::Target SmtpMailer::parse_url(const std::string& url) {
   return t;
 }
 
+namespace {
+// "<addr>" for the SMTP envelope (built with += to avoid a GCC 12 -Wrestrict false alarm).
+std::string bracketed(std::string_view address) {
+  std::string out;
+  out.reserve(address.size() + 2);
+  out += '<';
+  out += address;
+  out += '>';
+  return out;
+}
+}  // namespace
+
 SmtpMailer::SmtpMailer(SmtpOptions options) : options_(std::move(options)) {
   ensure_curl();
   target_ = parse_url(options_.url);
@@ -64,8 +76,8 @@ Status SmtpMailer::send(const MailMessage& message) {
   Upload upload{&payload};
   CURL* curl = curl_easy_init();
   if (!curl) return Error::unavailable(60, "curl_easy_init failed");
-  const std::string from = "<" + address_of(options_.from) + ">";
-  const std::string to = "<" + header_safe(message.to) + ">";
+  const std::string from = bracketed(address_of(options_.from));
+  const std::string to = bracketed(header_safe(message.to));
   curl_slist* recipients = curl_slist_append(nullptr, to.c_str());
   char error[CURL_ERROR_SIZE] = {0};
   curl_easy_setopt(curl, CURLOPT_URL, target_.url.c_str());

@@ -1,5 +1,7 @@
 #include "storage/sql/sql_account_store.hpp"
 
+#include "storage/sql/values.hpp"
+
 #include <algorithm>
 #include <charconv>
 
@@ -16,11 +18,6 @@ constexpr std::size_t kSessionColumnCount = 8;
 
 constexpr std::string_view kTokenColumns =
     "id, kind, user_id, payload, created_at, expires_at, used_at";
-
-Value opt_ms(const std::optional<Timestamp>& t) {
-  if (!t) return nullptr;
-  return to_millis(*t);
-}
 
 Session session_from_row(const Row& r) {
   Session s;
@@ -102,36 +99,9 @@ class SqlAccountTx final : public AccountTx {
     return user_from_row(rows[0]);
   }
 
-  Status insert_user(const User& u) override {
-    try {
-      c_.execute(
-          "INSERT INTO users (id, email, name, password_hash, roles, email_verified_at, disabled, "
-          "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-          {u.id, u.email, u.name, u.password_hash, join_roles(u.roles), opt_ms(u.email_verified_at),
-           std::int64_t{u.disabled ? 1 : 0}, to_millis(u.created_at), to_millis(u.updated_at)});
-    } catch (const DbError& e) {
-      if (e.kind() == DbError::Kind::unique_violation)
-        return Error::conflict("an account with this email already exists");
-      throw;
-    }
-    return {};
-  }
+  Status insert_user(const User& u) override { return insert_user_row(c_, u); }
 
-  Status update_user(const User& u) override {
-    try {
-      auto n = c_.execute(
-          "UPDATE users SET email = ?, name = ?, password_hash = ?, roles = ?, "
-          "email_verified_at = ?, disabled = ?, updated_at = ? WHERE id = ?",
-          {u.email, u.name, u.password_hash, join_roles(u.roles), opt_ms(u.email_verified_at),
-           std::int64_t{u.disabled ? 1 : 0}, to_millis(u.updated_at), u.id});
-      if (n == 0) return Error::not_found("user");
-    } catch (const DbError& e) {
-      if (e.kind() == DbError::Kind::unique_violation)
-        return Error::field("email", "is already used by another account");
-      throw;
-    }
-    return {};
-  }
+  Status update_user(const User& u) override { return update_user_row(c_, u); }
 
   void erase_user(const std::string& user_id, Timestamp at) override {
     auto rows = c_.query("SELECT email FROM users WHERE id = ?", {user_id});

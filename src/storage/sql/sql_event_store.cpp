@@ -1,5 +1,7 @@
 #include "storage/sql/sql_event_store.hpp"
 
+#include "storage/sql/values.hpp"
+
 #include <algorithm>
 #include <charconv>
 #include <map>
@@ -17,16 +19,6 @@ constexpr std::string_view kEventColumns =
 constexpr std::string_view kTicketTypeColumns =
     "id, event_id, name, description, price, capacity, sold, sales_start, sales_end, "
     "max_per_order, hidden, position";
-
-std::optional<Timestamp> opt_time(const Row& r, std::size_t i) {
-  if (r.is_null(i)) return std::nullopt;
-  return from_millis(r.i64(i));
-}
-
-Value opt_ms(const std::optional<Timestamp>& t) {
-  if (!t) return nullptr;
-  return to_millis(*t);
-}
 
 Event event_from_row(const Row& r) {
   Event e;

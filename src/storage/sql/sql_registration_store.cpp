@@ -1,5 +1,7 @@
 #include "storage/sql/sql_registration_store.hpp"
 
+#include "storage/sql/values.hpp"
+
 #include <algorithm>
 #include <charconv>
 #include <chrono>
@@ -28,16 +30,6 @@ constexpr std::string_view kWaitColumns =
     "offered_quantity, offered_at, offer_expires_at, created_at, updated_at";
 
 constexpr std::string_view kLive = "('confirmed', 'pending_payment')";
-
-std::optional<Timestamp> opt_time(const Row& r, std::size_t i) {
-  if (r.is_null(i)) return std::nullopt;
-  return from_millis(r.i64(i));
-}
-
-Value opt_ms(const std::optional<Timestamp>& t) {
-  if (!t) return nullptr;
-  return to_millis(*t);
-}
 
 Registration registration_from_row(const Row& r) {
   Registration g;
@@ -813,6 +805,16 @@ std::vector<PromoCode> SqlRegistrationStore::list_promos(const std::string& even
                                      {event_id}))
     out.push_back(promo_from_row(row));
   return out;
+}
+
+std::optional<PromoCode> SqlRegistrationStore::find_promo(const std::string& event_id,
+                                                         const std::string& code) {
+  auto conn = db_.reader();
+  auto rows = conn->query("SELECT " + std::string(kPromoColumns) +
+                              " FROM promo_codes WHERE event_id = ? AND code = ?",
+                          {event_id, code});
+  if (rows.empty()) return std::nullopt;
+  return promo_from_row(rows[0]);
 }
 
 Result<WaitlistEntry> SqlRegistrationStore::join_waitlist(const WaitlistEntry& w) {

@@ -23,6 +23,7 @@ class SqlRegistrationStore final : public RegistrationStore {
   SweepResult sweep(Timestamp now, const RegistrationNotices& notices) override;
   Result<PromoCode> create_promo(const PromoCode& promo) override;
   std::vector<PromoCode> list_promos(const std::string& event_id) override;
+  std::optional<PromoCode> find_promo(const std::string& event_id, const std::string& code) override;
   Result<WaitlistEntry> join_waitlist(const WaitlistEntry& entry) override;
   std::optional<WaitlistEntry> find_waitlist(const std::string& event_id, const std::string& user_id) override;
   Status leave_waitlist(const std::string& event_id, const std::string& user_id, Timestamp now,

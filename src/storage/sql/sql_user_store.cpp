@@ -1,5 +1,7 @@
 #include "storage/sql/sql_user_store.hpp"
 
+#include "storage/sql/values.hpp"
+
 namespace admit::sql {
 namespace {
 
@@ -33,11 +35,6 @@ ApiToken token_from_row(const Row& r, std::size_t i = 0) {
   return t;
 }
 
-Value opt_ms(const std::optional<Timestamp>& t) {
-  if (!t) return nullptr;
-  return to_millis(*t);
-}
-
 }  // namespace
 
 std::string join_roles(const std::vector<std::string>& roles) {
@@ -63,10 +60,9 @@ User user_from_row(const Row& r, std::size_t i) {
   return u;
 }
 
-Result<User> SqlUserStore::create_user(const User& u) {
-  auto conn = db_.writer();
+Status insert_user_row(Connection& conn, const User& u) {
   try {
-    conn->execute(
+    conn.execute(
         "INSERT INTO users (id, email, name, password_hash, roles, email_verified_at, disabled, "
         "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         {u.id, u.email, u.name, u.password_hash, join_roles(u.roles), opt_ms(u.email_verified_at),
@@ -76,6 +72,28 @@ Result<User> SqlUserStore::create_user(const User& u) {
       return Error::conflict("an account with this email already exists");
     throw;
   }
+  return {};
+}
+
+Status update_user_row(Connection& conn, const User& u) {
+  try {
+    auto n = conn.execute(
+        "UPDATE users SET email = ?, name = ?, password_hash = ?, roles = ?, email_verified_at = ?, "
+        "disabled = ?, updated_at = ? WHERE id = ?",
+        {u.email, u.name, u.password_hash, join_roles(u.roles), opt_ms(u.email_verified_at),
+         std::int64_t{u.disabled ? 1 : 0}, to_millis(u.updated_at), u.id});
+    if (n == 0) return Error::not_found("user");
+  } catch (const DbError& e) {
+    if (e.kind() == DbError::Kind::unique_violation)
+      return Error::field("email", "is already used by another account");
+    throw;
+  }
+  return {};
+}
+
+Result<User> SqlUserStore::create_user(const User& u) {
+  auto conn = db_.writer();
+  if (auto ok = insert_user_row(*conn, u); !ok) return std::move(ok).error();
   return u;
 }
 
@@ -96,18 +114,7 @@ std::optional<User> SqlUserStore::find_user_by_email(const std::string& email) {
 
 Result<User> SqlUserStore::update_user(const User& u) {
   auto conn = db_.writer();
-  try {
-    auto n = conn->execute(
-        "UPDATE users SET email = ?, name = ?, password_hash = ?, roles = ?, email_verified_at = ?, "
-        "disabled = ?, updated_at = ? WHERE id = ?",
-        {u.email, u.name, u.password_hash, join_roles(u.roles), opt_ms(u.email_verified_at),
-         std::int64_t{u.disabled ? 1 : 0}, to_millis(u.updated_at), u.id});
-    if (n == 0) return Error::not_found("user");
-  } catch (const DbError& e) {
-    if (e.kind() == DbError::Kind::unique_violation)
-      return Error::field("email", "is already used by another account");
-    throw;
-  }
+  if (auto ok = update_user_row(*conn, u); !ok) return std::move(ok).error();
   return u;
 }
 

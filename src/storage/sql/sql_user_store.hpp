@@ -28,6 +28,10 @@ inline constexpr std::string_view kUserColumns =
     "users.id, users.email, users.name, users.password_hash, users.roles, "
     "users.email_verified_at, users.disabled, users.created_at, users.updated_at";
 User user_from_row(const Row& row, std::size_t first = 0);
+// INSERT / UPDATE of a users row on a given connection (inside a caller's transaction).
+// A taken email is a conflict (insert) or a field error on `email` (update).
+Status insert_user_row(Connection& conn, const User& user);
+Status update_user_row(Connection& conn, const User& user);
 std::string join_roles(const std::vector<std::string>& roles);
 
 }  // namespace admit::sql

@@ -1,5 +1,6 @@
 #include "storage/sqlite/sqlite_database.hpp"
 
+#include <chrono>
 #include <condition_variable>
 #include <filesystem>
 #include <mutex>
@@ -25,7 +26,18 @@ class SqliteDatabase final : public Database {
         busy_timeout_ms_(options.busy_timeout_ms),
         max_readers_(options.pool_size),
         writer_(std::make_unique<SqliteConnection>(target_, SqliteConnection::Mode::read_write,
-                                                   busy_timeout_ms_)) {}
+                                                   busy_timeout_ms_)) {
+    if (!memory_) start_checkpointer();
+  }
+
+  ~SqliteDatabase() override {
+    {
+      std::lock_guard lock(checkpoint_mu_);
+      stopping_ = true;
+    }
+    checkpoint_cv_.notify_all();
+    if (checkpointer_.joinable()) checkpointer_.join();
+  }
 
   Dialect dialect() const noexcept override { return Dialect::sqlite; }
 
@@ -83,6 +95,35 @@ class SqliteDatabase final : public Database {
   }
 
  private:
+  // WAL checkpoints copy committed pages into the database file and fsync it. SQLite runs
+  // them inside the commit that crosses the threshold, which stalls the single writer (and
+  // every registration batch behind it). Here the writer never checkpoints; a background
+  // thread with its own connection runs PASSIVE checkpoints (which never block writers or
+  // readers) every 100 ms, so the file stays current and the WAL stays small.
+  void start_checkpointer() {
+    writer_->execute_script("PRAGMA wal_autocheckpoint=0;");
+    auto conn = std::make_unique<SqliteConnection>(target_, SqliteConnection::Mode::read_write,
+                                                   busy_timeout_ms_);
+    checkpointer_ = std::thread([this, c = std::move(conn)] {
+      std::unique_lock lock(checkpoint_mu_);
+      while (!stopping_) {
+        checkpoint_cv_.wait_for(lock, std::chrono::milliseconds(100), [&] { return stopping_; });
+        lock.unlock();
+        try {
+          c->execute_script("PRAGMA wal_checkpoint(PASSIVE);");
+        } catch (const std::exception&) {
+          // Busy or I/O trouble: the next round tries again; the WAL keeps the data safe.
+        }
+        lock.lock();
+      }
+      lock.unlock();
+      try {
+        c->execute_script("PRAGMA wal_checkpoint(TRUNCATE);");
+      } catch (const std::exception&) {
+      }
+    });
+  }
+
   // `reentrant`: a thread that already holds the writer borrows it again (in-memory
   // readers) instead of waiting for itself.
   PooledConnection borrow_writer(bool reentrant) {
@@ -143,6 +184,11 @@ class SqliteDatabase final : public Database {
   int opened_readers_ = 0;  // open or being opened
   int readers_in_use_ = 0;
   std::int64_t waits_ = 0;
+
+  std::mutex checkpoint_mu_;
+  std::condition_variable checkpoint_cv_;
+  bool stopping_ = false;
+  std::thread checkpointer_;
 };
 
 }  // namespace

@@ -1,0 +1,22 @@
+#pragma once
+// Conversions between domain values and driver values that every store needs.
+#include <optional>
+
+#include "common/time.hpp"
+#include "storage/sql/database.hpp"
+
+namespace admit::sql {
+
+// A nullable time column (integer milliseconds).
+inline std::optional<Timestamp> opt_time(const Row& row, std::size_t column) {
+  if (row.is_null(column)) return std::nullopt;
+  return from_millis(row.i64(column));
+}
+
+// An optional time as a parameter: milliseconds or NULL.
+inline Value opt_ms(const std::optional<Timestamp>& t) {
+  if (!t) return nullptr;
+  return to_millis(*t);
+}
+
+}  // namespace admit::sql
