@@ -460,6 +460,29 @@ describe('accounts', () => {
     // Even the right password waits for the window.
     assert.equal((await server.post('/api/v1/auth/login', { email, password: PASSWORD })).status, 429);
   });
+
+  test('reset, resend and sign-up are limited per email; token creation per account', async () => {
+    const expectLimit = async (label, allowed, send) => {
+      const statuses = [];
+      let limited;
+      for (let i = 0; i < allowed + 1; i++) {
+        const res = await send(i);
+        statuses.push(res.status);
+        if (res.status === 429) limited = res;
+      }
+      assert.ok(statuses.slice(0, allowed).every((s) => s !== 429), `${label}: limited too early ${statuses}`);
+      assert.equal(statuses[allowed], 429, `${label}: not limited after ${allowed}: ${statuses}`);
+      assert.equal(limited.body.code, 'rate_limited');
+      assert.ok(Number(limited.headers.get('retry-after')) >= 1, `${label}: Retry-After`);
+    };
+    const { email } = await signUpAndVerify(server);
+    await expectLimit('password reset', 5, () => server.post('/api/v1/auth/password-reset', { email }));
+    await expectLimit('verification resend', 5, () => server.post('/api/v1/auth/verify/resend', { email }));
+    const fresh = `limit-${Date.now()}@example.com`;
+    await expectLimit('sign-up', 5, () => server.post('/api/v1/auth/signup', { email: fresh, password: PASSWORD, name: 'L', role: 'attendee' }));
+    const owner = server.createUser({ roles: ['attendee'] });
+    await expectLimit('token creation', 20, (i) => server.post('/api/v1/me/tokens', { name: `t${i}` }, { token: owner.token }));
+  });
 });
 
 describe('accounts over https', () => {
