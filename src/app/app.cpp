@@ -101,7 +101,9 @@ void App::add_routes(http::Router& router) {
                return http::Response::text(200, metrics_.render(),
                                            "text/plain; version=0.0.4; charset=utf-8");
              }));
-  http::add_event_routes(router, catalog_);
+  http::add_event_routes(router, catalog_, [this](const Event& event, const std::string& code) {
+    return registrations_.usable_promo(event, code);
+  });
   const http::SessionCookieOptions cookie{config_.https()};
   http::add_auth_routes(router, accounts_, *hash_pool_, cookie);
   http::add_account_routes(router, accounts_, *hash_pool_, cookie);

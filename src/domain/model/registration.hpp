@@ -93,6 +93,11 @@ struct PromoCode {
   bool applies_to(std::string_view type_id) const noexcept {
     return !ticket_type_id || *ticket_type_id == type_id;
   }
+  // Whether it makes this (hidden) ticket type available: its own type, or every type of
+  // the event when it has none.
+  bool unlocks(std::string_view type_id) const noexcept {
+    return unlocks_hidden && applies_to(type_id);
+  }
 };
 
 enum class WaitlistStatus { waiting, offered, accepted, expired, cancelled };

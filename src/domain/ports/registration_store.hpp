@@ -159,6 +159,8 @@ class RegistrationStore {
   // Promo codes. create: conflict when the code exists for the event.
   virtual Result<PromoCode> create_promo(const PromoCode& promo) = 0;
   virtual std::vector<PromoCode> list_promos(const std::string& event_id) = 0;
+  // The event's promo code with this (upper-case) code, read outside any write.
+  virtual std::optional<PromoCode> find_promo(const std::string& event_id, const std::string& code) = 0;
 
   // Waiting list. join: conflict when the user has an entry, or seats are available
   // (checked in the transaction).

@@ -92,26 +92,30 @@ std::string request_fingerprint(const RegistrationRequest& r) {
   return sha256_hex(s).substr(0, 32);
 }
 
+Status check_promo_window(const PromoCode* promo, Timestamp now) {
+  if (!promo) return Error::field("promo_code", "is not a valid code for this event");
+  if (promo->valid_from && now < *promo->valid_from)
+    return Error::field("promo_code", "is not valid yet");
+  if (promo->valid_until && now >= *promo->valid_until)
+    return Error::field("promo_code", "has expired");
+  return {};
+}
+
 Status check_request(const Event& e, const RegistrationRequest& r, const PromoCode* promo,
                      std::int64_t user_live_tickets, Timestamp now) {
   if (e.status == EventStatus::draft) return Error::not_found("event");
   if (e.status == EventStatus::cancelled)
     return Error::conflict("This event was cancelled; registrations are closed.");
   if (e.ends_at <= now) return Error::conflict("This event is over; registrations are closed.");
-  if (r.promo_code) {
-    if (!promo) return Error::field("promo_code", "is not a valid code for this event");
-    if (promo->valid_from && now < *promo->valid_from)
-      return Error::field("promo_code", "is not valid yet");
-    if (promo->valid_until && now >= *promo->valid_until)
-      return Error::field("promo_code", "has expired");
-  }
+  if (r.promo_code)
+    if (auto ok = check_promo_window(promo, now); !ok) return ok;
   FieldErrors errors;
   std::int64_t total = 0;
   for (std::size_t i = 0; i < r.items.size(); ++i) {
     const auto& item = r.items[i];
     const std::string p = "items[" + std::to_string(i) + "].";
     const TicketType* t = find_type(e, item.ticket_type_id);
-    bool unlocked = t && (!t->hidden || (promo && promo->unlocks_hidden && promo->applies_to(t->id)));
+    bool unlocked = t && (!t->hidden || (promo && promo->unlocks(t->id)));
     if (!t || !unlocked) {
       errors.add(p + "ticket_type_id", "is not a ticket type of this event");
       continue;

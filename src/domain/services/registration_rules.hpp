@@ -56,6 +56,11 @@ Status validate_request_shape(const RegistrationRequest& request);
 // A fingerprint of the request body: a reused Idempotency-Key with another body is refused.
 std::string request_fingerprint(const RegistrationRequest& request);
 
+// A promo code found for the event (nullptr: none by that code) is usable at `now`: past
+// its valid_from and before its valid_until. Errors name `promo_code`. Uses are counted
+// by the caller (under the event lock when registering).
+Status check_promo_window(const PromoCode* promo, Timestamp now);
+
 // The event's limits for this request: published, not cancelled, not ended; each type
 // exists (hidden ones only with a promo code that unlocks them), is on sale at `now`, and
 // its quantity is within max_per_order; the order within kQuantityMax; the user's tickets

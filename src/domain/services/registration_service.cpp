@@ -184,6 +184,17 @@ Result<std::vector<PromoCode>> RegistrationService::list_promos(const Actor& act
   return store_.list_promos(event_id);
 }
 
+Result<PromoCode> RegistrationService::usable_promo(const Event& event, const std::string& code) {
+  const std::string normalized = normalize_promo_code(code);
+  if (!is_valid_promo_code(normalized))
+    return Error::field("promo_code", "must be 3 to 64 letters, digits, - or _");
+  auto promo = store_.find_promo(event.id, normalized);
+  if (auto ok = check_promo_window(promo ? &*promo : nullptr, clock_.now()); !ok) return ok.error();
+  if (promo->max_uses && promo->uses >= *promo->max_uses)
+    return Error::field("promo_code", "has no uses left");
+  return std::move(*promo);
+}
+
 Result<WaitlistEntry> RegistrationService::join_waitlist(const Actor& actor, const std::string& event_id,
                                                          const WaitlistInput& in) {
   auto e = events_.find_event(event_id);

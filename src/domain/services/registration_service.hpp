@@ -74,6 +74,10 @@ class RegistrationService {
 
   Result<PromoCode> create_promo(const Actor& actor, const std::string& event_id, const PromoCodeInput& in);
   Result<std::vector<PromoCode>> list_promos(const Actor& actor, const std::string& event_id);
+  // The event's promo code by this code (any case) when it can be used now: known for the
+  // event, inside its validity window and with uses left. Anything else is a field error
+  // naming `promo_code`. The caller has already checked the event is visible.
+  Result<PromoCode> usable_promo(const Event& event, const std::string& code);
 
   Result<WaitlistEntry> join_waitlist(const Actor& actor, const std::string& event_id, const WaitlistInput& in);
   Result<WaitlistEntry> get_waitlist(const Actor& actor, const std::string& event_id);

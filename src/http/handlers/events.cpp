@@ -88,9 +88,25 @@ Response list_events(CatalogService& catalog, Request& req) {
   return Response::json(200, body);
 }
 
+// One event. Hidden ticket types show for its organizer, and those a usable promo code
+// unlocks (with the code's summary) for anyone.
+Response get_event(CatalogService& catalog, const PromoResolver& resolve_promo, Request& req) {
+  auto actor = actor_of(req);
+  auto event = catalog.get(actor, req.param("id"));
+  if (!event) return problem(req, event.error());
+  const bool manager = actor && (event->organizer_id == actor->user_id || actor->is_admin());
+  std::optional<PromoCode> promo;
+  if (auto code = req.query("promo_code"); code && !code->empty() && resolve_promo) {
+    auto found = resolve_promo(*event, *code);
+    if (!found) return problem(req, found.error());
+    promo = std::move(*found);
+  }
+  return Response::json(200, event_json(*event, manager, promo ? &*promo : nullptr));
+}
+
 }  // namespace
 
-void add_event_routes(Router& router, CatalogService& catalog) {
+void add_event_routes(Router& router, CatalogService& catalog, PromoResolver resolve_promo) {
   router.get("/api/v1/categories", sync([](Request&) {
                json::array items;
                for (const auto& c : categories()) items.push_back({{"id", c.id}, {"label", c.label}});
@@ -100,13 +116,9 @@ void add_event_routes(Router& router, CatalogService& catalog) {
 
   router.get("/api/v1/events", sync([&catalog](Request& req) { return list_events(catalog, req); }));
 
-  router.get("/api/v1/events/{id}", sync([&catalog](Request& req) {
-               auto actor = actor_of(req);
-               auto event = catalog.get(actor, req.param("id"));
-               bool manager = event && actor &&
-                              (event->organizer_id == actor->user_id || actor->is_admin());
-               return respond_with(req, std::move(event), 200,
-                                   [&](const Event& e) { return event_json(e, manager); });
+  router.get("/api/v1/events/{id}",
+             sync([&catalog, resolve = std::move(resolve_promo)](Request& req) {
+               return get_event(catalog, resolve, req);
              }));
 
   router.post("/api/v1/events", sync([&catalog](Request& req) {

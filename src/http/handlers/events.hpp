@@ -1,10 +1,19 @@
 #pragma once
 // Event catalogue endpoints: public listing and detail, organizer create/edit/publish/cancel.
+#include <functional>
+#include <string>
+
+#include "domain/model/registration.hpp"
 #include "domain/services/catalog_service.hpp"
 #include "http/router.hpp"
 
 namespace admit::http {
 
-void add_event_routes(Router& router, CatalogService& catalog);
+// Resolves `GET /api/v1/events/{id}?promo_code=X` for a visible event: the promo code when
+// it can be used now, else an error naming `promo_code` (RegistrationService::usable_promo).
+using PromoResolver = std::function<Result<PromoCode>(const Event& event, const std::string& code)>;
+
+// Without a resolver, `promo_code` is ignored.
+void add_event_routes(Router& router, CatalogService& catalog, PromoResolver resolve_promo = {});
 
 }  // namespace admit::http

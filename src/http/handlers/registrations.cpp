@@ -10,66 +10,6 @@ namespace {
 
 namespace json = boost::json;
 
-json::value time_or_null(const std::optional<Timestamp>& t) {
-  if (!t) return nullptr;
-  return json::value(format_rfc3339(*t));
-}
-template <class T>
-json::value or_null(const std::optional<T>& v) {
-  if (!v) return nullptr;
-  return json::value(*v);
-}
-
-json::object promo_json(const PromoCode& p) {
-  return {{"id", p.id},
-          {"event_id", p.event_id},
-          {"code", p.code},
-          {"kind", to_string(p.kind)},
-          {"amount", p.amount},
-          {"ticket_type_id", or_null(p.ticket_type_id)},
-          {"unlocks_hidden", p.unlocks_hidden},
-          {"max_uses", or_null(p.max_uses)},
-          {"uses", p.uses},
-          {"valid_from", time_or_null(p.valid_from)},
-          {"valid_until", time_or_null(p.valid_until)},
-          {"created_at", format_rfc3339(p.created_at)}};
-}
-
-json::object waitlist_json(const WaitlistEntry& w) {
-  return {{"id", w.id},
-          {"event_id", w.event_id},
-          {"status", to_string(w.status)},
-          {"ticket_type_id", or_null(w.ticket_type_id)},
-          {"quantity", w.quantity},
-          {"position", w.position > 0 ? json::value(w.position) : json::value(nullptr)},
-          {"offered_ticket_type_id", or_null(w.offered_ticket_type_id)},
-          {"offered_quantity", w.offered_quantity},
-          {"offer_expires_at", time_or_null(w.offer_expires_at)},
-          {"created_at", format_rfc3339(w.created_at)}};
-}
-
-json::object stats_json(const EventStats& s) {
-  json::array types;
-  for (const auto& t : s.by_ticket_type)
-    types.push_back({{"ticket_type_id", t.ticket_type_id},
-                     {"name", t.name},
-                     {"capacity", t.capacity},
-                     {"sold", t.sold},
-                     {"remaining", t.capacity > t.sold ? t.capacity - t.sold : 0},
-                     {"revenue", t.revenue},
-                     {"checked_in", t.checked_in}});
-  json::array days;
-  for (const auto& d : s.sales_by_day)
-    days.push_back({{"date", d.date}, {"tickets", d.tickets}, {"revenue", d.revenue}});
-  return {{"capacity", s.capacity},
-          {"sold", s.sold},
-          {"remaining", s.capacity > s.sold ? s.capacity - s.sold : 0},
-          {"revenue", s.revenue},
-          {"checked_in", s.checked_in},
-          {"by_ticket_type", std::move(types)},
-          {"sales_by_day", std::move(days)}};
-}
-
 // Reads `{items, attendees?, promo_code?}` into a request.
 Status read_registration_body(const json::value& body, RegistrationRequest& out) {
   FieldErrors errors;

@@ -29,11 +29,12 @@ boost::json::object ticket_type_json(const TicketType& t) {
           {"hidden", t.hidden}};
 }
 
-boost::json::object event_json(const Event& e, bool include_hidden) {
+boost::json::object event_json(const Event& e, bool include_hidden, const PromoCode* promo) {
   boost::json::array types;
   for (const auto& t : e.ticket_types)
-    if (!t.hidden || include_hidden) types.push_back(ticket_type_json(t));
-  return {{"id", e.id},
+    if (!t.hidden || include_hidden || (promo && promo->unlocks(t.id)))
+      types.push_back(ticket_type_json(t));
+  boost::json::object o{{"id", e.id},
           {"title", e.title},
           {"description", e.description},
           {"category", e.category},
@@ -55,6 +56,12 @@ boost::json::object event_json(const Event& e, bool include_hidden) {
           {"created_at", format_rfc3339(e.created_at)},
           {"updated_at", format_rfc3339(e.updated_at)},
           {"published_at", time_or_null(e.published_at)}};
+  if (promo)
+    o["promo"] = boost::json::object{{"code", promo->code},
+                                     {"kind", to_string(promo->kind)},
+                                     {"amount", promo->amount},
+                                     {"ticket_type_id", or_null(promo->ticket_type_id)}};
+  return o;
 }
 
 boost::json::object user_json(const User& u) {
@@ -127,6 +134,57 @@ boost::json::object registration_json(const Registration& r) {
           {"created_at", format_rfc3339(r.created_at)},
           {"cancelled_at", time_or_null(r.cancelled_at)},
           {"tickets", std::move(tickets)}};
+}
+
+boost::json::object promo_json(const PromoCode& p) {
+  return {{"id", p.id},
+          {"event_id", p.event_id},
+          {"code", p.code},
+          {"kind", to_string(p.kind)},
+          {"amount", p.amount},
+          {"ticket_type_id", or_null(p.ticket_type_id)},
+          {"unlocks_hidden", p.unlocks_hidden},
+          {"max_uses", or_null(p.max_uses)},
+          {"uses", p.uses},
+          {"valid_from", time_or_null(p.valid_from)},
+          {"valid_until", time_or_null(p.valid_until)},
+          {"created_at", format_rfc3339(p.created_at)},
+          {"updated_at", format_rfc3339(p.updated_at)}};
+}
+
+boost::json::object waitlist_json(const WaitlistEntry& w) {
+  return {{"id", w.id},
+          {"event_id", w.event_id},
+          {"status", to_string(w.status)},
+          {"ticket_type_id", or_null(w.ticket_type_id)},
+          {"quantity", w.quantity},
+          {"position", w.position > 0 ? boost::json::value(w.position) : boost::json::value(nullptr)},
+          {"offered_ticket_type_id", or_null(w.offered_ticket_type_id)},
+          {"offered_quantity", w.offered_quantity},
+          {"offer_expires_at", time_or_null(w.offer_expires_at)},
+          {"created_at", format_rfc3339(w.created_at)}};
+}
+
+boost::json::object stats_json(const EventStats& s) {
+  boost::json::array types;
+  for (const auto& t : s.by_ticket_type)
+    types.push_back({{"ticket_type_id", t.ticket_type_id},
+                     {"name", t.name},
+                     {"capacity", t.capacity},
+                     {"sold", t.sold},
+                     {"remaining", t.capacity > t.sold ? t.capacity - t.sold : 0},
+                     {"revenue", t.revenue},
+                     {"checked_in", t.checked_in}});
+  boost::json::array days;
+  for (const auto& d : s.sales_by_day)
+    days.push_back({{"date", d.date}, {"tickets", d.tickets}, {"revenue", d.revenue}});
+  return {{"capacity", s.capacity},
+          {"sold", s.sold},
+          {"remaining", s.capacity > s.sold ? s.capacity - s.sold : 0},
+          {"revenue", s.revenue},
+          {"checked_in", s.checked_in},
+          {"by_ticket_type", std::move(types)},
+          {"sales_by_day", std::move(days)}};
 }
 
 }  // namespace admit::http

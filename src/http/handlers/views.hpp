@@ -10,11 +10,19 @@
 namespace admit::http {
 
 boost::json::object ticket_type_json(const TicketType& t);
-// include_hidden: show hidden ticket types (organizer view or unlocked by a promo code).
-boost::json::object event_json(const Event& e, bool include_hidden = false);
+// include_hidden: show every hidden ticket type (the organizer's view). With `promo` (a
+// code the caller may use) the hidden types it unlocks are shown too, and the event gains
+// `promo: {code, kind, amount, ticket_type_id}`.
+boost::json::object event_json(const Event& e, bool include_hidden = false,
+                               const PromoCode* promo = nullptr);
 // Registrations and tickets (API.md "Registrations and tickets").
 boost::json::object ticket_json(const Ticket& t);
 boost::json::object registration_json(const Registration& r);
+
+// Promo codes (organizer view), waiting-list entries, event statistics.
+boost::json::object promo_json(const PromoCode& p);
+boost::json::object waitlist_json(const WaitlistEntry& w);
+boost::json::object stats_json(const EventStats& s);
 
 // Accounts: {id, email, name, roles, email_verified, created_at}; the admin view adds
 // `disabled`. Tokens never show their secret or hash; sessions show a summary.

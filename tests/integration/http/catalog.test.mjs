@@ -180,10 +180,13 @@ test('the public listing filters by category, dates and text, soonest first, wit
     await server.post(`/api/v1/events/${ev.id}/publish`, undefined, { token: organizer.token });
     made.push(ev);
   }
-  // Staggered dates: event i starts i+20 days from now.
+  // Staggered dates: event i runs 12:00-15:00 UTC, i+20 days from now (midday, so that the
+  // day window below does not depend on the time of day the test runs at).
   for (let i = 0; i < 5; i++) {
-    const body = eventBody({}, 20 + i);
-    await server.patch(`/api/v1/events/${made[i].id}`, { starts_at: body.starts_at, ends_at: body.ends_at }, { token: organizer.token });
+    const start = new Date(Date.now() + (20 + i) * 86400_000);
+    start.setUTCHours(12, 0, 0, 0);
+    const end = new Date(start.getTime() + 3 * 3600_000);
+    await server.patch(`/api/v1/events/${made[i].id}`, { starts_at: start.toISOString(), ends_at: end.toISOString() }, { token: organizer.token });
   }
   const all = await server.get(`/api/v1/events?q=${tag}&limit=2`);
   assert.equal(all.status, 200);

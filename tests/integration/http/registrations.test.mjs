@@ -252,6 +252,99 @@ test('promo codes: organizer creates and lists them; a discount applies; hidden 
   assert.equal(unlocked.status, 201, unlocked.text);
 });
 
+test('GET /events/{id}?promo_code= shows what a usable code unlocks; an unusable code answers 422', async () => {
+  const ev = await publishedEvent({
+    capacity: 100,
+    ticket_types: [
+      { name: 'General', price: 2000, capacity: 50 },
+      { name: 'Crew', price: 0, capacity: 5, hidden: true },
+      { name: 'Press', price: 0, capacity: 5, hidden: true },
+    ],
+  });
+  const full = (await server.get(`/api/v1/events/${ev.id}`, { token: organizer.token })).body.ticket_types;
+  const [general, crew, press] = ['General', 'Crew', 'Press'].map((n) => full.find((t) => t.name === n));
+  const hour = 3600_000;
+  for (const body of [
+    { code: 'CREW-ONLY', kind: 'fixed', amount: 0, ticket_type_id: crew.id, unlocks_hidden: true },
+    { code: 'ALL-HIDDEN', kind: 'percent', amount: 100, unlocks_hidden: true },
+    { code: 'TENOFF', kind: 'percent', amount: 10, ticket_type_id: general.id },
+    { code: 'LATE', kind: 'percent', amount: 10, valid_from: new Date(Date.now() - 2 * hour).toISOString(), valid_until: new Date(Date.now() - hour).toISOString() },
+    { code: 'EARLY', kind: 'percent', amount: 10, valid_from: new Date(Date.now() + hour).toISOString() },
+    { code: 'ONCE', kind: 'fixed', amount: 500, max_uses: 1 },
+  ]) {
+    const made = await server.post(`/api/v1/events/${ev.id}/promo-codes`, body, { token: organizer.token });
+    assert.equal(made.status, 201, made.text);
+  }
+  const names = (r) => r.body.ticket_types.map((t) => t.name).sort();
+
+  // Without a code: hidden types stay hidden, and there is no promo.
+  const plain = await server.get(`/api/v1/events/${ev.id}`);
+  assert.equal(plain.status, 200);
+  assert.deepEqual(names(plain), ['General']);
+  assert.equal('promo' in plain.body, false);
+
+  // A code for one hidden type shows that type only (any case, anonymous).
+  const crewView = await server.get(`/api/v1/events/${ev.id}?promo_code=crew-only`);
+  assert.equal(crewView.status, 200, crewView.text);
+  assert.deepEqual(names(crewView), ['Crew', 'General']);
+  assert.deepEqual(crewView.body.promo, { code: 'CREW-ONLY', kind: 'fixed', amount: 0, ticket_type_id: crew.id });
+
+  // A code for the whole event unlocks every hidden type.
+  const allView = await server.get(`/api/v1/events/${ev.id}?promo_code=ALL-HIDDEN`, { token: alice.token });
+  assert.equal(allView.status, 200, allView.text);
+  assert.deepEqual(names(allView), ['Crew', 'General', 'Press']);
+  assert.deepEqual(allView.body.promo, { code: 'ALL-HIDDEN', kind: 'percent', amount: 100, ticket_type_id: null });
+  assert.ok(allView.body.ticket_types.find((t) => t.id === press.id).hidden);
+
+  // A discount-only code unlocks nothing but still describes itself.
+  const ten = await server.get(`/api/v1/events/${ev.id}?promo_code=TENOFF`);
+  assert.equal(ten.status, 200);
+  assert.deepEqual(names(ten), ['General']);
+  assert.deepEqual(ten.body.promo, { code: 'TENOFF', kind: 'percent', amount: 10, ticket_type_id: general.id });
+
+  // An empty code is no code.
+  const empty = await server.get(`/api/v1/events/${ev.id}?promo_code=`);
+  assert.equal(empty.status, 200);
+  assert.equal('promo' in empty.body, false);
+
+  // The organizer sees every type anyway, plus the promo summary.
+  const orgView = await server.get(`/api/v1/events/${ev.id}?promo_code=TENOFF`, { token: organizer.token });
+  assert.deepEqual(names(orgView), ['Crew', 'General', 'Press']);
+  assert.equal(orgView.body.promo.code, 'TENOFF');
+
+  // Unknown, expired, not yet valid, malformed and used-up codes: 422 naming promo_code.
+  const used = await register(ev.id, bob, { ...one(ev), promo_code: 'once' });
+  assert.equal(used.status, 201, used.text);
+  assert.equal(used.body.total, 1500);
+  const other = await publishedEvent();
+  const otherCode = await server.post(`/api/v1/events/${other.id}/promo-codes`, { code: 'ELSEWHERE', kind: 'percent', amount: 5 }, { token: organizer.token });
+  assert.equal(otherCode.status, 201);
+  for (const [code, message] of [
+    ['NOPE', /not a valid code/],
+    ['ELSEWHERE', /not a valid code/],
+    ['late', /expired/],
+    ['EARLY', /not valid yet/],
+    ['ONCE', /no uses left/],
+    ['x', /letters, digits/],
+  ]) {
+    const res = await server.get(`/api/v1/events/${ev.id}?promo_code=${encodeURIComponent(code)}`);
+    assert.equal(res.status, 422, `${code}: ${res.text}`);
+    assert.equal(res.headers.get('content-type'), 'application/problem+json');
+    assert.equal(res.body.code, 'validation_failed');
+    assert.equal(res.body.errors[0].field, 'promo_code');
+    assert.match(res.body.errors[0].message, message, code);
+  }
+
+  // A draft stays invisible to others whatever the code.
+  const draft = await server.post('/api/v1/events', eventBody(), { token: organizer.token });
+  assert.equal((await server.get(`/api/v1/events/${draft.body.id}?promo_code=ANY-CODE`)).status, 404);
+  assert.equal((await server.get('/api/v1/events/evt_doesnotexist00?promo_code=ANY-CODE')).status, 404);
+
+  // What the view unlocked can be bought with the code.
+  const bought = await register(ev.id, alice, { items: [{ ticket_type_id: press.id, quantity: 1 }], promo_code: 'all-hidden' });
+  assert.equal(bought.status, 201, bought.text);
+});
+
 test('admit doctor finds counters equal to rows', async () => {
   const doctor = server.cli(['doctor']);
   assert.equal(doctor.status, 0, doctor.stdout + doctor.stderr);

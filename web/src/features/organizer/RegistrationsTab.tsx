@@ -42,7 +42,7 @@ export function RegistrationsTab() {
         <div className="field filter-q">
           <label htmlFor="reg-q">Search</label>
           <div className="input-with-button">
-            <input id="reg-q" type="search" placeholder="Name, email or reference" value={q} onChange={(e) => setQ(e.target.value)} />
+            <input id="reg-q" type="search" placeholder="Name or email" value={q} onChange={(e) => setQ(e.target.value)} />
             <button type="submit" className="btn btn-primary">
               Search
             </button>
@@ -69,7 +69,7 @@ export function RegistrationsTab() {
       ) : (
         <>
           <div className="table-wrap">
-            <table className="regs-table">
+            <table className="regs-table stack-sm">
               <thead>
                 <tr>
                   <th scope="col">Buyer</th>
@@ -86,11 +86,11 @@ export function RegistrationsTab() {
                 {rows.map((r) => (
                   <tr key={r.id}>
                     <td>
-                      {r.buyer?.name ?? r.tickets[0]?.attendee_name ?? '—'}
-                      <span className="hint block">{r.buyer?.email ?? r.tickets[0]?.attendee_email}</span>
+                      {r.buyer.name || '—'}
+                      <span className="hint block">{r.buyer.email}</span>
                       <span className="hint block">ref {r.id}</span>
                     </td>
-                    <td>
+                    <td data-label="Attendees">
                       <ul className="plain">
                         {r.tickets.map((t) => (
                           <li key={t.id}>
@@ -99,11 +99,13 @@ export function RegistrationsTab() {
                         ))}
                       </ul>
                     </td>
-                    <td>
+                    <td data-label="Status">
                       <StatusBadge status={r.status} />
                     </td>
-                    <td className="num">{formatPrice(r.total, r.currency)}</td>
-                    <td>{formatDateTime(r.created_at, event.timezone)}</td>
+                    <td className="num" data-label="Total">
+                      {formatPrice(r.total, r.currency)}
+                    </td>
+                    <td data-label="Registered">{formatDateTime(r.created_at, event.timezone)}</td>
                     <td className="row-actions">
                       {(r.status === 'confirmed' || r.status === 'pending_payment') && (
                         <ConfirmButton className="btn btn-link danger" question="Cancel it?" confirmLabel="Cancel registration"

@@ -8,7 +8,7 @@ export function StatsPanel({ event }: { event: Event }) {
   if (stats.isPending) return <Loading label="Loading figures…" />;
   if (stats.isError) return <ErrorMessage error={stats.error} />;
   const s = stats.data;
-  const currency = s.currency ?? event.currency;
+  const currency = event.currency;
   const maxDay = Math.max(1, ...s.sales_by_day.map((d) => d.tickets));
   const pct = s.capacity > 0 ? Math.round((s.sold / s.capacity) * 100) : 0;
   return (
@@ -41,7 +41,7 @@ export function StatsPanel({ event }: { event: Event }) {
       </dl>
       <h3>By ticket type</h3>
       <div className="table-wrap">
-        <table>
+        <table className="stack-sm">
           <thead>
             <tr>
               <th scope="col">Ticket type</th>
@@ -55,12 +55,18 @@ export function StatsPanel({ event }: { event: Event }) {
             {s.by_ticket_type.map((t) => (
               <tr key={t.ticket_type_id}>
                 <th scope="row">{t.name}</th>
-                <td className="num">
+                <td className="num" data-label="Sold">
                   {t.sold} / {t.capacity}
                 </td>
-                <td className="num">{t.remaining}</td>
-                <td className="num">{formatMoney(t.revenue, currency)}</td>
-                <td className="num">{t.checked_in}</td>
+                <td className="num" data-label="Remaining">
+                  {t.remaining}
+                </td>
+                <td className="num" data-label="Revenue">
+                  {formatMoney(t.revenue, currency)}
+                </td>
+                <td className="num" data-label="Checked in">
+                  {t.checked_in}
+                </td>
               </tr>
             ))}
           </tbody>
@@ -83,7 +89,9 @@ export function StatsPanel({ event }: { event: Event }) {
             <tbody>
               {s.sales_by_day.map((d) => (
                 <tr key={d.date}>
-                  <th scope="row">{d.date}</th>
+                  <th scope="row" className="nowrap">
+                    <time dateTime={d.date}>{dayLabel(d.date)}</time>
+                  </th>
                   <td className="num">{d.tickets}</td>
                   <td className="num">{formatMoney(d.revenue, currency)}</td>
                   <td className="bar-cell" aria-hidden="true">
@@ -97,4 +105,11 @@ export function StatsPanel({ event }: { event: Event }) {
       )}
     </section>
   );
+}
+
+/** `2026-11-25` (a UTC day from the server) as `Wed, 25 Nov`. */
+function dayLabel(date: string): string {
+  const d = new Date(`${date}T00:00:00Z`);
+  if (Number.isNaN(d.getTime())) return date;
+  return new Intl.DateTimeFormat(undefined, { weekday: 'short', day: 'numeric', month: 'short', timeZone: 'UTC' }).format(d);
 }

@@ -99,15 +99,7 @@ export function useRegistrationAction(eventId: string, action: 'cancel' | 'refun
 export function usePromoCodes(id: string) {
   return useQuery({
     queryKey: ['organizer', 'promo', id],
-    queryFn: () =>
-      api.get<{ items: PromoCode[] }>(`/api/v1/events/${eid(id)}/promo-codes`).then((r) =>
-        // Tolerate a server that leaves the list fields out.
-        r.items.map((p) => ({
-          ...p,
-          ticket_type_ids: p.ticket_type_ids ?? [],
-          unlocks_ticket_type_ids: p.unlocks_ticket_type_ids ?? [],
-        })),
-      ),
+    queryFn: () => api.get<{ items: PromoCode[] }>(`/api/v1/events/${eid(id)}/promo-codes`).then((r) => r.items),
   });
 }
 

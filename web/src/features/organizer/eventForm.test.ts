@@ -21,6 +21,9 @@ const event: Event = {
   hold_minutes: 15,
   waitlist_offer_minutes: 60,
   cancel_cutoff_hours: 24,
+  created_at: '2025-05-01T10:00:00Z',
+  updated_at: '2025-05-01T10:00:00Z',
+  published_at: null,
   ticket_types: [
     {
       id: 't1',

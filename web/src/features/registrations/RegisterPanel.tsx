@@ -5,7 +5,7 @@ import { isApiError, type Event, type TicketType, type User, type WaitlistEntry 
 import { formatDateTime } from '@/lib/dates';
 import { formatMoney, formatPrice } from '@/lib/money';
 import { uuid } from '@/lib/uuid';
-import { discounted, useRegister, useWaitlistEntry } from './api';
+import { orderTotal, unitPrice, useRegister, useWaitlistEntry } from './api';
 import { WaitlistPanel, openOffer } from './WaitlistPanel';
 
 const MAX_PICK = 20;
@@ -73,7 +73,9 @@ export function RegisterPanel({
   const now = Date.now();
 
   const types = event.ticket_types;
-  const total = types.reduce((s, t) => s + (qty[t.id] ?? 0) * discounted(t.price, t.id, event.promo), 0);
+  const lines = types.map((t) => ({ typeId: t.id, price: t.price, quantity: qty[t.id] ?? 0 }));
+  const total = orderTotal(lines, event.promo);
+  const fullTotal = orderTotal(lines, undefined);
   const count = types.reduce((s, t) => s + (qty[t.id] ?? 0), 0);
   const open = event.status === 'published' && new Date(event.ends_at).getTime() > now;
   const soldOut = event.remaining <= 0 || (types.length > 0 && types.every((t) => t.remaining <= 0));
@@ -132,7 +134,9 @@ export function RegisterPanel({
     );
   };
 
-  const promoErr = isApiError(promoError) ? promoError.fieldError('promo_code') ?? promoError.detail : undefined;
+  const promoFieldErr = isApiError(promoError) ? promoError.fieldError('promo_code') : undefined;
+  const promoErr = promoFieldErr ? `That code ${promoFieldErr}.` : isApiError(promoError) ? promoError.detail : undefined;
+  const unlocked = types.filter((t) => t.hidden);
 
   return (
     <section aria-labelledby="tickets-h" className="register">
@@ -152,7 +156,7 @@ export function RegisterPanel({
               <tbody>
                 {types.map((t) => {
                   const state = saleState(t, now, offer);
-                  const price = discounted(t.price, t.id, event.promo);
+                  const price = unitPrice(t.price, t.id, event.promo);
                   const max = maxPick(t, event, offer);
                   return (
                     <tr key={t.id} className="ticket-row">
@@ -246,13 +250,7 @@ export function RegisterPanel({
             )}
             {event.promo && !promoErr && (
               <div id="promo-ok" className="hint ok" role="status">
-                Code {event.promo.code} applied:{' '}
-                {event.promo.kind === 'percent'
-                  ? `${event.promo.amount}% off`
-                  : `${formatMoney(event.promo.amount, event.currency)} off each ticket`}
-                {event.promo.ticket_type_ids.length > 0 &&
-                  ` on ${types.filter((t) => event.promo!.ticket_type_ids.includes(t.id)).map((t) => t.name).join(', ')}`}
-                .
+                Code {event.promo.code} applied{promoSummary(event, unlocked)}.
               </div>
             )}
           </div>
@@ -341,7 +339,13 @@ export function RegisterPanel({
                   'Choose your tickets'
                 ) : (
                   <>
-                    {count} {count === 1 ? 'ticket' : 'tickets'} · <strong>{formatPrice(total, event.currency)}</strong>
+                    {count} {count === 1 ? 'ticket' : 'tickets'} ·{' '}
+                    {total !== fullTotal && (
+                      <>
+                        <del className="hint">{formatMoney(fullTotal, event.currency)}</del>{' '}
+                      </>
+                    )}
+                    <strong>{formatPrice(total, event.currency)}</strong>
                   </>
                 )}
               </p>
@@ -357,4 +361,21 @@ export function RegisterPanel({
       </form>
     </section>
   );
+}
+
+/** What the applied code does, for the line under the promo field (`: 20% off Supporter; unlocks Crew`). */
+function promoSummary(event: Event, unlocked: TicketType[]): string {
+  const p = event.promo;
+  if (!p) return '';
+  const parts: string[] = [];
+  if (p.amount > 0) {
+    const scope = p.ticket_type_id != null ? event.ticket_types.find((t) => t.id === p.ticket_type_id)?.name : undefined;
+    parts.push(
+      p.kind === 'percent'
+        ? `${p.amount}% off ${scope ?? 'every ticket'}`
+        : `${formatMoney(p.amount, event.currency)} off ${scope ? `${scope} tickets in ` : ''}your order`,
+    );
+  }
+  if (unlocked.length > 0) parts.push(`unlocks ${unlocked.map((t) => t.name).join(', ')}`);
+  return parts.length ? `: ${parts.join('; ')}` : '';
 }

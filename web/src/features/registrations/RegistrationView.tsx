@@ -58,7 +58,8 @@ export function TicketList({ reg, ev }: { reg: Registration; ev: EventInfo | und
                 )}
               </td>
               <td>
-                {reg.status === 'confirmed' && t.status !== 'cancelled' && (
+                {/* pdf_url stays null until the server renders ticket PDFs. */}
+                {reg.status === 'confirmed' && t.status !== 'cancelled' && t.pdf_url && (
                   <a className="btn btn-secondary btn-small" href={`/api/v1/tickets/${encodeURIComponent(t.id)}/pdf`}>
                     PDF<span className="visually-hidden"> ticket for {t.attendee_name}</span>
                   </a>

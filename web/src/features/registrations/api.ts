@@ -101,10 +101,46 @@ export function useLeaveWaitlist(eventId: string) {
   });
 }
 
-/** The price of one ticket after the promo the event view carries (the server's total is final). */
-export function discounted(price: number, typeId: string, promo: Event['promo']): number {
-  if (!promo) return price;
-  if (promo.ticket_type_ids.length > 0 && !promo.ticket_type_ids.includes(typeId)) return price;
-  if (promo.kind === 'percent') return Math.max(0, price - Math.round((price * promo.amount) / 100));
-  return Math.max(0, price - promo.amount);
+type Promo = NonNullable<Event['promo']>;
+
+/** Whether the promo code of the event view discounts this ticket type (null scope: every type). */
+export function promoAppliesTo(promo: Event['promo'], typeId: string): promo is Promo {
+  return !!promo && (promo.ticket_type_id == null || promo.ticket_type_id === typeId);
+}
+
+/**
+ * The price of one ticket as the table shows it: a percent code lowers it; a fixed code
+ * comes off the order as a whole (see `orderTotal`), so the unit price stays.
+ */
+export function unitPrice(price: number, typeId: string, promo: Event['promo']): number {
+  if (!promoAppliesTo(promo, typeId) || promo.kind !== 'percent') return price;
+  return price - percentOff(price, promo.amount);
+}
+
+function percentOff(amount: number, pct: number): number {
+  const p = Math.min(100, Math.max(0, pct));
+  return Math.floor((amount * p + 50) / 100); // half up, as the server rounds
+}
+
+/**
+ * The order's total as the server prices it (the registration's `total` is final):
+ * percent codes come off each in-scope item (rounded half up per item), fixed codes off
+ * the in-scope items in order until the amount is used up.
+ */
+export function orderTotal(lines: { typeId: string; price: number; quantity: number }[], promo: Event['promo']): number {
+  let fixedLeft = promo && promo.kind === 'fixed' ? Math.max(0, promo.amount) : 0;
+  let total = 0;
+  for (const l of lines) {
+    let amount = l.price * l.quantity;
+    if (promoAppliesTo(promo, l.typeId)) {
+      if (promo.kind === 'percent') amount -= percentOff(amount, promo.amount);
+      else {
+        const off = Math.min(fixedLeft, amount);
+        amount -= off;
+        fixedLeft -= off;
+      }
+    }
+    total += amount;
+  }
+  return total;
 }

@@ -314,9 +314,11 @@ export interface paths {
         };
         /**
          * One event (drafts only for their organizer).
-         * @description Hidden ticket types are left out, except for the event's organizer and those that
-         *     a valid `promo_code` unlocks. An unknown, used-up or out-of-date `promo_code`
-         *     answers 422 naming `promo_code`.
+         * @description Hidden ticket types are left out, except for the event's organizer (who sees them
+         *     all) and those that a usable `promo_code` unlocks (see `PromoCode.unlocks_hidden`).
+         *     With a usable code the event also carries `promo`. An unknown, used-up,
+         *     not-yet-valid, expired or malformed `promo_code` answers 422 naming `promo_code`;
+         *     an empty one is ignored.
          */
         get: operations["getEvent"];
         put?: never;
@@ -517,7 +519,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Refund a paid registration (organizer). */
+        /**
+         * Refund a paid registration (organizer).
+         * @description Not served by this build yet (the payments and tickets issues add it): it answers 404 `not_found` until then.
+         */
         post: operations["refundRegistration"];
         delete?: never;
         options?: never;
@@ -542,9 +547,9 @@ export interface paths {
          * @description When seats come back the first entry gets an offer by mail: seats are held for it
          *     (`status: offered`, `offered_ticket_type_id`, `offered_quantity`, `offer_expires_at`)
          *     for the event's `waitlist_offer_minutes`, and its owner claims them by registering
-         *     as usual before the offer expires (`status` becomes `accepted`). Joining twice
-         *     answers the existing entry (201). Joining when seats are available answers 409
-         *     `conflict`.
+         *     as usual before the offer expires (`status` becomes `accepted`). Joining twice, or
+         *     joining when seats are available, answers 409 `conflict`. A hidden or unknown
+         *     `ticket_type_id`, or a quantity above the limits, answers 422.
          */
         post: operations["joinWaitlist"];
         /** Leave the waiting list (an open offer is released). */
@@ -563,7 +568,10 @@ export interface paths {
             };
             cookie?: never;
         };
-        /** Redirect to a short-lived signed link serving the ticket PDF (owner or organizer). */
+        /**
+         * Redirect to a short-lived signed link serving the ticket PDF (owner or organizer).
+         * @description Not served by this build yet (the payments and tickets issues add it): it answers 404 `not_found` until then.
+         */
         get: operations["getTicketPdf"];
         put?: never;
         post?: never;
@@ -586,7 +594,7 @@ export interface paths {
         put?: never;
         /**
          * Check a ticket in by its QR text (organizer, or a token scoped to the event).
-         * @description Single use, atomically. A forged or unreadable code answers 200 with `result: invalid`.
+         * @description Single use, atomically. A forged or unreadable code answers 200 with `result: invalid`. Not served by this build yet (the payments and tickets issues add it): it answers 404 `not_found` until then.
          */
         post: operations["checkIn"];
         delete?: never;
@@ -608,6 +616,7 @@ export interface paths {
          * Stripe's signed event.
          * @description Checked against `Stripe-Signature: t=..,v1=..` in constant time with a tolerance
          *     on `t`. Duplicates answer 2xx and are acted on once. No session, no CSRF header.
+         *     Not served by this build yet (the payments and tickets issues add it): it answers 404 `not_found` until then.
          */
         post: operations["stripeWebhook"];
         delete?: never;
@@ -791,9 +800,9 @@ export interface components {
             email: string;
             name: string;
             roles: components["schemas"]["Role"][];
-            email_verified?: boolean;
+            email_verified: boolean;
             /** Format: date-time */
-            created_at?: string;
+            created_at: string;
         };
         UpdateMeRequest: {
             name?: string;
@@ -809,9 +818,9 @@ export interface components {
             /** Format: date-time */
             last_seen_at: string;
             /** Format: date-time */
-            expires_at?: string | null;
-            user_agent?: string | null;
-            ip?: string | null;
+            expires_at: string;
+            user_agent: string | null;
+            ip: string | null;
             /** @description The session making this request. */
             current: boolean;
         };
@@ -847,7 +856,7 @@ export interface components {
         TicketType: {
             id: string;
             name: string;
-            description?: string;
+            description: string;
             /** @description Minor units of the event's currency; 0 is free. */
             price: number;
             capacity: number;
@@ -860,16 +869,22 @@ export interface components {
             sales_end: string | null;
             max_per_order: number | null;
             /** @description Only shown with a promo code that unlocks it (and to the organizer). */
-            hidden?: boolean;
+            hidden: boolean;
         };
-        /** @description The promo code applied to this view of the event. */
+        /**
+         * @description `percent`: `amount` percent off each in-scope item (rounded half up per item); `fixed`: `amount` minor units off the order, taken from the in-scope items in order.
+         * @enum {string}
+         */
+        DiscountKind: "percent" | "fixed";
+        /** @description The promo code of `GET /api/v1/events/{id}?promo_code=`, usable now; the registration's total is final. */
         Promo: {
+            /** @description Upper-case. */
             code: string;
-            /** @enum {string} */
-            kind: "percent" | "fixed";
+            kind: components["schemas"]["DiscountKind"];
+            /** @description Percent (0 to 100) or minor units off the order. */
             amount: number;
-            /** @description Types the discount applies to; empty means all. */
-            ticket_type_ids: string[];
+            /** @description The one ticket type it applies to (and unlocks, when hidden); null is the whole event. */
+            ticket_type_id: string | null;
         };
         Event: {
             id: string;
@@ -883,7 +898,7 @@ export interface components {
             ends_at: string;
             /** @description IANA zone, e.g. `Europe/Berlin`, for display. */
             timezone: string;
-            /** @description ISO 4217 */
+            /** @description ISO 4217, e.g. `EUR`. */
             currency: string;
             /** @description Total seats over all ticket types. */
             capacity: number;
@@ -893,19 +908,20 @@ export interface components {
             sold: number;
             remaining: number;
             /** @description Tickets one account may hold for this event. */
-            max_per_user?: number | null;
+            max_per_user: number | null;
             /** @description How long a pending payment holds seats. */
-            hold_minutes?: number;
+            hold_minutes: number;
             /** @description How long a waiting-list offer holds seats. */
-            waitlist_offer_minutes?: number;
+            waitlist_offer_minutes: number;
             /** @description Attendees may cancel until this many hours before the start; null means until the start. */
-            cancel_cutoff_hours?: number | null;
+            cancel_cutoff_hours: number | null;
             /** Format: date-time */
-            created_at?: string;
+            created_at: string;
             /** Format: date-time */
-            updated_at?: string;
+            updated_at: string;
             /** Format: date-time */
-            published_at?: string | null;
+            published_at: string | null;
+            /** @description Only with a usable `?promo_code=`. */
             promo?: components["schemas"]["Promo"];
         };
         EventPage: {
@@ -953,12 +969,13 @@ export interface components {
         };
         EventCreate: components["schemas"]["EventFields"] & Record<string, never>;
         EventUpdate: components["schemas"]["EventFields"];
+        /** @description Money in minor units of the event's `currency`. */
         EventStats: {
-            currency?: string;
             capacity: number;
+            /** @description Confirmed and held tickets (pending payments and waiting-list offers). */
             sold: number;
             remaining: number;
-            /** @description Minor units */
+            /** @description After discounts, confirmed registrations only. */
             revenue: number;
             checked_in: number;
             by_ticket_type: {
@@ -973,58 +990,73 @@ export interface components {
             sales_by_day: {
                 /**
                  * Format: date
-                 * @description `YYYY-MM-DD` in the event's time zone.
+                 * @description `YYYY-MM-DD`, the UTC day the registrations were made.
                  */
                 date: string;
+                /** @description Tickets of live registrations made that day. */
                 tickets: number;
+                /** @description Totals of those that are confirmed. */
                 revenue: number;
             }[];
         };
         PromoCode: {
             id: string;
             event_id: string;
+            /** @description Stored upper-case; matched case-insensitively. */
             code: string;
-            /** @enum {string} */
-            kind: "percent" | "fixed";
-            /** @description `percent`: 1 to 100; `fixed`: minor units off each ticket. */
+            kind: components["schemas"]["DiscountKind"];
+            /** @description `percent`: 0 to 100; `fixed`: minor units off the order. */
             amount: number;
-            /** @description Types the discount applies to; empty means all. */
-            ticket_type_ids: string[];
-            /** @description Tickets it may discount in total; null is unlimited. */
+            /** @description The one ticket type the code applies to; null is the whole event. */
+            ticket_type_id: string | null;
+            /** @description Makes hidden ticket types in its scope available: `ticket_type_id` when it is hidden, else every hidden type of the event. */
+            unlocks_hidden: boolean;
+            /** @description Registrations that may use it; null is unlimited. */
             max_uses: number | null;
+            /** @description Live (confirmed or pending) registrations that used it. */
             uses: number;
             /** Format: date-time */
             valid_from: string | null;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description Exclusive.
+             */
             valid_until: string | null;
-            /** @description Hidden types this code reveals. */
-            unlocks_ticket_type_ids: string[];
             /** Format: date-time */
-            created_at?: string;
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
         };
         PromoCodeCreate: {
+            /** @description Any case; stored upper-case. */
             code: string;
-            /** @enum {string} */
-            kind: "percent" | "fixed";
+            kind: components["schemas"]["DiscountKind"];
+            /** @description `percent`: at most 100; `fixed`: at most 100000000. */
             amount: number;
-            ticket_type_ids?: string[];
+            /** @description A ticket type of the event; null or absent is the whole event. */
+            ticket_type_id?: string | null;
+            /** @default false */
+            unlocks_hidden: boolean;
             max_uses?: number | null;
             /** Format: date-time */
             valid_from?: string | null;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description After `valid_from`.
+             */
             valid_until?: string | null;
-            unlocks_ticket_type_ids?: string[];
         };
         /** @enum {string} */
         RegistrationStatus: "confirmed" | "pending_payment" | "cancelled" | "expired" | "refunded";
         RegistrationItem: {
             ticket_type_id: string;
             quantity: number;
-            /** @description Minor units per ticket after any discount. */
-            unit_price?: number;
-            /** @description `unit_price` × `quantity`. */
-            amount?: number;
+            /** @description The ticket type's price when registering (minor units, before any discount). */
+            unit_price: number;
+            /** @description `unit_price` × `quantity` less this item's share of the promo discount; the items' amounts add up to `total`. */
+            amount: number;
         };
+        /** @description The account that registered (its current name and email). */
         Buyer: {
             name: string;
             email: string;
@@ -1045,18 +1077,23 @@ export interface components {
             expires_at: string | null;
             /** @description Where to pay a `pending_payment` registration. */
             checkout_url: string | null;
-            /** @description Progress of a refund (e.g. `pending`, `succeeded`, `failed`), null when none. */
-            refund_status?: string | null;
+            /**
+             * @description `due` when a paid registration was cancelled and its money is owed back, `refunded` once returned; null when no refund is involved.
+             * @enum {string|null}
+             */
+            refund_status: "due" | "refunded" | null;
             /** Format: date-time */
             created_at: string;
             /** Format: date-time */
-            cancelled_at?: string | null;
-            /** @description Who registered (in the organizer's listing only). */
-            buyer?: components["schemas"]["Buyer"];
+            cancelled_at: string | null;
             tickets: components["schemas"]["Ticket"][];
         };
+        /** @description A registration in the organizer's listing (`GET /api/v1/events/{id}/registrations`): with who registered. */
+        OrganizerRegistration: components["schemas"]["Registration"] & {
+            buyer: components["schemas"]["Buyer"];
+        };
         RegistrationPage: {
-            items: components["schemas"]["Registration"][];
+            items: components["schemas"]["OrganizerRegistration"][];
             next_cursor: string | null;
         };
         RegistrationCreate: {
@@ -1075,7 +1112,7 @@ export interface components {
         Ticket: {
             id: string;
             registration_id: string;
-            event_id?: string;
+            event_id: string;
             ticket_type_id: string;
             attendee_name: string;
             attendee_email: string;
@@ -1094,21 +1131,22 @@ export interface components {
             /** @default 1 */
             quantity: number;
         };
+        /** @description The caller's own place on an event's waiting list. */
         WaitlistEntry: {
             id: string;
             event_id: string;
-            ticket_type_id?: string | null;
+            ticket_type_id: string | null;
             quantity: number;
             /** @enum {string} */
             status: "waiting" | "offered" | "accepted" | "expired" | "cancelled";
-            /** @description 1-based place among those waiting. */
-            position?: number | null;
+            /** @description 1-based place among those waiting; null when not `waiting`. */
+            position: number | null;
             /** @description The type whose seats are held for an open offer. */
-            offered_ticket_type_id?: string | null;
-            /** @description How many seats are held for an open offer. */
-            offered_quantity?: number;
+            offered_ticket_type_id: string | null;
+            /** @description How many seats are held for an open offer (0 when none). */
+            offered_quantity: number;
             /** Format: date-time */
-            offer_expires_at?: string | null;
+            offer_expires_at: string | null;
             /** Format: date-time */
             created_at: string;
         };
@@ -1225,7 +1263,9 @@ export interface components {
         EventId: string;
         /** @description Page size, 1 to 100. */
         Limit: number;
-        /** @description Opaque `next_cursor` of the previous page. A malformed one answers 400 naming `cursor`. */
+        /** @description Page size, 1 to 200. */
+        Limit200: number;
+        /** @description Opaque `next_cursor` of the previous page. A malformed one answers 422 naming `cursor`. */
         Cursor: string;
     };
     requestBodies: never;
@@ -1681,6 +1721,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthenticated"];
+            422: components["responses"]["ValidationFailed"];
         };
     };
     listCategories: {
@@ -1717,7 +1758,7 @@ export interface operations {
                 q?: string;
                 /** @description Page size, 1 to 100. */
                 limit?: components["parameters"]["Limit"];
-                /** @description Opaque `next_cursor` of the previous page. A malformed one answers 400 naming `cursor`. */
+                /** @description Opaque `next_cursor` of the previous page. A malformed one answers 422 naming `cursor`. */
                 cursor?: components["parameters"]["Cursor"];
             };
             header?: never;
@@ -1772,6 +1813,7 @@ export interface operations {
     getEvent: {
         parameters: {
             query?: {
+                /** @description A promo code of this event, any case. */
                 promo_code?: string;
             };
             header?: never;
@@ -1996,13 +2038,13 @@ export interface operations {
     listEventRegistrations: {
         parameters: {
             query?: {
-                /** @description Case-insensitive text in buyer or attendee name or email, or a registration id. */
+                /** @description Case-insensitive text in the buyer's or an attendee's name or email. */
                 q?: string;
                 status?: components["schemas"]["RegistrationStatus"];
                 format?: "json" | "csv";
-                /** @description Page size, 1 to 100. */
-                limit?: components["parameters"]["Limit"];
-                /** @description Opaque `next_cursor` of the previous page. A malformed one answers 400 naming `cursor`. */
+                /** @description Page size, 1 to 200. */
+                limit?: components["parameters"]["Limit200"];
+                /** @description Opaque `next_cursor` of the previous page. A malformed one answers 422 naming `cursor`. */
                 cursor?: components["parameters"]["Cursor"];
             };
             header?: never;
@@ -2025,6 +2067,7 @@ export interface operations {
             };
             401: components["responses"]["Unauthenticated"];
             404: components["responses"]["NotFound"];
+            422: components["responses"]["ValidationFailed"];
         };
     };
     createRegistration: {
@@ -2322,9 +2365,9 @@ export interface operations {
             query?: {
                 /** @description Case-insensitive text in name or email. */
                 q?: string;
-                /** @description Page size, 1 to 100. */
-                limit?: components["parameters"]["Limit"];
-                /** @description Opaque `next_cursor` of the previous page. A malformed one answers 400 naming `cursor`. */
+                /** @description Page size, 1 to 200. */
+                limit?: components["parameters"]["Limit200"];
+                /** @description Opaque `next_cursor` of the previous page. A malformed one answers 422 naming `cursor`. */
                 cursor?: components["parameters"]["Cursor"];
             };
             header?: never;
@@ -2347,6 +2390,7 @@ export interface operations {
             };
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
+            422: components["responses"]["ValidationFailed"];
         };
     };
     disableUser: {
