@@ -31,7 +31,7 @@ struct Config {
   std::string stripe_webhook_secret;
   std::string stripe_api_base = "https://api.stripe.com";
   // Registration engine.
-  int registration_writers = 4;      // PostgreSQL; SQLite always uses one
+  int registration_writers = 2;      // PostgreSQL; SQLite always uses one (bench/README.md)
   int registration_batch = 128;      // requests per transaction (1 = batching off)
   int registration_queue = 20000;    // waiting requests before 503
 

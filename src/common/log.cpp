@@ -27,6 +27,8 @@ const char* name(Level l) {
 
 void set_level(Level level) { g_level.store(level); }
 
+bool enabled(Level level) noexcept { return level >= g_level.load(std::memory_order_relaxed); }
+
 void write(Level level, std::string_view message, boost::json::object fields) {
   if (level < g_level.load(std::memory_order_relaxed)) return;
   boost::json::object line;

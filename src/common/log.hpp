@@ -11,6 +11,8 @@ namespace admit::log {
 enum class Level { debug, info, warn, error };
 
 void set_level(Level level);
+// True when a line at `level` would be written: lets a hot path skip building its fields.
+bool enabled(Level level) noexcept;
 void write(Level level, std::string_view message, boost::json::object fields = {});
 inline void debug(std::string_view m, boost::json::object f = {}) { write(Level::debug, m, std::move(f)); }
 inline void info(std::string_view m, boost::json::object f = {}) { write(Level::info, m, std::move(f)); }

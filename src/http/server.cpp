@@ -584,7 +584,9 @@ asio::awaitable<void> Server::Core::session(std::shared_ptr<Connection> connecti
 
     const Method method = request.method;
     const bool head_only = method == Method::head;
-    std::string remote = options.access_log ? request.remote_address : std::string();
+    // The access line is built only when it will be written (the bench runs at warn).
+    const bool access_log = options.access_log && log::enabled(log::Level::info);
+    std::string remote = access_log ? request.remote_address : std::string();
     auto [response, route] = co_await dispatch(std::move(request));
 
     const bool keep_alive = keep_alive_requested && !draining.load();
@@ -594,7 +596,7 @@ asio::awaitable<void> Server::Core::session(std::shared_ptr<Connection> connecti
                                       head_only, request_id, ok);
     double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started_at).count();
     metrics.observe_request(route, method, status, seconds);
-    if (options.access_log)
+    if (access_log)
       log::info("request", {{"request_id", request_id}, {"method", to_string(method)},
                             {"route", route}, {"status", status},
                             {"duration_ms", seconds * 1000.0}, {"bytes", bytes},

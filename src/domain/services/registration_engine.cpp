@@ -127,17 +127,20 @@ void RegistrationEngine::submit(RegistrationRequest request, RegistrationCallbac
     return;
   }
   std::string fingerprint = request_fingerprint(request);
-  // A retried request answers its first outcome without touching the writer.
-  if (auto existing = store_.find_by_key(request.user_id, request.idempotency_key)) {
-    if (existing->request_hash != fingerprint) {
-      answer(done, key_reused_error());
+  // No read of the Idempotency-Key here: the writer settles it (the unique key at insert,
+  // and a look-up in its transaction before answering any refusal), which saves a reader
+  // round trip per request. Only an answer given from memory looks the key up first, so
+  // a retry of a request that succeeded gets its registration, not `sold_out`.
+  if (flagged_sold_out(request)) {
+    if (auto existing = store_.find_by_key(request.user_id, request.idempotency_key)) {
+      if (existing->request_hash != fingerprint) {
+        answer(done, key_reused_error());
+        return;
+      }
+      replayed_.fetch_add(1, std::memory_order_relaxed);
+      answer(done, RegistrationOutcome{std::move(*existing), false});
       return;
     }
-    replayed_.fetch_add(1, std::memory_order_relaxed);
-    answer(done, RegistrationOutcome{std::move(*existing), false});
-    return;
-  }
-  if (flagged_sold_out(request)) {
     sold_out_memory_.fetch_add(1, std::memory_order_relaxed);
     answer(done, sold_out_error());
     return;
@@ -274,7 +277,9 @@ void RegistrationEngine::run_batch(std::vector<Pending>& batch) {
         if (ev != events.end() && ev->second.locked)
           reg.checkout_url = gateway_.checkout_url(ev->second.locked->event, reg);
       }
-    } else if (!r.ok() && r.error().code == ErrorCode::sold_out) {
+    } else if (r.ok()) {
+      replayed_.fetch_add(1, std::memory_order_relaxed);  // answered with an existing registration
+    } else if (r.error().code == ErrorCode::sold_out) {
       sold_out_.fetch_add(1, std::memory_order_relaxed);
     }
     answer(batch[i].done, std::move(r));
@@ -464,6 +469,19 @@ std::vector<Result<RegistrationOutcome>> RegistrationEngine::process(
     if (!winner) results[s.index] = Error::internal("idempotency key conflict without a winner");
     else if (winner->request_hash != reg.request_hash) results[s.index] = key_reused_error();
     else results[s.index] = RegistrationOutcome{std::move(*winner), false};
+  }
+  // A refused request whose key is already taken (a retry of one that succeeded earlier,
+  // perhaps before the rules or the seats changed) answers that registration instead.
+  for (std::size_t idx = 0; idx < batch.size(); ++idx) {
+    if (follows[idx] || results[idx].ok()) continue;
+    const RegistrationRequest& req = batch[idx].request;
+    auto existing = w.find_by_key(req.user_id, req.idempotency_key);
+    if (!existing) continue;
+    if (existing->request_hash != batch[idx].fingerprint) {
+      results[idx] = key_reused_error();
+      continue;
+    }
+    results[idx] = RegistrationOutcome{std::move(*existing), false};  // counted as replayed after commit
   }
   for (std::size_t idx = 0; idx < batch.size(); ++idx) {
     if (!follows[idx]) continue;

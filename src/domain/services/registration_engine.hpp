@@ -38,8 +38,8 @@ struct RegistrationEngineOptions {
 
 // Contract:
 // - submit() never blocks on the database writer and never waits for a seat: it answers
-//   through `done` exactly once, either at once (a replayed Idempotency-Key, read from a
-//   reader connection; sold_out from the in-memory flag; unavailable with retry_after when
+//   through `done` exactly once, either at once (sold_out from the in-memory flag, or the
+//   registration of a replayed Idempotency-Key read just before it; unavailable with retry_after when
 //   the queue is full or the engine stopped) or from the writer thread after the batch
 //   holding the request committed. `done` must not block.
 // - Each event belongs to one writer (hash of its id). A writer takes everything queued,
@@ -52,7 +52,9 @@ struct RegistrationEngineOptions {
 //   The database enforces capacity, so several processes on one PostgreSQL cannot oversell.
 // - Idempotency: the same (user, key) answers the same registration: duplicates in one
 //   batch follow the first; across batches and nodes the unique key decides and the loser
-//   reads back the winner. A key reused with another body answers conflict.
+//   reads back the winner; a request the writer refuses is looked up by key in its
+//   transaction first, so a retry of one that succeeded answers that registration. A key
+//   reused with another body answers conflict.
 // - Once an event (or a ticket type) is seen full at commit, requests for it answer
 //   sold_out from memory until seats_returned() or `sold_out_recheck` passes.
 // - A batch that fails with an unexpected database error is retried one request per

@@ -220,6 +220,12 @@ class SqlAccountTx final : public AccountTx {
 Status SqlAccountStore::transact(const std::function<Status(AccountTx&)>& fn) {
   auto conn = db_.writer();
   SqlAccountTx tx(*conn);
+  // After the commit (or rollback): users and API tokens may have changed (disabled,
+  // revoked, roles, erased), so the bearer-token cache starts again.
+  struct Changed {
+    Database& db;
+    ~Changed() { db.credentials_changed(); }
+  } changed{db_};
   return in_result_transaction(*conn, [&](Connection&) { return fn(tx); });
 }
 

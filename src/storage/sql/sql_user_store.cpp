@@ -114,7 +114,9 @@ std::optional<User> SqlUserStore::find_user_by_email(const std::string& email) {
 
 Result<User> SqlUserStore::update_user(const User& u) {
   auto conn = db_.writer();
-  if (auto ok = update_user_row(*conn, u); !ok) return std::move(ok).error();
+  auto ok = update_user_row(*conn, u);
+  db_.credentials_changed();
+  if (!ok) return std::move(ok).error();
   return u;
 }
 
@@ -128,13 +130,35 @@ Result<ApiToken> SqlUserStore::create_token(const ApiToken& t) {
 }
 
 std::optional<std::pair<ApiToken, User>> SqlUserStore::find_token_by_hash(const std::string& hash) {
-  auto conn = db_.reader();
-  auto rows = conn->query("SELECT " + std::string(kTokenColumns) + ", " + std::string(kUserColumns) +
-                              " FROM api_tokens JOIN users ON users.id = api_tokens.user_id "
-                              "WHERE api_tokens.token_hash = ? AND api_tokens.revoked_at IS NULL",
-                          {hash});
-  if (rows.empty()) return std::nullopt;
-  return std::make_pair(token_from_row(rows[0]), user_from_row(rows[0], 8));
+  // The epoch is read before the database: a write that commits during the read bumps it,
+  // so what this read saw is never served from the cache.
+  const std::uint64_t epoch = db_.credentials_epoch();
+  const auto now = std::chrono::steady_clock::now();
+  {
+    std::lock_guard lock(token_cache_mu_);
+    auto it = token_cache_.find(hash);
+    if (it != token_cache_.end()) {
+      if (it->second.epoch == epoch && now < it->second.expires) return it->second.found;
+      token_cache_.erase(it);
+    }
+  }
+  std::optional<std::pair<ApiToken, User>> found;
+  {
+    auto conn = db_.reader();
+    auto rows = conn->query("SELECT " + std::string(kTokenColumns) + ", " + std::string(kUserColumns) +
+                                " FROM api_tokens JOIN users ON users.id = api_tokens.user_id "
+                                "WHERE api_tokens.token_hash = ? AND api_tokens.revoked_at IS NULL",
+                            {hash});
+    if (rows.empty()) return std::nullopt;  // unknown or revoked: never cached
+    found.emplace(token_from_row(rows[0]), user_from_row(rows[0], 8));
+  }
+  {
+    constexpr std::size_t kMaxEntries = 10000;
+    std::lock_guard lock(token_cache_mu_);
+    if (token_cache_.size() >= kMaxEntries) token_cache_.clear();
+    token_cache_.insert_or_assign(hash, CachedToken{*found, epoch, now + kTokenCacheTtl});
+  }
+  return found;
 }
 
 std::vector<ApiToken> SqlUserStore::list_tokens(const std::string& user_id) {
@@ -154,6 +178,7 @@ Status SqlUserStore::revoke_token(const std::string& user_id, const std::string&
   auto n = conn->execute(
       "UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND user_id = ? AND revoked_at IS NULL",
       {to_millis(at), token_id, user_id});
+  db_.credentials_changed();
   if (n == 0) return Error::not_found("token");
   return {};
 }

@@ -1,5 +1,10 @@
 #pragma once
 // UserStore over the shared SQL driver (both backends).
+#include <chrono>
+#include <cstdint>
+#include <mutex>
+#include <unordered_map>
+
 #include "domain/ports/user_store.hpp"
 #include "storage/sql/database.hpp"
 
@@ -19,8 +24,22 @@ class SqlUserStore : public UserStore {
   std::vector<ApiToken> list_tokens(const std::string& user_id) override;
   Status revoke_token(const std::string& user_id, const std::string& token_id, Timestamp at) override;
 
+  // How long a bearer-token look-up is reused (docs/security.md): writes through this
+  // process drop the cache at once (Database::credentials_changed); a token revoked or an
+  // account disabled on another node or by the CLI counts here within this time.
+  static constexpr std::chrono::milliseconds kTokenCacheTtl{1000};
+
  protected:
   Database& db_;
+
+ private:
+  struct CachedToken {
+    std::pair<ApiToken, User> found;
+    std::uint64_t epoch = 0;
+    std::chrono::steady_clock::time_point expires;
+  };
+  std::mutex token_cache_mu_;
+  std::unordered_map<std::string, CachedToken> token_cache_;  // by token hash; live tokens only
 };
 
 // Row mapping shared with other stores that join users.

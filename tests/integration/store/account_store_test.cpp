@@ -246,6 +246,10 @@ TEST_F(AccountStoreTest, ApiTokensAndAuditEntries) {
   ApiToken token{new_id("tok"), ada.id, "scanner", sha256_hex("secret"), "evt_1", now_, {}, {}};
   ASSERT_TRUE(tx([&](AccountTx& t) -> Status {
     t.insert_api_token(token);
+    return {};
+  }));
+  EXPECT_TRUE(users_->find_token_by_hash(sha256_hex("secret")));  // cached: the revocation below clears it
+  ASSERT_TRUE(tx([&](AccountTx& t) -> Status {
     t.audit(AuditEntry{new_id("aud"), now_, ada.id, "token_created", token.id, "10.0.0.1", "{\"x\":1}"});
     t.audit(AuditEntry{new_id("aud"), now_ + 1s, ada.id, "token_revoked", token.id, "10.0.0.1", "{}"});
     EXPECT_FALSE(t.revoke_api_token("usr_other", token.id, now_));

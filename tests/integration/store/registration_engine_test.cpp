@@ -172,6 +172,36 @@ TEST_F(RegistrationEngineTest, SoldOutIsAnsweredFromMemoryUntilSeatsReturn) {
   expect_counters_equal_rows();
 }
 
+TEST_F(RegistrationEngineTest, ARetryThatTheRulesWouldRefuseNowStillAnswersItsRegistration) {
+  // submit does not read the key (the writer settles it): a retry refused by the rules or
+  // by capacity in the writer must still answer the registration it made first.
+  Event e = make_event(1, {type("General", 1)});
+  auto users = make_users(1);
+  auto won = submit(request(e, users[0]));
+  ASSERT_TRUE(won.ok());
+  ASSERT_TRUE(won->created);
+  engine_->seats_returned(e.id);  // no sold-out flag: the retry reaches the writer
+  auto replay = submit(request(e, users[0], 1, won->registration.idempotency_key));
+  ASSERT_TRUE(replay.ok()) << replay.error().detail;
+  EXPECT_FALSE(replay->created);
+  EXPECT_EQ(replay->registration.id, won->registration.id);
+  engine_->seats_returned(e.id);
+  auto other = submit(request(e, users[0], 2, won->registration.idempotency_key));
+  ASSERT_FALSE(other.ok());
+  EXPECT_EQ(other.error().code, ErrorCode::conflict) << "same key, another body";
+
+  Event limited = make_event(10, {type("General", 10)});
+  auto first = submit(request(limited, users[0], 1));
+  ASSERT_TRUE(first.ok());
+  db_->writer()->execute("UPDATE events SET max_per_user = 1 WHERE id = ?", {limited.id});
+  auto again = submit(request(limited, users[0], 1, first->registration.idempotency_key));
+  ASSERT_TRUE(again.ok()) << again.error().detail;
+  EXPECT_EQ(again->registration.id, first->registration.id);
+  auto fresh = submit(request(limited, users[0], 1));
+  ASSERT_FALSE(fresh.ok()) << "a new key is still held to max_per_user";
+  expect_counters_equal_rows();
+}
+
 TEST_F(RegistrationEngineTest, HoldsExpiringWhileASaleRunsNeverExceedCapacity) {
   TicketType paid = type("Paid", 60, 2500);
   Event e = make_event(60, {paid});

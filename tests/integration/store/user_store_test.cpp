@@ -64,5 +64,31 @@ TEST_F(UserStoreTest, TokensAreFoundByHashAndRevocable) {
   EXPECT_TRUE(users_->list_tokens(u.id).empty());
 }
 
+TEST_F(UserStoreTest, CachedTokenLookupsSeeChangesMadeThroughTheStoresAtOnce) {
+  auto u = make("ada@example.com");
+  ASSERT_TRUE(users_->create_user(u));
+  ApiToken t;
+  t.id = new_id("tok");
+  t.user_id = u.id;
+  t.name = "door";
+  t.token_hash = sha256_hex("secret");
+  t.created_at = now_;
+  ASSERT_TRUE(users_->create_token(t));
+  ASSERT_TRUE(users_->find_token_by_hash(sha256_hex("secret")));  // now cached
+  auto again = users_->find_token_by_hash(sha256_hex("secret"));
+  ASSERT_TRUE(again);
+  EXPECT_FALSE(again->second.disabled);
+  // Disabling the account (another store instance on the same database) is seen at once.
+  sql::SqlUserStore other(*db_);
+  u.disabled = true;
+  ASSERT_TRUE(other.update_user(u));
+  auto disabled = users_->find_token_by_hash(sha256_hex("secret"));
+  ASSERT_TRUE(disabled);
+  EXPECT_TRUE(disabled->second.disabled);
+  // So is a revocation.
+  ASSERT_TRUE(other.revoke_token(u.id, t.id, now_));
+  EXPECT_FALSE(users_->find_token_by_hash(sha256_hex("secret")));
+}
+
 }  // namespace
 }  // namespace admit
