@@ -2,7 +2,7 @@
 // response schemas of api/openapi.yaml: the status is documented, so is the content type,
 // required fields are there with the right types and enum values, and no field is sent
 // that the schema does not list. Reads the YAML with js-yaml from web/node_modules
-// (npm ci in web/); skipped without it.
+// (a direct devDependency there, so npm ci in web/ installs it).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
