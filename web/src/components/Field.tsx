@@ -7,41 +7,50 @@ interface FieldShell {
   className?: string;
 }
 
-function describedBy(hintId: string, errId: string, hint?: ReactNode, error?: string) {
-  return [hint ? hintId : null, error ? errId : null].filter(Boolean).join(' ') || undefined;
+/** The attributes that tie a control to its label, hint and error for screen readers. */
+interface ControlWiring {
+  id: string;
+  'aria-invalid': true | undefined;
+  'aria-describedby': string | undefined;
 }
 
-/** A labelled input with an optional hint and error, wired for screen readers. */
-export function Field({
+/** Label, hint and error around one control; `control` renders the control itself. */
+function FieldFrame({
   label,
   error,
   hint,
   className,
   id,
-  ...input
-}: FieldShell & InputHTMLAttributes<HTMLInputElement>) {
+  control,
+}: FieldShell & { id?: string; control: (wiring: ControlWiring) => ReactNode }) {
   const auto = useId();
   const fid = id ?? auto;
+  const hintId = `${fid}-hint`;
+  const errId = `${fid}-err`;
+  const describedBy = [hint ? hintId : null, error ? errId : null].filter(Boolean).join(' ') || undefined;
   return (
     <div className={`field ${className ?? ''}`}>
       <label htmlFor={fid}>{label}</label>
-      <input
-        id={fid}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={describedBy(`${fid}-hint`, `${fid}-err`, hint, error)}
-        {...input}
-      />
+      {control({ id: fid, 'aria-invalid': error ? true : undefined, 'aria-describedby': describedBy })}
       {hint && (
-        <div id={`${fid}-hint`} className="hint">
+        <div id={hintId} className="hint">
           {hint}
         </div>
       )}
       {error && (
-        <div id={`${fid}-err`} className="field-error">
+        <div id={errId} className="field-error">
           {error}
         </div>
       )}
     </div>
+  );
+}
+
+/** A labelled input with an optional hint and error, wired for screen readers. */
+export function Field({ label, error, hint, className, id, ...input }: FieldShell & InputHTMLAttributes<HTMLInputElement>) {
+  return (
+    <FieldFrame label={label} error={error} hint={hint} className={className} id={id}
+      control={(wiring) => <input {...wiring} {...input} />} />
   );
 }
 
@@ -54,62 +63,19 @@ export function SelectField({
   children,
   ...select
 }: FieldShell & SelectHTMLAttributes<HTMLSelectElement>) {
-  const auto = useId();
-  const fid = id ?? auto;
   return (
-    <div className={`field ${className ?? ''}`}>
-      <label htmlFor={fid}>{label}</label>
-      <select
-        id={fid}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={describedBy(`${fid}-hint`, `${fid}-err`, hint, error)}
-        {...select}
-      >
-        {children}
-      </select>
-      {hint && (
-        <div id={`${fid}-hint`} className="hint">
-          {hint}
-        </div>
-      )}
-      {error && (
-        <div id={`${fid}-err`} className="field-error">
-          {error}
-        </div>
-      )}
-    </div>
+    <FieldFrame label={label} error={error} hint={hint} className={className} id={id}
+      control={(wiring) => (
+        <select {...wiring} {...select}>
+          {children}
+        </select>
+      )} />
   );
 }
 
-export function TextAreaField({
-  label,
-  error,
-  hint,
-  className,
-  id,
-  ...area
-}: FieldShell & TextareaHTMLAttributes<HTMLTextAreaElement>) {
-  const auto = useId();
-  const fid = id ?? auto;
+export function TextAreaField({ label, error, hint, className, id, ...area }: FieldShell & TextareaHTMLAttributes<HTMLTextAreaElement>) {
   return (
-    <div className={`field ${className ?? ''}`}>
-      <label htmlFor={fid}>{label}</label>
-      <textarea
-        id={fid}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={describedBy(`${fid}-hint`, `${fid}-err`, hint, error)}
-        {...area}
-      />
-      {hint && (
-        <div id={`${fid}-hint`} className="hint">
-          {hint}
-        </div>
-      )}
-      {error && (
-        <div id={`${fid}-err`} className="field-error">
-          {error}
-        </div>
-      )}
-    </div>
+    <FieldFrame label={label} error={error} hint={hint} className={className} id={id}
+      control={(wiring) => <textarea {...wiring} {...area} />} />
   );
 }
