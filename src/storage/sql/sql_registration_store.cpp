@@ -685,75 +685,63 @@ SweepResult SqlRegistrationStore::sweep(Timestamp now, const RegistrationNotices
   std::set<std::string> returned;
   const std::int64_t now_ms = to_millis(now);
 
+  // Phases 1 and 2 share a shape: read the due (event, row) pairs, then per event one
+  // transaction that locks the event row, ends each row still due (`end_one` says whether
+  // it did), and offers the freed seats to the waiting list.
+  auto settle_due = [&](std::string_view due_sql, auto end_one) {
+    std::vector<std::pair<std::string, std::string>> due;  // (event, row id)
+    {
+      auto conn = db_.reader();
+      for (const auto& row : conn->query(due_sql, {now_ms})) due.emplace_back(row.text(0), row.text(1));
+    }
+    std::sort(due.begin(), due.end());
+    int settled = 0;
+    for (std::size_t i = 0; i < due.size();) {
+      const std::string event_id = due[i].first;
+      std::size_t end = i;
+      while (end < due.size() && due[end].first == event_id) ++end;
+      settled += transact([&](Connection& c) {
+        lock_event_row(c, event_id);
+        int n = 0;
+        for (std::size_t k = i; k < end; ++k)
+          if (end_one(c, event_id, due[k].second)) ++n;
+        if (n > 0) result.offers_made += offer_to_waitlist(c, event_id, now, notices);
+        return n;
+      });
+      returned.insert(event_id);
+      i = end;
+    }
+    return settled;
+  };
+
   // 1. Holds past expires_at.
-  std::vector<std::pair<std::string, std::string>> holds;  // (event, registration)
-  {
-    auto conn = db_.reader();
-    for (const auto& row : conn->query(
-             "SELECT event_id, id FROM registrations WHERE status = 'pending_payment' AND expires_at <= ? "
-             "ORDER BY expires_at LIMIT 1000",
-             {now_ms}))
-      holds.emplace_back(row.text(0), row.text(1));
-  }
-  std::sort(holds.begin(), holds.end());
-  for (std::size_t i = 0; i < holds.size();) {
-    const std::string event_id = holds[i].first;
-    std::size_t end = i;
-    while (end < holds.size() && holds[end].first == event_id) ++end;
-    result.holds_expired += transact([&](Connection& c) {
-      lock_event_row(c, event_id);
-      int n = 0;
-      for (std::size_t k = i; k < end; ++k) {
-        auto reg = load_registration(c, "r.id = ?", {holds[k].second});
+  result.holds_expired += settle_due(
+      "SELECT event_id, id FROM registrations WHERE status = 'pending_payment' AND expires_at <= ? "
+      "ORDER BY expires_at LIMIT 1000",
+      [&](Connection& c, const std::string&, const std::string& id) {
+        auto reg = load_registration(c, "r.id = ?", {id});
         if (!reg || reg->status != RegistrationStatus::pending_payment || !reg->expires_at ||
             *reg->expires_at > now)
-          continue;
-        if (end_registration(c, *reg, RegistrationStatus::expired, "", now)) ++n;
-      }
-      if (n > 0) result.offers_made += offer_to_waitlist(c, event_id, now, notices);
-      return n;
-    });
-    returned.insert(event_id);
-    i = end;
-  }
+          return false;
+        return end_registration(c, *reg, RegistrationStatus::expired, "", now);
+      });
 
   // 2. Waiting-list offers nobody took up in time pass to the next in line.
-  std::vector<std::pair<std::string, std::string>> offers;
-  {
-    auto conn = db_.reader();
-    for (const auto& row : conn->query(
-             "SELECT event_id, id FROM waitlist_entries WHERE status = 'offered' AND offer_expires_at <= ? "
-             "ORDER BY offer_expires_at LIMIT 1000",
-             {now_ms}))
-      offers.emplace_back(row.text(0), row.text(1));
-  }
-  std::sort(offers.begin(), offers.end());
-  for (std::size_t i = 0; i < offers.size();) {
-    const std::string event_id = offers[i].first;
-    std::size_t end = i;
-    while (end < offers.size() && offers[end].first == event_id) ++end;
-    result.offers_expired += transact([&](Connection& c) {
-      lock_event_row(c, event_id);
-      int n = 0;
-      for (std::size_t k = i; k < end; ++k) {
-        auto rows = c.query("SELECT " + std::string(kWaitColumns) + " FROM waitlist_entries WHERE id = ?",
-                            {offers[k].second});
-        if (rows.empty()) continue;
+  result.offers_expired += settle_due(
+      "SELECT event_id, id FROM waitlist_entries WHERE status = 'offered' AND offer_expires_at <= ? "
+      "ORDER BY offer_expires_at LIMIT 1000",
+      [&](Connection& c, const std::string& event_id, const std::string& id) {
+        auto rows = c.query("SELECT " + std::string(kWaitColumns) + " FROM waitlist_entries WHERE id = ?", {id});
+        if (rows.empty()) return false;
         WaitlistEntry w = wait_from_row(rows[0]);
         if (c.execute("UPDATE waitlist_entries SET status = 'expired', updated_at = ? "
                       "WHERE id = ? AND status = 'offered' AND offer_expires_at <= ?",
                       {now_ms, w.id, now_ms}) != 1)
-          continue;
+          return false;
         if (w.offered_ticket_type_id)
           return_seats(c, event_id, *w.offered_ticket_type_id, w.offered_quantity);
-        ++n;
-      }
-      if (n > 0) result.offers_made += offer_to_waitlist(c, event_id, now, notices);
-      return n;
-    });
-    returned.insert(event_id);
-    i = end;
-  }
+        return true;
+      });
 
   // 3. Free seats (capacity raised, seats returned on another node) and people waiting.
   std::vector<std::string> waiting;
