@@ -7,15 +7,6 @@
 #include "http/url.hpp"
 
 namespace admit::http {
-namespace {
-
-std::string_view trim(std::string_view s) noexcept {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
-}  // namespace
 
 std::string_view to_string(Method m) noexcept {
   switch (m) {
@@ -62,12 +53,12 @@ std::optional<std::string> Request::cookie(std::string_view name) const {
     std::string_view rest = value;
     while (!rest.empty()) {
       auto semi = rest.find(';');
-      std::string_view pair = trim(rest.substr(0, semi));
+      std::string_view pair = trim_spaces(rest.substr(0, semi));
       rest = semi == std::string_view::npos ? std::string_view{} : rest.substr(semi + 1);
       auto eq = pair.find('=');
       if (eq == std::string_view::npos) continue;
-      if (trim(pair.substr(0, eq)) != name) continue;
-      std::string_view v = trim(pair.substr(eq + 1));
+      if (trim_spaces(pair.substr(0, eq)) != name) continue;
+      std::string_view v = trim_spaces(pair.substr(eq + 1));
       if (v.size() >= 2 && v.front() == '"' && v.back() == '"') v = v.substr(1, v.size() - 2);
       return std::string(v);
     }

@@ -9,12 +9,6 @@
 namespace admit::http {
 namespace {
 
-std::string_view trim(std::string_view s) noexcept {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
 bool origin_allowed(std::string_view origin, std::string_view public_origin,
                     std::optional<std::string_view> host) {
   std::string normalized = origin_of(origin);
@@ -51,7 +45,7 @@ std::optional<Error> check_csrf(const Request& request, const RouteOptions& rout
     origin_problem = "the Origin header is missing";
   }
   auto token = request.header(kCsrfHeader);
-  bool header_ok = token && trim(*token) == "1";
+  bool header_ok = token && trim_spaces(*token) == "1";
 
   if (origin_ok && header_ok) return std::nullopt;
   std::string detail = "Cross-site request refused: ";
@@ -91,7 +85,7 @@ std::string client_address(std::string_view peer, std::optional<std::string_view
   if (trust_proxy && forwarded_for) {
     std::string_view list = *forwarded_for;
     auto comma = list.rfind(',');
-    std::string_view last = trim(comma == std::string_view::npos ? list : list.substr(comma + 1));
+    std::string_view last = trim_spaces(comma == std::string_view::npos ? list : list.substr(comma + 1));
     if (!last.empty() && last.size() <= 64) return std::string(last);
   }
   return std::string(peer);

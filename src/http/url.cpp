@@ -14,21 +14,29 @@ char lower(char c) noexcept { return (c >= 'A' && c <= 'Z') ? static_cast<char>(
 
 }  // namespace
 
-std::optional<std::string> percent_decode(std::string_view text, bool plus_as_space,
-                                          bool reject_nul) {
+namespace {
+
+// Decodes %XX escapes (and '+' when plus_as_space). Strict: a malformed escape, or a
+// decoded NUL when reject_nul, makes the whole text invalid. Lenient: malformed escapes
+// are kept as written.
+std::optional<std::string> decode(std::string_view text, bool plus_as_space, bool strict,
+                                  bool reject_nul) {
   std::string out;
   out.reserve(text.size());
   for (std::size_t i = 0; i < text.size(); ++i) {
     char c = text[i];
     if (c == '%') {
-      if (i + 2 >= text.size()) return std::nullopt;
-      int hi = hex_value(text[i + 1]);
-      int lo = hex_value(text[i + 2]);
-      if (hi < 0 || lo < 0) return std::nullopt;
-      char decoded = static_cast<char>(hi * 16 + lo);
-      if (decoded == '\0' && reject_nul) return std::nullopt;
-      out += decoded;
-      i += 2;
+      int hi = i + 2 < text.size() ? hex_value(text[i + 1]) : -1;
+      int lo = i + 2 < text.size() ? hex_value(text[i + 2]) : -1;
+      if (hi >= 0 && lo >= 0) {
+        char decoded = static_cast<char>(hi * 16 + lo);
+        if (decoded == '\0' && reject_nul) return std::nullopt;
+        out += decoded;
+        i += 2;
+        continue;
+      }
+      if (strict) return std::nullopt;
+      out += c;
     } else if (c == '+' && plus_as_space) {
       out += ' ';
     } else {
@@ -38,22 +46,21 @@ std::optional<std::string> percent_decode(std::string_view text, bool plus_as_sp
   return out;
 }
 
+}  // namespace
+
+std::optional<std::string> percent_decode(std::string_view text, bool plus_as_space,
+                                          bool reject_nul) {
+  return decode(text, plus_as_space, /*strict=*/true, reject_nul);
+}
+
 std::string percent_decode_lenient(std::string_view text, bool plus_as_space) {
-  std::string out;
-  out.reserve(text.size());
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    char c = text[i];
-    if (c == '%' && i + 2 < text.size() &&
-        hex_value(text[i + 1]) >= 0 && hex_value(text[i + 2]) >= 0) {
-      out += static_cast<char>(hex_value(text[i + 1]) * 16 + hex_value(text[i + 2]));
-      i += 2;
-    } else if (c == '+' && plus_as_space) {
-      out += ' ';
-    } else {
-      out += c;
-    }
-  }
-  return out;
+  return *decode(text, plus_as_space, /*strict=*/false, /*reject_nul=*/false);
+}
+
+std::string_view trim_spaces(std::string_view s) noexcept {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
 }
 
 std::string origin_of(std::string_view url) {
