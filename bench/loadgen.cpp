@@ -281,9 +281,12 @@ int main(int argc, char** argv) {
   std::printf("answers:");
   for (const auto& [s, count] : statuses) std::printf(" %d=%ld", s, count);
   std::printf(" (503 unavailable %ld, other %ld)\n", unavailable, other);
+  long answers = 0;
+  for (const auto& [s, count] : statuses) answers += count;
   std::printf("RESULT confirmed=%ld sale_seconds=%.3f confirmed_per_s=%.0f p50_ms=%.2f p99_ms=%.2f "
-              "sold_out_per_s=%.0f sold_out_p99_ms=%.2f unavailable=%ld other=%ld all_sold=%d\n",
-              confirmed, sale_s, rate, p50, p99, so_rate, so_p99, unavailable, other, all_sold ? 1 : 0);
+              "sold_out_per_s=%.0f sold_out_p99_ms=%.2f unavailable=%ld other=%ld all_sold=%d answers=%ld\n",
+              confirmed, sale_s, rate, p50, p99, so_rate, so_p99, unavailable, other, all_sold ? 1 : 0,
+              answers);
   for (auto& c : conns) ::close(c.fd);
   return all_sold && other == 0 ? 0 : 1;
 }

@@ -57,6 +57,16 @@ if [[ " $BACKENDS " == *" postgres "* ]]; then
   fi
 fi
 
+# CPU seconds (user + system) used so far by this shell's finished children (the load generator).
+# (`times` must run in this shell, not in a $(...) subshell, hence the file.)
+children_seconds() {
+  times >"$work/times.txt"
+  awk 'NR == 2 { split($1, u, /[ms]/); split($2, s, /[ms]/); printf "%.3f", u[1] * 60 + u[2] + s[1] * 60 + s[2] }' "$work/times.txt"
+}
+
+# utime + stime of a process, in clock ticks.
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+
 metric() { awk -v name="$1" '$1 == name { print $2 }' "$2" | head -n 1; }
 
 echo "admit flash-sale benchmark: $CONNECTIONS clients, $EVENTS events x $SEATS free seats, $(nproc) cores"
@@ -87,13 +97,24 @@ for backend in $BACKENDS; do
       sleep 0.05
     done
     if [ -n "${BENCH_PERF:-}" ]; then
-      perf record -g -o "$dir/perf.data" -p "$server" >/dev/null 2>&1 &
+      perf record ${BENCH_PERF_ARGS:--g} -o "$dir/perf.data" -p "$server" >/dev/null 2>&1 &
       perf_pid=$!
     fi
+    cpu_before=$(cpu_ticks "$server")
+    children_seconds >"$dir/load_before.txt"
+    load_before=$(cat "$dir/load_before.txt")
     set +e
     "$LOADGEN" --port "$port" --connections "$CONNECTIONS" --tokens "$dir/tokens" --events "$dir/events" \
       --seats $((EVENTS * SEATS)) --after "$AFTER" | tee "$dir/load.txt"
     set -e
+    cpu_after=$(cpu_ticks "$server")
+    children_seconds >"$dir/load_after.txt"
+    load_seconds=$(awk -v a="$load_before" -v b="$(cat "$dir/load_after.txt")" 'BEGIN { printf "%.2f", b - a }')
+    # CPU by thread name over the server's life (setup is a small part of it).
+    for t in /proc/"$server"/task/*; do echo "$(cat "$t/comm") $(awk '{ print $14 + $15 }' "$t/stat")"; done |
+      awk -v hz="$(getconf CLK_TCK)" '{ s[$1] += $2; n[$1]++ } END { for (k in s) printf "  %-16s x%-3d %6.2f s\n", k, n[k], s[k] / hz }' |
+      sort -k3 -rn >"$dir/threads.txt"
+    echo "server CPU by thread:"; cat "$dir/threads.txt"
     curl -fs "http://127.0.0.1:$port/metrics" >"$dir/metrics.txt" || true
     if [ -n "${BENCH_PERF:-}" ]; then
       kill -INT "$perf_pid"; wait "$perf_pid" || true
@@ -110,6 +131,14 @@ for backend in $BACKENDS; do
     mean=$(awk -v a="${carried:-0}" -v b="${batches:-0}" 'BEGIN { if (b > 0) printf "%.1f", a / b; else print "n/a" }')
     echo "mean batch size: $mean ($carried requests in $batches transactions)"
     line=$(grep '^RESULT' "$dir/load.txt" || echo "RESULT failed=1")
+    # Server CPU (user + system, all threads) per answer over the load: what a request costs
+    # the server, less sensitive than throughput to whatever else shares the cores.
+    answers=$(echo "$line" | tr ' ' '\n' | awk -F= '$1 == "answers" { print $2 }')
+    cpu_us=$(awk -v t=$((cpu_after - cpu_before)) -v hz="$(getconf CLK_TCK)" -v n="${answers:-0}" \
+      'BEGIN { if (n > 0) printf "%.1f", t / hz * 1e6 / n; else print "n/a" }')
+    load_us=$(awk -v t="$load_seconds" -v n="${answers:-0}" 'BEGIN { if (n > 0) printf "%.1f", t * 1e6 / n; else print "n/a" }')
+    echo "CPU per answer: server $cpu_us us, load generator $load_us us"
+    line="$line cpu_us=$cpu_us load_cpu_us=$load_us"
     verify=$(grep '^VERIFY' "$dir/verify.txt" || echo "VERIFY failed=1")
     results+=("$backend batch=$batch ${line#RESULT } mean_batch=$mean ${verify#VERIFY }")
   done
@@ -117,9 +146,9 @@ done
 
 echo
 echo "== summary"
-printf '%-9s %6s %12s %9s %9s %12s %10s %9s\n' backend batch confirmed/s p50_ms p99_ms sold_out/s mean_batch oversold
+printf '%-9s %6s %12s %9s %9s %12s %10s %9s %12s\n' backend batch confirmed/s p50_ms p99_ms sold_out/s mean_batch oversold cpu_us/answer
 for r in "${results[@]}"; do
   get() { echo "$r" | tr ' ' '\n' | awk -F= -v k="$1" '$1 == k { print $2 }'; }
-  printf '%-9s %6s %12s %9s %9s %12s %10s %9s\n' "$(echo "$r" | cut -d' ' -f1)" "$(get batch)" \
-    "$(get confirmed_per_s)" "$(get p50_ms)" "$(get p99_ms)" "$(get sold_out_per_s)" "$(get mean_batch)" "$(get oversold)"
+  printf '%-9s %6s %12s %9s %9s %12s %10s %9s %12s\n' "$(echo "$r" | cut -d' ' -f1)" "$(get batch)" \
+    "$(get confirmed_per_s)" "$(get p50_ms)" "$(get p99_ms)" "$(get sold_out_per_s)" "$(get mean_batch)" "$(get oversold)" "$(get cpu_us)"
 done

@@ -147,6 +147,7 @@ int App::serve() {
                      {"node", sender.node_id()}});
 
   // Registrations: the batching writers and the sweeper (holds, waiting-list offers).
+  engine_.set_lookup_pool(&pool);  // registering runs on the network threads (nonblocking route)
   engine_.start();
   registrations_.start_sweeper(std::chrono::seconds(1));
   metrics_.add_gauge("admit_registration_queue_depth", "Registration requests waiting for a writer",

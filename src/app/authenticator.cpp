@@ -21,14 +21,18 @@ std::optional<http::Principal> StoreAuthenticator::from_session(const http::Requ
   return p;
 }
 
-std::optional<http::Principal> StoreAuthenticator::authenticate(const http::Request& req) {
-  auto auth = req.header("authorization");
-  if (!auth) return from_session(req);
-  constexpr std::string_view kBearer = "Bearer ";
-  if (auth->size() <= kBearer.size() || auth->substr(0, kBearer.size()) != kBearer)
+namespace {
+
+constexpr std::string_view kBearer = "Bearer ";
+
+// The token of an `Authorization: Bearer <token>` header; nullopt for any other shape.
+std::optional<std::string_view> bearer_token(std::string_view header) {
+  if (header.size() <= kBearer.size() || header.substr(0, kBearer.size()) != kBearer)
     return std::nullopt;
-  auto token = auth->substr(kBearer.size());
-  auto found = users_.find_token_by_hash(sha256_hex(token));
+  return header.substr(kBearer.size());
+}
+
+std::optional<http::Principal> from_token(const std::optional<std::pair<ApiToken, User>>& found) {
   if (!found) return std::nullopt;
   const auto& [api_token, user] = *found;
   if (user.disabled) return std::nullopt;
@@ -41,6 +45,35 @@ std::optional<http::Principal> StoreAuthenticator::authenticate(const http::Requ
   p.credential_id = api_token.id;
   p.event_scope = api_token.event_scope;
   return p;
+}
+
+}  // namespace
+
+std::optional<http::Principal> StoreAuthenticator::authenticate(const http::Request& req) {
+  auto auth = req.header("authorization");
+  if (!auth) return from_session(req);
+  auto token = bearer_token(*auth);
+  if (!token) return std::nullopt;
+  return from_token(users_.find_token_by_hash(sha256_hex(*token)));
+}
+
+bool StoreAuthenticator::authenticate_now(const http::Request& req,
+                                          std::optional<http::Principal>& out) {
+  auto auth = req.header("authorization");
+  if (!auth) {
+    if (accounts_ && req.cookie(auth::session_cookie_name(https_))) return false;
+    out.reset();
+    return true;
+  }
+  auto token = bearer_token(*auth);
+  if (!token) {
+    out.reset();
+    return true;
+  }
+  auto cached = users_.peek_token_by_hash(sha256_hex(*token));
+  if (!cached) return false;
+  out = from_token(cached);
+  return true;
 }
 
 }  // namespace admit::app

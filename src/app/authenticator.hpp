@@ -15,6 +15,9 @@ class StoreAuthenticator final : public http::Authenticator {
                               bool https = false)
       : users_(users), accounts_(accounts), https_(https) {}
   std::optional<http::Principal> authenticate(const http::Request& req) override;
+  // Known without blocking: no credentials at all, a malformed Authorization header, or a
+  // bearer token whose look-up the store has cached. Sessions always need the database.
+  bool authenticate_now(const http::Request& req, std::optional<http::Principal>& out) override;
 
  private:
   std::optional<http::Principal> from_session(const http::Request& req);

@@ -1,6 +1,8 @@
 #include "common/random.hpp"
 
+#include <algorithm>
 #include <array>
+#include <cstring>
 #include <stdexcept>
 
 #include <sodium.h>
@@ -15,14 +17,35 @@ struct SodiumInit {
 };
 void ensure_sodium() { static SodiumInit init; }
 
+// Random bytes for ids, drawn from the system CSPRNG 1 KiB at a time per thread: a
+// registration batch makes hundreds of ids, and one getrandom call each showed up in its
+// profile. Ids are unguessable names, not secrets; secrets (new_secret_token) draw directly.
+void id_random_bytes(unsigned char* out, std::size_t n) {
+  thread_local std::array<unsigned char, 1024> pool{};
+  thread_local std::size_t used = pool.size();
+  while (n > 0) {
+    if (used == pool.size()) {
+      randombytes_buf(pool.data(), pool.size());
+      used = 0;
+    }
+    const std::size_t take = std::min(n, pool.size() - used);
+    std::memcpy(out, pool.data() + used, take);
+    sodium_memzero(pool.data() + used, take);  // each byte is handed out once
+    used += take;
+    out += take;
+    n -= take;
+  }
+}
+
 }  // namespace
 
 std::string new_id(std::string_view prefix) {
   ensure_sodium();
   static constexpr char kAlphabet[] = "0123456789abcdefghjkmnpqrstvwxyz";  // Crockford-ish
   std::array<unsigned char, 16> bytes{};
-  randombytes_buf(bytes.data(), bytes.size());
+  id_random_bytes(bytes.data(), bytes.size());
   std::string id(prefix);
+  id.reserve(prefix.size() + 1 + bytes.size());
   id += '_';
   for (unsigned char b : bytes) id += kAlphabet[b & 31];
   return id;

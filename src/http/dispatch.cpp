@@ -44,13 +44,9 @@ void Dispatcher::dispatch(Request& request, std::string& route, const Respond& r
   if (match.handler) {
     route = std::move(match.name);
     try {
-      if (authenticator_) request.principal = authenticator_->authenticate(request);
-      if (auto refused = check_csrf(request, *match.options, public_origin_)) {
-        respond(Response::problem(*refused, request.request_id));
-        return;
-      }
-      request.params = std::move(match.params);
-      (*match.handler)(request, respond);
+      std::optional<Principal> principal;
+      if (authenticator_) principal = authenticator_->authenticate(request);
+      run_handler(request, match, std::move(principal), respond);
     } catch (const std::exception& e) {
       answer_internal(request, route, e.what(), respond);
     } catch (...) {
@@ -97,6 +93,38 @@ void Dispatcher::dispatch(Request& request, std::string& route, const Respond& r
   } else {
     respond(Response::problem(Error::not_found("page"), request.request_id));
   }
+}
+
+bool Dispatcher::dispatch_inline(Request& request, std::string& route,
+                                 const Respond& respond) const {
+  RouteMatch match = router_.match(request.method, raw_path_of(request.target));
+  if (!match.handler || !match.options->nonblocking) return false;
+  std::optional<Principal> principal;
+  try {
+    if (authenticator_ && !authenticator_->authenticate_now(request, principal)) return false;
+  } catch (const std::exception&) {
+    return false;  // let dispatch() meet the failure and answer it
+  }
+  route = std::move(match.name);
+  try {
+    run_handler(request, match, std::move(principal), respond);
+  } catch (const std::exception& e) {
+    answer_internal(request, route, e.what(), respond);
+  } catch (...) {
+    answer_internal(request, route, "unknown exception", respond);
+  }
+  return true;
+}
+
+void Dispatcher::run_handler(Request& request, RouteMatch& match,
+                             std::optional<Principal> principal, const Respond& respond) const {
+  request.principal = std::move(principal);
+  if (auto refused = check_csrf(request, *match.options, public_origin_)) {
+    respond(Response::problem(*refused, request.request_id));
+    return;
+  }
+  request.params = std::move(match.params);
+  (*match.handler)(request, respond);
 }
 
 }  // namespace admit::http

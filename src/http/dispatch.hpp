@@ -22,9 +22,18 @@ class Dispatcher {
 
   void dispatch(Request& request, std::string& route, const Respond& respond) const;
 
+  // For the network thread: runs the request as dispatch() would and returns true when its
+  // route is `nonblocking` and the authenticator knows the caller without blocking; returns
+  // false, having done nothing, otherwise (the caller then dispatches on the work pool).
+  bool dispatch_inline(Request& request, std::string& route, const Respond& respond) const;
+
   const std::string& public_origin() const noexcept { return public_origin_; }
 
  private:
+  // Authenticated already: the CSRF rule, then the handler.
+  void run_handler(Request& request, RouteMatch& match, std::optional<Principal> principal,
+                   const Respond& respond) const;
+
   const Router& router_;
   Authenticator* authenticator_;
   std::string public_origin_;

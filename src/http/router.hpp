@@ -14,6 +14,10 @@ namespace admit::http {
 struct RouteOptions {
   std::size_t body_limit = 1 << 20;  // bytes; larger only where an endpoint needs it
   bool csrf_exempt = false;          // e.g. the Stripe webhook (signed instead)
+  // The handler never blocks (it validates and hands the work on, answering later from
+  // elsewhere), so it may run on the network thread when the caller is known without the
+  // database (Dispatcher::dispatch_inline). Saves a thread hand-off on hot routes.
+  bool nonblocking = false;
 };
 
 struct RouteMatch {

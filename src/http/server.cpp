@@ -5,6 +5,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <csignal>
+#include <pthread.h>
 #include <limits>
 #include <mutex>
 #include <optional>
@@ -41,6 +42,7 @@
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
 
+#include "common/handoff.hpp"
 #include "common/log.hpp"
 #include "common/time.hpp"
 #include "http/dispatch.hpp"
@@ -146,24 +148,27 @@ tcp::endpoint parse_listen(asio::io_context& ioc, const std::string& listen) {
 
 // Everything the network threads touch. It owns the io_context and is shared with pending
 // exchanges, so an answer that arrives after the Server is gone still posts somewhere valid.
-struct Server::Core : std::enable_shared_from_this<Server::Core> {
+struct Server::Core : std::enable_shared_from_this<Server::Core>, HandoffTarget {
   struct Connection {
     explicit Connection(tcp::socket&& socket) : stream(std::move(socket)) {}
     beast::tcp_stream stream;
     bool idle = true;  // waiting for the next request (touched only on the strand)
   };
 
-  // One request handed to the pool. The awaiting coroutine resumes through the type-erased
-  // completion; only the first answer counts, and an exchange dropped unanswered answers 500.
-  struct Completion {
-    virtual ~Completion() = default;
-    virtual void complete(Response response, std::string route) = 0;
+  // One request's way back to its connection. The awaiting coroutine resumes through the
+  // type-erased completion, posted to the connection's strand; it is a HandoffTask so that a
+  // thread answering many requests at once (a registration writer, under a HandoffBatch)
+  // hands them to the network threads in one post. Only the first answer counts, and an
+  // exchange dropped unanswered answers 500.
+  struct Completion : HandoffTask {
+    Response response;
+    std::string route;
   };
   template <class Handler>
   struct CompletionImpl final : Completion {
     CompletionImpl(Handler h, asio::any_io_executor fallback)
         : handler(std::move(h)), fallback(std::move(fallback)) {}
-    void complete(Response response, std::string route) override {
+    void run() override {
       auto ex = asio::get_associated_executor(handler, fallback);
       asio::post(ex, [h = std::move(handler), r = std::move(response),
                       route = std::move(route)]() mutable { std::move(h)(std::move(r), std::move(route)); });
@@ -184,7 +189,6 @@ struct Server::Core : std::enable_shared_from_this<Server::Core> {
     }
     void answer(Response response) {
       std::unique_ptr<Completion> done;
-      std::string label;
       {
         std::lock_guard lock(mutex);
         if (!completion) {
@@ -193,9 +197,10 @@ struct Server::Core : std::enable_shared_from_this<Server::Core> {
           return;
         }
         done = std::move(completion);
-        label = std::move(route);
+        done->route = std::move(route);
       }
-      done->complete(std::move(response), std::move(label));
+      done->response = std::move(response);
+      HandoffBatch::post(core, std::move(done));
     }
 
     std::shared_ptr<Core> core;  // keeps the io_context alive for the answer
@@ -204,6 +209,18 @@ struct Server::Core : std::enable_shared_from_this<Server::Core> {
     std::mutex mutex;
     std::unique_ptr<Completion> completion;
   };
+
+  // HandoffTarget: answers from one batch reach the network threads in one post; each then
+  // goes on to its connection's strand from there (a cheap, thread-local queue operation).
+  void run_all(HandoffTasks tasks) override {
+    if (tasks.size() == 1) {
+      tasks.front()->run();
+      return;
+    }
+    asio::post(*ioc, [tasks = std::move(tasks)]() mutable {
+      for (auto& t : tasks) t->run();
+    });
+  }
 
   Core(ServerOptions o, const Router& r, Authenticator* a, Metrics& m)
       : options(std::move(o)),
@@ -312,10 +329,12 @@ asio::awaitable<std::tuple<Response, std::string>> Server::Core::dispatch(Reques
     auto exchange = std::make_shared<Exchange>(
         shared_from_this(), std::move(request),
         std::make_unique<CompletionImpl<Handler>>(std::move(handler), std::move(fallback)));
-    bool posted = options.pool->try_post([this, exchange] {
-      Request& req = exchange->request;
-      Respond respond = [exchange](Response r) { exchange->answer(std::move(r)); };
-      dispatcher.dispatch(req, exchange->route, respond);
+    // A route whose handler never blocks runs here, on the network thread, when the caller
+    // is known without the database; everything else goes to the work pool.
+    Respond respond = [exchange](Response r) { exchange->answer(std::move(r)); };
+    if (dispatcher.dispatch_inline(exchange->request, exchange->route, respond)) return;
+    bool posted = options.pool->try_post([this, exchange, respond = std::move(respond)] {
+      dispatcher.dispatch(exchange->request, exchange->route, respond);
     });
     if (!posted) {
       exchange->route = "overloaded";
@@ -645,6 +664,7 @@ void Server::start() {
   int n = core.options.io_threads > 0 ? core.options.io_threads : 1;
   for (int i = 0; i < n; ++i) {
     core.threads.emplace_back([c = &core] {
+      pthread_setname_np(pthread_self(), "admit-net");
       for (;;) {
         try {
           c->ioc->run();

@@ -23,6 +23,12 @@ class UserStore {
   virtual Result<ApiToken> create_token(const ApiToken& token) = 0;
   // The live (not revoked) token with this hash and its owner.
   virtual std::optional<std::pair<ApiToken, User>> find_token_by_hash(const std::string& hash) = 0;
+  // What find_token_by_hash would answer for a live token when this process knows it
+  // without reading the database (a fresh cached look-up); nullopt means "read it".
+  virtual std::optional<std::pair<ApiToken, User>> peek_token_by_hash(const std::string& hash) {
+    (void)hash;
+    return std::nullopt;
+  }
   virtual std::vector<ApiToken> list_tokens(const std::string& user_id) = 0;
   // Revokes the user's token; not_found when it is not theirs.
   virtual Status revoke_token(const std::string& user_id, const std::string& token_id, Timestamp at) = 0;

@@ -1,11 +1,14 @@
 #include "domain/services/registration_engine.hpp"
 
+#include <pthread.h>
+
 #include <algorithm>
 #include <exception>
 #include <functional>
 #include <numeric>
 #include <stdexcept>
 
+#include "common/handoff.hpp"
 #include "common/log.hpp"
 #include "common/random.hpp"
 #include "domain/services/text.hpp"
@@ -84,7 +87,10 @@ void RegistrationEngine::start() {
   started_ = true;
   for (auto& w : writers_) {
     Writer* writer = w.get();
-    writer->thread = std::thread([this, writer] { writer_loop(*writer); });
+    writer->thread = std::thread([this, writer] {
+      pthread_setname_np(pthread_self(), "reg-writer");
+      writer_loop(*writer);
+    });
   }
 }
 
@@ -132,17 +138,14 @@ void RegistrationEngine::submit(RegistrationRequest request, RegistrationCallbac
   // round trip per request. Only an answer given from memory looks the key up first, so
   // a retry of a request that succeeded gets its registration, not `sold_out`.
   if (flagged_sold_out(request)) {
-    if (auto existing = store_.find_by_key(request.user_id, request.idempotency_key)) {
-      if (existing->request_hash != fingerprint) {
-        answer(done, key_reused_error());
-        return;
-      }
-      replayed_.fetch_add(1, std::memory_order_relaxed);
-      answer(done, RegistrationOutcome{std::move(*existing), false});
-      return;
-    }
-    sold_out_memory_.fetch_add(1, std::memory_order_relaxed);
-    answer(done, sold_out_error());
+    auto lookup = [this, user = std::move(request.user_id), key = std::move(request.idempotency_key),
+                   fingerprint = std::move(fingerprint), done] {
+      answer_sold_out_or_replay(user, key, fingerprint, done);
+    };
+    if (!lookups_)
+      lookup();
+    else if (!lookups_->try_post(std::move(lookup)))
+      answer(done, Error::unavailable(1, "The server is busy; try again in a moment."));
     return;
   }
   // The queue bound is shared by all writers.
@@ -167,6 +170,29 @@ void RegistrationEngine::submit(RegistrationRequest request, RegistrationCallbac
     return;
   }
   w.cv.notify_one();
+}
+
+void RegistrationEngine::answer_sold_out_or_replay(const std::string& user_id,
+                                                   const std::string& key,
+                                                   const std::string& fingerprint,
+                                                   const RegistrationCallback& done) {
+  try {
+    if (auto existing = store_.find_by_key(user_id, key)) {
+      if (existing->request_hash != fingerprint) {
+        answer(done, key_reused_error());
+        return;
+      }
+      replayed_.fetch_add(1, std::memory_order_relaxed);
+      answer(done, RegistrationOutcome{std::move(*existing), false});
+      return;
+    }
+  } catch (const std::exception& e) {
+    log::error("idempotency key look-up failed", {{"error", e.what()}});
+    answer(done, Error::internal());
+    return;
+  }
+  sold_out_memory_.fetch_add(1, std::memory_order_relaxed);
+  answer(done, sold_out_error());
 }
 
 void RegistrationEngine::seats_returned(const std::string& event_id) {
@@ -267,6 +293,7 @@ void RegistrationEngine::run_batch(std::vector<Pending>& batch) {
   batches_.fetch_add(1, std::memory_order_relaxed);
   batched_.fetch_add(batch.size(), std::memory_order_relaxed);
   flag_sold_out(events);
+  HandoffBatch handoff;  // the answers below reach their network threads together
   for (std::size_t i = 0; i < batch.size(); ++i) {
     auto& r = results[i];
     if (r.ok() && r->created) {

@@ -15,6 +15,7 @@
 
 #include "common/clock.hpp"
 #include "common/result.hpp"
+#include "common/work_pool.hpp"
 #include "domain/ports/payment_gateway.hpp"
 #include "domain/ports/registration_store.hpp"
 #include "domain/services/registration_rules.hpp"
@@ -38,10 +39,13 @@ struct RegistrationEngineOptions {
 
 // Contract:
 // - submit() never blocks on the database writer and never waits for a seat: it answers
-//   through `done` exactly once, either at once (sold_out from the in-memory flag, or the
-//   registration of a replayed Idempotency-Key read just before it; unavailable with retry_after when
-//   the queue is full or the engine stopped) or from the writer thread after the batch
-//   holding the request committed. `done` must not block.
+//   through `done` exactly once, either at once (unavailable with retry_after when the queue
+//   is full or the engine stopped), after one key read (sold_out from the in-memory flag, or
+//   the registration of a replayed Idempotency-Key), or from the writer thread after the
+//   batch holding the request committed. `done` must not block. With a lookup pool set,
+//   submit() does no database I/O on the calling thread at all (the key read runs there),
+//   so it may be called from a network thread. A writer answers a batch under one
+//   HandoffBatch (common/handoff.hpp), so answers can go back to the network in one post.
 // - Each event belongs to one writer (hash of its id). A writer takes everything queued,
 //   up to `batch` requests, and runs them in ONE transaction: per event it locks the event
 //   row, checks each request's rules (registration_rules.hpp) and capacity against the
@@ -67,6 +71,10 @@ class RegistrationEngine {
   ~RegistrationEngine();
   RegistrationEngine(const RegistrationEngine&) = delete;
   RegistrationEngine& operator=(const RegistrationEngine&) = delete;
+
+  // Where submit() runs its one blocking read (see above); set before start(). The pool
+  // must outlive the engine's last submit().
+  void set_lookup_pool(WorkPool* pool) { lookups_ = pool; }
 
   void start();
   void stop();
@@ -110,6 +118,8 @@ class RegistrationEngine {
                                                    std::vector<Pending>& batch,
                                                    std::map<std::string, BatchEvent>& events);
   bool flagged_sold_out(const RegistrationRequest& r);
+  void answer_sold_out_or_replay(const std::string& user_id, const std::string& key,
+                                 const std::string& fingerprint, const RegistrationCallback& done);
   void flag_sold_out(const std::map<std::string, BatchEvent>& events);
   static void answer(const RegistrationCallback& done, Result<RegistrationOutcome> result);
 
@@ -117,6 +127,7 @@ class RegistrationEngine {
   const Clock& clock_;
   PaymentGateway& gateway_;
   const RegistrationEngineOptions options_;
+  WorkPool* lookups_ = nullptr;
   std::vector<std::unique_ptr<Writer>> writers_;
   std::atomic<std::size_t> queued_{0};
   std::atomic<bool> accepting_{true};

@@ -1,5 +1,7 @@
 #include "domain/services/registration_service.hpp"
 
+#include <pthread.h>
+
 #include <exception>
 
 #include "common/log.hpp"
@@ -251,6 +253,7 @@ void RegistrationService::start_sweeper(std::chrono::milliseconds interval) {
   if (sweeper_.joinable()) return;
   sweeper_stop_ = false;
   sweeper_ = std::thread([this, interval] {
+      pthread_setname_np(pthread_self(), "sweeper");
     std::unique_lock lock(sweeper_mu_);
     while (!sweeper_stop_) {
       lock.unlock();

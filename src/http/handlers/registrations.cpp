@@ -211,8 +211,12 @@ std::string csv_cell(std::string_view value) {
 }
 
 void add_registration_routes(Router& router, RegistrationEngine& engine, RegistrationService& service) {
-  router.post("/api/v1/events/{id}/registrations",
-              [&engine](Request& req, Respond respond) { register_for_event(engine, req, respond); });
+  // Nonblocking: the handler validates and queues; the engine answers from its writer.
+  RouteOptions hot;
+  hot.nonblocking = true;
+  router.post(
+      "/api/v1/events/{id}/registrations",
+      [&engine](Request& req, Respond respond) { register_for_event(engine, req, respond); }, hot);
 
   router.get("/api/v1/me/registrations", sync([&service](Request& req) {
                auto actor = require_actor(req);

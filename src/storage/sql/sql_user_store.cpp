@@ -134,14 +134,7 @@ std::optional<std::pair<ApiToken, User>> SqlUserStore::find_token_by_hash(const 
   // so what this read saw is never served from the cache.
   const std::uint64_t epoch = db_.credentials_epoch();
   const auto now = std::chrono::steady_clock::now();
-  {
-    std::lock_guard lock(token_cache_mu_);
-    auto it = token_cache_.find(hash);
-    if (it != token_cache_.end()) {
-      if (it->second.epoch == epoch && now < it->second.expires) return it->second.found;
-      token_cache_.erase(it);
-    }
-  }
+  if (auto cached = cached_token(hash, epoch, now)) return cached;
   std::optional<std::pair<ApiToken, User>> found;
   {
     auto conn = db_.reader();
@@ -159,6 +152,20 @@ std::optional<std::pair<ApiToken, User>> SqlUserStore::find_token_by_hash(const 
     token_cache_.insert_or_assign(hash, CachedToken{*found, epoch, now + kTokenCacheTtl});
   }
   return found;
+}
+
+std::optional<std::pair<ApiToken, User>> SqlUserStore::peek_token_by_hash(const std::string& hash) {
+  return cached_token(hash, db_.credentials_epoch(), std::chrono::steady_clock::now());
+}
+
+std::optional<std::pair<ApiToken, User>> SqlUserStore::cached_token(
+    const std::string& hash, std::uint64_t epoch, std::chrono::steady_clock::time_point now) {
+  std::lock_guard lock(token_cache_mu_);
+  auto it = token_cache_.find(hash);
+  if (it == token_cache_.end()) return std::nullopt;
+  if (it->second.epoch == epoch && now < it->second.expires) return it->second.found;
+  token_cache_.erase(it);
+  return std::nullopt;
 }
 
 std::vector<ApiToken> SqlUserStore::list_tokens(const std::string& user_id) {

@@ -21,6 +21,7 @@ class SqlUserStore : public UserStore {
 
   Result<ApiToken> create_token(const ApiToken& token) override;
   std::optional<std::pair<ApiToken, User>> find_token_by_hash(const std::string& hash) override;
+  std::optional<std::pair<ApiToken, User>> peek_token_by_hash(const std::string& hash) override;
   std::vector<ApiToken> list_tokens(const std::string& user_id) override;
   Status revoke_token(const std::string& user_id, const std::string& token_id, Timestamp at) override;
 
@@ -38,6 +39,10 @@ class SqlUserStore : public UserStore {
     std::uint64_t epoch = 0;
     std::chrono::steady_clock::time_point expires;
   };
+  // The cached look-up when it is still good (same credentials epoch, not expired).
+  std::optional<std::pair<ApiToken, User>> cached_token(const std::string& hash, std::uint64_t epoch,
+                                                        std::chrono::steady_clock::time_point now);
+
   std::mutex token_cache_mu_;
   std::unordered_map<std::string, CachedToken> token_cache_;  // by token hash; live tokens only
 };

@@ -1,5 +1,7 @@
 #include "storage/sqlite/sqlite_database.hpp"
 
+#include <pthread.h>
+
 #include <chrono>
 #include <condition_variable>
 #include <filesystem>
@@ -105,6 +107,7 @@ class SqliteDatabase final : public Database {
     auto conn = std::make_unique<SqliteConnection>(target_, SqliteConnection::Mode::read_write,
                                                    busy_timeout_ms_);
     checkpointer_ = std::thread([this, c = std::move(conn)] {
+      pthread_setname_np(pthread_self(), "checkpointer");
       std::unique_lock lock(checkpoint_mu_);
       while (!stopping_) {
         checkpoint_cv_.wait_for(lock, std::chrono::milliseconds(100), [&] { return stopping_; });
