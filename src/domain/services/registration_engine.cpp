@@ -155,8 +155,7 @@ void RegistrationEngine::submit(RegistrationRequest request, RegistrationCallbac
     answer(done, Error::unavailable(1, "Registrations are very busy right now; try again in a moment."));
     return;
   }
-  const std::size_t index = std::hash<std::string>{}(request.event_id) % writers_.size();
-  Writer& w = *writers_[index];
+  Writer& w = writer_for(request.event_id);
   {
     std::lock_guard lock(w.mu);
     if (accepting_.load()) {
@@ -170,6 +169,23 @@ void RegistrationEngine::submit(RegistrationRequest request, RegistrationCallbac
     return;
   }
   w.cv.notify_one();
+}
+
+RegistrationEngine::Writer& RegistrationEngine::writer_for(const std::string& event_id) {
+  if (writers_.size() == 1) return *writers_.front();
+  std::lock_guard lock(owners_mu_);
+  auto [it, added] = owners_.try_emplace(event_id, next_owner_);
+  if (added) {
+    next_owner_ = (next_owner_ + 1) % writers_.size();
+    // Forgotten events (ended, deleted) are not worth tracking for ever: start over when
+    // the map grows large; an event may then move to another writer, which is safe (the
+    // event row lock orders writers) and only costs lock waits while both hold requests.
+    if (owners_.size() > 100000) {
+      owners_.clear();
+      it = owners_.try_emplace(event_id, next_owner_).first;
+    }
+  }
+  return *writers_[it->second];
 }
 
 void RegistrationEngine::answer_sold_out_or_replay(const std::string& user_id,

@@ -11,6 +11,7 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <unordered_map>
 #include <vector>
 
 #include "common/clock.hpp"
@@ -29,7 +30,7 @@ struct RegistrationOutcome {
 using RegistrationCallback = std::function<void(Result<RegistrationOutcome>)>;
 
 struct RegistrationEngineOptions {
-  int writers = 1;      // writer threads; events are hashed onto them (SQLite: exactly 1)
+  int writers = 1;      // writer threads; events are dealt out to them in turn (SQLite: exactly 1)
   int batch = 128;      // requests per transaction at most (1 = batching off)
   int queue = 20000;    // requests waiting over all writers before answering unavailable
   // How long an in-memory sold-out flag is trusted before one request re-checks the
@@ -46,7 +47,7 @@ struct RegistrationEngineOptions {
 //   submit() does no database I/O on the calling thread at all (the key read runs there),
 //   so it may be called from a network thread. A writer answers a batch under one
 //   HandoffBatch (common/handoff.hpp), so answers can go back to the network in one post.
-// - Each event belongs to one writer (hash of its id). A writer takes everything queued,
+// - Each event belongs to one writer (assigned in turn when the event first appears). A writer takes everything queued,
 //   up to `batch` requests, and runs them in ONE transaction: per event it locks the event
 //   row, checks each request's rules (registration_rules.hpp) and capacity against the
 //   counters as the transaction has them, applies the batch's seats with one conditional
@@ -117,6 +118,7 @@ class RegistrationEngine {
   std::vector<Result<RegistrationOutcome>> process(RegistrationWriter& w,
                                                    std::vector<Pending>& batch,
                                                    std::map<std::string, BatchEvent>& events);
+  Writer& writer_for(const std::string& event_id);
   bool flagged_sold_out(const RegistrationRequest& r);
   void answer_sold_out_or_replay(const std::string& user_id, const std::string& key,
                                  const std::string& fingerprint, const RegistrationCallback& done);
@@ -128,6 +130,11 @@ class RegistrationEngine {
   PaymentGateway& gateway_;
   const RegistrationEngineOptions options_;
   WorkPool* lookups_ = nullptr;
+  // Which writer owns each event: assigned in turn as events first appear, so a few hot
+  // events spread evenly over the writers (a hash could put most of them on one).
+  std::mutex owners_mu_;
+  std::unordered_map<std::string, std::size_t> owners_;
+  std::size_t next_owner_ = 0;
   std::vector<std::unique_ptr<Writer>> writers_;
   std::atomic<std::size_t> queued_{0};
   std::atomic<bool> accepting_{true};
