@@ -11,11 +11,15 @@
 #include <filesystem>
 #include <fstream>
 #include <future>
+#include <condition_variable>
 #include <map>
+#include <mutex>
+#include <set>
 #include <thread>
 
 #include <boost/json/parse.hpp>
 
+#include "common/handoff.hpp"
 #include "common/log.hpp"
 #include "common/work_pool.hpp"
 #include "http/server.hpp"
@@ -135,6 +139,12 @@ class SessionAuthenticator final : public Authenticator {
       return Principal{.user_id = "usr_2", .via = Principal::Via::bearer};
     return std::nullopt;
   }
+  // Knows the bearer token and the caller without credentials; sessions need the "database".
+  bool authenticate_now(const Request& req, std::optional<Principal>& out) override {
+    if (req.cookie("sid")) return false;
+    out = authenticate(req);
+    return true;
+  }
 };
 
 class ServerTest : public ::testing::Test {
@@ -170,6 +180,22 @@ class ServerTest : public ::testing::Test {
                   return Response::text(200, "x").header("X-Evil", "a\r\nSet-Cookie: b=c");
                 }));
     router_.get("/api/empty", sync([](Request&) { return Response::no_content(); }));
+    // Says who called and whether it ran on the work pool or the network thread.
+    auto where = [this](Request& req) {
+      return Response::text(200, std::string(req.principal ? req.principal->user_id : "anon") + "|" +
+                                     (pool_.on_pool_thread() ? "pool" : "network"));
+    };
+    router_.get("/api/where", sync(where));
+    router_.post("/api/fast", sync(where), RouteOptions{.nonblocking = true});
+    // Nonblocking and answered later, many at once, from one HandoffBatch on another thread.
+    router_.post(
+        "/api/queued",
+        [this](Request&, Respond respond) {
+          std::lock_guard lock(queued_mu_);
+          queued_.push_back(std::move(respond));
+          queued_cv_.notify_all();
+        },
+        RouteOptions{.nonblocking = true});
   }
 
   void start(ServerOptions options = {}) {
@@ -197,6 +223,9 @@ class ServerTest : public ::testing::Test {
   std::shared_future<void> gate_ = release_.get_future().share();
   bool released_ = false;
   WorkPool pool_{"test-http", 2, 64};
+  std::mutex queued_mu_;
+  std::condition_variable queued_cv_;
+  std::vector<Respond> queued_;
   std::unique_ptr<Server> server_;
 };
 
@@ -398,6 +427,57 @@ TEST_F(ServerTest, CsrfForSessionWritesButNotBearer) {
       "POST /api/items/1 HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer good\r\nContent-Length: 0\r\n\r\n");
   EXPECT_EQ(bearer.status, 201);
   EXPECT_EQ(bearer.body, "usr_2");
+}
+
+TEST_F(ServerTest, NonblockingRoutesRunOnTheNetworkThreadWhenTheCallerIsKnownAtOnce) {
+  ServerOptions options;
+  options.public_url = "http://tickets.test";
+  start(options);
+  Client c(port());
+  auto bearer = c.request(
+      "POST /api/fast HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer good\r\nContent-Length: 0\r\n\r\n");
+  EXPECT_EQ(bearer.status, 200);
+  EXPECT_EQ(bearer.body, "usr_2|network");
+  auto anonymous = c.request("POST /api/fast HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n");
+  EXPECT_EQ(anonymous.body, "anon|network");
+  // A session needs the database: the same route then runs on the pool (CSRF still applies).
+  auto session = c.request(
+      "POST /api/fast HTTP/1.1\r\nHost: x\r\nCookie: sid=good\r\nOrigin: http://tickets.test\r\n"
+      "X-Admit-CSRF: 1\r\nContent-Length: 0\r\n\r\n");
+  EXPECT_EQ(session.status, 200);
+  EXPECT_EQ(session.body, "usr_1|pool");
+  // Routes not marked nonblocking always run on the pool.
+  auto other = c.request("GET /api/where HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer good\r\n\r\n");
+  EXPECT_EQ(other.body, "usr_2|pool");
+}
+
+TEST_F(ServerTest, AnswersHandedBackInOneBatchReachEveryConnection) {
+  start();
+  constexpr int kClients = 20;
+  std::vector<std::unique_ptr<Client>> clients;
+  for (int i = 0; i < kClients; ++i) {
+    clients.push_back(std::make_unique<Client>(port()));
+    clients.back()->send("POST /api/queued HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n");
+  }
+  std::vector<Respond> waiting;
+  {
+    std::unique_lock lock(queued_mu_);
+    ASSERT_TRUE(queued_cv_.wait_for(lock, std::chrono::seconds(10),
+                                    [&] { return queued_.size() == kClients; }));
+    waiting.swap(queued_);
+  }
+  std::thread answerer([&] {
+    HandoffBatch batch;
+    for (int i = 0; i < kClients; ++i) waiting[i](Response::text(200, "answer " + std::to_string(i)));
+  });
+  answerer.join();
+  std::set<std::string> bodies;
+  for (auto& c : clients) {
+    auto r = c->read();
+    EXPECT_EQ(r.status, 200);
+    bodies.insert(r.body);
+  }
+  EXPECT_EQ(bodies.size(), static_cast<std::size_t>(kClients));  // each got its own answer
 }
 
 TEST_F(ServerTest, FullPoolAnswers503WithRetryAfter) {

@@ -1,7 +1,9 @@
 // Store conformance: the registration engine under concurrency (DESIGN.md §4), on every
 // backend. Many threads submit at once; the database must sell exactly the seats there are.
+#include <future>
 #include <set>
 
+#include "common/work_pool.hpp"
 #include "integration/store/registration_test_support.hpp"
 
 namespace admit::test {
@@ -170,6 +172,44 @@ TEST_F(RegistrationEngineTest, SoldOutIsAnsweredFromMemoryUntilSeatsReturn) {
   auto now_ok = submit(request(e, users[3]));
   EXPECT_TRUE(now_ok.ok());
   expect_counters_equal_rows();
+}
+
+// Network threads call submit(): with a lookup pool it reads nothing on the calling thread;
+// the key look-up behind an answer from memory runs on the pool, and answers from there.
+TEST_F(RegistrationEngineTest, WithALookupPoolAnswersFromMemoryComeFromThePool) {
+  WorkPool pool("lookups", 1, 16);
+  auto engine = make_engine(128);
+  engine->set_lookup_pool(&pool);
+  engine->start();
+  Event e = make_event(1, {type("General", 1)});
+  auto users = make_users(3);
+  auto run = [&](RegistrationRequest r) {
+    std::promise<std::pair<Result<RegistrationOutcome>, bool>> answered;
+    engine->submit(std::move(r), [&](Result<RegistrationOutcome> out) {
+      answered.set_value({std::move(out), pool.on_pool_thread()});
+    });
+    return answered.get_future().get();
+  };
+  auto won = run(request(e, users[0]));
+  ASSERT_TRUE(won.first.ok());
+  EXPECT_FALSE(won.second);  // answered by the writer
+  auto lost = run(request(e, users[1]));
+  ASSERT_FALSE(lost.first.ok());
+  EXPECT_EQ(lost.first.error().code, ErrorCode::sold_out);  // the writer learned it: flag set
+  auto from_memory = run(request(e, users[2]));
+  ASSERT_FALSE(from_memory.first.ok());
+  EXPECT_EQ(from_memory.first.error().code, ErrorCode::sold_out);
+  EXPECT_TRUE(from_memory.second);
+  auto replay = run(request(e, users[0], 1, won.first->registration.idempotency_key));
+  ASSERT_TRUE(replay.first.ok());
+  EXPECT_EQ(replay.first->registration.id, won.first->registration.id);
+  EXPECT_TRUE(replay.second);
+  // A full pool answers unavailable rather than reading on the calling thread.
+  pool.stop();
+  auto busy = run(request(e, users[2]));
+  ASSERT_FALSE(busy.first.ok());
+  EXPECT_EQ(busy.first.error().code, ErrorCode::unavailable);
+  engine->stop();
 }
 
 TEST_F(RegistrationEngineTest, ARetryThatTheRulesWouldRefuseNowStillAnswersItsRegistration) {

@@ -90,5 +90,29 @@ TEST_F(UserStoreTest, CachedTokenLookupsSeeChangesMadeThroughTheStoresAtOnce) {
   EXPECT_FALSE(users_->find_token_by_hash(sha256_hex("secret")));
 }
 
+TEST_F(UserStoreTest, PeekAnswersOnlyFromAFreshCachedLookup) {
+  auto u = make("grace@example.com");
+  ASSERT_TRUE(users_->create_user(u));
+  ApiToken t;
+  t.id = new_id("tok");
+  t.user_id = u.id;
+  t.name = "door";
+  t.token_hash = sha256_hex("peek-secret");
+  t.created_at = now_;
+  ASSERT_TRUE(users_->create_token(t));
+  EXPECT_FALSE(users_->peek_token_by_hash(t.token_hash));  // never looked up: unknown
+  ASSERT_TRUE(users_->find_token_by_hash(t.token_hash));
+  auto peeked = users_->peek_token_by_hash(t.token_hash);
+  ASSERT_TRUE(peeked);
+  EXPECT_EQ(peeked->first.id, t.id);
+  EXPECT_EQ(peeked->second.id, u.id);
+  // Any credentials write through this database forgets it: the next caller must read.
+  sql::SqlUserStore other(*db_);
+  ASSERT_TRUE(other.revoke_token(u.id, t.id, now_));
+  EXPECT_FALSE(users_->peek_token_by_hash(t.token_hash));
+  EXPECT_FALSE(users_->find_token_by_hash(t.token_hash));
+  EXPECT_FALSE(users_->peek_token_by_hash(t.token_hash));  // revoked tokens are never cached
+}
+
 }  // namespace
 }  // namespace admit
