@@ -1050,6 +1050,8 @@ export interface components {
         RegistrationStatus: "confirmed" | "pending_payment" | "cancelled" | "expired" | "refunded";
         RegistrationItem: {
             ticket_type_id: string;
+            /** @description The ticket type's name, hidden types included (a registration is seen only by its buyer and the event's organizer); null when the type no longer exists. */
+            ticket_type_name: string | null;
             quantity: number;
             /** @description The ticket type's price when registering (minor units, before any discount). */
             unit_price: number;
@@ -1114,6 +1116,8 @@ export interface components {
             registration_id: string;
             event_id: string;
             ticket_type_id: string;
+            /** @description The ticket type's name, hidden types included; null when the type no longer exists. */
+            ticket_type_name: string | null;
             attendee_name: string;
             attendee_email: string;
             /** @enum {string} */
