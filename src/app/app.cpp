@@ -85,6 +85,8 @@ App::App(Config config, std::shared_ptr<const Clock> clock)
   log::set_level(level_of(config_.log_level));
   catalog_.on_cancelled([this](const Event& e) { registrations_.on_event_cancelled(e); });
   catalog_.on_updated([this](const Event& e) { registrations_.on_event_updated(e); });
+  // Promo codes are guessable by trying them: count tries on the same limiter as sign-in.
+  registrations_.limit_promo_attempts(*limiter_);
 }
 
 App::~App() = default;
@@ -101,9 +103,10 @@ void App::add_routes(http::Router& router) {
                return http::Response::text(200, metrics_.render(),
                                            "text/plain; version=0.0.4; charset=utf-8");
              }));
-  http::add_event_routes(router, catalog_, [this](const Event& event, const std::string& code) {
-    return registrations_.usable_promo(event, code);
-  });
+  http::add_event_routes(router, catalog_,
+                         [this](const Event& event, const std::string& code, const PromoAttempt& who) {
+                           return registrations_.try_promo(event, code, who);
+                         });
   const http::SessionCookieOptions cookie{config_.https()};
   http::add_auth_routes(router, accounts_, *hash_pool_, cookie);
   http::add_account_routes(router, accounts_, *hash_pool_, cookie);

@@ -37,11 +37,6 @@
 
 namespace admit {
 
-struct RateRule {
-  int limit = 0;
-  std::chrono::seconds window{60};
-};
-
 struct AccountSettings {
   std::string public_url = "http://127.0.0.1:8080";  // links in mails
   std::chrono::seconds verify_link_ttl = std::chrono::hours(24);

@@ -2,6 +2,7 @@
 
 #include <boost/json/array.hpp>
 
+#include "http/handlers/offload.hpp"
 #include "http/handlers/support.hpp"
 #include "http/handlers/views.hpp"
 
@@ -41,7 +42,8 @@ Status read_registration_body(const json::value& body, RegistrationRequest& out)
   return validate_request_shape(out);
 }
 
-void register_for_event(RegistrationEngine& engine, Request& req, const Respond& respond) {
+void register_for_event(RegistrationEngine& engine, RegistrationService& service, Request& req,
+                        const Respond& respond) {
   if (!req.principal) {
     respond(problem(req, Error::unauthenticated()));
     return;
@@ -67,6 +69,14 @@ void register_for_event(RegistrationEngine& engine, Request& req, const Respond&
   if (auto ok = read_registration_body(*body, r); !ok) {
     respond(problem(req, ok.error()));
     return;
+  }
+  // An unknown code answers 422 and a valid one a registration, so a registration carrying
+  // a code counts against the same guessing budget as a look-up.
+  if (r.promo_code) {
+    if (auto ok = service.count_promo_attempt(PromoAttempt{client_of(req).ip, r.user_id}); !ok) {
+      respond(problem(req, ok.error()));
+      return;
+    }
   }
   engine.submit(std::move(r), [respond, request_id = req.request_id](Result<RegistrationOutcome> out) {
     if (!out) {
@@ -212,7 +222,9 @@ std::string csv_cell(std::string_view value) {
 
 void add_registration_routes(Router& router, RegistrationEngine& engine, RegistrationService& service) {
   router.post("/api/v1/events/{id}/registrations",
-              [&engine](Request& req, Respond respond) { register_for_event(engine, req, respond); });
+              [&engine, &service](Request& req, Respond respond) {
+                register_for_event(engine, service, req, respond);
+              });
 
   router.get("/api/v1/me/registrations", sync([&service](Request& req) {
                auto actor = require_actor(req);
