@@ -442,6 +442,32 @@ TEST_F(AccountServiceTest, ApiTokensAreOwnedScopedAndAudited) {
   EXPECT_EQ(audit[1].kind, "token_created");
 }
 
+TEST_F(AccountServiceTest, CommandLineTokensAreAuditedLikeTheApis) {
+  auto ada = verified("ada@example.com");
+  auto created = service_->create_api_token_from_command_line("ADA@example.com", "command line",
+                                                              std::nullopt);
+  ASSERT_TRUE(created);
+  EXPECT_EQ(created->token.user_id, ada.id);
+  EXPECT_EQ(created->token.token_hash, sha256_hex(created->secret));
+  EXPECT_EQ(service_->api_tokens(actor_of(ada))->size(), 1u);
+  auto audit = store_->audit_entries(created->token.id);
+  ASSERT_EQ(audit.size(), 1u);
+  EXPECT_EQ(audit[0].kind, "token_created");
+  EXPECT_FALSE(audit[0].actor_user_id) << "the operator at the command line, not the user";
+  EXPECT_EQ(audit[0].detail, "{\"via\":\"command_line\",\"user_id\":\"" + ada.id + "\"}");
+
+  EXPECT_EQ(service_->create_api_token_from_command_line("nobody@example.com", "x", std::nullopt)
+                .error()
+                .code,
+            ErrorCode::not_found);
+  EXPECT_EQ(service_->create_api_token_from_command_line("ada@example.com", "x", std::string("evt_missing"))
+                .error()
+                .errors.at(0)
+                .field,
+            "event_id");
+  EXPECT_EQ(service_->api_tokens(actor_of(ada))->size(), 1u) << "failures create nothing";
+}
+
 TEST_F(AccountServiceTest, AdminsDisableAccountsWhichEndsTheirSessions) {
   auto ada = verified("ada@example.com");
   auto admin = verified("root@example.com");

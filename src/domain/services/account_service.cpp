@@ -657,6 +657,34 @@ Result<CreatedToken> AccountService::create_api_token(const Actor& actor, const 
   return out;
 }
 
+Result<CreatedToken> AccountService::create_api_token_from_command_line(
+    const std::string& email, const std::string& name, const std::optional<std::string>& event_id) {
+  if (event_id && !events_.find_event(*event_id))
+    return Error::field("event_id", "is not an event");
+  CreatedToken out;
+  out.secret = new_secret_token();
+  ApiToken& t = out.token;
+  t.id = new_id("tok");
+  t.name = name;
+  t.token_hash = sha256_hex(out.secret);
+  t.event_scope = event_id;
+  t.created_at = clock_.now();
+  Status s = transact(
+      [&](AccountTx& tx) -> Status {
+        auto u = tx.find_user_by_email(normalize_email(email));
+        if (!u || is_deleted(*u)) return Error::not_found("user");
+        t.user_id = u->id;
+        tx.insert_api_token(t);
+        std::string detail = "{\"via\":\"command_line\",\"user_id\":" + json_string(u->id);
+        if (event_id) detail += ",\"event_id\":" + json_string(*event_id);
+        audit(tx, "token_created", std::nullopt, t.id, ClientInfo{}, detail + "}");
+        return {};
+      },
+      false);
+  if (!s) return std::move(s).error();
+  return out;
+}
+
 Result<std::vector<ApiToken>> AccountService::api_tokens(const Actor& actor) {
   return users_.list_tokens(actor.user_id);
 }

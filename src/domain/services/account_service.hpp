@@ -165,6 +165,13 @@ class AccountService {
   Result<CreatedToken> create_api_token(const Actor& actor, const std::string& name,
                                         const std::optional<std::string>& event_id,
                                         const ClientInfo& client);
+  // `admit token create`: a token for the account with this email, made by the operator at
+  // the command line (no rate limit, any event). Audited as token_created like the API's,
+  // with no actor and {"via":"command_line","user_id":..} as detail. not_found when no
+  // account has the email; a field error naming `event_id` for an unknown event.
+  Result<CreatedToken> create_api_token_from_command_line(const std::string& email,
+                                                          const std::string& name,
+                                                          const std::optional<std::string>& event_id);
   Result<std::vector<ApiToken>> api_tokens(const Actor& actor);
   Status revoke_api_token(const Actor& actor, const std::string& token_id, const ClientInfo& client);
 
