@@ -3,6 +3,7 @@
 #include <filesystem>
 
 #include "app/authenticator.hpp"
+#include "app/periodic_task.hpp"
 #include "auth/memory_rate_limiter.hpp"
 #include "common/log.hpp"
 #include "http/handlers/account.hpp"
@@ -144,7 +145,13 @@ int App::serve() {
     AccountService& accounts;
     ~HookReset() { accounts.on_mail_queued(nullptr); }
   } hook_reset{accounts_};
-  account_store_.purge_expired(clock_->now() - std::chrono::hours(24));
+  // Ended sessions and used or expired mail links: purged at start, then every hour (every
+  // node does it; the deletes are idempotent).
+  PeriodicTask purger("purge_expired", std::chrono::hours(1), [this] {
+    if (auto n = accounts_.purge_expired(); n > 0)
+      log::info("purged ended sessions and mail links", {{"rows", n}});
+  });
+  purger.start();
   sender.start();
   log::info("mail", {{"transport", config_.smtp_url.empty() ? "files" : "smtp"},
                      {"node", sender.node_id()}});
@@ -196,6 +203,7 @@ int App::serve() {
   engine_.stop();
   hash_pool_->stop();
   sender.stop();
+  purger.stop();
   log::info("stopped");
   return 0;
 }

@@ -157,6 +157,10 @@ Status AccountService::transact(const std::function<Status(AccountTx&)>& fn, boo
   return s;
 }
 
+std::int64_t AccountService::purge_expired() {
+  return accounts_.purge_expired(clock_.now() - settings_.purge_after, settings_.session_idle);
+}
+
 // ---------------------------------------------------------------- sign-up and verification
 
 Result<PendingSignup> AccountService::begin_signup(SignupInput in, const ClientInfo& client) {

@@ -44,6 +44,9 @@ struct AccountSettings {
   std::chrono::seconds session_idle = std::chrono::hours(24 * 7);       // sliding
   std::chrono::seconds session_absolute = std::chrono::hours(24 * 30);  // from sign-in
   std::chrono::seconds session_touch_interval{60};  // last_seen_at written at most this often
+  // Ended sessions (revoked, expired, idle) and used or expired mail links are deleted this
+  // long after they ended (purge_expired).
+  std::chrono::seconds purge_after = std::chrono::hours(24);
 
   // Rate limits: per client address and per account (the email, or the user).
   RateRule signin_per_account{10, std::chrono::minutes(1)};
@@ -143,6 +146,10 @@ class AccountService {
   // Ends every session of the actor, the current one included.
   Status sign_out_everywhere(const Actor& actor, const ClientInfo& client);
   Status end_session(const Actor& actor, const std::string& session_id, const ClientInfo& client);
+
+  // Deletes sessions and mail links that ended more than `purge_after` ago (the server runs
+  // it at start and every hour); returns the rows removed.
+  std::int64_t purge_expired();
 
   // ---- password reset
   Status request_password_reset(const std::string& email, const ClientInfo& client);
