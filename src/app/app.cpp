@@ -3,6 +3,7 @@
 #include <filesystem>
 
 #include "app/authenticator.hpp"
+#include "app/periodic_task.hpp"
 #include "auth/memory_rate_limiter.hpp"
 #include "common/log.hpp"
 #include "http/handlers/account.hpp"
@@ -85,6 +86,8 @@ App::App(Config config, std::shared_ptr<const Clock> clock)
   log::set_level(level_of(config_.log_level));
   catalog_.on_cancelled([this](const Event& e) { registrations_.on_event_cancelled(e); });
   catalog_.on_updated([this](const Event& e) { registrations_.on_event_updated(e); });
+  // Promo codes are guessable by trying them: count tries on the same limiter as sign-in.
+  registrations_.limit_promo_attempts(*limiter_);
 }
 
 App::~App() = default;
@@ -101,9 +104,10 @@ void App::add_routes(http::Router& router) {
                return http::Response::text(200, metrics_.render(),
                                            "text/plain; version=0.0.4; charset=utf-8");
              }));
-  http::add_event_routes(router, catalog_, [this](const Event& event, const std::string& code) {
-    return registrations_.usable_promo(event, code);
-  });
+  http::add_event_routes(router, catalog_,
+                         [this](const Event& event, const std::string& code, const PromoAttempt& who) {
+                           return registrations_.try_promo(event, code, who);
+                         });
   const http::SessionCookieOptions cookie{config_.https()};
   http::add_auth_routes(router, accounts_, *hash_pool_, cookie);
   http::add_account_routes(router, accounts_, *hash_pool_, cookie);
@@ -141,7 +145,13 @@ int App::serve() {
     AccountService& accounts;
     ~HookReset() { accounts.on_mail_queued(nullptr); }
   } hook_reset{accounts_};
-  account_store_.purge_expired(clock_->now() - std::chrono::hours(24));
+  // Ended sessions and used or expired mail links: purged at start, then every hour (every
+  // node does it; the deletes are idempotent).
+  PeriodicTask purger("purge_expired", std::chrono::hours(1), [this] {
+    if (auto n = accounts_.purge_expired(); n > 0)
+      log::info("purged ended sessions and mail links", {{"rows", n}});
+  });
+  purger.start();
   sender.start();
   log::info("mail", {{"transport", config_.smtp_url.empty() ? "files" : "smtp"},
                      {"node", sender.node_id()}});
@@ -194,6 +204,7 @@ int App::serve() {
   engine_.stop();
   hash_pool_->stop();
   sender.stop();
+  purger.stop();
   log::info("stopped");
   return 0;
 }

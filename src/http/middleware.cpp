@@ -1,7 +1,11 @@
 #include "http/middleware.hpp"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
 #include <atomic>
 #include <cstdio>
+#include <cstring>
 
 #include "common/random.hpp"
 #include "http/url.hpp"
@@ -80,13 +84,33 @@ std::string new_request_id() {
   return id;
 }
 
+std::optional<std::string> parse_ip_address(std::string_view text) {
+  // inet_pton wants a terminated string; the longest textual address (an IPv6 address with
+  // an embedded IPv4 one) is 45 characters.
+  if (text.empty() || text.size() > 45 || text.find('\0') != std::string_view::npos)
+    return std::nullopt;
+  char buf[64];
+  std::memcpy(buf, text.data(), text.size());
+  buf[text.size()] = '\0';
+  char out[INET6_ADDRSTRLEN];
+  in_addr v4{};
+  if (inet_pton(AF_INET, buf, &v4) == 1 && inet_ntop(AF_INET, &v4, out, sizeof out))
+    return std::string(out);
+  in6_addr v6{};
+  if (inet_pton(AF_INET6, buf, &v6) == 1 && inet_ntop(AF_INET6, &v6, out, sizeof out))
+    return std::string(out);
+  return std::nullopt;
+}
+
 std::string client_address(std::string_view peer, std::optional<std::string_view> forwarded_for,
                            bool trust_proxy) {
   if (trust_proxy && forwarded_for) {
+    // Only the last entry was written by our proxy (the address it saw); the ones before it
+    // come from the client. So an unreadable last entry does not make an earlier one count.
     std::string_view list = *forwarded_for;
     auto comma = list.rfind(',');
     std::string_view last = trim_spaces(comma == std::string_view::npos ? list : list.substr(comma + 1));
-    if (!last.empty() && last.size() <= 64) return std::string(last);
+    if (auto ip = parse_ip_address(last)) return std::move(*ip);
   }
   return std::string(peer);
 }

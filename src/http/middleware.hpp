@@ -30,7 +30,13 @@ bool is_sane_request_id(std::string_view id) noexcept;
 // A new request id: a per-process random prefix and a counter ("r7k2m9q4-1f3a").
 std::string new_request_id();
 
-// The client address: the peer, or with trust_proxy the last hop of X-Forwarded-For.
+// An IPv4 or IPv6 address in its canonical text form ("2001:db8::1", "192.0.2.7"), or
+// nullopt when `text` is not exactly one address (no port, brackets, zone or spaces).
+std::optional<std::string> parse_ip_address(std::string_view text);
+
+// The client address: the peer, or with trust_proxy the last entry of X-Forwarded-For (the
+// one our proxy appended) when it is an IP address, in canonical form. An unreadable last
+// entry falls back to the peer: the entries before it are the client's word, not the proxy's.
 std::string client_address(std::string_view peer, std::optional<std::string_view> forwarded_for,
                            bool trust_proxy);
 

@@ -442,6 +442,52 @@ TEST_F(AccountServiceTest, ApiTokensAreOwnedScopedAndAudited) {
   EXPECT_EQ(audit[1].kind, "token_created");
 }
 
+TEST_F(AccountServiceTest, PurgeDeletesSessionsAndLinksADayAfterTheyEnded) {
+  verified("ada@example.com");  // its verification link is used now
+  auto out = login("ada@example.com", kPassword);
+  ASSERT_TRUE(out);
+  service_->logout(out->session.id, {});
+  auto live = login("ada@example.com", kPassword);
+  ASSERT_TRUE(live);
+  clock_.advance(23h);
+  EXPECT_EQ(service_->purge_expired(), 0) << "ended less than a day ago";
+  clock_.advance(2h);
+  EXPECT_EQ(service_->purge_expired(), 2) << "the signed-out session and the used link";
+  ASSERT_TRUE(service_->authenticate_session(live->secret));  // last seen now
+  // Idle for 7 days ends a session; a day later it is purged.
+  clock_.advance(8 * 24h);
+  EXPECT_EQ(service_->purge_expired(), 0) << "ended exactly a day ago";
+  clock_.advance(1min);
+  EXPECT_EQ(service_->purge_expired(), 1);
+  EXPECT_FALSE(service_->authenticate_session(live->secret));
+}
+
+TEST_F(AccountServiceTest, CommandLineTokensAreAuditedLikeTheApis) {
+  auto ada = verified("ada@example.com");
+  auto created = service_->create_api_token_from_command_line("ADA@example.com", "command line",
+                                                              std::nullopt);
+  ASSERT_TRUE(created);
+  EXPECT_EQ(created->token.user_id, ada.id);
+  EXPECT_EQ(created->token.token_hash, sha256_hex(created->secret));
+  EXPECT_EQ(service_->api_tokens(actor_of(ada))->size(), 1u);
+  auto audit = store_->audit_entries(created->token.id);
+  ASSERT_EQ(audit.size(), 1u);
+  EXPECT_EQ(audit[0].kind, "token_created");
+  EXPECT_FALSE(audit[0].actor_user_id) << "the operator at the command line, not the user";
+  EXPECT_EQ(audit[0].detail, "{\"via\":\"command_line\",\"user_id\":\"" + ada.id + "\"}");
+
+  EXPECT_EQ(service_->create_api_token_from_command_line("nobody@example.com", "x", std::nullopt)
+                .error()
+                .code,
+            ErrorCode::not_found);
+  EXPECT_EQ(service_->create_api_token_from_command_line("ada@example.com", "x", std::string("evt_missing"))
+                .error()
+                .errors.at(0)
+                .field,
+            "event_id");
+  EXPECT_EQ(service_->api_tokens(actor_of(ada))->size(), 1u) << "failures create nothing";
+}
+
 TEST_F(AccountServiceTest, AdminsDisableAccountsWhichEndsTheirSessions) {
   auto ada = verified("ada@example.com");
   auto admin = verified("root@example.com");

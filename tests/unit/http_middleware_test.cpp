@@ -119,6 +119,36 @@ TEST(ClientAddress, ProxyHandling) {
   EXPECT_EQ(client_address("10.0.0.1", std::nullopt, true), "10.0.0.1");
 }
 
+TEST(ClientAddress, ForwardedForMustBeAnIpAddress) {
+  // The last entry (our proxy's) counts when it is an IPv4 or IPv6 address, in canonical form.
+  EXPECT_EQ(client_address("10.0.0.1", std::string_view("2001:DB8:0:0::1"), true), "2001:db8::1");
+  EXPECT_EQ(client_address("10.0.0.1", std::string_view("evil, 2001:db8::7"), true), "2001:db8::7");
+  EXPECT_EQ(client_address("10.0.0.1", std::string_view("::ffff:192.0.2.9"), true), "::ffff:192.0.2.9");
+  EXPECT_EQ(client_address("10.0.0.1", std::string_view("\t198.51.100.4\t"), true), "198.51.100.4");
+  // Anything else falls back to the peer, also when an earlier (client-written) entry is an
+  // address: only the last entry comes from the proxy.
+  for (std::string_view bad :
+       {"not-an-ip", "1.2.3.4, unknown", "1.2.3.4,", "", " ", "198.51.100.4:8080", "[2001:db8::1]",
+        "[2001:db8::1]:443", "2001:db8::1%eth0", "256.1.1.1", "1.2.3", "1.2.3.4 5.6.7.8",
+        "01.2.3.4", "1.2.3.4\r\nX-Evil: 1", "a-very-long-value-that-is-certainly-not-an-address-at-all-xxxxxxxxxxxxxxxx"}) {
+    EXPECT_EQ(client_address("10.0.0.1", bad, true), "10.0.0.1") << "X-Forwarded-For: " << bad;
+  }
+  // Without trust_proxy the header is never read.
+  EXPECT_EQ(client_address("10.0.0.1", std::string_view("192.0.2.1"), false), "10.0.0.1");
+}
+
+TEST(ClientAddress, ParsesIpAddressesOnly) {
+  EXPECT_EQ(parse_ip_address("192.0.2.1"), "192.0.2.1");
+  EXPECT_EQ(parse_ip_address("::1"), "::1");
+  EXPECT_EQ(parse_ip_address("2001:0db8:0000:0000:0000:0000:0000:0001"), "2001:db8::1");
+  EXPECT_EQ(parse_ip_address("0:0:0:0:0:ffff:192.0.2.1"), "::ffff:192.0.2.1");
+  EXPECT_FALSE(parse_ip_address(""));
+  EXPECT_FALSE(parse_ip_address("localhost"));
+  EXPECT_FALSE(parse_ip_address(" 192.0.2.1"));
+  EXPECT_FALSE(parse_ip_address(std::string_view("192.0.2.1\0junk", 15)));
+  EXPECT_FALSE(parse_ip_address(std::string(46, '1')));
+}
+
 TEST(SecurityHeaders, HstsOnlyOverHttps) {
   auto plain = security_headers(false);
   auto tls = security_headers(true);

@@ -28,6 +28,10 @@ struct RegistrationItem {
   std::int64_t quantity = 0;
   std::int64_t unit_price = 0;  // the ticket type's price when registering
   std::int64_t amount = 0;      // unit_price * quantity less this item's share of the discount
+  // Read-only: the ticket type's name (hidden types too), so the buyer's and organizer's
+  // views can show what was bought without the public event view listing hidden types.
+  // Filled when pricing and when loading; empty when the type no longer exists.
+  std::string ticket_type_name;
 };
 
 struct Ticket {

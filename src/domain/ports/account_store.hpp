@@ -5,6 +5,7 @@
 // transaction through transact(); reads that need no transaction are direct members.
 // Implemented once in SQL for SQLite and PostgreSQL (storage/sql/sql_account_store.cpp);
 // the conformance suite checks both.
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -98,7 +99,9 @@ class AccountStore {
   // The newest audit entries about a subject (a user or token id), newest first.
   virtual std::vector<AuditEntry> audit_entries(const std::string& subject, int limit = 100) = 0;
   // Deletes sessions and one-time tokens that ended before `before`; returns rows removed.
-  virtual std::int64_t purge_expired(Timestamp before) = 0;
+  // A session ends when revoked, at expires_at, or `session_idle` after last_seen_at; a
+  // one-time token when used or at expires_at. Rows that ended at or after `before` stay.
+  virtual std::int64_t purge_expired(Timestamp before, std::chrono::seconds session_idle) = 0;
 };
 
 }  // namespace admit

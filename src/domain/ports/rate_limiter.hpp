@@ -10,6 +10,12 @@
 
 namespace admit {
 
+// A budget: at most `limit` attempts per fixed window of `window` (limit <= 0: no limit).
+struct RateRule {
+  int limit = 0;
+  std::chrono::seconds window{60};
+};
+
 class RateLimiter {
  public:
   virtual ~RateLimiter() = default;

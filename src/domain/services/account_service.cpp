@@ -157,6 +157,10 @@ Status AccountService::transact(const std::function<Status(AccountTx&)>& fn, boo
   return s;
 }
 
+std::int64_t AccountService::purge_expired() {
+  return accounts_.purge_expired(clock_.now() - settings_.purge_after, settings_.session_idle);
+}
+
 // ---------------------------------------------------------------- sign-up and verification
 
 Result<PendingSignup> AccountService::begin_signup(SignupInput in, const ClientInfo& client) {
@@ -650,6 +654,34 @@ Result<CreatedToken> AccountService::create_api_token(const Actor& actor, const 
         tx.insert_api_token(t);
         audit(tx, "token_created", actor.user_id, t.id, client,
               event_id ? "{\"event_id\":" + json_string(*event_id) + "}" : "{}");
+        return {};
+      },
+      false);
+  if (!s) return std::move(s).error();
+  return out;
+}
+
+Result<CreatedToken> AccountService::create_api_token_from_command_line(
+    const std::string& email, const std::string& name, const std::optional<std::string>& event_id) {
+  if (event_id && !events_.find_event(*event_id))
+    return Error::field("event_id", "is not an event");
+  CreatedToken out;
+  out.secret = new_secret_token();
+  ApiToken& t = out.token;
+  t.id = new_id("tok");
+  t.name = name;
+  t.token_hash = sha256_hex(out.secret);
+  t.event_scope = event_id;
+  t.created_at = clock_.now();
+  Status s = transact(
+      [&](AccountTx& tx) -> Status {
+        auto u = tx.find_user_by_email(normalize_email(email));
+        if (!u || is_deleted(*u)) return Error::not_found("user");
+        t.user_id = u->id;
+        tx.insert_api_token(t);
+        std::string detail = "{\"via\":\"command_line\",\"user_id\":" + json_string(u->id);
+        if (event_id) detail += ",\"event_id\":" + json_string(*event_id);
+        audit(tx, "token_created", std::nullopt, t.id, ClientInfo{}, detail + "}");
         return {};
       },
       false);

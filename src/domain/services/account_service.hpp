@@ -37,11 +37,6 @@
 
 namespace admit {
 
-struct RateRule {
-  int limit = 0;
-  std::chrono::seconds window{60};
-};
-
 struct AccountSettings {
   std::string public_url = "http://127.0.0.1:8080";  // links in mails
   std::chrono::seconds verify_link_ttl = std::chrono::hours(24);
@@ -49,6 +44,9 @@ struct AccountSettings {
   std::chrono::seconds session_idle = std::chrono::hours(24 * 7);       // sliding
   std::chrono::seconds session_absolute = std::chrono::hours(24 * 30);  // from sign-in
   std::chrono::seconds session_touch_interval{60};  // last_seen_at written at most this often
+  // Ended sessions (revoked, expired, idle) and used or expired mail links are deleted this
+  // long after they ended (purge_expired).
+  std::chrono::seconds purge_after = std::chrono::hours(24);
 
   // Rate limits: per client address and per account (the email, or the user).
   RateRule signin_per_account{10, std::chrono::minutes(1)};
@@ -149,6 +147,10 @@ class AccountService {
   Status sign_out_everywhere(const Actor& actor, const ClientInfo& client);
   Status end_session(const Actor& actor, const std::string& session_id, const ClientInfo& client);
 
+  // Deletes sessions and mail links that ended more than `purge_after` ago (the server runs
+  // it at start and every hour); returns the rows removed.
+  std::int64_t purge_expired();
+
   // ---- password reset
   Status request_password_reset(const std::string& email, const ClientInfo& client);
   Result<PendingReset> begin_password_reset(const std::string& token, const std::string& password,
@@ -170,6 +172,13 @@ class AccountService {
   Result<CreatedToken> create_api_token(const Actor& actor, const std::string& name,
                                         const std::optional<std::string>& event_id,
                                         const ClientInfo& client);
+  // `admit token create`: a token for the account with this email, made by the operator at
+  // the command line (no rate limit, any event). Audited as token_created like the API's,
+  // with no actor and {"via":"command_line","user_id":..} as detail. not_found when no
+  // account has the email; a field error naming `event_id` for an unknown event.
+  Result<CreatedToken> create_api_token_from_command_line(const std::string& email,
+                                                          const std::string& name,
+                                                          const std::optional<std::string>& event_id);
   Result<std::vector<ApiToken>> api_tokens(const Actor& actor);
   Status revoke_api_token(const Actor& actor, const std::string& token_id, const ClientInfo& client);
 

@@ -76,6 +76,7 @@ class RegistrationEngine {
   // Where submit() runs its one blocking read (see above); set before start(). The pool
   // must outlive the engine's last submit().
   void set_lookup_pool(WorkPool* pool) { lookups_ = pool; }
+  WorkPool* lookup_pool() const noexcept { return lookups_; }
 
   void start();
   void stop();

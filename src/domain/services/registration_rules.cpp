@@ -148,6 +148,7 @@ Priced price_request(const Event& e, const RegistrationRequest& r, const PromoCo
     ri.ticket_type_id = item.ticket_type_id;
     ri.quantity = item.quantity;
     ri.unit_price = t ? t->price : 0;
+    if (t) ri.ticket_type_name = t->name;
     ri.amount = ri.unit_price * ri.quantity;
     if (promo && promo->applies_to(ri.ticket_type_id)) {
       if (promo->kind == DiscountKind::percent) {

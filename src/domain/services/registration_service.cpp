@@ -6,6 +6,7 @@
 
 #include "common/log.hpp"
 #include "common/random.hpp"
+#include "domain/services/account_service.hpp"  // address_key: IPv6 counts per /64
 #include "domain/services/registration_rules.hpp"
 #include "domain/services/text.hpp"
 
@@ -195,6 +196,34 @@ Result<PromoCode> RegistrationService::usable_promo(const Event& event, const st
   if (promo->max_uses && promo->uses >= *promo->max_uses)
     return Error::field("promo_code", "has no uses left");
   return std::move(*promo);
+}
+
+void RegistrationService::limit_promo_attempts(RateLimiter& limiter, PromoLimits limits) {
+  promo_limiter_ = &limiter;
+  promo_limits_ = limits;
+}
+
+Status RegistrationService::count_promo_attempt(const PromoAttempt& who) {
+  if (!promo_limiter_) return {};
+  const Timestamp now = clock_.now();
+  auto over = [&](const std::string& key, const RateRule& rule) -> std::optional<int> {
+    if (rule.limit <= 0) return std::nullopt;
+    return promo_limiter_->hit(key, rule.limit, rule.window, now);
+  };
+  std::optional<int> retry = over("promo:addr:" + AccountService::address_key(who.ip),
+                                  promo_limits_.per_address);
+  if (!retry && who.user_id) retry = over("promo:user:" + *who.user_id, promo_limits_.per_account);
+  if (!retry) return {};
+  Error e = Error::rate_limited(*retry);
+  e.detail = "Too many promo code attempts; try again in " + std::to_string(*retry) +
+             (*retry == 1 ? " second." : " seconds.");
+  return e;
+}
+
+Result<PromoCode> RegistrationService::try_promo(const Event& event, const std::string& code,
+                                                 const PromoAttempt& who) {
+  if (auto s = count_promo_attempt(who); !s) return std::move(s).error();
+  return usable_promo(event, code);
 }
 
 Result<WaitlistEntry> RegistrationService::join_waitlist(const Actor& actor, const std::string& event_id,

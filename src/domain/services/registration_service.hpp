@@ -18,6 +18,7 @@
 #include "common/result.hpp"
 #include "domain/model/actor.hpp"
 #include "domain/ports/event_store.hpp"
+#include "domain/ports/rate_limiter.hpp"
 #include "domain/ports/registration_store.hpp"
 #include "domain/services/registration_engine.hpp"
 
@@ -49,6 +50,20 @@ struct PromoCodeInput {
   std::optional<Timestamp> valid_until;
 };
 
+// Who tries a promo code, for the guessing limit: the client address and, when signed
+// in, the user.
+struct PromoAttempt {
+  std::string ip;
+  std::optional<std::string> user_id;
+};
+
+// Budgets for trying promo codes (a look-up with `?promo_code=`, or a registration carrying
+// a code): both reveal whether a code is valid, so short codes could be guessed without them.
+struct PromoLimits {
+  RateRule per_address{30, std::chrono::minutes(1)};  // IPv6 counts per /64
+  RateRule per_account{30, std::chrono::minutes(1)};
+};
+
 struct WaitlistInput {
   std::optional<std::string> ticket_type_id;
   std::int64_t quantity = 1;
@@ -78,6 +93,13 @@ class RegistrationService {
   // event, inside its validity window and with uses left. Anything else is a field error
   // naming `promo_code`. The caller has already checked the event is visible.
   Result<PromoCode> usable_promo(const Event& event, const std::string& code);
+  // Counts promo-code attempts with `limiter` from now on (without it nothing is counted).
+  void limit_promo_attempts(RateLimiter& limiter, PromoLimits limits = {});
+  // Counts one promo-code attempt against the per-address and (signed in) per-account
+  // budgets; over either it is rate_limited (429, Retry-After) whatever the code.
+  Status count_promo_attempt(const PromoAttempt& who);
+  // count_promo_attempt(), then usable_promo(): GET /api/v1/events/{id}?promo_code=.
+  Result<PromoCode> try_promo(const Event& event, const std::string& code, const PromoAttempt& who);
 
   Result<WaitlistEntry> join_waitlist(const Actor& actor, const std::string& event_id, const WaitlistInput& in);
   Result<WaitlistEntry> get_waitlist(const Actor& actor, const std::string& event_id);
@@ -100,6 +122,8 @@ class RegistrationService {
   RegistrationEngine& engine_;
   const Clock& clock_;
   RegistrationMails mails_;
+  RateLimiter* promo_limiter_ = nullptr;
+  PromoLimits promo_limits_;
 
   std::mutex sweeper_mu_;
   std::condition_variable sweeper_cv_;

@@ -2,6 +2,7 @@
 
 #include <boost/json/array.hpp>
 
+#include "http/handlers/offload.hpp"
 #include "http/handlers/support.hpp"
 #include "http/handlers/views.hpp"
 
@@ -97,7 +98,8 @@ Response get_event(CatalogService& catalog, const PromoResolver& resolve_promo, 
   const bool manager = actor && (event->organizer_id == actor->user_id || actor->is_admin());
   std::optional<PromoCode> promo;
   if (auto code = req.query("promo_code"); code && !code->empty() && resolve_promo) {
-    auto found = resolve_promo(*event, *code);
+    PromoAttempt who{client_of(req).ip, actor ? std::optional(actor->user_id) : std::nullopt};
+    auto found = resolve_promo(*event, *code, who);
     if (!found) return problem(req, found.error());
     promo = std::move(*found);
   }

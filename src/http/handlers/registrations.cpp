@@ -2,6 +2,7 @@
 
 #include <boost/json/array.hpp>
 
+#include "http/handlers/offload.hpp"
 #include "http/handlers/support.hpp"
 #include "http/handlers/views.hpp"
 
@@ -41,7 +42,8 @@ Status read_registration_body(const json::value& body, RegistrationRequest& out)
   return validate_request_shape(out);
 }
 
-void register_for_event(RegistrationEngine& engine, Request& req, const Respond& respond) {
+void register_for_event(RegistrationEngine& engine, RegistrationService& service, Request& req,
+                        const Respond& respond) {
   if (!req.principal) {
     respond(problem(req, Error::unauthenticated()));
     return;
@@ -68,13 +70,36 @@ void register_for_event(RegistrationEngine& engine, Request& req, const Respond&
     respond(problem(req, ok.error()));
     return;
   }
-  engine.submit(std::move(r), [respond, request_id = req.request_id](Result<RegistrationOutcome> out) {
-    if (!out) {
-      respond(Response::problem(out.error(), request_id));
+  auto submit = [&engine, respond, request_id = req.request_id](RegistrationRequest r) {
+    engine.submit(std::move(r), [respond, request_id](Result<RegistrationOutcome> out) {
+      if (!out) {
+        respond(Response::problem(out.error(), request_id));
+        return;
+      }
+      respond(Response::json(out->created ? 201 : 200, registration_json(out->registration)));
+    });
+  };
+  if (!r.promo_code) {
+    submit(std::move(r));
+    return;
+  }
+  // An unknown code answers 422 and a valid one a registration, so a registration carrying
+  // a code counts against the same guessing budget as a look-up. The count may be a
+  // database write (PostgreSQL's shared limiter) and this handler may be on a network
+  // thread (a nonblocking route), so it runs on the engine's lookup pool when there is one.
+  auto count_then_submit = [&service, submit, respond, request_id = req.request_id,
+                            who = PromoAttempt{client_of(req).ip, r.user_id}, r]() mutable {
+    if (auto ok = service.count_promo_attempt(who); !ok) {
+      respond(Response::problem(ok.error(), request_id));
       return;
     }
-    respond(Response::json(out->created ? 201 : 200, registration_json(out->registration)));
-  });
+    submit(std::move(r));
+  };
+  WorkPool* pool = engine.lookup_pool();
+  if (!pool)
+    count_then_submit();
+  else if (!pool->try_post(std::move(count_then_submit)))
+    respond(problem(req, Error::unavailable(1, "The server is busy; try again in a moment.")));
 }
 
 std::optional<HistoryScope> parse_scope(const std::optional<std::string>& s) {
@@ -211,12 +236,16 @@ std::string csv_cell(std::string_view value) {
 }
 
 void add_registration_routes(Router& router, RegistrationEngine& engine, RegistrationService& service) {
-  // Nonblocking: the handler validates and queues; the engine answers from its writer.
+  // Nonblocking: the handler validates and queues; the engine answers from its writer, and
+  // what needs the database first (a promo-code attempt count) goes to the lookup pool.
   RouteOptions hot;
   hot.nonblocking = true;
   router.post(
       "/api/v1/events/{id}/registrations",
-      [&engine](Request& req, Respond respond) { register_for_event(engine, req, respond); }, hot);
+      [&engine, &service](Request& req, Respond respond) {
+        register_for_event(engine, service, req, respond);
+      },
+      hot);
 
   router.get("/api/v1/me/registrations", sync([&service](Request& req) {
                auto actor = require_actor(req);

@@ -13,6 +13,10 @@ boost::json::value or_null(const std::optional<T>& v) {
   if (!v) return nullptr;
   return boost::json::value(*v);
 }
+boost::json::value name_or_null(std::string_view name) {
+  if (name.empty()) return nullptr;
+  return boost::json::value(name);
+}
 }  // namespace
 
 boost::json::object ticket_type_json(const TicketType& t) {
@@ -99,11 +103,12 @@ boost::json::object session_json(const Session& s, bool current) {
           {"current", current}};
 }
 
-boost::json::object ticket_json(const Ticket& t) {
+boost::json::object ticket_json(const Ticket& t, std::string_view ticket_type_name) {
   return {{"id", t.id},
           {"registration_id", t.registration_id},
           {"event_id", t.event_id},
           {"ticket_type_id", t.ticket_type_id},
+          {"ticket_type_name", name_or_null(ticket_type_name)},
           {"attendee_name", t.attendee_name},
           {"attendee_email", t.attendee_email},
           {"status", to_string(t.status)},
@@ -116,11 +121,18 @@ boost::json::object registration_json(const Registration& r) {
   boost::json::array items;
   for (const auto& i : r.items)
     items.push_back({{"ticket_type_id", i.ticket_type_id},
+                     {"ticket_type_name", name_or_null(i.ticket_type_name)},
                      {"quantity", i.quantity},
                      {"unit_price", i.unit_price},
                      {"amount", i.amount}});
   boost::json::array tickets;
-  for (const auto& t : r.tickets) tickets.push_back(ticket_json(t));
+  for (const auto& t : r.tickets) {
+    // Every ticket comes from one of the registration's items, which carry the type's name.
+    std::string_view name;
+    for (const auto& i : r.items)
+      if (i.ticket_type_id == t.ticket_type_id) name = i.ticket_type_name;
+    tickets.push_back(ticket_json(t, name));
+  }
   return {{"id", r.id},
           {"event_id", r.event_id},
           {"user_id", r.user_id},

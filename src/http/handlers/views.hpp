@@ -1,5 +1,7 @@
 #pragma once
 // JSON shapes of the API (API.md), in one place.
+#include <string_view>
+
 #include <boost/json/object.hpp>
 
 #include "domain/model/account.hpp"
@@ -15,8 +17,11 @@ boost::json::object ticket_type_json(const TicketType& t);
 // `promo: {code, kind, amount, ticket_type_id}`.
 boost::json::object event_json(const Event& e, bool include_hidden = false,
                                const PromoCode* promo = nullptr);
-// Registrations and tickets (API.md "Registrations and tickets").
-boost::json::object ticket_json(const Ticket& t);
+// Registrations and tickets (API.md "Registrations and tickets"). Items and tickets carry
+// `ticket_type_name` (null when the type no longer exists): a registration is seen only by
+// its owner and the event's organizer, who may know what was bought even when the type is
+// hidden from the public event view.
+boost::json::object ticket_json(const Ticket& t, std::string_view ticket_type_name = {});
 boost::json::object registration_json(const Registration& r);
 
 // Promo codes (organizer view), waiting-list entries, event statistics.

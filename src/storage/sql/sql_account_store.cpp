@@ -308,12 +308,14 @@ std::vector<AuditEntry> SqlAccountStore::audit_entries(const std::string& subjec
   return out;
 }
 
-std::int64_t SqlAccountStore::purge_expired(Timestamp before) {
+std::int64_t SqlAccountStore::purge_expired(Timestamp before, std::chrono::seconds session_idle) {
   auto conn = db_.writer();
   const std::int64_t t = to_millis(before);
+  const std::int64_t idle_since = to_millis(before - session_idle);
   std::int64_t n = 0;
-  n += conn->execute("DELETE FROM sessions WHERE expires_at < ? OR revoked_at < ?", {t, t});
-  n += conn->execute("DELETE FROM one_time_tokens WHERE expires_at < ?", {t});
+  n += conn->execute("DELETE FROM sessions WHERE expires_at < ? OR revoked_at < ? OR last_seen_at < ?",
+                     {t, t, idle_since});
+  n += conn->execute("DELETE FROM one_time_tokens WHERE expires_at < ? OR used_at < ?", {t, t});
   return n;
 }
 

@@ -18,7 +18,7 @@ class SqlAccountStore final : public AccountStore {
                         Timestamp at) override;
   Result<UserPage> list_users(const UserListQuery& query) override;
   std::vector<AuditEntry> audit_entries(const std::string& subject, int limit = 100) override;
-  std::int64_t purge_expired(Timestamp before) override;
+  std::int64_t purge_expired(Timestamp before, std::chrono::seconds session_idle) override;
 
  private:
   Database& db_;

@@ -107,10 +107,12 @@ void load_details(Connection& conn, std::vector<Registration>& regs) {
       params.emplace_back(regs[i].id);
     }
     for (const auto& row : conn.query(
-             "SELECT registration_id, ticket_type_id, quantity, unit_price, amount FROM "
-             "registration_items WHERE registration_id IN (" + in + ") ORDER BY registration_id, position",
+             "SELECT i.registration_id, i.ticket_type_id, i.quantity, i.unit_price, i.amount, t.name "
+             "FROM registration_items i LEFT JOIN ticket_types t ON t.id = i.ticket_type_id "
+             "WHERE i.registration_id IN (" + in + ") ORDER BY i.registration_id, i.position",
              params)) {
-      RegistrationItem item{row.text(1), row.i64(2), row.i64(3), row.i64(4)};
+      RegistrationItem item{row.text(1), row.i64(2), row.i64(3), row.i64(4),
+                            row.opt_text(5).value_or("")};
       by_id[row.text(0)]->items.push_back(std::move(item));
     }
     for (const auto& row : conn.query(

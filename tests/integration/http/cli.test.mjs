@@ -1,10 +1,21 @@
 // The command line: configuration checks, migrations, demo data (real binary).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli, freshDatabase, startServer } from './harness.mjs';
+
+// Rows of one query on the database behind ADMIT_DATABASE (sqlite3 or psql), as arrays of
+// column texts.
+function sqlRows(database, query) {
+  const r = database.startsWith('sqlite:')
+    ? spawnSync('sqlite3', ['-separator', '\t', database.slice('sqlite:'.length), query], { encoding: 'utf8' })
+    : spawnSync('psql', [database, '-v', 'ON_ERROR_STOP=1', '-tAF', '\t', '-c', query], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`query failed: ${r.stderr}`);
+  return r.stdout.split('\n').filter((l) => l !== '').map((l) => l.split('\t'));
+}
 
 function tempEnv() {
   const dir = mkdtempSync(join(tmpdir(), 'admit-cli-'));
@@ -81,4 +92,46 @@ test('user add checks its input and reads the password from standard input', () 
   assert.equal(token.status, 0);
   assert.match(token.stdout.trim(), /^[A-Za-z0-9_-]{43}$/);
   rmSync(dir, { recursive: true, force: true });
+});
+
+test('token create writes the same audit row as creating a token over HTTP', async () => {
+  const server = await startServer();
+  try {
+    const add = server.cli(['user', 'add', '--email', 'scanner@example.com', '--name', 'Door', '--role', 'organizer'], 'Strong-Pass-123\n');
+    assert.equal(add.status, 0, add.stderr);
+    const userId = add.stdout.trim();
+    const made = server.cli(['token', 'create', '--email', 'SCANNER@example.com', '--name', 'door 1']);
+    assert.equal(made.status, 0, made.stderr);
+    const secret = made.stdout.trim();
+
+    // The token works, under its name.
+    const tokens = await server.get('/api/v1/me/tokens', { token: secret });
+    assert.equal(tokens.status, 200, tokens.text);
+    assert.deepEqual(tokens.body.items.map((t) => t.name), ['door 1']);
+    const tokenId = tokens.body.items[0].id;
+
+    // One token_created row about the token: no actor (the operator), the owner in the detail.
+    const rows = sqlRows(server.database, `SELECT kind, COALESCE(actor_user_id, '-'), subject, detail FROM audit_log WHERE kind = 'token_created'`);
+    assert.equal(rows.length, 1, JSON.stringify(rows));
+    const [kind, actor, subject, detail] = rows[0];
+    assert.equal(kind, 'token_created');
+    assert.equal(actor, '-');
+    assert.equal(subject, tokenId);
+    assert.deepEqual(JSON.parse(detail), { via: 'command_line', user_id: userId });
+
+    // Over HTTP the same kind of row, with the user as actor.
+    const viaApi = await server.post('/api/v1/me/tokens', { name: 'api' }, { token: secret });
+    assert.equal(viaApi.status, 201, viaApi.text);
+    const both = sqlRows(server.database, `SELECT COALESCE(actor_user_id, '-') FROM audit_log WHERE kind = 'token_created' ORDER BY at`);
+    assert.deepEqual(both.map((r) => r[0]).sort(), ['-', userId].sort());
+
+    // Mistakes write nothing.
+    assert.notEqual(server.cli(['token', 'create', '--email', 'nobody@example.com']).status, 0);
+    const badEvent = server.cli(['token', 'create', '--email', 'scanner@example.com', '--event', 'evt_missing']);
+    assert.notEqual(badEvent.status, 0);
+    assert.match(badEvent.stderr, /no event with id evt_missing/);
+    assert.equal(sqlRows(server.database, `SELECT COUNT(*) FROM audit_log WHERE kind = 'token_created'`)[0][0], '2');
+  } finally {
+    await server.stop();
+  }
 });

@@ -252,6 +252,45 @@ test('promo codes: organizer creates and lists them; a discount applies; hidden 
   assert.equal(unlocked.status, 201, unlocked.text);
 });
 
+test('a registration names the ticket type it bought, a hidden one too, without the public event listing it', async () => {
+  const ev = await publishedEvent({ ticket_types: [{ name: 'General', price: 0, capacity: 50 }, { name: 'Backstage crew', price: 0, capacity: 5, hidden: true }] });
+  const full = (await server.get(`/api/v1/events/${ev.id}`, { token: organizer.token })).body.ticket_types;
+  const general = full.find((t) => t.name === 'General');
+  const crew = full.find((t) => t.hidden);
+  const code = await server.post(`/api/v1/events/${ev.id}/promo-codes`, { code: 'BACKSTAGE', kind: 'fixed', amount: 0, ticket_type_id: crew.id, unlocks_hidden: true }, { token: organizer.token });
+  assert.equal(code.status, 201, code.text);
+
+  const body = { items: [{ ticket_type_id: crew.id, quantity: 1 }, { ticket_type_id: general.id, quantity: 1 }], promo_code: 'backstage' };
+  const key = randomUUID();
+  const made = await register(ev.id, alice, body, key);
+  assert.equal(made.status, 201, made.text);
+  const named = (r) => {
+    const items = Object.fromEntries(r.items.map((i) => [i.ticket_type_id, i.ticket_type_name]));
+    assert.deepEqual(items, { [crew.id]: 'Backstage crew', [general.id]: 'General' });
+    assert.deepEqual(r.tickets.map((t) => [t.ticket_type_id, t.ticket_type_name]).sort(),
+      [[crew.id, 'Backstage crew'], [general.id, 'General']].sort());
+  };
+  named(made.body);
+
+  // The buyer's history and the registration itself (owner and organizer) name both types.
+  const mine = await server.get('/api/v1/me/registrations', { token: alice.token });
+  named(mine.body.items.find((r) => r.id === made.body.id));
+  named((await server.get(`/api/v1/registrations/${made.body.id}`, { token: alice.token })).body);
+  named((await server.get(`/api/v1/registrations/${made.body.id}`, { token: organizer.token })).body);
+  const list = await server.get(`/api/v1/events/${ev.id}/registrations`, { token: organizer.token });
+  named(list.body.items.find((r) => r.id === made.body.id));
+  // The same key again answers the stored registration, with the names.
+  const again = await register(ev.id, alice, body, key);
+  assert.equal(again.status, 200, again.text);
+  named(again.body);
+
+  // The public event view still leaves the hidden type out, for the buyer too.
+  for (const opts of [{}, { token: alice.token }, { token: bob.token }]) {
+    const pub = await server.get(`/api/v1/events/${ev.id}`, opts);
+    assert.deepEqual(pub.body.ticket_types.map((t) => t.name), ['General']);
+  }
+});
+
 test('GET /events/{id}?promo_code= shows what a usable code unlocks; an unusable code answers 422', async () => {
   const ev = await publishedEvent({
     capacity: 100,

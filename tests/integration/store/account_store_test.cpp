@@ -394,18 +394,47 @@ TEST_F(AccountStoreTest, SharedRateLimitCountersCountPerKeyAndWindow) {
 
 TEST_F(AccountStoreTest, PurgeRemovesEndedSessionsAndLinks) {
   auto ada = add_user("ada@example.com");
+  const auto idle = 7 * 24h;
   ASSERT_TRUE(tx([&](AccountTx& t) -> Status {
-    auto old = make_session(ada, "old");
+    auto old = make_session(ada, "old");  // past its absolute expiry
     old.expires_at = now_ - 1h;
     t.insert_session(old);
+    auto revoked = make_session(ada, "revoked");  // signed out before the cut
+    revoked.revoked_at = now_ - 1min;
+    t.insert_session(revoked);
+    auto idled = make_session(ada, "idled");  // no request for longer than the idle expiry
+    idled.last_seen_at = now_ - idle - 1min;
+    t.insert_session(idled);
     t.insert_session(make_session(ada, "live"));
-    t.insert_one_time_token(OneTimeToken{sha256_hex("x"), OneTimeKind::verify_email, ada.id, "",
-                                         now_ - 48h, now_ - 24h, std::nullopt});
+    auto just_revoked = make_session(ada, "just-revoked");  // ended at the cut: kept
+    just_revoked.revoked_at = now_;
+    t.insert_session(just_revoked);
+    auto almost_idle = make_session(ada, "almost-idle");
+    almost_idle.last_seen_at = now_ - idle + 1min;
+    t.insert_session(almost_idle);
+
+    auto link = [&](const std::string& secret, Timestamp expires, std::optional<Timestamp> used) {
+      t.insert_one_time_token(OneTimeToken{sha256_hex(secret), OneTimeKind::verify_email, ada.id,
+                                           "", now_ - 48h, expires, used});
+    };
+    link("expired", now_ - 24h, std::nullopt);
+    link("used", now_ + 23h, now_ - 1min);
+    link("unused", now_ + 23h, std::nullopt);
+    link("used-at-cut", now_ + 23h, now_);
     return {};
   }));
-  EXPECT_EQ(accounts_->purge_expired(now_), 2);
-  EXPECT_FALSE(accounts_->find_session(sha256_hex("old")));
-  EXPECT_TRUE(accounts_->find_session(sha256_hex("live")));
+  EXPECT_EQ(accounts_->purge_expired(now_, idle), 5);
+  for (auto gone : {"old", "revoked", "idled"})
+    EXPECT_FALSE(accounts_->find_session(sha256_hex(gone))) << gone;
+  for (auto kept : {"live", "just-revoked", "almost-idle"})
+    EXPECT_TRUE(accounts_->find_session(sha256_hex(kept))) << kept;
+  std::set<std::string> links;
+  {
+    auto conn = db_->reader();
+    for (const auto& row : conn->query("SELECT id FROM one_time_tokens")) links.insert(row.text(0));
+  }
+  EXPECT_EQ(links, (std::set<std::string>{sha256_hex("unused"), sha256_hex("used-at-cut")}));
+  EXPECT_EQ(accounts_->purge_expired(now_, idle), 0) << "a second pass finds nothing";
 }
 
 }  // namespace

@@ -81,7 +81,18 @@ TEST_F(RegistrationServiceTest, EventStateAndUnknownOrHiddenTypes) {
   ASSERT_TRUE(service_->create_promo(actor_of(organizer_), e.id, in).ok());
   auto r = request_items(e, u, {{crew, 1}});
   r.promo_code = "crew";
-  EXPECT_TRUE(submit(r).ok());
+  auto bought = submit(r);
+  ASSERT_TRUE(bought.ok());
+  // The registration names the hidden type it bought, as made and as loaded again (the
+  // buyer's history shows it although the public event view leaves the type out).
+  EXPECT_EQ(bought->registration.items.at(0).ticket_type_name, "Crew");
+  auto loaded = service_->get(actor_of(u), bought->registration.id);
+  ASSERT_TRUE(loaded.ok());
+  EXPECT_EQ(loaded->items.at(0).ticket_type_name, "Crew");
+  auto mine = service_->list_mine(actor_of(u), HistoryScope::all);
+  ASSERT_TRUE(mine.ok());
+  ASSERT_EQ(mine->size(), 1u);
+  EXPECT_EQ(mine->at(0).items.at(0).ticket_type_name, "Crew");
   auto bad_code = request(e, u);
   bad_code.promo_code = "NOPE";
   EXPECT_EQ(fails(bad_code).errors.at(0).field, "promo_code");

@@ -1,13 +1,17 @@
 import { Link } from 'react-router';
 import { StatusBadge } from '@/components/StatusBadge';
-import type { Event, Registration } from '@/lib/api';
+import type { Event, Registration, Ticket } from '@/lib/api';
 import { formatDateTime, formatEventRange } from '@/lib/dates';
 import { formatPrice } from '@/lib/money';
 
 export type EventInfo = Event;
 
-export function typeName(ev: EventInfo | undefined, typeId: string): string {
-  return ev?.ticket_types.find((t) => t.id === typeId)?.name ?? 'Ticket';
+/**
+ * What a ticket is: the name the registration carries (hidden ticket types too, which the
+ * public event view leaves out), else the event's list, else a generic word.
+ */
+export function ticketTypeName(ticket: Ticket, ev: EventInfo | undefined): string {
+  return ticket.ticket_type_name ?? ev?.ticket_types.find((t) => t.id === ticket.ticket_type_id)?.name ?? 'Ticket';
 }
 
 /** Whether the attendee may still cancel: an active registration before the event's cut-off. */
@@ -46,7 +50,7 @@ export function TicketList({ reg, ev }: { reg: Registration; ev: EventInfo | und
         <tbody>
           {reg.tickets.map((t) => (
             <tr key={t.id}>
-              <td>{typeName(ev, t.ticket_type_id)}</td>
+              <td>{ticketTypeName(t, ev)}</td>
               <td>
                 {t.attendee_name}
                 <span className="hint block">{t.attendee_email}</span>

@@ -318,7 +318,9 @@ export interface paths {
          *     all) and those that a usable `promo_code` unlocks (see `PromoCode.unlocks_hidden`).
          *     With a usable code the event also carries `promo`. An unknown, used-up,
          *     not-yet-valid, expired or malformed `promo_code` answers 422 naming `promo_code`;
-         *     an empty one is ignored.
+         *     an empty one is ignored. Trying codes is limited (30 a minute per client address and
+         *     per signed-in account, together with registrations that carry a code): over the
+         *     budget any `promo_code` answers 429 `rate_limited` with `Retry-After`.
          */
         get: operations["getEvent"];
         put?: never;
@@ -458,7 +460,9 @@ export interface paths {
          *     `checkout_url` and an `expires_at` after which the held seats return. The same
          *     `Idempotency-Key` again (same user) answers the first answer. Not enough seats
          *     answers 409 `sold_out`; more than `max_per_order` or `max_per_user`, a type not on
-         *     sale, or a bad promo code answer 422 naming the field.
+         *     sale, or a bad promo code answer 422 naming the field. A request carrying a
+         *     `promo_code` counts against the promo-code budget of `GET /api/v1/events/{id}`
+         *     (429 `rate_limited` with `Retry-After` over it).
          */
         post: operations["createRegistration"];
         delete?: never;
@@ -1050,6 +1054,8 @@ export interface components {
         RegistrationStatus: "confirmed" | "pending_payment" | "cancelled" | "expired" | "refunded";
         RegistrationItem: {
             ticket_type_id: string;
+            /** @description The ticket type's name, hidden types included (a registration is seen only by its buyer and the event's organizer); null when the type no longer exists. */
+            ticket_type_name: string | null;
             quantity: number;
             /** @description The ticket type's price when registering (minor units, before any discount). */
             unit_price: number;
@@ -1114,6 +1120,8 @@ export interface components {
             registration_id: string;
             event_id: string;
             ticket_type_id: string;
+            /** @description The ticket type's name, hidden types included; null when the type no longer exists. */
+            ticket_type_name: string | null;
             attendee_name: string;
             attendee_email: string;
             /** @enum {string} */
@@ -1835,6 +1843,7 @@ export interface operations {
             };
             404: components["responses"]["NotFound"];
             422: components["responses"]["ValidationFailed"];
+            429: components["responses"]["RateLimited"];
         };
     };
     updateEvent: {

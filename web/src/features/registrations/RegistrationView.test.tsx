@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest';
+import { render, screen, within } from '@testing-library/react';
+import type { Event, Registration, Ticket } from '@/lib/api';
+import { TicketList, ticketTypeName } from './RegistrationView';
+
+// The public event view: the hidden "Crew" type the attendee bought with a promo code is
+// not listed, only "General".
+const event = {
+  id: 'evt_1',
+  title: 'Test concert',
+  starts_at: '2030-05-01T18:00:00Z',
+  ends_at: '2030-05-01T21:00:00Z',
+  timezone: 'Europe/Berlin',
+  venue: 'Hall',
+  currency: 'EUR',
+  cancel_cutoff_hours: null,
+  ticket_types: [{ id: 'tt_general', name: 'General', hidden: false }],
+} as unknown as Event;
+
+function ticket(overrides: Partial<Ticket> = {}): Ticket {
+  return {
+    id: 'tkt_1',
+    registration_id: 'reg_1',
+    event_id: 'evt_1',
+    ticket_type_id: 'tt_crew',
+    ticket_type_name: 'Crew',
+    attendee_name: 'Alice Attendee',
+    attendee_email: 'alice@example.com',
+    status: 'valid',
+    qr: null,
+    pdf_url: null,
+    checked_in_at: null,
+    ...overrides,
+  };
+}
+
+function registration(tickets: Ticket[]): Registration {
+  return {
+    id: 'reg_1',
+    event_id: 'evt_1',
+    user_id: 'usr_1',
+    status: 'confirmed',
+    items: [{ ticket_type_id: 'tt_crew', ticket_type_name: 'Crew', quantity: tickets.length, unit_price: 0, amount: 0 }],
+    total: 0,
+    currency: 'EUR',
+    expires_at: null,
+    checkout_url: null,
+    refund_status: null,
+    created_at: '2030-04-01T10:00:00Z',
+    cancelled_at: null,
+    tickets,
+  };
+}
+
+describe('ticketTypeName', () => {
+  it('uses the name the registration carries, even for a type the event view hides', () => {
+    expect(ticketTypeName(ticket(), event)).toBe('Crew');
+    expect(ticketTypeName(ticket(), undefined)).toBe('Crew');
+  });
+
+  it('falls back to the event list, then to a generic word', () => {
+    expect(ticketTypeName(ticket({ ticket_type_id: 'tt_general', ticket_type_name: null }), event)).toBe('General');
+    expect(ticketTypeName(ticket({ ticket_type_name: null }), event)).toBe('Ticket');
+  });
+});
+
+describe('TicketList', () => {
+  it('shows the real name of a hidden ticket type the attendee bought', () => {
+    render(<TicketList reg={registration([ticket()])} ev={event} />);
+    const row = screen.getByRole('row', { name: /Alice Attendee/ });
+    expect(within(row).getByRole('cell', { name: 'Crew' })).toBeInTheDocument();
+    expect(screen.queryByText('Ticket', { selector: 'td' })).not.toBeInTheDocument();
+  });
+});
