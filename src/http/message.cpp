@@ -89,6 +89,22 @@ Response Response::text(int status, std::string body, std::string content_type) 
   return r;
 }
 
+void Request::release_payload() noexcept {
+  std::string().swap(target);
+  std::string().swap(path);
+  std::string().swap(query_string);
+  std::vector<std::pair<std::string, std::string>>().swap(headers);
+  std::string().swap(body);
+  params.clear();
+  principal.reset();
+}
+
+Response Response::deferred(std::function<Response()> make) {
+  Response r;
+  r.later = std::move(make);
+  return r;
+}
+
 Response Response::no_content() {
   Response r;
   r.status = 204;

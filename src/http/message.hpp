@@ -53,6 +53,9 @@ struct Request {
   std::optional<std::string> query(std::string_view name) const;
   std::optional<std::string> cookie(std::string_view name) const;
   const std::string& param(std::string_view name) const;  // path parameter (must exist)
+  // Frees everything but the request id and method, once the handler has taken what it
+  // needs (the server does this after a nonblocking handler returns; router.hpp).
+  void release_payload() noexcept;
 };
 
 struct Response {
@@ -61,6 +64,10 @@ struct Response {
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;
   std::string file_path;  // when set, the server streams this file as the body
+  // When set, the answer is built by this function on the network thread just before it
+  // is sent, and replaces everything above: a thread that answers many requests at once
+  // (a registration writer) hands over the result instead of rendering each body itself.
+  std::function<Response()> later;
 
   Response& header(std::string name, std::string value) {
     headers.emplace_back(std::move(name), std::move(value));
@@ -72,12 +79,14 @@ struct Response {
   static Response redirect(int status, std::string location);
   // application/problem+json from the one table of codes (problem.cpp); adds Retry-After.
   static Response problem(const Error& error, std::string_view request_id = {});
+  static Response deferred(std::function<Response()> make);
 };
 
 // Answers a request exactly once, from any thread.
 using Respond = std::function<void(Response)>;
-// A handler runs on the application work pool (never on the network threads). It may
-// answer synchronously or keep `respond` and answer later (the registration engine does).
+// A handler runs on the application work pool, or on a network thread when its route is
+// `nonblocking` (router.hpp). It may answer synchronously or keep `respond` and answer
+// later (the registration engine does).
 using Handler = std::function<void(Request&, Respond)>;
 // The common case: compute the response and return it.
 using SyncHandler = std::function<Response(Request&)>;

@@ -16,7 +16,9 @@ struct RouteOptions {
   bool csrf_exempt = false;          // e.g. the Stripe webhook (signed instead)
   // The handler never blocks (it validates and hands the work on, answering later from
   // elsewhere), so it may run on the network thread when the caller is known without the
-  // database (Dispatcher::dispatch_inline). Saves a thread hand-off on hot routes.
+  // database (Dispatcher::dispatch_inline). Saves a thread hand-off on hot routes. Such a
+  // handler copies what it keeps from the Request: the server frees the request's payload
+  // as soon as the handler returns, on the thread that allocated it.
   bool nonblocking = false;
 };
 

@@ -263,6 +263,9 @@ struct Server::Core : std::enable_shared_from_this<Server::Core>, HandoffTarget 
   asio::awaitable<std::size_t> send(Connection& connection, Response response, unsigned version,
                                     bool keep_alive, bool head_only, const std::string& request_id,
                                     bool& ok);
+  // Status line and header fields of a string-body answer, ending in the blank line.
+  std::string response_head(const Response& response, unsigned version, bool keep_alive,
+                            bool forbidden, const std::string& request_id) const;
   void request_stop();
 
   ServerOptions options;
@@ -332,7 +335,11 @@ asio::awaitable<std::tuple<Response, std::string>> Server::Core::dispatch(Reques
     // A route whose handler never blocks runs here, on the network thread, when the caller
     // is known without the database; everything else goes to the work pool.
     Respond respond = [exchange](Response r) { exchange->answer(std::move(r)); };
-    if (dispatcher.dispatch_inline(exchange->request, exchange->route, respond)) return;
+    if (dispatcher.dispatch_inline(exchange->request, exchange->route, respond)) {
+      // Freed here rather than on whichever thread drops the exchange last (a writer).
+      exchange->request.release_payload();
+      return;
+    }
     bool posted = options.pool->try_post([this, exchange, respond = std::move(respond)] {
       dispatcher.dispatch(exchange->request, exchange->route, respond);
     });
@@ -407,19 +414,71 @@ asio::awaitable<std::size_t> Server::Core::send(Connection& connection, Response
     response = Response::problem(Error::not_found("file"), request_id);
   }
 
-  bhttp::response<bhttp::string_body> message;
-  fill(message);
-  std::size_t bytes = 0;
-  if (body_forbidden(response.status)) {
-    message.erase(bhttp::field::content_length);
+  // String bodies (every API answer): the head is written here into one string and goes
+  // out with the body in one gather write. Beast's serializer walks a long chain of small
+  // buffers and allocates a node per header; it was the largest single cost of the network
+  // threads in the flash-sale profile (bench/README.md).
+  const bool forbidden = body_forbidden(response.status);
+  std::string head = response_head(response, version, keep_alive, forbidden, request_id);
+  const std::size_t bytes = forbidden || head_only ? 0 : response.body.size();
+  connection.stream.expires_after(options.body_timeout);
+  if (bytes == 0) {
+    auto [ec, n] = co_await asio::async_write(connection.stream, asio::buffer(head), kUseTuple);
+    ok = !ec;
   } else {
-    bytes = response.body.size();
-    message.content_length(bytes);
-    if (!head_only) message.body() = std::move(response.body);
+    std::array<asio::const_buffer, 2> buffers{asio::buffer(head), asio::buffer(response.body)};
+    auto [ec, n] = co_await asio::async_write(connection.stream, buffers, kUseTuple);
+    ok = !ec;
   }
-  error_code ec = co_await write(connection.stream, message, head_only);
-  ok = !ec;
-  co_return head_only ? 0 : bytes;
+  co_return bytes;
+}
+
+std::string Server::Core::response_head(const Response& response, unsigned version,
+                                        bool keep_alive, bool forbidden,
+                                        const std::string& request_id) const {
+  std::string head;
+  head.reserve(640);
+  head += version == 10 ? "HTTP/1.0 " : "HTTP/1.1 ";
+  head += std::to_string(response.status);
+  head += ' ';
+  head += bhttp::obsolete_reason(bhttp::int_to_status(static_cast<unsigned>(response.status)));
+  head += "\r\n";
+  auto field = [&head](std::string_view name, std::string_view value) {
+    head += name;
+    head += ": ";
+    head += value;
+    head += "\r\n";
+  };
+  // Fields the server writes itself; a handler's own copy would be a duplicate.
+  auto server_owned = [this](std::string_view name) {
+    for (std::string_view own : {"x-request-id", "date", "content-length", "connection",
+                                 "transfer-encoding"})
+      if (beast::iequals(name, own)) return true;
+    for (const auto& [own, value] : security)
+      if (beast::iequals(name, own)) return true;
+    return false;
+  };
+  if (!response.content_type.empty()) field("Content-Type", response.content_type);
+  bool cache_control = false;
+  for (const auto& [name, value] : response.headers) {
+    if (!header_is_safe(name, value)) {
+      log::error("handler header dropped", {{"request_id", request_id}, {"header", name}});
+      continue;
+    }
+    if (server_owned(name)) continue;
+    cache_control = cache_control || beast::iequals(name, "cache-control");
+    field(name, value);
+  }
+  for (const auto& [name, value] : security) field(name, value);
+  field("X-Request-Id", request_id);
+  field("Date", http_date_now());
+  if (!cache_control) field("Cache-Control", "no-store");
+  if (!forbidden) field("Content-Length", std::to_string(response.body.size()));
+  // HTTP/1.1 stays open unless told; HTTP/1.0 closes unless told.
+  if (version == 10 && keep_alive) field("Connection", "keep-alive");
+  if (version != 10 && !keep_alive) field("Connection", "close");
+  head += "\r\n";
+  return head;
 }
 
 // Answers a request that could not be read (400/413) and logs it; the caller closes.
@@ -607,6 +666,16 @@ asio::awaitable<void> Server::Core::session(std::shared_ptr<Connection> connecti
     const bool access_log = options.access_log && log::enabled(log::Level::info);
     std::string remote = access_log ? request.remote_address : std::string();
     auto [response, route] = co_await dispatch(std::move(request));
+    if (response.later) {
+      auto make = std::move(response.later);
+      try {
+        response = make();
+      } catch (const std::exception& e) {
+        log::error("building the answer failed",
+                   {{"request_id", request_id}, {"route", route}, {"error", e.what()}});
+        response = Response::problem(Error::internal(), request_id);
+      }
+    }
 
     const bool keep_alive = keep_alive_requested && !draining.load();
     const int status = response.status;

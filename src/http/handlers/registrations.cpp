@@ -71,12 +71,16 @@ void register_for_event(RegistrationEngine& engine, RegistrationService& service
     return;
   }
   auto submit = [&engine, respond, request_id = req.request_id](RegistrationRequest r) {
+    // Called on the engine's writer thread, which answers a whole batch: the JSON is built
+    // later, on the network thread that sends it.
     engine.submit(std::move(r), [respond, request_id](Result<RegistrationOutcome> out) {
       if (!out) {
         respond(Response::problem(out.error(), request_id));
         return;
       }
-      respond(Response::json(out->created ? 201 : 200, registration_json(out->registration)));
+      respond(Response::deferred([out = std::move(out)] {
+        return Response::json(out->created ? 201 : 200, registration_json(out->registration));
+      }));
     });
   };
   if (!r.promo_code) {
