@@ -5,6 +5,8 @@
 #include <string>
 #include <utility>
 
+#include "storage/sqlite/wal_write_buffer.hpp"
+
 namespace admit::sql {
 
 namespace {
@@ -72,7 +74,7 @@ SqliteConnection::SqliteConnection(const std::string& target, Mode mode, int bus
   configure_sqlite_once();
   int flags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI;
   flags |= read_only_ ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
-  const int rc = sqlite3_open_v2(target.c_str(), &db_, flags, nullptr);
+  const int rc = sqlite3_open_v2(target.c_str(), &db_, flags, wal_write_buffer_vfs());
   if (rc != SQLITE_OK) {
     std::string message = db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(rc);
     sqlite3_close_v2(db_);

@@ -259,6 +259,44 @@ TEST_F(DriverTest, ReadersSeeCommittedWritesOnly) {
   EXPECT_EQ(count_items(), 1);
 }
 
+// Transactions of many sizes (SQLite gathers a transaction's WAL frames into large writes:
+// src/storage/sqlite/wal_write_buffer.hpp), each read back in full by another connection,
+// and one rolled back after writing a lot, which must leave nothing behind.
+TEST_F(DriverTest, LargeTransactionsCommitWholeAndReadersSeeEveryRow) {
+  const std::string label(300, 'x');
+  std::int64_t expected = 0;
+  int next = 0;
+  auto insert_rows = [&](Connection& c, int rows) {
+    for (int i = 0; i < rows; ++i, ++next)
+      c.execute("INSERT INTO driver_items (id, n, label) VALUES (?, ?, ?)",
+                {"row" + std::to_string(next), std::int64_t{next}, label});
+  };
+  for (int rows : {1, 40, 400, 1500, 6000}) {
+    auto writer = db_->writer();
+    in_transaction(*writer, [&](Connection& c) { insert_rows(c, rows); });
+    expected += rows;
+    std::int64_t seen = -1;
+    std::thread other([&] { seen = count_items(); });
+    other.join();
+    EXPECT_EQ(seen, expected) << "after a transaction of " << rows << " rows";
+  }
+  {
+    auto writer = db_->writer();
+    writer->begin();
+    insert_rows(*writer, 3000);
+    writer->rollback();
+  }
+  EXPECT_EQ(count_items(), expected);
+  auto writer = db_->writer();
+  in_transaction(*writer, [&](Connection& c) { insert_rows(c, 10); });
+  EXPECT_EQ(count_items(), expected + 10);
+  auto sum = db_->reader()->query("SELECT SUM(n) FROM driver_items").at(0).i64(0);
+  const std::int64_t n = next;  // rows 0..n-1 minus the rolled-back ones
+  std::int64_t rolled_from = expected, rolled_to = expected + 3000;
+  std::int64_t want = n * (n - 1) / 2 - (rolled_to * (rolled_to - 1) / 2 - rolled_from * (rolled_from - 1) / 2);
+  EXPECT_EQ(sum, want);
+}
+
 TEST_F(DriverTest, ConnectionReturnedInsideTransactionIsRolledBack) {
   {
     auto conn = db_->writer();
