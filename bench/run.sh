@@ -73,12 +73,12 @@ echo "admit flash-sale benchmark: $CONNECTIONS clients, $EVENTS events x $SEATS 
 results=()
 for backend in $BACKENDS; do
   for batch in $BATCHES; do
-    dir=$work/$backend-$batch
+    dir=$work/$backend-$batch-${#results[@]}  # a batch size may repeat (BENCH_BATCHES="128 128")
     mkdir -p "$dir"
     if [ "$backend" = sqlite ]; then
       db="sqlite:$dir/admit.db"
     else
-      name=admit_bench_${batch}_$$
+      name=admit_bench_${batch}_$$_${#results[@]}
       psql "$admin" -v ON_ERROR_STOP=1 -qc "CREATE DATABASE $name" >/dev/null
       db="${admin%/*}/$name"
     fi

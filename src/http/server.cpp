@@ -1,6 +1,7 @@
 // The only translation unit that includes Beast and Asio (see message.hpp).
 #include "http/server.hpp"
 
+#include <algorithm>
 #include <array>
 #include <atomic>
 #include <condition_variable>
@@ -210,16 +211,26 @@ struct Server::Core : std::enable_shared_from_this<Server::Core>, HandoffTarget 
     std::unique_ptr<Completion> completion;
   };
 
-  // HandoffTarget: answers from one batch reach the network threads in one post; each then
-  // goes on to its connection's strand from there (a cheap, thread-local queue operation).
+  // HandoffTarget: answers from one batch reach the network threads in one post per thread
+  // (a share each, so all of them send); each answer then goes on to its connection's
+  // strand from there, a cheap thread-local queue operation.
   void run_all(HandoffTasks tasks) override {
     if (tasks.size() == 1) {
       tasks.front()->run();
       return;
     }
-    asio::post(*ioc, [tasks = std::move(tasks)]() mutable {
-      for (auto& t : tasks) t->run();
-    });
+    const std::size_t shares =
+        std::min(tasks.size(), static_cast<std::size_t>(std::max(1, options.io_threads)));
+    const std::size_t per_share = (tasks.size() + shares - 1) / shares;
+    for (std::size_t from = 0; from < tasks.size(); from += per_share) {
+      HandoffTasks share;
+      const std::size_t to = std::min(tasks.size(), from + per_share);
+      share.reserve(to - from);
+      for (std::size_t i = from; i < to; ++i) share.push_back(std::move(tasks[i]));
+      asio::post(*ioc, [share = std::move(share)]() mutable {
+        for (auto& t : share) t->run();
+      });
+    }
   }
 
   Core(ServerOptions o, const Router& r, Authenticator* a, Metrics& m)
