@@ -290,7 +290,7 @@ TEST_F(DriverTest, LargeTransactionsCommitWholeAndReadersSeeEveryRow) {
   auto writer = db_->writer();
   in_transaction(*writer, [&](Connection& c) { insert_rows(c, 10); });
   EXPECT_EQ(count_items(), expected + 10);
-  auto sum = db_->reader()->query("SELECT SUM(n) FROM driver_items").at(0).i64(0);
+  auto sum = db_->reader()->query("SELECT CAST(SUM(n) AS BIGINT) FROM driver_items").at(0).i64(0);
   const std::int64_t n = next;  // rows 0..n-1 minus the rolled-back ones
   std::int64_t rolled_from = expected, rolled_to = expected + 3000;
   std::int64_t want = n * (n - 1) / 2 - (rolled_to * (rolled_to - 1) / 2 - rolled_from * (rolled_from - 1) / 2);
