@@ -5,6 +5,7 @@
 // promo_codes.uses) always change in the same transaction as the rows they count.
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -48,10 +49,12 @@ struct LockedEvent {
 class RegistrationWriter {
  public:
   virtual ~RegistrationWriter() = default;
-  // Locks the event row until commit, so that every writer of this event on every node
-  // takes turns (and lock order is always event first, then its ticket types), and loads
-  // the event with its ticket types. nullopt when there is no such event.
-  virtual std::optional<LockedEvent> lock_event(const std::string& event_id) = 0;
+  // Locks the rows of these events until commit, in id order, so that every writer of an
+  // event on every node takes turns (and lock order is always events first, in id order,
+  // then their ticket types), and loads each event with its ticket types: one look-up for
+  // the whole batch. Events that do not exist are missing from the answer.
+  virtual std::map<std::string, LockedEvent, std::less<>> lock_events(
+      const std::vector<std::string>& event_ids) = 0;
   // Tickets the user holds for the event (confirmed or pending_payment registrations).
   virtual std::int64_t live_tickets(const std::string& event_id, const std::string& user_id) = 0;
   // The event's promo code with this (upper-case) code.
@@ -60,10 +63,12 @@ class RegistrationWriter {
   virtual std::optional<WaitlistEntry> open_offer(const std::string& event_id,
                                                   const std::string& user_id, Timestamp now) = 0;
 
-  // Conditional counter updates: `UPDATE ... SET sold = sold + n WHERE id = ? AND
-  // sold + n <= capacity` (uses + 1 <= max_uses for promo codes). True when applied.
-  virtual bool take_type_seats(const std::string& ticket_type_id, std::int64_t n) = 0;
-  virtual bool take_event_seats(const std::string& event_id, std::int64_t n) = 0;
+  // Conditional counter updates, one statement for all the batch's ticket types (events):
+  // `sold = sold + n` for each id where `sold + n <= capacity`. True when every counter
+  // took its seats; false means at least one did not (the caller rolls back).
+  virtual bool take_type_seats(const std::map<std::string, std::int64_t>& seats_by_type) = 0;
+  virtual bool take_event_seats(const std::map<std::string, std::int64_t>& seats_by_event) = 0;
+  // `uses = uses + 1` where `max_uses` allows it. True when applied.
   virtual bool claim_promo(const std::string& promo_id) = 0;
   // Undo of the three above inside the same transaction (a registration whose
   // idempotency key turned out to be taken).

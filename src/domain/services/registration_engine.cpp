@@ -345,6 +345,13 @@ std::vector<Result<RegistrationOutcome>> RegistrationEngine::process(
     return batch[a].request.event_id < batch[b].request.event_id;
   });
 
+  // Every event of the batch locked (in id order) and loaded with one look-up.
+  std::vector<std::string> event_ids;
+  for (std::size_t k : order)
+    if (event_ids.empty() || event_ids.back() != batch[k].request.event_id)
+      event_ids.push_back(batch[k].request.event_id);
+  auto locked_events = w.lock_events(event_ids);
+
   std::map<std::pair<std::string, std::string>, std::size_t> first_of_key;
   std::size_t i = 0;
   while (i < order.size()) {
@@ -353,7 +360,8 @@ std::vector<Result<RegistrationOutcome>> RegistrationEngine::process(
     while (end < order.size() && batch[order[end]].request.event_id == event_id) ++end;
 
     BatchEvent& be = events[event_id];
-    be.locked = w.lock_event(event_id);
+    if (auto found = locked_events.find(event_id); found != locked_events.end())
+      be.locked = std::move(found->second);
     if (!be.locked) {
       for (std::size_t k = i; k < end; ++k) results[order[k]] = Error::not_found("event");
       i = end;
@@ -477,19 +485,26 @@ std::vector<Result<RegistrationOutcome>> RegistrationEngine::process(
       w.stage(reg);
       staged.push_back(Staged{idx, std::move(reg)});
     }
-    // The batch's seats for this event: conditional updates, so the database enforces
-    // capacity whatever this process believes. They cannot fail under the event lock; if
-    // one does (a counter changed by something that skipped the lock), the batch is rolled
-    // back and run again one request per transaction, where the update decides alone.
-    for (const auto& [type_id, n] : be.type_take)
-      if (n > 0 && !w.take_type_seats(type_id, n)) throw std::runtime_error("ticket type counter moved under the event lock");
-    if (be.event_take > 0 && !w.take_event_seats(event_id, be.event_take))
-      throw std::runtime_error("event counter moved under the event lock");
     for (const auto& [promo_id, n] : be.promo_take)
       for (std::int64_t k = 0; k < n; ++k)
         if (!w.claim_promo(promo_id)) throw std::runtime_error("promo code uses moved under the event lock");
     i = end;
   }
+
+  // The batch's seats: conditional updates (one statement for all its ticket types, one for
+  // all its events), so the database enforces capacity whatever this process believes. They
+  // cannot fail under the event locks; if one does (a counter changed by something that
+  // skipped the lock), the batch is rolled back and run again one request per transaction,
+  // where the update decides alone.
+  std::map<std::string, std::int64_t> type_seats;
+  std::map<std::string, std::int64_t> event_seats;
+  for (const auto& [id, be] : events) {
+    for (const auto& [type_id, n] : be.type_take)
+      if (n > 0) type_seats[type_id] += n;
+    if (be.event_take > 0) event_seats[id] = be.event_take;
+  }
+  if (!w.take_type_seats(type_seats)) throw std::runtime_error("ticket type counter moved under the event lock");
+  if (!w.take_event_seats(event_seats)) throw std::runtime_error("event counter moved under the event lock");
 
   // Insert everything; keys taken meanwhile (another batch or node) give their seats back.
   std::vector<std::string> lost = w.flush();

@@ -124,6 +124,25 @@ void load_ticket_types(Connection& conn, std::vector<Event>& events) {
   }
 }
 
+std::vector<Event> load_events(Connection& conn, const std::vector<std::string>& ids,
+                               bool for_update) {
+  std::vector<Event> events;
+  if (ids.empty()) return events;
+  std::string sql = "SELECT " + std::string(kEventColumns) + " FROM events WHERE id IN (";
+  std::vector<Value> params;
+  for (const auto& id : ids) {
+    sql += params.empty() ? "?" : ", ?";
+    params.emplace_back(id);
+  }
+  sql += ") ORDER BY id";
+  // PostgreSQL locks the rows as the sorted result is produced, so in id order. SQLite's
+  // BEGIN IMMEDIATE already holds the database's only write lock.
+  if (for_update && conn.dialect() == Dialect::postgres) sql += " FOR UPDATE";
+  for (const auto& row : conn.query(sql, params)) events.push_back(event_from_row(row));
+  load_ticket_types(conn, events);
+  return events;
+}
+
 std::optional<Event> load_event(Connection& conn, const std::string& id) {
   auto rows = conn.query("SELECT " + std::string(kEventColumns) + " FROM events WHERE id = ?", {id});
   if (rows.empty()) return std::nullopt;

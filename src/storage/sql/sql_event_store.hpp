@@ -22,6 +22,10 @@ class SqlEventStore final : public EventStore {
 
 // Shared by stores that read events (the registration store loads them too).
 std::optional<Event> load_event(Connection& conn, const std::string& id);
+// The events with these ids, in id order, with their ticket types; `for_update` locks their
+// rows until commit on PostgreSQL, in id order.
+std::vector<Event> load_events(Connection& conn, const std::vector<std::string>& ids,
+                               bool for_update);
 void load_ticket_types(Connection& conn, std::vector<Event>& events);
 
 }  // namespace admit::sql

@@ -266,16 +266,28 @@ class SqlRegistrationWriter final : public RegistrationWriter {
  public:
   explicit SqlRegistrationWriter(Connection& conn) : c_(conn) {}
 
-  std::optional<LockedEvent> lock_event(const std::string& event_id) override {
-    lock_event_row(c_, event_id);
-    auto e = load_event(c_, event_id);
-    if (!e) return std::nullopt;
-    LockedEvent locked{std::move(*e), false};
-    locked.has_open_offers =
-        !c_.query("SELECT 1 FROM waitlist_entries WHERE event_id = ? AND status = 'offered' LIMIT 1",
-                  {event_id})
-             .empty();
-    return locked;
+  std::map<std::string, LockedEvent, std::less<>> lock_events(
+      const std::vector<std::string>& event_ids) override {
+    std::map<std::string, LockedEvent, std::less<>> out;
+    if (event_ids.empty()) return out;
+    std::vector<Event> events = load_events(c_, event_ids, /*for_update=*/true);
+    std::string sql =
+        "SELECT DISTINCT event_id FROM waitlist_entries WHERE status = 'offered' AND event_id IN (";
+    std::vector<Value> params;
+    for (const auto& e : events) {
+      sql += params.empty() ? "?" : ", ?";
+      params.emplace_back(e.id);
+    }
+    sql += ")";
+    std::set<std::string, std::less<>> offered;
+    if (!params.empty())
+      for (const auto& row : c_.query(sql, params)) offered.insert(row.text(0));
+    for (auto& e : events) {
+      const bool offers = offered.contains(e.id);
+      std::string id = e.id;
+      out.emplace(std::move(id), LockedEvent{std::move(e), offers});
+    }
+    return out;
   }
 
   std::int64_t live_tickets(const std::string& event_id, const std::string& user_id) override {
@@ -305,13 +317,11 @@ class SqlRegistrationWriter final : public RegistrationWriter {
     return wait_from_row(rows[0]);
   }
 
-  bool take_type_seats(const std::string& id, std::int64_t n) override {
-    return c_.execute("UPDATE ticket_types SET sold = sold + ? WHERE id = ? AND sold + ? <= capacity",
-                      {n, id, n}) == 1;
+  bool take_type_seats(const std::map<std::string, std::int64_t>& seats) override {
+    return take_seats("ticket_types", seats);
   }
-  bool take_event_seats(const std::string& id, std::int64_t n) override {
-    return c_.execute("UPDATE events SET sold = sold + ? WHERE id = ? AND sold + ? <= capacity",
-                      {n, id, n}) == 1;
+  bool take_event_seats(const std::map<std::string, std::int64_t>& seats) override {
+    return take_seats("events", seats);
   }
   bool claim_promo(const std::string& id) override {
     return c_.execute("UPDATE promo_codes SET uses = uses + 1 WHERE id = ? AND "
@@ -431,6 +441,30 @@ class SqlRegistrationWriter final : public RegistrationWriter {
   }
 
  private:
+  // One conditional update for many rows of `table`: each id's `sold` grows by its seats,
+  // only where that stays within `capacity`. True when every row was updated.
+  bool take_seats(std::string_view table, const std::map<std::string, std::int64_t>& seats) {
+    if (seats.empty()) return true;
+    std::string delta = "CASE id";
+    std::string ids;
+    std::vector<Value> delta_params;
+    std::vector<Value> id_params;
+    for (const auto& [id, n] : seats) {
+      delta += " WHEN ? THEN CAST(? AS BIGINT)";
+      delta_params.emplace_back(id);
+      delta_params.emplace_back(n);
+      ids += ids.empty() ? "?" : ", ?";
+      id_params.emplace_back(id);
+    }
+    delta += " END";
+    std::vector<Value> params = delta_params;
+    params.insert(params.end(), id_params.begin(), id_params.end());
+    params.insert(params.end(), delta_params.begin(), delta_params.end());
+    const std::string sql = "UPDATE " + std::string(table) + " SET sold = sold + " + delta +
+                            " WHERE id IN (" + ids + ") AND sold + " + delta + " <= capacity";
+    return c_.execute(sql, params) == static_cast<std::int64_t>(seats.size());
+  }
+
   // Calls fn(from, n) over [0, total) in chunks whose sizes are powers of two <= max.
   template <class F>
   static void for_chunks(std::size_t total, std::size_t max, F&& fn) {
