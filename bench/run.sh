@@ -8,8 +8,9 @@
 # and counters that differ from their rows.
 #
 # Environment: BENCH_BUILD (build/release), BENCH_BACKENDS ("sqlite postgres"),
-# BENCH_BATCHES ("128 1"), BENCH_CONNECTIONS (256), BENCH_EVENTS (8), BENCH_SEATS (10000),
-# BENCH_AFTER (2), BENCH_SERVER_ENV (extra ADMIT_* settings for the server),
+# BENCH_BATCHES ("default 1": the configured default, then one request a transaction;
+# numbers set registration_batch), BENCH_CONNECTIONS (256), BENCH_EVENTS (8), BENCH_SEATS (10000),
+# BENCH_AFTER (2), BENCH_SETTLE (15 s between runs), BENCH_SERVER_ENV (extra ADMIT_* settings for the server),
 # BENCH_POSTGRES_URL (use this server instead of a throwaway one), BENCH_KEEP (keep the
 # work folder), BENCH_PERF=PREFIX (record the server with perf; reports to PREFIX.*.txt).
 set -euo pipefail
@@ -24,7 +25,8 @@ EVENTS=${BENCH_EVENTS:-8}
 SEATS=${BENCH_SEATS:-10000}
 AFTER=${BENCH_AFTER:-2}
 BACKENDS=${BENCH_BACKENDS:-"sqlite postgres"}
-BATCHES=${BENCH_BATCHES:-"128 1"}
+BATCHES=${BENCH_BATCHES:-"default 1"}
+SETTLE=${BENCH_SETTLE:-15}  # seconds of quiet between runs
 SERVER_ENV=${BENCH_SERVER_ENV:-}  # extra ADMIT_* settings for the server, e.g. "ADMIT_DB_POOL=16"
 
 for f in "$ADMIT" "$LOADGEN" "$SETUP"; do
@@ -64,6 +66,16 @@ children_seconds() {
   awk 'NR == 2 { split($1, u, /[ms]/); split($2, s, /[ms]/); printf "%.3f", u[1] * 60 + u[2] + s[1] * 60 + s[2] }' "$work/times.txt"
 }
 
+# utime + stime of every PostgreSQL process on the machine (its backends serve the bench),
+# in clock ticks; 0 without any.
+postgres_ticks() {
+  local total=0 pid
+  for pid in $(pgrep -x postgres || true); do
+    total=$((total + $(awk '{ print $14 + $15 }' "/proc/$pid/stat" 2>/dev/null || echo 0)))
+  done
+  echo "$total"
+}
+
 # utime + stime of a process, in clock ticks.
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 
@@ -85,10 +97,16 @@ for backend in $BACKENDS; do
     echo
     echo "== $backend, registration_batch=$batch"
     "$SETUP" prepare --database "$db" --users "$CONNECTIONS" --events "$EVENTS" --seats "$SEATS" --out "$dir"
+    # Start from a settled machine: the previous run's dirty pages (hundreds of MB of WAL and
+    # checkpoint writes) written back, then a pause. Right after the SQLite run with batching
+    # off, the next run's p99 was 54-64 ms instead of ~40 on this VM, with the machine
+    # looking idle; after 20 s it was back to normal (bench/README.md).
+    sync
+    if [ ${#results[@]} -gt 0 ]; then sleep "$SETTLE"; fi
     port=$(free_port)
     # shellcheck disable=SC2086 # BENCH_SERVER_ENV is a list of NAME=value words
     env ADMIT_LISTEN=127.0.0.1:$port ADMIT_DATABASE=$db ADMIT_DATA_DIR=$dir ADMIT_LOG_LEVEL=warn \
-      ADMIT_WEB_ROOT=$dir/no-web ADMIT_REGISTRATION_BATCH=$batch $SERVER_ENV \
+      ADMIT_WEB_ROOT=$dir/no-web ADMIT_REGISTRATION_BATCH=${batch/default/0} $SERVER_ENV \
       "$ADMIT" serve >"$dir/server.log" 2>&1 &
     server=$!
     for _ in $(seq 1 200); do
@@ -101,6 +119,7 @@ for backend in $BACKENDS; do
       perf_pid=$!
     fi
     cpu_before=$(cpu_ticks "$server")
+    db_before=$(postgres_ticks)
     children_seconds >"$dir/load_before.txt"
     load_before=$(cat "$dir/load_before.txt")
     set +e
@@ -108,6 +127,7 @@ for backend in $BACKENDS; do
       --seats $((EVENTS * SEATS)) --after "$AFTER" | tee "$dir/load.txt"
     set -e
     cpu_after=$(cpu_ticks "$server")
+    db_after=$(postgres_ticks)
     children_seconds >"$dir/load_after.txt"
     load_seconds=$(awk -v a="$load_before" -v b="$(cat "$dir/load_after.txt")" 'BEGIN { printf "%.2f", b - a }')
     # CPU by thread name over the server's life (setup is a small part of it).
@@ -137,8 +157,13 @@ for backend in $BACKENDS; do
     cpu_us=$(awk -v t=$((cpu_after - cpu_before)) -v hz="$(getconf CLK_TCK)" -v n="${answers:-0}" \
       'BEGIN { if (n > 0) printf "%.1f", t / hz * 1e6 / n; else print "n/a" }')
     load_us=$(awk -v t="$load_seconds" -v n="${answers:-0}" 'BEGIN { if (n > 0) printf "%.1f", t * 1e6 / n; else print "n/a" }')
-    echo "CPU per answer: server $cpu_us us, load generator $load_us us"
-    line="$line cpu_us=$cpu_us load_cpu_us=$load_us"
+    db_us=n/a
+    if [ "$backend" = postgres ]; then
+      db_us=$(awk -v t=$((db_after - db_before)) -v hz="$(getconf CLK_TCK)" -v n="${answers:-0}" \
+        'BEGIN { if (n > 0) printf "%.1f", t / hz * 1e6 / n; else print "n/a" }')
+    fi
+    echo "CPU per answer: server $cpu_us us, load generator $load_us us, PostgreSQL $db_us us"
+    line="$line cpu_us=$cpu_us load_cpu_us=$load_us db_cpu_us=$db_us"
     verify=$(grep '^VERIFY' "$dir/verify.txt" || echo "VERIFY failed=1")
     results+=("$backend batch=$batch ${line#RESULT } mean_batch=$mean ${verify#VERIFY }")
   done
@@ -146,9 +171,9 @@ done
 
 echo
 echo "== summary"
-printf '%-9s %6s %12s %9s %9s %12s %10s %9s %12s\n' backend batch confirmed/s p50_ms p99_ms sold_out/s mean_batch oversold cpu_us/answer
+printf '%-9s %8s %12s %9s %9s %12s %10s %9s %12s %12s\n' backend batch confirmed/s p50_ms p99_ms sold_out/s mean_batch oversold cpu_us/answer db_us/answer
 for r in "${results[@]}"; do
   get() { echo "$r" | tr ' ' '\n' | awk -F= -v k="$1" '$1 == k { print $2 }'; }
-  printf '%-9s %6s %12s %9s %9s %12s %10s %9s %12s\n' "$(echo "$r" | cut -d' ' -f1)" "$(get batch)" \
-    "$(get confirmed_per_s)" "$(get p50_ms)" "$(get p99_ms)" "$(get sold_out_per_s)" "$(get mean_batch)" "$(get oversold)" "$(get cpu_us)"
+  printf '%-9s %8s %12s %9s %9s %12s %10s %9s %12s %12s\n' "$(echo "$r" | cut -d' ' -f1)" "$(get batch)" \
+    "$(get confirmed_per_s)" "$(get p50_ms)" "$(get p99_ms)" "$(get sold_out_per_s)" "$(get mean_batch)" "$(get oversold)" "$(get cpu_us)" "$(get db_cpu_us)"
 done

@@ -53,8 +53,9 @@ std::unique_ptr<Mailer> make_mailer(const Config& config) {
 RegistrationEngineOptions engine_options(const Config& config, const sql::Database& db) {
   RegistrationEngineOptions o;
   // SQLite has one writer connection: one writer thread. PostgreSQL spreads events.
-  o.writers = db.dialect() == sql::Dialect::sqlite ? 1 : config.registration_writers;
-  o.batch = config.registration_batch;
+  const bool sqlite = db.dialect() == sql::Dialect::sqlite;
+  o.writers = sqlite ? 1 : config.registration_writers;
+  o.batch = config.registration_batch > 0 ? config.registration_batch : (sqlite ? 128 : 64);
   o.queue = config.registration_queue;
   return o;
 }

@@ -38,7 +38,7 @@ const std::vector<Setting>& settings() {
       {"stripe_webhook_secret", &Config::stripe_webhook_secret, 0, 0, true},
       {"stripe_api_base", &Config::stripe_api_base},
       {"registration_writers", &Config::registration_writers, 1, 64},
-      {"registration_batch", &Config::registration_batch, 1, 10000},
+      {"registration_batch", &Config::registration_batch, 0, 10000},
       {"registration_queue", &Config::registration_queue, 1, 10000000},
   };
   return all;
