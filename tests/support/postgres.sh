@@ -94,7 +94,7 @@ max_connections = 200
 fsync = off
 synchronous_commit = off
 full_page_writes = off
-shared_buffers = 64MB
+shared_buffers = 256MB
 log_min_messages = warning
 CONF
     if as_owner "$bindir/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 start >/dev/null; then

@@ -640,15 +640,9 @@ Result<CreatedToken> AccountService::create_api_token(const Actor& actor, const 
   if (!errors.empty()) return std::move(errors).to_error();
   if (auto s = limit("token:" + actor.user_id, settings_.token_per_account); !s)
     return std::move(s).error();
-  CreatedToken out;
-  out.secret = new_secret_token();
+  CreatedToken out = new_token(name, event_id);
   ApiToken& t = out.token;
-  t.id = new_id("tok");
   t.user_id = actor.user_id;
-  t.name = name;
-  t.token_hash = sha256_hex(out.secret);
-  t.event_scope = event_id;
-  t.created_at = clock_.now();
   Status s = transact(
       [&](AccountTx& tx) -> Status {
         tx.insert_api_token(t);
@@ -661,18 +655,24 @@ Result<CreatedToken> AccountService::create_api_token(const Actor& actor, const 
   return out;
 }
 
+CreatedToken AccountService::new_token(const std::string& name,
+                                      const std::optional<std::string>& event_id) const {
+  CreatedToken out;
+  out.secret = new_secret_token();
+  out.token.id = new_id("tok");
+  out.token.name = name;
+  out.token.token_hash = sha256_hex(out.secret);
+  out.token.event_scope = event_id;
+  out.token.created_at = clock_.now();
+  return out;
+}
+
 Result<CreatedToken> AccountService::create_api_token_from_command_line(
     const std::string& email, const std::string& name, const std::optional<std::string>& event_id) {
   if (event_id && !events_.find_event(*event_id))
     return Error::field("event_id", "is not an event");
-  CreatedToken out;
-  out.secret = new_secret_token();
+  CreatedToken out = new_token(name, event_id);
   ApiToken& t = out.token;
-  t.id = new_id("tok");
-  t.name = name;
-  t.token_hash = sha256_hex(out.secret);
-  t.event_scope = event_id;
-  t.created_at = clock_.now();
   Status s = transact(
       [&](AccountTx& tx) -> Status {
         auto u = tx.find_user_by_email(normalize_email(email));

@@ -195,6 +195,8 @@ class AccountService {
   static std::string address_key(const std::string& ip);
 
  private:
+  // A fresh token (secret, id, hash, scope, time) for `name`; the caller sets its owner.
+  CreatedToken new_token(const std::string& name, const std::optional<std::string>& event_id) const;
   Status limit(const std::string& key, const RateRule& rule);
   const std::string& dummy_hash();
   void audit(AccountTx& tx, std::string kind, const std::optional<std::string>& actor,
