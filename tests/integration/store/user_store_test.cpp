@@ -24,6 +24,19 @@ class UserStoreTest : public ::testing::Test {
     u.created_at = u.updated_at = now_;
     return u;
   }
+  // A token named "door" for `user`, stored; its secret is `secret`.
+  ApiToken store_token(const User& user, const std::string& secret,
+                       std::optional<std::string> event_scope = std::nullopt) {
+    ApiToken t;
+    t.id = new_id("tok");
+    t.user_id = user.id;
+    t.name = "door";
+    t.token_hash = sha256_hex(secret);
+    t.event_scope = std::move(event_scope);
+    t.created_at = now_;
+    EXPECT_TRUE(users_->create_token(t));
+    return t;
+  }
   Timestamp now_ = *parse_rfc3339("2026-06-01T12:00:00Z");
   std::unique_ptr<sql::Database> db_;
   std::unique_ptr<sql::SqlUserStore> users_;
@@ -45,14 +58,7 @@ TEST_F(UserStoreTest, CreatesFindsAndRefusesDuplicateEmails) {
 TEST_F(UserStoreTest, TokensAreFoundByHashAndRevocable) {
   auto u = make("ada@example.com");
   ASSERT_TRUE(users_->create_user(u));
-  ApiToken t;
-  t.id = new_id("tok");
-  t.user_id = u.id;
-  t.name = "door";
-  t.token_hash = sha256_hex("secret");
-  t.event_scope = "evt_1";
-  t.created_at = now_;
-  ASSERT_TRUE(users_->create_token(t));
+  ApiToken t = store_token(u, "secret", "evt_1");
   auto found = users_->find_token_by_hash(sha256_hex("secret"));
   ASSERT_TRUE(found);
   EXPECT_EQ(found->first.event_scope, "evt_1");
@@ -67,13 +73,7 @@ TEST_F(UserStoreTest, TokensAreFoundByHashAndRevocable) {
 TEST_F(UserStoreTest, CachedTokenLookupsSeeChangesMadeThroughTheStoresAtOnce) {
   auto u = make("ada@example.com");
   ASSERT_TRUE(users_->create_user(u));
-  ApiToken t;
-  t.id = new_id("tok");
-  t.user_id = u.id;
-  t.name = "door";
-  t.token_hash = sha256_hex("secret");
-  t.created_at = now_;
-  ASSERT_TRUE(users_->create_token(t));
+  ApiToken t = store_token(u, "secret");
   ASSERT_TRUE(users_->find_token_by_hash(sha256_hex("secret")));  // now cached
   auto again = users_->find_token_by_hash(sha256_hex("secret"));
   ASSERT_TRUE(again);
@@ -93,13 +93,7 @@ TEST_F(UserStoreTest, CachedTokenLookupsSeeChangesMadeThroughTheStoresAtOnce) {
 TEST_F(UserStoreTest, PeekAnswersOnlyFromAFreshCachedLookup) {
   auto u = make("grace@example.com");
   ASSERT_TRUE(users_->create_user(u));
-  ApiToken t;
-  t.id = new_id("tok");
-  t.user_id = u.id;
-  t.name = "door";
-  t.token_hash = sha256_hex("peek-secret");
-  t.created_at = now_;
-  ASSERT_TRUE(users_->create_token(t));
+  ApiToken t = store_token(u, "peek-secret");
   EXPECT_FALSE(users_->peek_token_by_hash(t.token_hash));  // never looked up: unknown
   ASSERT_TRUE(users_->find_token_by_hash(t.token_hash));
   auto peeked = users_->peek_token_by_hash(t.token_hash);
