@@ -190,11 +190,17 @@ int App::serve() {
   http::ServerOptions options;
   options.listen = config_.listen;
   options.io_threads = config_.io_threads;
+  options.max_connections = static_cast<std::size_t>(config_.max_connections);
   options.pool = &pool;
   options.web_root = config_.web_root;
   options.public_url = config_.public_url;
   options.trust_proxy = config_.trust_proxy;
   http::Server server(options, router, &authenticator, metrics_);
+  metrics_.add_gauge("admit_http_connections", "Open client connections",
+                     [&server] { return static_cast<double>(server.connection_count()); });
+  metrics_.add_counter("admit_http_connections_refused_total",
+                       "Connections closed at accept because max_connections were open",
+                       [&server] { return static_cast<double>(server.refused_connections()); });
   server.start();
   log::info("serving", {{"listen", config_.listen},
                         {"port", server.port()},

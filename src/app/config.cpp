@@ -27,6 +27,7 @@ const std::vector<Setting>& settings() {
       {"public_url", &Config::public_url},
       {"web_root", &Config::web_root},
       {"io_threads", &Config::io_threads, 1, 64},
+      {"max_connections", &Config::max_connections, 16, 1000000},
       {"work_threads", &Config::work_threads, 1, 256},
       {"work_queue", &Config::work_queue, 16, 1000000},
       {"db_pool", &Config::db_pool, 1, 256},

@@ -18,6 +18,7 @@ struct Config {
   std::string public_url;  // default: http://<listen>
   std::string web_root = "web/dist";
   int io_threads = 2;
+  int max_connections = 10000;  // open at once; more are closed at accept
   int work_threads = 8;
   int work_queue = 4096;
   int db_pool = 8;

@@ -255,6 +255,10 @@ struct Server::Core : std::enable_shared_from_this<Server::Core>, HandoffTarget 
     std::lock_guard lock(connections_mutex);
     connections.emplace(c.get(), c);
   }
+  std::size_t connection_count() const {
+    std::lock_guard lock(connections_mutex);
+    return connections.size();
+  }
   void remove_connection(Connection* c) {
     std::lock_guard lock(connections_mutex);
     connections.erase(c);
@@ -292,6 +296,7 @@ struct Server::Core : std::enable_shared_from_this<Server::Core>, HandoffTarget 
   std::vector<std::thread> threads;
   std::uint16_t bound_port = 0;
   std::atomic<bool> draining{false};
+  std::atomic<std::uint64_t> refused{0};
 
   mutable std::mutex connections_mutex;
   std::condition_variable connections_cv;
@@ -318,6 +323,14 @@ asio::awaitable<void> Server::Core::accept_loop() {
       continue;
     }
     if (draining.load()) continue;  // closes the socket
+    if (connection_count() >= options.max_connections) {
+      // Closed unread: the client sees the connection end; the count says why.
+      const auto n = refused.fetch_add(1) + 1;
+      if (n == 1 || n % 1000 == 0)
+        log::warn("connection refused: too many open",
+                  {{"max_connections", options.max_connections}, {"refused_so_far", n}});
+      continue;
+    }
     error_code ignored;
     socket.set_option(tcp::no_delay(true), ignored);
     auto connection = std::make_shared<Connection>(std::move(socket));
@@ -761,10 +774,9 @@ void Server::start() {
 
 std::uint16_t Server::port() const { return core_->bound_port; }
 
-std::size_t Server::connection_count() const {
-  std::lock_guard lock(core_->connections_mutex);
-  return core_->connections.size();
-}
+std::size_t Server::connection_count() const { return core_->connection_count(); }
+
+std::uint64_t Server::refused_connections() const { return core_->refused.load(); }
 
 void Server::run_until_signal() {
   Core& core = *core_;

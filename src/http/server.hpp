@@ -26,12 +26,18 @@ struct ServerOptions {
   bool trust_proxy = false;  // then X-Forwarded-For's last hop is the client address
   bool access_log = true;    // one JSON line per request
   std::chrono::seconds shutdown_grace{10};  // stop(): time in-flight requests get to finish
+  // Connections open at once; one more is closed as soon as it is accepted (counted in
+  // refused_connections(), logged), so a flood of idle sockets cannot use up descriptors
+  // and memory.
+  std::size_t max_connections = 10000;
 };
 
 // Server: accepts HTTP/1.1 connections (keep-alive, pipelining answered in order) on
 // `io_threads` network threads and hands every complete request to the work pool, where the
 // Dispatcher authenticates, applies CSRF, routes and runs the handler. The network threads
-// only parse and write; a full pool is answered there with 503 + Retry-After: 1.
+// parse and write, and run only handlers of `nonblocking` routes whose caller the
+// authenticator knows without blocking (router.hpp); a full pool is answered there with
+// 503 + Retry-After: 1.
 // Guarantees: every request gets exactly one answer (a throwing handler, or one that drops
 // its Respond, answers 500); an answer arriving after the client left is dropped harmlessly;
 // every answer carries X-Request-Id and the security headers; bodies over the route's limit
@@ -57,6 +63,8 @@ class Server {
 
   // Connections currently open (for a metrics gauge).
   std::size_t connection_count() const;
+  // Connections closed at accept because max_connections were open.
+  std::uint64_t refused_connections() const;
 
  private:
   struct Core;

@@ -55,7 +55,11 @@ class Client {
     addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     connected_ = ::connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
   }
-  ~Client() { ::close(fd_); }
+  ~Client() { close(); }
+  void close() {
+    if (fd_ >= 0) ::close(fd_);
+    fd_ = -1;
+  }
   Client(const Client&) = delete;
   Client& operator=(const Client&) = delete;
 
@@ -478,6 +482,28 @@ TEST_F(ServerTest, AnswersHandedBackInOneBatchReachEveryConnection) {
     bodies.insert(r.body);
   }
   EXPECT_EQ(bodies.size(), static_cast<std::size_t>(kClients));  // each got its own answer
+}
+
+TEST_F(ServerTest, ConnectionsBeyondTheLimitAreClosedAtAccept) {
+  ServerOptions options;
+  options.max_connections = 2;
+  start(options);
+  Client a(port());
+  Client b(port());
+  EXPECT_EQ(a.request("GET /api/ping HTTP/1.1\r\nHost: x\r\n\r\n").status, 200);
+  EXPECT_EQ(b.request("GET /api/ping HTTP/1.1\r\nHost: x\r\n\r\n").status, 200);
+  EXPECT_EQ(server_->connection_count(), 2u);
+  Client c(port());
+  auto refused = c.request("GET /api/ping HTTP/1.1\r\nHost: x\r\n\r\n");
+  EXPECT_FALSE(refused.ok);  // closed without an answer
+  EXPECT_EQ(server_->refused_connections(), 1u);
+  // Room again once one closes.
+  a.close();
+  for (int i = 0; i < 200 && server_->connection_count() > 1; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  Client d(port());
+  EXPECT_EQ(d.request("GET /api/ping HTTP/1.1\r\nHost: x\r\n\r\n").status, 200);
+  EXPECT_EQ(b.request("GET /api/ping HTTP/1.1\r\nHost: x\r\n\r\n").status, 200);
 }
 
 TEST_F(ServerTest, FullPoolAnswers503WithRetryAfter) {
