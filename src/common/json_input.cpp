@@ -122,7 +122,9 @@ const json::value* JsonObjectReader::object(std::string_view key, Need need) {
 void JsonObjectReader::finish() {
   if (!object_) return;
   for (const auto& kv : *object_) {
-    if (!known_.contains(std::string_view(kv.key())))
+    if (kv.key().empty())  // named so that the client can see which field is meant
+      errors_.add(path_of("\"\""), "is not a known field (a field name may not be empty)");
+    else if (!known_.contains(std::string_view(kv.key())))
       errors_.add(path_of(kv.key()), "is not a known field");
   }
 }

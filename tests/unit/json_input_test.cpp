@@ -20,6 +20,22 @@ TEST(JsonInput, ReadsTypedFieldsAndReportsUnknownOnes) {
   EXPECT_EQ(errors.list()[0].field, "extra");
 }
 
+// Found by tests/fuzz: an unknown field with an empty name was reported with an empty
+// field, which tells the client nothing.
+TEST(JsonInput, AFieldWithAnEmptyNameIsNamedInTheError) {
+  auto v = parse_json_body(R"({"a":{"":1},"":2})");
+  ASSERT_TRUE(v);
+  FieldErrors errors;
+  JsonObjectReader r(*v, errors);
+  JsonObjectReader inner(*r.object("a"), errors, "a");
+  inner.finish();
+  r.finish();
+  ASSERT_EQ(errors.list().size(), 2u);
+  EXPECT_EQ(errors.list()[0].field, "a.\"\"");
+  EXPECT_EQ(errors.list()[1].field, "\"\"");
+  EXPECT_NE(errors.list()[1].message.find("may not be empty"), std::string::npos);
+}
+
 TEST(JsonInput, NamesWrongTypesAndMissingRequiredFields) {
   auto v = parse_json_body(R"({"name":5,"n":"3","at":"yesterday","list":{}})");
   ASSERT_TRUE(v);
