@@ -1,5 +1,7 @@
 // Journey: an organizer adds a promo code that reveals a hidden ticket type; a visitor
 // applies it on the event page, sees the hidden type, and registers for it.
+import fs from 'node:fs';
+import path from 'node:path';
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
@@ -126,6 +128,18 @@ test('a promo code made in the organizer tab unlocks a hidden ticket type', { sk
     assert.equal(regs.items.length, 1);
     assert.equal(regs.items[0].status, 'confirmed');
     assert.equal(regs.items[0].items[0].ticket_type_id, event.ticket_types.find((t) => t.name === 'Crew').id);
+
+    // My registrations names the hidden type it bought (the public event page hides it).
+    await page.getByRole('link', { name: 'My registrations' }).click();
+    await page.getByRole('heading', { name: 'My registrations', level: 1 }).waitFor();
+    const card = page.locator('article.registration-card', { hasText: event.title });
+    await card.waitFor();
+    await card.locator('summary', { hasText: 'Tickets' }).click();  // the list is folded
+    await card.getByRole('cell', { name: 'Crew', exact: true }).waitFor();
+    if (process.env.ADMIT_E2E_SHOTS) {
+      fs.mkdirSync(process.env.ADMIT_E2E_SHOTS, { recursive: true });
+      await page.screenshot({ path: path.join(process.env.ADMIT_E2E_SHOTS, 'my-registrations-hidden-type.png'), fullPage: true });
+    }
     assert.deepEqual(page.consoleErrors, []);
   });
   await page.context().close();

@@ -78,10 +78,11 @@ export function TicketList({ reg, ev }: { reg: Registration; ev: EventInfo | und
 }
 
 export function Summary({ reg }: { reg: Registration }) {
+  const count = reg.items.reduce((s, i) => s + i.quantity, 0);
   return (
     <p className="reg-summary">
       <StatusBadge status={reg.status} />{' '}
-      {reg.items.reduce((s, i) => s + i.quantity, 0)} ticket(s) · {formatPrice(reg.total, reg.currency)}
+      {count} {count === 1 ? 'ticket' : 'tickets'} · {formatPrice(reg.total, reg.currency)}
       <span className="hint"> · ref {reg.id}</span>
     </p>
   );
