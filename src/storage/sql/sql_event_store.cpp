@@ -107,17 +107,16 @@ std::string escape_like(std::string_view s) {
 
 void load_ticket_types(Connection& conn, std::vector<Event>& events) {
   if (events.empty()) return;
-  std::string sql = "SELECT " + std::string(kTicketTypeColumns) +
-                    " FROM ticket_types WHERE event_id IN (";
   std::vector<Value> params;
   std::map<std::string, Event*> by_id;
   for (auto& e : events) {
-    sql += params.empty() ? "?" : ", ?";
     params.emplace_back(e.id);
     by_id[e.id] = &e;
     e.ticket_types.clear();
   }
-  sql += ") ORDER BY event_id, position, id";
+  const std::string sql = "SELECT " + std::string(kTicketTypeColumns) +
+                          " FROM ticket_types WHERE event_id IN (" + placeholders(params.size()) +
+                          ") ORDER BY event_id, position, id";
   for (const auto& row : conn.query(sql, params)) {
     TicketType t = ticket_type_from_row(row);
     by_id[t.event_id]->ticket_types.push_back(std::move(t));
@@ -128,13 +127,9 @@ std::vector<Event> load_events(Connection& conn, const std::vector<std::string>&
                                bool for_update) {
   std::vector<Event> events;
   if (ids.empty()) return events;
-  std::string sql = "SELECT " + std::string(kEventColumns) + " FROM events WHERE id IN (";
-  std::vector<Value> params;
-  for (const auto& id : ids) {
-    sql += params.empty() ? "?" : ", ?";
-    params.emplace_back(id);
-  }
-  sql += ") ORDER BY id";
+  std::string sql = "SELECT " + std::string(kEventColumns) + " FROM events WHERE id IN (" +
+                    placeholders(ids.size()) + ") ORDER BY id";
+  const std::vector<Value> params(ids.begin(), ids.end());
   // PostgreSQL locks the rows as the sorted result is produced, so in id order. SQLite's
   // BEGIN IMMEDIATE already holds the database's only write lock.
   if (for_update && conn.dialect() == Dialect::postgres) sql += " FOR UPDATE";

@@ -100,12 +100,9 @@ void load_details(Connection& conn, std::vector<Registration>& regs) {
   constexpr std::size_t kChunk = 200;
   for (std::size_t start = 0; start < regs.size(); start += kChunk) {
     const std::size_t end = std::min(regs.size(), start + kChunk);
-    std::string in;
+    const std::string in = placeholders(end - start);
     std::vector<Value> params;
-    for (std::size_t i = start; i < end; ++i) {
-      in += i == start ? "?" : ", ?";
-      params.emplace_back(regs[i].id);
-    }
+    for (std::size_t i = start; i < end; ++i) params.emplace_back(regs[i].id);
     for (const auto& row : conn.query(
              "SELECT i.registration_id, i.ticket_type_id, i.quantity, i.unit_price, i.amount, t.name "
              "FROM registration_items i LEFT JOIN ticket_types t ON t.id = i.ticket_type_id "
@@ -271,17 +268,16 @@ class SqlRegistrationWriter final : public RegistrationWriter {
     std::map<std::string, LockedEvent, std::less<>> out;
     if (event_ids.empty()) return out;
     std::vector<Event> events = load_events(c_, event_ids, /*for_update=*/true);
-    std::string sql =
-        "SELECT DISTINCT event_id FROM waitlist_entries WHERE status = 'offered' AND event_id IN (";
-    std::vector<Value> params;
-    for (const auto& e : events) {
-      sql += params.empty() ? "?" : ", ?";
-      params.emplace_back(e.id);
-    }
-    sql += ")";
     std::set<std::string, std::less<>> offered;
-    if (!params.empty())
-      for (const auto& row : c_.query(sql, params)) offered.insert(row.text(0));
+    if (!events.empty()) {
+      std::vector<Value> params;
+      for (const auto& e : events) params.emplace_back(e.id);
+      for (const auto& row :
+           c_.query("SELECT DISTINCT event_id FROM waitlist_entries WHERE status = 'offered' "
+                    "AND event_id IN (" + placeholders(params.size()) + ")",
+                    params))
+        offered.insert(row.text(0));
+    }
     for (auto& e : events) {
       const bool offers = offered.contains(e.id);
       std::string id = e.id;
@@ -446,17 +442,16 @@ class SqlRegistrationWriter final : public RegistrationWriter {
   bool take_seats(std::string_view table, const std::map<std::string, std::int64_t>& seats) {
     if (seats.empty()) return true;
     std::string delta = "CASE id";
-    std::string ids;
     std::vector<Value> delta_params;
     std::vector<Value> id_params;
     for (const auto& [id, n] : seats) {
       delta += " WHEN ? THEN CAST(? AS BIGINT)";
       delta_params.emplace_back(id);
       delta_params.emplace_back(n);
-      ids += ids.empty() ? "?" : ", ?";
       id_params.emplace_back(id);
     }
     delta += " END";
+    const std::string ids = placeholders(seats.size());
     std::vector<Value> params = delta_params;
     params.insert(params.end(), id_params.begin(), id_params.end());
     params.insert(params.end(), delta_params.begin(), delta_params.end());

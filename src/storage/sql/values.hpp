@@ -1,6 +1,7 @@
 #pragma once
 // Conversions between domain values and driver values that every store needs.
 #include <optional>
+#include <string>
 
 #include "common/time.hpp"
 #include "storage/sql/database.hpp"
@@ -11,6 +12,14 @@ namespace admit::sql {
 inline std::optional<Timestamp> opt_time(const Row& row, std::size_t column) {
   if (row.is_null(column)) return std::nullopt;
   return from_millis(row.i64(column));
+}
+
+// "?, ?, ?": the placeholders of an IN (...) list of n values (n > 0).
+inline std::string placeholders(std::size_t n) {
+  std::string out;
+  out.reserve(n * 3);
+  for (std::size_t i = 0; i < n; ++i) out += i == 0 ? "?" : ", ?";
+  return out;
 }
 
 // An optional time as a parameter: milliseconds or NULL.
