@@ -20,6 +20,18 @@ void answer_internal(const Request& request, std::string_view route, std::string
   respond(Response::problem(Error::internal(), request.request_id));
 }
 
+// Runs fn; whatever it throws is logged and answers 500.
+template <class F>
+void guarded(const Request& request, std::string_view route, const Respond& respond, F&& fn) {
+  try {
+    fn();
+  } catch (const std::exception& e) {
+    answer_internal(request, route, e.what(), respond);
+  } catch (...) {
+    answer_internal(request, route, "unknown exception", respond);
+  }
+}
+
 }  // namespace
 
 std::string allow_header(const std::vector<Method>& methods) {
@@ -43,15 +55,11 @@ void Dispatcher::dispatch(Request& request, std::string& route, const Respond& r
 
   if (match.handler) {
     route = std::move(match.name);
-    try {
+    guarded(request, route, respond, [&] {
       std::optional<Principal> principal;
       if (authenticator_) principal = authenticator_->authenticate(request);
       run_handler(request, match, std::move(principal), respond);
-    } catch (const std::exception& e) {
-      answer_internal(request, route, e.what(), respond);
-    } catch (...) {
-      answer_internal(request, route, "unknown exception", respond);
-    }
+    });
     return;
   }
 
@@ -74,11 +82,8 @@ void Dispatcher::dispatch(Request& request, std::string& route, const Respond& r
 
   if (request.method == Method::get || request.method == Method::head) {
     route = "static";
-    try {
-      respond(static_files_.serve(request.path, request.request_id));
-    } catch (const std::exception& e) {
-      answer_internal(request, route, e.what(), respond);
-    }
+    guarded(request, route, respond,
+            [&] { respond(static_files_.serve(request.path, request.request_id)); });
     return;
   }
 
@@ -106,13 +111,8 @@ bool Dispatcher::dispatch_inline(Request& request, std::string& route,
     return false;  // let dispatch() meet the failure and answer it
   }
   route = std::move(match.name);
-  try {
-    run_handler(request, match, std::move(principal), respond);
-  } catch (const std::exception& e) {
-    answer_internal(request, route, e.what(), respond);
-  } catch (...) {
-    answer_internal(request, route, "unknown exception", respond);
-  }
+  guarded(request, route, respond,
+          [&] { run_handler(request, match, std::move(principal), respond); });
   return true;
 }
 

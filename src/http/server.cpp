@@ -281,6 +281,11 @@ struct Server::Core : std::enable_shared_from_this<Server::Core>, HandoffTarget 
   // Status line and header fields of a string-body answer, ending in the blank line.
   std::string response_head(const Response& response, unsigned version, bool keep_alive,
                             bool forbidden, const std::string& request_id) const;
+  // The header fields every answer carries, in order, but Content-Length and Connection
+  // (which depend on how the body is sent): content type, the handler's own (unsafe or
+  // server-owned ones dropped), security headers, X-Request-Id, Date, Cache-Control.
+  template <class Emit>
+  void for_each_field(const Response& response, const std::string& request_id, Emit&& emit) const;
   void request_stop();
 
   ServerOptions options;
@@ -405,20 +410,8 @@ asio::awaitable<std::size_t> Server::Core::send(Connection& connection, Response
   auto fill = [&](auto& message) {
     message.version(version);
     message.result(static_cast<unsigned>(response.status));
-    if (!response.content_type.empty())
-      message.set(bhttp::field::content_type, response.content_type);
-    for (const auto& [name, value] : response.headers) {
-      if (header_is_safe(name, value)) {
-        message.insert(name, value);
-      } else {
-        log::error("handler header dropped", {{"request_id", request_id}, {"header", name}});
-      }
-    }
-    for (const auto& [name, value] : security) message.set(name, value);
-    message.set("X-Request-Id", request_id);
-    message.set(bhttp::field::date, http_date_now());
-    if (message.find(bhttp::field::cache_control) == message.end())
-      message.set(bhttp::field::cache_control, "no-store");
+    for_each_field(response, request_id,
+                   [&](std::string_view name, std::string_view value) { message.insert(name, value); });
     message.keep_alive(keep_alive);
   };
 
@@ -473,6 +466,18 @@ std::string Server::Core::response_head(const Response& response, unsigned versi
     head += value;
     head += "\r\n";
   };
+  for_each_field(response, request_id, field);
+  if (!forbidden) field("Content-Length", std::to_string(response.body.size()));
+  // HTTP/1.1 stays open unless told; HTTP/1.0 closes unless told.
+  if (version == 10 && keep_alive) field("Connection", "keep-alive");
+  if (version != 10 && !keep_alive) field("Connection", "close");
+  head += "\r\n";
+  return head;
+}
+
+template <class Emit>
+void Server::Core::for_each_field(const Response& response, const std::string& request_id,
+                                  Emit&& emit) const {
   // Fields the server writes itself; a handler's own copy would be a duplicate.
   auto server_owned = [this](std::string_view name) {
     for (std::string_view own : {"x-request-id", "date", "content-length", "connection",
@@ -482,7 +487,7 @@ std::string Server::Core::response_head(const Response& response, unsigned versi
       if (beast::iequals(name, own)) return true;
     return false;
   };
-  if (!response.content_type.empty()) field("Content-Type", response.content_type);
+  if (!response.content_type.empty()) emit("Content-Type", response.content_type);
   bool cache_control = false;
   for (const auto& [name, value] : response.headers) {
     if (!header_is_safe(name, value)) {
@@ -491,18 +496,12 @@ std::string Server::Core::response_head(const Response& response, unsigned versi
     }
     if (server_owned(name)) continue;
     cache_control = cache_control || beast::iequals(name, "cache-control");
-    field(name, value);
+    emit(name, value);
   }
-  for (const auto& [name, value] : security) field(name, value);
-  field("X-Request-Id", request_id);
-  field("Date", http_date_now());
-  if (!cache_control) field("Cache-Control", "no-store");
-  if (!forbidden) field("Content-Length", std::to_string(response.body.size()));
-  // HTTP/1.1 stays open unless told; HTTP/1.0 closes unless told.
-  if (version == 10 && keep_alive) field("Connection", "keep-alive");
-  if (version != 10 && !keep_alive) field("Connection", "close");
-  head += "\r\n";
-  return head;
+  for (const auto& [name, value] : security) emit(name, value);
+  emit("X-Request-Id", request_id);
+  emit("Date", http_date_now());
+  if (!cache_control) emit("Cache-Control", "no-store");
 }
 
 // Answers a request that could not be read (400/413) and logs it; the caller closes.
