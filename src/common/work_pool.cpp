@@ -86,4 +86,10 @@ void WorkPool::stop() {
   threads_.clear();
 }
 
+bool run_or_post(WorkPool* pool, std::function<void()> task) {
+  if (pool) return pool->try_post(std::move(task));
+  task();
+  return true;
+}
+
 }  // namespace admit

@@ -57,4 +57,8 @@ class WorkPool {
   std::mutex stop_mutex_;
 };
 
+// Runs `task` on `pool`, or right here when there is no pool (tests, tools). False when the
+// pool refused it (full or stopping): the caller then answers "busy" itself.
+[[nodiscard]] bool run_or_post(WorkPool* pool, std::function<void()> task);
+
 }  // namespace admit

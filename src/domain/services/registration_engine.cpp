@@ -142,9 +142,7 @@ void RegistrationEngine::submit(RegistrationRequest request, RegistrationCallbac
                    fingerprint = std::move(fingerprint), done] {
       answer_sold_out_or_replay(user, key, fingerprint, done);
     };
-    if (!lookups_)
-      lookup();
-    else if (!lookups_->try_post(std::move(lookup)))
+    if (!run_or_post(lookups_, std::move(lookup)))
       answer(done, Error::unavailable(1, "The server is busy; try again in a moment."));
     return;
   }

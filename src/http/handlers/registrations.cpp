@@ -99,10 +99,7 @@ void register_for_event(RegistrationEngine& engine, RegistrationService& service
     }
     submit(std::move(r));
   };
-  WorkPool* pool = engine.lookup_pool();
-  if (!pool)
-    count_then_submit();
-  else if (!pool->try_post(std::move(count_then_submit)))
+  if (!run_or_post(engine.lookup_pool(), std::move(count_then_submit)))
     respond(problem(req, Error::unavailable(1, "The server is busy; try again in a moment.")));
 }
 
