@@ -66,18 +66,23 @@ children_seconds() {
   awk 'NR == 2 { split($1, u, /[ms]/); split($2, s, /[ms]/); printf "%.3f", u[1] * 60 + u[2] + s[1] * 60 + s[2] }' "$work/times.txt"
 }
 
-# utime + stime of every PostgreSQL process on the machine (its backends serve the bench),
-# in clock ticks; 0 without any.
-postgres_ticks() {
-  local total=0 pid
-  for pid in $(pgrep -x postgres || true); do
-    total=$((total + $(awk '{ print $14 + $15 }' "/proc/$pid/stat" 2>/dev/null || echo 0)))
-  done
-  echo "$total"
+# utime + stime, in seconds, summed over /proc stat files (processes or threads; 0 for none;
+# one that ended meanwhile counts 0).
+cpu_seconds() {
+  [ $# -gt 0 ] || { echo 0; return; }
+  cat "$@" 2>/dev/null | awk -v hz="$(getconf CLK_TCK)" '{ t += $14 + $15 } END { printf "%.2f", t / hz }'
 }
-
-# utime + stime of a process, in clock ticks.
-cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+# The server's, and every PostgreSQL process's on the machine (its backends serve the bench).
+server_seconds() { cpu_seconds "/proc/$server/stat"; }
+postgres_seconds() {
+  local files=() pid
+  for pid in $(pgrep -x postgres || true); do files+=("/proc/$pid/stat"); done
+  cpu_seconds "${files[@]}"
+}
+# Microseconds per answer for the CPU seconds between two readings.
+per_answer_us() {
+  awk -v a="$1" -v b="$2" -v n="${3:-0}" 'BEGIN { if (n > 0) printf "%.1f", (b - a) * 1e6 / n; else print "n/a" }'
+}
 
 metric() { awk -v name="$1" '$1 == name { print $2 }' "$2" | head -n 1; }
 
@@ -118,21 +123,21 @@ for backend in $BACKENDS; do
       perf record ${BENCH_PERF_ARGS:--g} -o "$dir/perf.data" -p "$server" >/dev/null 2>&1 &
       perf_pid=$!
     fi
-    cpu_before=$(cpu_ticks "$server")
-    db_before=$(postgres_ticks)
+    cpu_before=$(server_seconds)
+    db_before=$(postgres_seconds)
     children_seconds >"$dir/load_before.txt"
     load_before=$(cat "$dir/load_before.txt")
     set +e
     "$LOADGEN" --port "$port" --connections "$CONNECTIONS" --tokens "$dir/tokens" --events "$dir/events" \
       --seats $((EVENTS * SEATS)) --after "$AFTER" | tee "$dir/load.txt"
     set -e
-    cpu_after=$(cpu_ticks "$server")
-    db_after=$(postgres_ticks)
+    cpu_after=$(server_seconds)
+    db_after=$(postgres_seconds)
     children_seconds >"$dir/load_after.txt"
-    load_seconds=$(awk -v a="$load_before" -v b="$(cat "$dir/load_after.txt")" 'BEGIN { printf "%.2f", b - a }')
+    load_after=$(cat "$dir/load_after.txt")
     # CPU by thread name over the server's life (setup is a small part of it).
-    for t in /proc/"$server"/task/*; do echo "$(cat "$t/comm") $(awk '{ print $14 + $15 }' "$t/stat")"; done |
-      awk -v hz="$(getconf CLK_TCK)" '{ s[$1] += $2; n[$1]++ } END { for (k in s) printf "  %-16s x%-3d %6.2f s\n", k, n[k], s[k] / hz }' |
+    for t in /proc/"$server"/task/*; do echo "$(cat "$t/comm") $(cpu_seconds "$t/stat")"; done |
+      awk '{ s[$1] += $2; n[$1]++ } END { for (k in s) printf "  %-16s x%-3d %6.2f s\n", k, n[k], s[k] }' |
       sort -k3 -rn >"$dir/threads.txt"
     echo "server CPU by thread:"; cat "$dir/threads.txt"
     curl -fs "http://127.0.0.1:$port/metrics" >"$dir/metrics.txt" || true
@@ -154,14 +159,10 @@ for backend in $BACKENDS; do
     # Server CPU (user + system, all threads) per answer over the load: what a request costs
     # the server, less sensitive than throughput to whatever else shares the cores.
     answers=$(echo "$line" | tr ' ' '\n' | awk -F= '$1 == "answers" { print $2 }')
-    cpu_us=$(awk -v t=$((cpu_after - cpu_before)) -v hz="$(getconf CLK_TCK)" -v n="${answers:-0}" \
-      'BEGIN { if (n > 0) printf "%.1f", t / hz * 1e6 / n; else print "n/a" }')
-    load_us=$(awk -v t="$load_seconds" -v n="${answers:-0}" 'BEGIN { if (n > 0) printf "%.1f", t * 1e6 / n; else print "n/a" }')
+    cpu_us=$(per_answer_us "$cpu_before" "$cpu_after" "$answers")
+    load_us=$(per_answer_us "$load_before" "$load_after" "$answers")
     db_us=n/a
-    if [ "$backend" = postgres ]; then
-      db_us=$(awk -v t=$((db_after - db_before)) -v hz="$(getconf CLK_TCK)" -v n="${answers:-0}" \
-        'BEGIN { if (n > 0) printf "%.1f", t / hz * 1e6 / n; else print "n/a" }')
-    fi
+    if [ "$backend" = postgres ]; then db_us=$(per_answer_us "$db_before" "$db_after" "$answers"); fi
     echo "CPU per answer: server $cpu_us us, load generator $load_us us, PostgreSQL $db_us us"
     line="$line cpu_us=$cpu_us load_cpu_us=$load_us db_cpu_us=$db_us"
     verify=$(grep '^VERIFY' "$dir/verify.txt" || echo "VERIFY failed=1")
