@@ -51,7 +51,11 @@ Dispatcher::Dispatcher(const Router& router, Authenticator* authenticator, std::
       static_files_(std::move(web_root)) {}
 
 void Dispatcher::dispatch(Request& request, std::string& route, const Respond& respond) const {
-  RouteMatch match = router_.match(request.method, raw_path_of(request.target));
+  dispatch(request, route, respond, router_.match(request.method, raw_path_of(request.target)));
+}
+
+void Dispatcher::dispatch(Request& request, std::string& route, const Respond& respond,
+                          RouteMatch match) const {
 
   if (match.handler) {
     route = std::move(match.name);
@@ -100,9 +104,9 @@ void Dispatcher::dispatch(Request& request, std::string& route, const Respond& r
   }
 }
 
-bool Dispatcher::dispatch_inline(Request& request, std::string& route,
-                                 const Respond& respond) const {
-  RouteMatch match = router_.match(request.method, raw_path_of(request.target));
+bool Dispatcher::dispatch_inline(Request& request, std::string& route, const Respond& respond,
+                                 RouteMatch& match) const {
+  match = router_.match(request.method, raw_path_of(request.target));
   if (!match.handler || !match.options->nonblocking) return false;
   std::optional<Principal> principal;
   try {

@@ -21,11 +21,16 @@ class Dispatcher {
              std::string web_root);
 
   void dispatch(Request& request, std::string& route, const Respond& respond) const;
+  // The same with the request's route already matched (by dispatch_inline).
+  void dispatch(Request& request, std::string& route, const Respond& respond,
+                RouteMatch match) const;
 
   // For the network thread: runs the request as dispatch() would and returns true when its
   // route is `nonblocking` and the authenticator knows the caller without blocking; returns
-  // false, having done nothing, otherwise (the caller then dispatches on the work pool).
-  bool dispatch_inline(Request& request, std::string& route, const Respond& respond) const;
+  // false otherwise, having done nothing but match the route into `match` (the caller then
+  // dispatches on the work pool with it).
+  bool dispatch_inline(Request& request, std::string& route, const Respond& respond,
+                       RouteMatch& match) const;
 
   const std::string& public_origin() const noexcept { return public_origin_; }
 

@@ -364,14 +364,16 @@ asio::awaitable<std::tuple<Response, std::string>> Server::Core::dispatch(Reques
     // A route whose handler never blocks runs here, on the network thread, when the caller
     // is known without the database; everything else goes to the work pool.
     Respond respond = [exchange](Response r) { exchange->answer(std::move(r)); };
-    if (dispatcher.dispatch_inline(exchange->request, exchange->route, respond)) {
+    RouteMatch match;
+    if (dispatcher.dispatch_inline(exchange->request, exchange->route, respond, match)) {
       // Freed here rather than on whichever thread drops the exchange last (a writer).
       exchange->request.release_payload();
       return;
     }
-    bool posted = options.pool->try_post([this, exchange, respond = std::move(respond)] {
-      dispatcher.dispatch(exchange->request, exchange->route, respond);
-    });
+    bool posted = options.pool->try_post(
+        [this, exchange, respond = std::move(respond), match = std::move(match)]() mutable {
+          dispatcher.dispatch(exchange->request, exchange->route, respond, std::move(match));
+        });
     if (!posted) {
       exchange->route = "overloaded";
       exchange->answer(Response::problem(
