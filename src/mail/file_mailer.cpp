@@ -6,6 +6,8 @@
 #include <cerrno>
 #include <cstring>
 
+#include <fmt/format.h>
+
 #include "common/random.hpp"
 #include "common/time.hpp"
 #include "mail/message_format.hpp"
@@ -23,12 +25,14 @@ std::string file_safe(std::string_view s) {
   return out.substr(0, 80);
 }
 
+// "20261125T193516250Z": fixed width, so file names sort in time order. (RFC 3339 text
+// drops a zero millisecond part, and "...16Z" sorts after "...16250Z".)
 std::string compact_time(Timestamp t) {
-  std::string s = format_rfc3339(t);  // 2026-11-25T19:35:16.250Z
+  const Timestamp second = std::chrono::floor<std::chrono::seconds>(t);
   std::string out;
-  for (char c : s)
-    if (c != '-' && c != ':' && c != '.') out += c;
-  return out;
+  for (char c : format_rfc3339(second))  // no fraction: a whole second
+    if (c != '-' && c != ':' && c != 'Z') out += c;
+  return out + fmt::format("{:03d}Z", (t - second).count());
 }
 
 }  // namespace

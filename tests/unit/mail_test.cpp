@@ -2,6 +2,7 @@
 // backoff (with a ManualClock), the account mail templates and the in-memory rate limiter.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <filesystem>
 #include <thread>
@@ -105,6 +106,31 @@ TEST(FileMailer, WritesOneCompleteEmlFilePerMessage) {
   EXPECT_EQ(content.rfind("Message-ID: <mail_abc123@t.example.org>\r\n", 0), 0u);
   EXPECT_TRUE(content.ends_with("--\r\n")) << "the closing boundary is there: the file is whole";
   EXPECT_NE(content.find("verify?token=abc_DEF-123"), std::string::npos);
+  fs::remove_all(dir);
+}
+
+// Readers of the folder (people, the tests) take name order as time order. A message at a
+// whole second once sorted after later ones in that second ("...16Z" > "...16250Z").
+TEST(FileMailer, FileNamesSortInTimeOrderEvenAtAWholeSecond) {
+  const fs::path dir = fs::temp_directory_path() / ("admit-mail-" + new_id("t"));
+  mail::FileMailer mailer(dir, "admit <no-reply@t.example.org>");
+  const Timestamp second = *parse_rfc3339("2026-11-26T00:14:54Z");
+  const std::vector<std::pair<std::string, Timestamp>> sent = {
+      {"mail_a", second}, {"mail_b", second + 5ms}, {"mail_c", second + 250ms}, {"mail_d", second + 1s}};
+  for (const auto& [id, at] : sent) {
+    MailMessage m = sample();
+    m.id = id;
+    m.date = at;
+    ASSERT_TRUE(mailer.send(m));
+  }
+  std::vector<std::string> names;
+  for (const auto& e : fs::directory_iterator(dir)) names.push_back(e.path().filename().string());
+  std::sort(names.begin(), names.end());
+  ASSERT_EQ(names.size(), 4u);
+  EXPECT_EQ(names[0], "20261126T001454000Z-mail_a.eml");
+  EXPECT_EQ(names[1], "20261126T001454005Z-mail_b.eml");
+  EXPECT_EQ(names[2], "20261126T001454250Z-mail_c.eml");
+  EXPECT_EQ(names[3], "20261126T001455000Z-mail_d.eml");
   fs::remove_all(dir);
 }
 
