@@ -60,6 +60,14 @@ RegistrationEngineOptions engine_options(const Config& config, const sql::Databa
   return o;
 }
 
+AbuseLimits abuse_limits(const Config& config) {
+  AbuseLimits l;
+  l.registrations_per_user.limit = config.registration_rate_per_user;
+  l.registrations_per_address.limit = config.registration_rate_per_address;
+  l.waitlist_joins_per_user.limit = config.waitlist_rate_per_user;
+  return l;
+}
+
 log::Level level_of(const std::string& name) {
   if (name == "debug") return log::Level::debug;
   if (name == "warn") return log::Level::warn;
@@ -89,6 +97,12 @@ App::App(Config config, std::shared_ptr<const Clock> clock)
   catalog_.on_updated([this](const Event& e) { registrations_.on_event_updated(e); });
   // Promo codes are guessable by trying them: count tries on the same limiter as sign-in.
   registrations_.limit_promo_attempts(*limiter_);
+  // Registration and waiting-list budgets, counted in memory (the hot path never waits
+  // for a database write to count; docs/security.md).
+  registrations_.limit_abuse(abuse_limiter_, abuse_limits(config_));
+  catalog_.limit_creation(abuse_limiter_, RateRule{config_.event_rate_per_user, std::chrono::hours(1)});
+  accounts_.on_account_deleting(
+      [this](const std::string& user_id) { registrations_.cancel_upcoming_for_user(user_id); });
 }
 
 App::~App() = default;
@@ -96,15 +110,19 @@ App::~App() = default;
 int App::migrate() { return sql::migrate(*db_); }
 
 void App::add_routes(http::Router& router) {
-  router.get("/healthz", http::sync([](http::Request&) { return http::Response::text(200, "ok\n"); }));
+  const http::RouteOptions open{.allow = http::kPublic};
+  router.get("/healthz", http::sync([](http::Request&) { return http::Response::text(200, "ok\n"); }),
+             open);
   router.get("/readyz", http::sync([this](http::Request&) {
                if (db_->ping()) return http::Response::text(200, "ok\n");
                return http::Response::text(503, "database unreachable\n").header("Retry-After", "5");
-             }));
+             }),
+             open);
   router.get("/metrics", http::sync([this](http::Request&) {
                return http::Response::text(200, metrics_.render(),
                                            "text/plain; version=0.0.4; charset=utf-8");
-             }));
+             }),
+             open);
   http::add_event_routes(router, catalog_,
                          [this](const Event& event, const std::string& code, const PromoAttempt& who) {
                            return registrations_.try_promo(event, code, who);

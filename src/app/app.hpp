@@ -6,6 +6,7 @@
 
 #include "app/config.hpp"
 #include "auth/argon2_passwords.hpp"
+#include "auth/memory_rate_limiter.hpp"
 #include "common/clock.hpp"
 #include "common/work_pool.hpp"
 #include "domain/ports/payment_gateway.hpp"
@@ -68,6 +69,7 @@ class App {
   sql::SqlOutboxStore outbox_store_;
   auth::Argon2Passwords passwords_;
   std::unique_ptr<RateLimiter> limiter_;
+  auth::MemoryRateLimiter abuse_limiter_;  // registrations, waiting list, event creation
   AccountService accounts_;
   std::unique_ptr<WorkPool> hash_pool_;  // argon2id on 2 threads, 64 queued; made by serve()
   http::Metrics metrics_;

@@ -38,6 +38,13 @@ struct Config {
   // lower p99 in the flash-sale bench).
   int registration_batch = 0;
   int registration_queue = 20000;    // waiting requests before 503
+  // Abuse limits (docs/security.md; 0 switches one off, e.g. for the benchmark, whose many
+  // users share one address): registration attempts a minute per account and per client
+  // address, waiting-list joins and new events an hour per account.
+  int registration_rate_per_user = 30;
+  int registration_rate_per_address = 600;
+  int waitlist_rate_per_user = 20;
+  int event_rate_per_user = 50;
 
   bool https() const { return public_url.rfind("https://", 0) == 0; }
 };
