@@ -26,8 +26,8 @@
 // - A revoked token, an expired session and a disabled account's token are no caller at
 //   all: 401 where a caller is needed, the public answer where none is.
 // - Administrators may manage every organizer's event (edit, publish, cancel, attendee
-//   lists, statistics, promo codes): support staff act for an organizer who asks, and
-//   every change is visible to the organizer (docs/security.md, "Administrators").
+//   lists, statistics, promo codes): support staff act for an organizer who asks
+//   (docs/security.md, "Who may call what").
 //   They cannot act as another user: /me is always the caller's own account.
 // - Rows the server does not serve yet (payments, tickets, check-in: other issues) are 404
 //   for everyone, before any authentication.

@@ -134,7 +134,7 @@ export interface paths {
         put?: never;
         /**
          * Set a new password with the token from the reset mail.
-         * @description Signs out every session of the account.
+         * @description Signs out every session of the account and revokes every API token (the mail that confirms the change says so).
          */
         post: operations["confirmPasswordReset"];
         delete?: never;
@@ -156,9 +156,10 @@ export interface paths {
         post?: never;
         /**
          * Delete the account.
-         * @description Signs out everywhere, revokes tokens and erases personal data; upcoming
-         *     registrations are cancelled. An organizer with published upcoming events answers
-         *     409 `conflict`.
+         * @description Cancels the registrations for events that have not ended (tickets voided, seats
+         *     back on sale), then signs out everywhere, revokes tokens and erases personal data,
+         *     including the names and emails on the account's tickets. An organizer with
+         *     published upcoming events answers 409 `conflict` and nothing changes.
          */
         delete: operations["deleteMe"];
         options?: never;
@@ -295,7 +296,10 @@ export interface paths {
         /** Published events that have not ended, soonest first. */
         get: operations["listEvents"];
         put?: never;
-        /** Create an event (organizer); it starts as `draft`. */
+        /**
+         * Create an event (organizer); it starts as `draft`.
+         * @description At most 50 new events an hour per account (429 `rate_limited` with `Retry-After` beyond; configurable). Without `max_per_user` the event gets a per-person cap of 10.
+         */
         post: operations["createEvent"];
         delete?: never;
         options?: never;
@@ -334,7 +338,10 @@ export interface paths {
          *     list: entries with an `id` update that type (keeping its sales), entries without
          *     one are added, and types left out are deleted. Deleting a type with sales, or a
          *     capacity below what is sold, answers 409 `conflict`. A cancelled event cannot be
-         *     changed (409).
+         *     changed (409). Read-only fields (`id`, `status`, `organizer_id`, `sold`,
+         *     `remaining`, `created_at`, `updated_at`, `published_at`; in a ticket type `sold`,
+         *     `remaining`, `event_id`) answer 422 naming the field: the status changes only
+         *     through publish and cancel. Administrators may change any organizer's event.
          */
         patch: operations["updateEvent"];
         trace?: never;
@@ -462,7 +469,9 @@ export interface paths {
          *     answers 409 `sold_out`; more than `max_per_order` or `max_per_user`, a type not on
          *     sale, or a bad promo code answer 422 naming the field. A request carrying a
          *     `promo_code` counts against the promo-code budget of `GET /api/v1/events/{id}`
-         *     (429 `rate_limited` with `Retry-After` over it).
+         *     (429 `rate_limited` with `Retry-After` over it). Every attempt counts against a
+         *     budget per account (30 a minute) and per client address (600 a minute): 429 with
+         *     `Retry-After` beyond (both configurable, docs/security.md).
          */
         post: operations["createRegistration"];
         delete?: never;
@@ -548,7 +557,9 @@ export interface paths {
         put?: never;
         /**
          * Join the waiting list of a sold-out event (attendee).
-         * @description When seats come back the first entry gets an offer by mail: seats are held for it
+         * @description Entries are served in arrival order. At most 20 joins an hour per account (429
+         *     `rate_limited` with `Retry-After` beyond; configurable).
+         *     When seats come back the first entry gets an offer by mail: seats are held for it
          *     (`status: offered`, `offered_ticket_type_id`, `offered_quantity`, `offer_expires_at`)
          *     for the event's `waitlist_offer_minutes`, and its owner claims them by registering
          *     as usual before the offer expires (`status` becomes `accepted`). Joining twice, or
@@ -657,7 +668,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Disable an account (admin); its sessions and tokens stop working. */
+        /** Disable an account (admin); its sessions end and its API tokens are revoked (for good). */
         post: operations["disableUser"];
         delete?: never;
         options?: never;
@@ -676,7 +687,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Enable a disabled account again (admin). */
+        /** Enable a disabled account again (admin); its old API tokens stay revoked. */
         post: operations["enableUser"];
         delete?: never;
         options?: never;
@@ -816,6 +827,7 @@ export interface components {
             password?: string;
         };
         Session: {
+            /** @description A public handle (`ses_...`) for ending this session; not the cookie or its hash. */
             id: string;
             /** Format: date-time */
             created_at: string;
@@ -963,6 +975,7 @@ export interface components {
             currency?: string;
             /** @description Total seats; ticket types may add up to more (they then share it). */
             capacity?: number;
+            /** @description Tickets one account may hold for the event. A new event without it gets 10; `null` means no cap. */
             max_per_user?: number | null;
             /** @default 15 */
             hold_minutes: number;
@@ -1199,7 +1212,7 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description Not allowed (`forbidden`, e.g. missing CSRF header or role; `email_not_verified`; `account_disabled`). */
+        /** @description Not allowed (`forbidden`, e.g. missing CSRF header or role, or a door token, which is limited to check-in for one event; `email_not_verified`; `account_disabled`). */
         Forbidden: {
             headers: {
                 [name: string]: unknown;
@@ -1307,6 +1320,7 @@ export interface operations {
                     "application/json": components["schemas"]["VerificationSent"];
                 };
             };
+            403: components["responses"]["Forbidden"];
             422: components["responses"]["ValidationFailed"];
             429: components["responses"]["RateLimited"];
         };
@@ -1336,6 +1350,7 @@ export interface operations {
                     "application/json": components["schemas"]["StatusAnswer"];
                 };
             };
+            403: components["responses"]["Forbidden"];
             410: components["responses"]["Gone"];
             422: components["responses"]["ValidationFailed"];
         };
@@ -1365,6 +1380,7 @@ export interface operations {
                     "application/json": components["schemas"]["VerificationSent"];
                 };
             };
+            403: components["responses"]["Forbidden"];
             422: components["responses"]["ValidationFailed"];
             429: components["responses"]["RateLimited"];
         };
@@ -1449,6 +1465,7 @@ export interface operations {
                     "application/json": components["schemas"]["StatusAnswer"];
                 };
             };
+            403: components["responses"]["Forbidden"];
             422: components["responses"]["ValidationFailed"];
             429: components["responses"]["RateLimited"];
         };
@@ -1476,6 +1493,7 @@ export interface operations {
                 };
                 content?: never;
             };
+            403: components["responses"]["Forbidden"];
             410: components["responses"]["Gone"];
             422: components["responses"]["ValidationFailed"];
         };
@@ -1499,6 +1517,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
         };
     };
     deleteMe: {
@@ -1577,6 +1596,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
         };
     };
     deleteSessions: {
@@ -1624,6 +1644,7 @@ export interface operations {
                 content?: never;
             };
             401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
         };
     };
@@ -1648,6 +1669,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
         };
     };
     createToken: {
@@ -1678,6 +1700,7 @@ export interface operations {
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             422: components["responses"]["ValidationFailed"];
+            429: components["responses"]["RateLimited"];
         };
     };
     revokeToken: {
@@ -1702,6 +1725,7 @@ export interface operations {
                 content?: never;
             };
             401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
         };
     };
@@ -1729,6 +1753,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
             422: components["responses"]["ValidationFailed"];
         };
     };
@@ -1752,6 +1777,7 @@ export interface operations {
                     };
                 };
             };
+            403: components["responses"]["Forbidden"];
         };
     };
     listEvents: {
@@ -1785,6 +1811,7 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            403: components["responses"]["Forbidden"];
             422: components["responses"]["ValidationFailed"];
         };
     };
@@ -1816,6 +1843,7 @@ export interface operations {
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             422: components["responses"]["ValidationFailed"];
+            429: components["responses"]["RateLimited"];
         };
     };
     getEvent: {
@@ -1841,6 +1869,7 @@ export interface operations {
                     "application/json": components["schemas"]["Event"];
                 };
             };
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             422: components["responses"]["ValidationFailed"];
             429: components["responses"]["RateLimited"];
@@ -1904,6 +1933,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             422: components["responses"]["ValidationFailed"];
@@ -1933,6 +1963,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
         };
@@ -1982,6 +2013,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
         };
     };
@@ -2008,6 +2040,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
         };
     };
@@ -2039,6 +2072,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             422: components["responses"]["ValidationFailed"];
@@ -2075,6 +2109,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             422: components["responses"]["ValidationFailed"];
         };
@@ -2147,6 +2182,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
         };
     };
@@ -2174,6 +2210,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
         };
@@ -2227,6 +2264,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
         };
     };
@@ -2258,9 +2296,11 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             422: components["responses"]["ValidationFailed"];
+            429: components["responses"]["RateLimited"];
         };
     };
     leaveWaitlist: {
@@ -2285,6 +2325,7 @@ export interface operations {
                 content?: never;
             };
             401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
         };
     };
@@ -2476,6 +2517,7 @@ export interface operations {
                     "text/plain": "ok";
                 };
             };
+            403: components["responses"]["Forbidden"];
         };
     };
     readyz: {
@@ -2496,6 +2538,7 @@ export interface operations {
                     "text/plain": "ok";
                 };
             };
+            403: components["responses"]["Forbidden"];
             503: components["responses"]["Unavailable"];
         };
     };
@@ -2517,6 +2560,7 @@ export interface operations {
                     "text/plain": string;
                 };
             };
+            403: components["responses"]["Forbidden"];
         };
     };
 }
