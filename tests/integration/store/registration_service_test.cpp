@@ -257,9 +257,11 @@ TEST_F(RegistrationServiceTest, ADeletedAccountsUpcomingRegistrationsAreCancelle
   auto b = submit(request(soon, users[1], 1));
   ASSERT_TRUE(a.ok() && b.ok());
   EXPECT_EQ(service_->cancel_upcoming_for_user(users[0].id), 1);
-  EXPECT_EQ(service_->get(actor_of(users[0]), a->registration.id)->status, RegistrationStatus::cancelled);
-  for (const auto& t : service_->get(actor_of(users[0]), a->registration.id)->tickets)
-    EXPECT_EQ(t.status, TicketStatus::cancelled);
+  auto cancelled = service_->get(actor_of(users[0]), a->registration.id);
+  ASSERT_TRUE(cancelled.ok());
+  EXPECT_EQ(cancelled->status, RegistrationStatus::cancelled);
+  ASSERT_EQ(cancelled->tickets.size(), 2u);
+  for (const auto& t : cancelled->tickets) EXPECT_EQ(t.status, TicketStatus::cancelled);
   EXPECT_EQ(service_->get(actor_of(users[1]), b->registration.id)->status, RegistrationStatus::confirmed);
   EXPECT_EQ(event_sold(soon.id), 1);
   EXPECT_EQ(service_->cancel_upcoming_for_user(users[0].id), 0);  // nothing live is left
