@@ -30,7 +30,6 @@ std::string shorten(std::string_view s, std::size_t max) {
   return out;
 }
 
-
 }  // namespace
 
 namespace account_detail {
