@@ -1,5 +1,5 @@
 import { useCallback } from 'react';
-import { useParams } from 'react-router';
+import { Link, useParams } from 'react-router';
 import { ConfirmButton } from '@/components/ConfirmButton';
 import { ErrorMessage, Loading } from '@/components/ErrorMessage';
 import { isApiError } from '@/lib/api';
@@ -57,9 +57,22 @@ export function RegistrationPage() {
         </div>
       )}
       {r.status === 'confirmed' && (
-        <p className="alert alert-ok" role="status">
-          We&apos;ve emailed your tickets. You can also download them here.
-        </p>
+        <div className="alert alert-ok" role="status">
+          <p>
+            {r.tickets_emailed_at
+              ? 'We\u2019ve emailed your tickets (PDF and calendar entry). You can also show them from here.'
+              : r.tickets_issued_at
+                ? 'Your tickets are ready. Show them from here or download the PDF.'
+                : 'Your tickets are being prepared; they will be emailed to you in a moment.'}
+          </p>
+          {r.tickets_issued_at && (
+            <p>
+              <Link className="btn btn-primary" to={`/registrations/${encodeURIComponent(r.id)}/tickets`}>
+                Show tickets
+              </Link>
+            </p>
+          )}
+        </div>
       )}
       {r.status === 'expired' && <p className="alert alert-error">The hold ran out before payment; the seats were released.</p>}
       <TicketList reg={r} ev={ev} />

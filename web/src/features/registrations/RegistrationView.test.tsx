@@ -48,6 +48,8 @@ function registration(tickets: Ticket[]): Registration {
     refund_status: null,
     created_at: '2030-04-01T10:00:00Z',
     cancelled_at: null,
+    tickets_issued_at: null,
+    tickets_emailed_at: null,
     tickets,
   };
 }

@@ -62,9 +62,9 @@ export function TicketList({ reg, ev }: { reg: Registration; ev: EventInfo | und
                 )}
               </td>
               <td>
-                {/* pdf_url stays null until the server renders ticket PDFs. */}
+                {/* pdf_url is null until the tickets are issued, and for tickets that are not valid. */}
                 {reg.status === 'confirmed' && t.status !== 'cancelled' && t.pdf_url && (
-                  <a className="btn btn-secondary btn-small" href={`/api/v1/tickets/${encodeURIComponent(t.id)}/pdf`}>
+                  <a className="btn btn-secondary btn-small" href={t.pdf_url}>
                     PDF<span className="visually-hidden"> ticket for {t.attendee_name}</span>
                   </a>
                 )}
