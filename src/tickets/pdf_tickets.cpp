@@ -86,19 +86,28 @@ void draw_qr(cairo_t* cr, const std::string& text, double x, double y, double si
   cairo_rectangle(cr, x, y, size, size);
   cairo_fill(cr);
   cairo_set_source_rgb(cr, 0, 0, 0);
-  for (std::size_t r = 0; r < modules.size(); ++r) {
-    const auto& row = modules[r];
-    for (std::size_t c = 0; c < row.size();) {  // one rectangle per run of dark modules
-      if (!row[c]) {
+  // One path: a rectangle per horizontal run of dark modules, plus a thin bridge across the
+  // edge between two rows wherever both are dark, so that no renderer shows hairline seams
+  // between rows (which hurt scanning from a screen).
+  const double bridge = m * 0.2;
+  auto runs = [&](std::size_t r, auto&& dark, double y0, double h) {
+    const std::size_t n = modules[r].size();
+    for (std::size_t c = 0; c < n;) {
+      if (!dark(c)) {
         ++c;
         continue;
       }
       std::size_t end = c;
-      while (end < row.size() && row[end]) ++end;
-      cairo_rectangle(cr, x + (static_cast<double>(c) + 4) * m, y + (static_cast<double>(r) + 4) * m,
-                      static_cast<double>(end - c) * m, m);
+      while (end < n && dark(end)) ++end;
+      cairo_rectangle(cr, x + (static_cast<double>(c) + 4) * m, y0, static_cast<double>(end - c) * m, h);
       c = end;
     }
+  };
+  for (std::size_t r = 0; r < modules.size(); ++r) {
+    const double top = y + (static_cast<double>(r) + 4) * m;
+    runs(r, [&](std::size_t c) { return modules[r][c]; }, top, m);
+    if (r + 1 < modules.size())
+      runs(r, [&](std::size_t c) { return modules[r][c] && modules[r + 1][c]; }, top + m - bridge, 2 * bridge);
   }
   cairo_fill(cr);
 }

@@ -40,7 +40,8 @@ function mailsIn(on) {
 }
 
 function parseMail(file) {
-  return JSON.parse(run('python3', [join(here, 'read_mail.py'), file]));
+  // Debian's python3 (python3-icalendar from scripts/install-deps), not whatever is first on PATH.
+  return JSON.parse(run(existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3', [join(here, 'read_mail.py'), file]));
 }
 
 async function waitForMail(on, subjectPart) {
