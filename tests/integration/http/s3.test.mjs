@@ -113,7 +113,7 @@ test('ticket PDFs go to the bucket and come back through presigned URLs', async 
   // Its signature is the AWS SDK signer's for the same request.
   const query = Object.fromEntries([...url.searchParams].filter(([k]) => k === 'response-content-disposition'));
   const presigned = await signer.presign({ method: 'GET', protocol: 'http:', hostname: '127.0.0.1', port: proxyPort,
-    path: url.pathname, query, headers: { host: url.host, 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD' } },
+    path: url.pathname, query, headers: { host: url.host, 'X-Amz-Content-Sha256': 'UNSIGNED-PAYLOAD' } },
   { signingDate: amzDate(url.searchParams.get('X-Amz-Date')), expiresIn: 600 });
   assert.equal(presigned.query['X-Amz-Signature'], url.searchParams.get('X-Amz-Signature'));
   const fetched = await fetch(url);
