@@ -1,11 +1,13 @@
 // Ticket PDF rendering throughput (`make bench` runs it from bench/run.sh): renders
 // one-page ticket PDFs of realistic content (title, venue, organizer, attendee name,
 // type, price, a signed QR code) on N threads for a while and prints tickets per second
-// and the size of one PDF. The same renderer the server's PDF pool runs
+// and the size of one PDF, and the CPU time per ticket (what a quiet machine would do). The same renderer the server's PDF pool runs
 // (tickets/pdf_tickets.hpp); each thread warms its font cache first, as the pool's
 // threads do after their first ticket.
 //
 //   admit_pdf_bench [--threads N (cores)] [--seconds S (10)] [--out FILE (one sample PDF)]
+#include <sys/resource.h>
+
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -61,6 +63,13 @@ Sample sample(const tickets::TicketSigner& signer, int n) {
   return s;
 }
 
+double cpu_seconds() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
+         static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -102,6 +111,7 @@ int main(int argc, char** argv) {
     });
   }
   while (warm < threads) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  const double cpu_before = cpu_seconds();
   const auto start = std::chrono::steady_clock::now();
   go = true;
   std::this_thread::sleep_for(std::chrono::duration<double>(seconds));
@@ -110,7 +120,10 @@ int main(int argc, char** argv) {
   const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   long total = 0;
   for (long c : counts) total += c;
-  std::printf("threads=%u seconds=%.2f tickets=%ld tickets_per_s=%.0f\n", threads, elapsed, total,
-              static_cast<double>(total) / elapsed);
+  const double cpu = cpu_seconds() - cpu_before;
+  // CPU time per ticket says what the machine could do when nothing else runs on it
+  // (cores / cpu_ms_per_ticket * 1000), whatever else shared the cores during the run.
+  std::printf("threads=%u seconds=%.2f tickets=%ld tickets_per_s=%.0f cpu_ms_per_ticket=%.3f\n", threads,
+              elapsed, total, static_cast<double>(total) / elapsed, total ? cpu * 1000.0 / static_cast<double>(total) : 0.0);
   return 0;
 }

@@ -1,6 +1,7 @@
 #include "tickets/pdf_tickets.hpp"
 
 #include <algorithm>
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <stdexcept>
@@ -20,7 +21,7 @@ constexpr double kPageW = 419.53;  // A5 in points
 constexpr double kPageH = 595.28;
 constexpr double kMargin = 28.0;
 constexpr double kTextW = kPageW - 2 * kMargin;
-constexpr double kQrSize = 212.0;  // quiet zone included: ~75 mm
+constexpr double kQrSize = 212.0;  // at most, quiet zone included: ~75 mm
 constexpr const char* kFamily = "Noto Sans, DejaVu Sans";
 
 template <class T, void (*F)(T*)>
@@ -65,51 +66,55 @@ LayoutPtr fit(cairo_t* cr, const std::string& text, double width, const Style& s
   return layout;
 }
 
+double height_of(const LayoutPtr& layout) {
+  int w = 0, h = 0;
+  pango_layout_get_size(static_cast<PangoLayout*>(layout.get()), &w, &h);
+  return static_cast<double>(h) / PANGO_SCALE;
+}
+
+// Shows a laid-out text at (x, y) and answers the y below it.
+double show(cairo_t* cr, const LayoutPtr& layout, double x, double y) {
+  cairo_move_to(cr, x, y);
+  pango_cairo_show_layout(cr, static_cast<PangoLayout*>(layout.get()));
+  return y + height_of(layout);
+}
+
 // Draws the text at (x, y) and answers the y below it.
 double draw(cairo_t* cr, const std::string& text, double x, double y, double width, const Style& s) {
   if (text.empty()) return y;
-  LayoutPtr layout = fit(cr, text, width, s);
-  auto* l = static_cast<PangoLayout*>(layout.get());
-  cairo_move_to(cr, x, y);
-  pango_cairo_show_layout(cr, l);
-  int w = 0, h = 0;
-  pango_layout_get_size(l, &w, &h);
-  return y + static_cast<double>(h) / PANGO_SCALE;
+  return show(cr, fit(cr, text, width, s), x, y);
 }
 
+// The code as an image of one pixel per module (quiet zone included), scaled up with
+// nearest-neighbour filtering: the PDF gets a ~2 KB image with /Interpolate false, sharp at
+// any zoom, instead of hundreds of rectangles (whose numbers cost more to write and to
+// compress than everything else on the page, and whose edges some renderers show as seams).
 void draw_qr(cairo_t* cr, const std::string& text, double x, double y, double size) {
   auto modules = qr_modules(text);
   if (modules.empty()) throw std::runtime_error("the ticket code does not fit a QR code");
-  const double n = static_cast<double>(modules.size()) + 8.0;  // 4 modules of quiet zone each side
-  const double m = size / n;
-  cairo_set_source_rgb(cr, 1, 1, 1);
-  cairo_rectangle(cr, x, y, size, size);
-  cairo_fill(cr);
-  cairo_set_source_rgb(cr, 0, 0, 0);
-  // One path: a rectangle per horizontal run of dark modules, plus a thin bridge across the
-  // edge between two rows wherever both are dark, so that no renderer shows hairline seams
-  // between rows (which hurt scanning from a screen).
-  const double bridge = m * 0.2;
-  auto runs = [&](std::size_t r, auto&& dark, double y0, double h) {
-    const std::size_t n = modules[r].size();
-    for (std::size_t c = 0; c < n;) {
-      if (!dark(c)) {
-        ++c;
-        continue;
-      }
-      std::size_t end = c;
-      while (end < n && dark(end)) ++end;
-      cairo_rectangle(cr, x + (static_cast<double>(c) + 4) * m, y0, static_cast<double>(end - c) * m, h);
-      c = end;
+  const int n = static_cast<int>(modules.size()) + 8;  // 4 modules of quiet zone each side
+  cairo_surface_t* img = cairo_image_surface_create(CAIRO_FORMAT_RGB24, n, n);
+  cairo_surface_flush(img);
+  unsigned char* data = cairo_image_surface_get_data(img);
+  const int stride = cairo_image_surface_get_stride(img);
+  for (int r = 0; r < n; ++r) {
+    auto* row = reinterpret_cast<std::uint32_t*>(data + r * stride);
+    for (int c = 0; c < n; ++c) {
+      const bool dark = r >= 4 && c >= 4 && r < n - 4 && c < n - 4 &&
+                        modules[static_cast<std::size_t>(r - 4)][static_cast<std::size_t>(c - 4)];
+      row[c] = dark ? 0x000000u : 0xFFFFFFu;
     }
-  };
-  for (std::size_t r = 0; r < modules.size(); ++r) {
-    const double top = y + (static_cast<double>(r) + 4) * m;
-    runs(r, [&](std::size_t c) { return modules[r][c]; }, top, m);
-    if (r + 1 < modules.size())
-      runs(r, [&](std::size_t c) { return modules[r][c] && modules[r + 1][c]; }, top + m - bridge, 2 * bridge);
   }
+  cairo_surface_mark_dirty(img);
+  cairo_save(cr);
+  cairo_translate(cr, x, y);
+  cairo_scale(cr, size / n, size / n);
+  cairo_set_source_surface(cr, img, 0, 0);
+  cairo_pattern_set_filter(cairo_get_source(cr), CAIRO_FILTER_NEAREST);
+  cairo_rectangle(cr, 0, 0, n, n);
   cairo_fill(cr);
+  cairo_restore(cr);
+  cairo_surface_destroy(img);
 }
 
 cairo_status_t append(void* closure, const unsigned char* data, unsigned int length) {
@@ -132,7 +137,7 @@ void draw_page(cairo_t* cr, const TicketSheet& sheet, const Ticket& t, const Pag
   const Event& e = sheet.event;
   const Registration& r = sheet.registration;
   // Header band with the title.
-  LayoutPtr title = fit(cr, e.title, kTextW, Style{22, 12, 3, true});
+  LayoutPtr title = fit(cr, e.title, kTextW, Style{20, 12, 3, true});
   int tw = 0, th = 0;
   pango_layout_get_size(static_cast<PangoLayout*>(title.get()), &tw, &th);
   const double band = kMargin + static_cast<double>(th) / PANGO_SCALE + 16;
@@ -153,20 +158,26 @@ void draw_page(cairo_t* cr, const TicketSheet& sheet, const Ticket& t, const Pag
   if (!sheet.organizer_name.empty())
     y = draw(cr, "Organizer: " + sheet.organizer_name, kMargin, y + 2, kTextW, Style{9, 7, 1});
 
-  const double qr_y = std::max(y + 10, 190.0);
-  draw_qr(cr, t.qr.value_or(""), (kPageW - kQrSize) / 2, qr_y, kQrSize);
-
-  cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
-  y = qr_y + kQrSize + 6;
-  y = draw(cr, t.attendee_name, kMargin, y, kTextW, Style{20, 10, 2, true, PANGO_ALIGN_CENTER});
-  y = draw(cr, pt.type_name + "  ·  " + pt.price, kMargin, y + 4, kTextW,
-           Style{12, 8, 2, false, PANGO_ALIGN_CENTER});
-  // Ids at the foot of the page.
-  cairo_set_source_rgb(cr, 0.35, 0.35, 0.35);
+  // From the foot up: ids, then the attendee block, then the QR code takes the space left
+  // between (212 pt at most, ~75 mm; never under 150 pt, which the worst case of every box
+  // at its line limit still leaves), so no box ever runs into another.
   const std::string ids = "Ticket " + std::to_string(index + 1) + " of " +
                           std::to_string(r.tickets.size()) + "  ·  " + t.id + "\nRegistration " +
                           r.id + "  ·  Event " + e.id;
-  draw(cr, ids, kMargin, kPageH - kMargin - 26, kTextW, Style{8, 6, 2, false, PANGO_ALIGN_CENTER});
+  LayoutPtr foot = fit(cr, ids, kTextW, Style{8, 6, 2, false, PANGO_ALIGN_CENTER});
+  LayoutPtr name = fit(cr, t.attendee_name, kTextW, Style{20, 10, 2, true, PANGO_ALIGN_CENTER});
+  LayoutPtr kind = fit(cr, pt.type_name + "  ·  " + pt.price, kTextW, Style{12, 8, 2, false, PANGO_ALIGN_CENTER});
+  const double foot_top = kPageH - kMargin + 6 - height_of(foot);
+  const double block = height_of(name) + 4 + height_of(kind);
+  const double qr_top = y + 10;
+  const double qr = std::clamp(foot_top - 10 - block - 6 - qr_top, 150.0, kQrSize);
+  draw_qr(cr, t.qr.value_or(""), (kPageW - qr) / 2, qr_top, qr);
+
+  cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
+  y = show(cr, name, kMargin, qr_top + qr + 6);
+  show(cr, kind, kMargin, y + 4);
+  cairo_set_source_rgb(cr, 0.35, 0.35, 0.35);
+  show(cr, foot, kMargin, foot_top);
 }
 
 }  // namespace
