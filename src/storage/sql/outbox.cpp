@@ -2,7 +2,10 @@
 
 #include <algorithm>
 
-#include <boost/json.hpp>
+#include <boost/json/array.hpp>
+#include <boost/json/object.hpp>
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
 
 #include "common/random.hpp"
 #include "storage/sql/sql_outbox_store.hpp"
