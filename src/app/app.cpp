@@ -1,6 +1,10 @@
 #include "app/app.hpp"
 
+#include <sys/resource.h>
+#include <unistd.h>
+
 #include <filesystem>
+#include <latch>
 
 #include "app/authenticator.hpp"
 #include "app/periodic_task.hpp"
@@ -99,6 +103,20 @@ TicketSettings ticket_settings(const Config& config) {
   s.public_url = config.public_url;
   s.link_ttl = std::chrono::seconds(config.download_link_seconds);
   return s;
+}
+
+// Rendering PDFs is catch-up work: during a sale it must not take the cores from the
+// network threads and the registration writers. Each PDF thread lowers its own priority
+// (Linux: nice is per thread) to 10; a latch makes every thread take exactly one of these
+// tasks. When the cores are idle the pool runs at full speed all the same.
+void lower_priority(WorkPool& pool, int threads) {
+  auto latch = std::make_shared<std::latch>(threads);
+  for (int i = 0; i < threads; ++i)
+    if (!pool.try_post([latch] {
+          setpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()), 10);
+          latch->arrive_and_wait();
+        }))
+      latch->count_down();
 }
 
 log::Level level_of(const std::string& name) {
@@ -214,6 +232,7 @@ int App::serve() {
                                          static_cast<std::size_t>(config_.pdf_queue));
   metrics_.add_gauge("admit_pdf_queue_depth", "Ticket PDFs waiting for a thread",
                      [this] { return static_cast<double>(pdf_pool_->queue_depth()); });
+  lower_priority(*pdf_pool_, config_.pdf_threads);
   tickets_.start(*pdf_pool_);
 
   // Registrations: the batching writers and the sweeper (holds, waiting-list offers).
