@@ -152,7 +152,10 @@ App::App(Config config, std::shared_ptr<const Clock> clock)
                *clock_, ticket_settings(config_)) {
   log::set_level(level_of(config_.log_level));
   catalog_.on_cancelled([this](const Event& e) { registrations_.on_event_cancelled(e); });
-  catalog_.on_updated([this](const Event& e) { registrations_.on_event_updated(e); });
+  catalog_.on_updated([this](const Event& e) {
+    registrations_.on_event_updated(e);
+    tickets_.on_event_updated(e);  // PDFs show the event: render them again when asked
+  });
   // Promo codes are guessable by trying them: count tries on the same limiter as sign-in.
   registrations_.limit_promo_attempts(*limiter_);
 }

@@ -94,6 +94,7 @@ void TicketService::start(WorkPool& pool) {
   std::lock_guard lock(mu_);
   if (thread_.joinable()) return;
   stopping_ = false;
+  pool_ = &pool;
   thread_ = std::thread([this, &pool] { loop(pool); });
 }
 
@@ -129,21 +130,15 @@ void TicketService::loop(WorkPool& pool) {
       log::warn("looking for tickets to issue failed", {{"error", e.what()}});
       continue;
     }
+    const auto now = std::chrono::steady_clock::now();
     for (const auto& id : ids) {
       {
         std::lock_guard lock(mu_);
+        auto retry = retries_.find(id);
+        if (retry != retries_.end() && retry->second.next > now) continue;
         if (!in_flight_.insert(id).second) continue;
       }
-      const bool posted = pool.try_post([this, id] {
-        try {
-          if (auto ok = issue(id); !ok)
-            log::warn("issuing tickets failed", {{"registration", id}, {"error", ok.error().detail}});
-        } catch (const std::exception& e) {
-          log::warn("issuing tickets failed", {{"registration", id}, {"error", e.what()}});
-        }
-        std::lock_guard lock(mu_);
-        in_flight_.erase(id);
-      });
+      const bool posted = pool.try_post([this, id] { issue_from_loop(id); });
       if (!posted) {
         std::lock_guard lock(mu_);
         in_flight_.erase(id);
@@ -151,6 +146,60 @@ void TicketService::loop(WorkPool& pool) {
       }
     }
   }
+}
+
+void TicketService::issue_from_loop(const std::string& id) {
+  std::string error;
+  try {
+    if (auto ok = issue(id); !ok) error = ok.error().detail;
+  } catch (const std::exception& e) {
+    error = e.what();
+  }
+  std::lock_guard lock(mu_);
+  in_flight_.erase(id);
+  if (error.empty()) {
+    retries_.erase(id);
+    return;
+  }
+  Retry& r = retries_[id];
+  ++r.attempts;
+  const auto wait = std::chrono::seconds(std::min<std::int64_t>(600, std::int64_t{1} << std::min(r.attempts - 1, 10)));
+  r.next = std::chrono::steady_clock::now() + wait;
+  log::warn("issuing tickets failed", {{"registration", id},
+                                       {"error", error},
+                                       {"attempt", r.attempts},
+                                       {"retry_in_s", static_cast<std::int64_t>(wait.count())}});
+}
+
+void TicketService::on_event_updated(const Event& event) {
+  WorkPool* pool = nullptr;
+  {
+    std::lock_guard lock(mu_);
+    pool = thread_.joinable() ? pool_ : nullptr;
+  }
+  const std::string id = event.id;
+  if (!pool || !pool->try_post([this, id] { drop_pdfs(id); })) drop_pdfs(id);
+}
+
+void TicketService::drop_pdfs(const std::string& event_id) {
+  RegistrationQuery q;
+  q.event_id = event_id;
+  q.status = RegistrationStatus::confirmed;
+  q.limit = 200;
+  int dropped = 0;
+  try {
+    for (;;) {
+      auto page = registrations_.list_for_event(q);
+      if (!page) break;
+      for (const auto& r : page->items)
+        if (r.tickets_issued_at && blobs_.remove(pdf_key(r.id))) ++dropped;
+      if (!page->next_cursor) break;
+      q.cursor = page->next_cursor;
+    }
+  } catch (const std::exception& e) {
+    log::warn("dropping ticket PDFs of a changed event failed", {{"event", event_id}, {"error", e.what()}});
+  }
+  if (dropped > 0) log::info("ticket PDFs dropped after an event change", {{"event", event_id}, {"pdfs", dropped}});
 }
 
 Result<Registration> TicketService::authorize(const Actor& actor, const std::string& registration_id) {

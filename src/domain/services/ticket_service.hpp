@@ -19,6 +19,7 @@
 // of a link is the same forbidden, whatever was wrong with it.
 #include <chrono>
 #include <condition_variable>
+#include <map>
 #include <mutex>
 #include <optional>
 #include <set>
@@ -77,6 +78,11 @@ class TicketService {
   void stop();
   void wake();
 
+  // The event changed (title, time, venue...): its stored PDFs are dropped (on the PDF
+  // pool once started, else here), so each is rendered again, from the new data, when next
+  // asked for. Mails already sent keep what they said.
+  void on_event_updated(const Event& event);
+
   // A short-lived link to the PDF holding this ticket. not_found for a ticket the actor
   // may not see; conflict while the registration is not confirmed.
   Result<std::string> pdf_link(const Actor& actor, const std::string& ticket_id);
@@ -120,6 +126,16 @@ class TicketService {
   bool stopping_ = false;
   bool woken_ = false;
   std::set<std::string> in_flight_;
+  // Registrations whose issuing failed: attempts so far and when to try again (1 s, 2 s,
+  // 4 s, ... up to 10 minutes), so one broken registration does not spin the loop.
+  struct Retry {
+    int attempts = 0;
+    std::chrono::steady_clock::time_point next;
+  };
+  std::map<std::string, Retry> retries_;
+  void issue_from_loop(const std::string& id);
+  void drop_pdfs(const std::string& event_id);
+  WorkPool* pool_ = nullptr;
   std::thread thread_;
 };
 

@@ -192,6 +192,31 @@ test('a lost PDF is rendered again, byte for byte', async () => {
   assert.ok(existsSync(blob), 'stored again');
 });
 
+test('after the event changes, the PDF shows the new title and time', async () => {
+  const ev = await publishedEvent(server, organizer, { title: 'Old title for the night' });
+  const reg = await registerIssued(server, alice, ev);
+  const before = await downloadPdf(server, alice, reg.tickets[0]);
+  assert.equal(before.status, 200);
+  const patched = await server.patch(`/api/v1/events/${ev.id}`, { title: 'New title for the night', timezone: 'America/New_York' },
+    { token: organizer.token });
+  assert.equal(patched.status, 200, patched.text);
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    const after = await downloadPdf(server, alice, reg.tickets[0]);
+    assert.equal(after.status, 200);
+    const file = join(work, `changed-${reg.id}.pdf`);
+    writeFileSync(file, after.pdf);
+    const text = run('pdftotext', ['-enc', 'UTF-8', file, '-']);
+    if (text.includes('New title for the night')) {
+      assert.match(text, /America\/New_York/);
+      assert.ok(!text.includes('Old title'));
+      break;
+    }
+    if (Date.now() > deadline) throw new Error(`the PDF still shows the old event:\n${text}`);
+    await new Promise((ok) => setTimeout(ok, 200));
+  }
+});
+
 test('cancelling revokes the tickets: no code, no PDF, and a notice', async () => {
   const ev = await publishedEvent(server, organizer, { title: 'Cancelled plans' });
   const reg = await registerIssued(server, alice, ev);
