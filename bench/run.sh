@@ -27,14 +27,16 @@ CONNECTIONS=${BENCH_CONNECTIONS:-256}
 EVENTS=${BENCH_EVENTS:-8}
 SEATS=${BENCH_SEATS:-10000}
 AFTER=${BENCH_AFTER:-2}
-BACKENDS=${BENCH_BACKENDS:-"sqlite postgres"}
+BACKENDS=${BENCH_BACKENDS-"sqlite postgres"}  # set but empty: only the ticket PDFs
 BATCHES=${BENCH_BATCHES:-"default 1"}
 SETTLE=${BENCH_SETTLE:-15}  # seconds of quiet between runs
 SERVER_ENV=${BENCH_SERVER_ENV:-}  # extra ADMIT_* settings for the server, e.g. "ADMIT_DB_POOL=16"
 PDF_BENCH=$BUILD/bench/admit_pdf_bench
 PDF_SECONDS=${BENCH_PDF_SECONDS:-10}  # ticket PDF rendering (BENCH_BACKENDS="" runs only that)
 
-for f in "$ADMIT" "$LOADGEN" "$SETUP" "$PDF_BENCH"; do
+needed=("$PDF_BENCH")
+[ -n "${BACKENDS// /}" ] && needed+=("$ADMIT" "$LOADGEN" "$SETUP")
+for f in "${needed[@]}"; do
   [ -x "$f" ] || { echo "bench: $f is missing; build the release preset first (make bench)" >&2; exit 1; }
 done
 
