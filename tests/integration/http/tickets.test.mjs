@@ -10,7 +10,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, existsSy
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startServer } from './harness.mjs';
+import { startServer, TestServer } from './harness.mjs';
 import { publishedEvent, registerIssued, downloadPdf, qrCodesOf, run } from './ticket_support.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -190,6 +190,17 @@ test('a lost PDF is rendered again, byte for byte', async () => {
   assert.equal(again.status, 200);
   assert.equal(sha256(again.pdf), sha256(original.pdf));
   assert.ok(existsSync(blob), 'stored again');
+  // Another server process on the same database and data folder renders the same bytes.
+  rmSync(blob);
+  const other = new TestServer({ database: server.database, dataDir: server.dataDir });
+  await other.start();
+  try {
+    const third = await downloadPdf(other, alice, reg.tickets[0]);
+    assert.equal(third.status, 200);
+    assert.equal(sha256(third.pdf), sha256(original.pdf));
+  } finally {
+    await other.stop();
+  }
 });
 
 test('after the event changes, the PDF shows the new title and time', async () => {
