@@ -10,7 +10,8 @@
 // (every poll_interval, or at once after wake()) and renders each on the bounded PDF pool,
 // never on a network or request thread. A crash at any point only delays issuing: the
 // registration stays unissued until its transaction commits, and the mail's cause key
-// ("tickets:<registration id>") keeps a second pass from queueing a second mail.
+// ("tickets:<registration id>") keeps a second pass from queueing a second mail. A
+// registration whose issuing fails is tried again after 1 s, 2 s, 4 s, ... (10 min at most).
 //
 // Downloads: pdf_link() authorizes (the ticket's owner, the event's organizer, an admin)
 // and answers a short-lived link: the blob store's presigned URL (S3) or a link to this
