@@ -5,7 +5,7 @@ import { ErrorMessage, Loading } from '@/components/ErrorMessage';
 import { isApiError } from '@/lib/api';
 import { useCancelRegistration, useEventsById, useRegistration } from './api';
 import { HoldCountdown } from './HoldCountdown';
-import { EventLine, EventLink, Summary, TicketList, canCancel } from './RegistrationView';
+import { EventLine, EventLink, Summary, TicketList, canCancel, ticketsNotice } from './RegistrationView';
 
 /** /registrations/:id — the confirmation, the hold and payment link, the tickets. */
 export function RegistrationPage() {
@@ -58,13 +58,7 @@ export function RegistrationPage() {
       )}
       {r.status === 'confirmed' && (
         <div className="alert alert-ok" role="status">
-          <p>
-            {r.tickets_emailed_at
-              ? 'We\u2019ve emailed your tickets (PDF and calendar entry). You can also show them from here.'
-              : r.tickets_issued_at
-                ? 'Your tickets are ready. Show them from here or download the PDF.'
-                : 'Your tickets are being prepared; they will be emailed to you in a moment.'}
-          </p>
+          <p>{ticketsNotice(r)}</p>
           {r.tickets_issued_at && (
             <p>
               <Link className="btn btn-primary" to={`/registrations/${encodeURIComponent(r.id)}/tickets`}>
