@@ -237,6 +237,11 @@ int App::serve() {
                      [this] { return static_cast<double>(pdf_pool_->queue_depth()); });
   lower_priority(*pdf_pool_, config_.pdf_threads);
   tickets_.start(*pdf_pool_);
+  if (db_->dialect() == sql::Dialect::postgres &&
+      (config_.ticket_signing_key.empty() || config_.link_key.empty()))
+    log::warn("ticket keys come from this node's data folder: with several nodes, give every node "
+              "the same ticket_signing_key and link_key (docs/operations.md)",
+              {{"data_dir", config_.data_dir}});
 
   // Registrations: the batching writers and the sweeper (holds, waiting-list offers).
   engine_.set_lookup_pool(&pool);  // registering runs on the network threads (nonblocking route)
