@@ -13,6 +13,7 @@
 #include "http/handlers/account.hpp"
 #include "http/handlers/admin.hpp"
 #include "http/handlers/auth.hpp"
+#include "http/handlers/checkins.hpp"
 #include "http/handlers/events.hpp"
 #include "http/handlers/registrations.hpp"
 #include "http/handlers/tickets.hpp"
@@ -106,6 +107,13 @@ LinkKey link_key(const Config& config) {
   return *key;
 }
 
+// SQLite has one writer connection: one check-in writer. PostgreSQL spreads tickets.
+CheckinOptions checkin_options(const Config& config, const sql::Database& db) {
+  CheckinOptions o;
+  o.writers = db.dialect() == sql::Dialect::sqlite ? 1 : config.registration_writers;
+  return o;
+}
+
 TicketSettings ticket_settings(const Config& config) {
   TicketSettings s;
   s.public_url = config.public_url;
@@ -157,7 +165,10 @@ App::App(Config config, std::shared_ptr<const Clock> clock)
       documents_(keys_),
       links_(link_key(config_)),
       tickets_(ticket_store_, registration_store_, events_, users_, *blobs_, documents_, links_,
-               *clock_, ticket_settings(config_)) {
+               *clock_, ticket_settings(config_)),
+      checkin_store_(*db_),
+      codes_(keys_),
+      checkins_(checkin_store_, events_, codes_, *clock_, checkin_options(config_, *db_)) {
   log::set_level(level_of(config_.log_level));
   catalog_.on_cancelled([this](const Event& e) { registrations_.on_event_cancelled(e); });
   catalog_.on_updated([this](const Event& e) {
@@ -170,6 +181,7 @@ App::App(Config config, std::shared_ptr<const Clock> clock)
   // for a database write to count; docs/security.md).
   registrations_.limit_abuse(abuse_limiter_, abuse_limits(config_));
   catalog_.limit_creation(abuse_limiter_, RateRule{config_.event_rate_per_user, std::chrono::hours(1)});
+  registrations_.count_checkins_with([this](const std::string& id) { return checkins_.per_hour(id); });
   accounts_.on_account_deleting(
       [this](const std::string& user_id) { registrations_.cancel_upcoming_for_user(user_id); });
 }
@@ -202,6 +214,7 @@ void App::add_routes(http::Router& router) {
   http::add_admin_routes(router, accounts_);
   http::add_registration_routes(router, engine_, registrations_);
   http::add_ticket_routes(router, tickets_, *pdf_pool_);
+  http::add_checkin_routes(router, checkins_);
 }
 
 int App::serve() {
@@ -287,6 +300,13 @@ int App::serve() {
   metrics_.add_counter("admit_registration_queue_full_total", "Registrations refused with 503 (queue full)",
                        [this] { return static_cast<double>(engine_.stats().rejected_queue_full); });
 
+  // Check-in: the writers that batch scans into transactions (DESIGN.md §5).
+  checkins_.start();
+  metrics_.add_gauge("admit_checkin_queue_depth", "Scans waiting for a check-in writer",
+                     [this] { return static_cast<double>(checkins_.queue_depth()); });
+  metrics_.add_counter("admit_checkin_batches_total", "Check-in transactions run by writers",
+                       [this] { return static_cast<double>(checkins_.batches()); });
+
   http::Router router;
   add_routes(router);
   StoreAuthenticator authenticator(users_, &accounts_, config_.https());
@@ -311,6 +331,7 @@ int App::serve() {
                         {"public_url", config_.public_url}});
   server.run_until_signal();
   pool.stop();
+  checkins_.stop();
   tickets_.stop();
   pdf_pool_->stop();
   registrations_.stop_sweeper();

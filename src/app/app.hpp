@@ -13,14 +13,17 @@
 #include "domain/ports/rate_limiter.hpp"
 #include "domain/services/account_service.hpp"
 #include "domain/services/catalog_service.hpp"
+#include "domain/services/checkin_service.hpp"
 #include "domain/services/registration_engine.hpp"
 #include "domain/services/registration_service.hpp"
 #include "domain/services/ticket_service.hpp"
+#include "app/ticket_codes.hpp"
 #include "app/ticket_documents.hpp"
 #include "http/metrics.hpp"
 #include "http/router.hpp"
 #include "storage/sql/database.hpp"
 #include "storage/sql/sql_account_store.hpp"
+#include "storage/sql/sql_checkin_store.hpp"
 #include "storage/sql/sql_event_store.hpp"
 #include "storage/sql/sql_outbox_store.hpp"
 #include "storage/sql/sql_registration_store.hpp"
@@ -52,6 +55,7 @@ class App {
   RegistrationEngine& registration_engine() { return engine_; }
   RegistrationService& registrations() { return registrations_; }
   TicketService& tickets() { return tickets_; }
+  CheckinService& checkins() { return checkins_; }
   BlobStore& blobs() { return *blobs_; }
   const tickets::TicketKeyring& ticket_keys() const { return *keys_; }
 
@@ -92,6 +96,10 @@ class App {
   AppTicketDocuments documents_;
   LinkSigner links_;
   TicketService tickets_;
+  // Check-in (issue 12): the scan log and offline settlement, codes checked by the keyring.
+  sql::SqlCheckinStore checkin_store_;
+  AppTicketCodes codes_;
+  CheckinService checkins_;
 };
 
 }  // namespace admit::app

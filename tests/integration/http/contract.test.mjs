@@ -178,6 +178,18 @@ test('answers match the OpenAPI response schemas', { skip }, async () => {
   await call(server, 'GET', `/api/v1/events/${ev.id}/registrations?limit=200`, as(org));
   await call(server, 'GET', `/api/v1/events/${ev.id}/registrations?cursor=bad`, as(org));
   await call(server, 'GET', `/api/v1/events/${ev.id}/stats`, as(org));
+  // Check-in (the registration's ticket is valid, so undo is a conflict).
+  await call(server, 'POST', `/api/v1/events/${ev.id}/checkins`, { ...as(org), body: { qr: 'not a ticket', gate: 'North' } });
+  await call(server, 'POST', `/api/v1/events/${ev.id}/checkins`, { ...as(org), body: { gate: 'North' } });
+  await call(server, 'POST', `/api/v1/events/${ev.id}/checkins/sync`, { ...as(org), body: { scans: [{ qr: 'x', scanned_at: '2026-12-01T18:00:00Z', device: 'A' }] } });
+  await call(server, 'POST', `/api/v1/events/${ev.id}/checkins/sync`, { ...as(org), body: { scans: 'none' } });
+  await call(server, 'GET', `/api/v1/events/${ev.id}/checkin-bundle`, as(org));
+  await call(server, 'GET', `/api/v1/events/${ev.id}/checkin-bundle?since=1`, as(org));
+  await call(server, 'GET', `/api/v1/events/${ev.id}/checkin-bundle?since=x`, as(org));
+  await call(server, 'GET', `/api/v1/events/${ev.id}/checkins?limit=1`, as(org));
+  await call(server, 'GET', `/api/v1/events/${ev.id}/checkins`, as(alice));
+  await call(server, 'POST', `/api/v1/events/${ev.id}/checkins/${reg.body.tickets[0].id}/undo`, as(org));
+  await call(server, 'POST', `/api/v1/events/${ev.id}/checkins/tkt_unknown/undo`, as(org));
   await call(server, 'POST', `/api/v1/registrations/${reg.body.id}/cancel`, as(alice));
   await call(server, 'POST', `/api/v1/registrations/${reg.body.id}/cancel`, as(alice));
 

@@ -21,15 +21,15 @@
 // - Another owner's resource is 404, never 403 (API.md): an attendee editing an event, or
 //   organizer B reading A's attendee list, learns nothing about it.
 // - A role the route needs (organizer for events, admin for accounts) is 403.
-// - A door token is 403 everywhere until the check-in endpoints exist (public pages too:
-//   it is a credential for the door, not a browser), and no endpoint answers it 2xx.
+// - A door token is 403 everywhere but the scan, the offline sync and the bundle of its own
+//   event (public pages too: it is a credential for the door, not a browser).
 // - A revoked token, an expired session and a disabled account's token are no caller at
 //   all: 401 where a caller is needed, the public answer where none is.
 // - Administrators may manage every organizer's event (edit, publish, cancel, attendee
 //   lists, statistics, promo codes): support staff act for an organizer who asks
 //   (docs/security.md, "Who may call what").
 //   They cannot act as another user: /me is always the caller's own account.
-// - Rows the server does not serve yet (payments, tickets, check-in: other issues) are 404
+// - Rows the server does not serve yet (payments: another issue) are 404
 //   for everyone, before any authentication.
 // Statuses that are not about who calls: login answers 200 (a real account's password),
 // verify 410 (a made-up link), reset-confirm 422 (a weak password, refused before any
@@ -115,7 +115,25 @@ export const TABLE = {
     B:                                                   '401  204  204  204  204  204   403   403   401   401   401' },
 
   'GET /api/v1/tickets/{id}/pdf':                 { '-': '404  404  404  404  404  404   404   404   404   404   404' },
-  'POST /api/v1/events/{id}/checkins':            { '-': '404  404  404  404  404  404   404   404   404   404   404' },
+
+  // Check-in: door tokens reach the scan, the sync and the bundle of their own event only;
+  // undo and the scan list are the organizer's (and administrators').
+  'POST /api/v1/events/{id}/checkins': {
+    A:                                                   '401  404  404  200  404  200   200   403   401   401   401',
+    B:                                                   '401  404  404  404  200  200   403   403   401   401   401' },
+  'GET /api/v1/events/{id}/checkins': {
+    A:                                                   '401  404  404  200  404  200   403   403   401   401   401',
+    B:                                                   '401  404  404  404  200  200   403   403   401   401   401' },
+  'POST /api/v1/events/{id}/checkins/sync': {
+    A:                                                   '401  404  404  200  404  200   200   403   401   401   401',
+    B:                                                   '401  404  404  404  200  200   403   403   401   401   401' },
+  'GET /api/v1/events/{id}/checkin-bundle': {
+    A:                                                   '401  404  404  200  404  200   200   403   401   401   401',
+    B:                                                   '401  404  404  404  200  200   403   403   401   401   401' },
+  'POST /api/v1/events/{id}/checkins/{ticket}/undo': {
+    A:                                                   '401  404  404  200  404  200   403   403   401   401   401',
+    B:                                                   '401  404  404  404  200  200   403   403   401   401   401' },
+
   'POST /api/v1/payments/stripe/webhook':         { '-': '404  404  404  404  404  404   404   404   404   404   404' },
 
   'GET /api/v1/admin/users':                      { '-': '401  403  403  403  403  200   403   403   401   401   401' },

@@ -182,7 +182,16 @@ const CALLS = {
   'GET /api/v1/events/{id}/waitlist': (o) => ({ path: `/api/v1/events/${ownerSold(o).id}/waitlist` }),
   'DELETE /api/v1/events/{id}/waitlist': (o) => ({ path: `/api/v1/events/${ownerSold(o).id}/waitlist` }),
   'GET /api/v1/tickets/{id}/pdf': () => ({ path: `/api/v1/tickets/${res.regA.tickets[0].id}/pdf` }),
-  'POST /api/v1/events/{id}/checkins': () => ({ path: `/api/v1/events/${res.eventA.id}/checkins`, body: { qr: 'x' } }),
+  'POST /api/v1/events/{id}/checkins': (o) => ({ path: `/api/v1/events/${ownerEvent(o).id}/checkins`, body: { qr: 'x' } }),
+  'GET /api/v1/events/{id}/checkins': (o) => ({ path: `/api/v1/events/${ownerEvent(o).id}/checkins` }),
+  'POST /api/v1/events/{id}/checkins/sync': (o) => ({ path: `/api/v1/events/${ownerEvent(o).id}/checkins/sync`, body: { scans: [] } }),
+  'GET /api/v1/events/{id}/checkin-bundle': (o) => ({ path: `/api/v1/events/${ownerEvent(o).id}/checkin-bundle` }),
+  'POST /api/v1/events/{id}/checkins/{ticket}/undo': async (o) => {
+    // A fresh ticket, checked in, for every cell (an allowed undo makes it valid again).
+    const fresh = await register(o === 'A' ? who.attA : who.attB, ownerEvent(o));
+    sqlExec(server.database, `UPDATE tickets SET status = 'checked_in', checked_in_at = 1 WHERE id = '${fresh.tickets[0].id}'`);
+    return { path: `/api/v1/events/${ownerEvent(o).id}/checkins/${fresh.tickets[0].id}/undo` };
+  },
   'POST /api/v1/payments/stripe/webhook': () => ({ path: '/api/v1/payments/stripe/webhook', body: {} }),
   'GET /api/v1/admin/users': () => ({ path: '/api/v1/admin/users' }),
   'POST /api/v1/admin/users/{id}/disable': () => ({ path: `/api/v1/admin/users/${who.victim.id}/disable` }),

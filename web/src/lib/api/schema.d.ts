@@ -655,13 +655,90 @@ export interface paths {
             };
             cookie?: never;
         };
+        /** Every scan of the event, newest first (organizer; not door tokens). */
+        get: operations["listCheckins"];
+        put?: never;
+        /**
+         * Check a ticket in by its QR text (organizer, or a door token of the event).
+         * @description The code's signature is checked first, without the database: a forged, altered or
+         *     unreadable code answers 200 `result: invalid`, a genuine code of another event
+         *     `wrong_event`. A genuine code is admitted by one atomic conditional update: of any
+         *     number of concurrent scans of a ticket exactly one answers `ok`, the others
+         *     `already_checked_in` with when and at which gate. `cancelled`: the ticket or its
+         *     registration was cancelled; `not_paid`: its registration is not confirmed. Every scan
+         *     is logged (GET on this path). 404 for an event the caller does not organize.
+         */
+        post: operations["checkIn"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/events/{id}/checkins/sync": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["EventId"];
+            };
+            cookie?: never;
+        };
         get?: never;
         put?: never;
         /**
-         * Check a ticket in by its QR text (organizer, or a token scoped to the event).
-         * @description Single use, atomically. A forged or unreadable code answers 200 with `result: invalid`. Not served by this build yet (the payments and tickets issues add it): it answers 404 `not_found` until then.
+         * Settle scans made offline (organizer, or a door token of the event).
+         * @description Up to 1000 scans with the device's times, settled in one transaction: the earliest
+         *     scan of a ticket wins (an offline scan earlier than the admitting one takes its
+         *     place), later ones answer `already_checked_in` with the winner's time and gate. A
+         *     scan is identified by (ticket, device, scanned_at): syncing it again changes nothing
+         *     and answers its final result, so a device learns of conflicts on its next sync.
          */
-        post: operations["checkIn"];
+        post: operations["syncCheckins"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/events/{id}/checkin-bundle": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["EventId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * What a scanner needs offline (organizer, or a door token of the event).
+         * @description The keys that verify ticket codes, every ticket with its state, the revoked ones,
+         *     and a `version`. With `?since=VERSION` only tickets changed after that version (with
+         *     a few seconds' overlap; merging is idempotent) and `partial: true`.
+         */
+        get: operations["getCheckinBundle"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/events/{id}/checkins/{ticket}/undo": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["EventId"];
+                ticket: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Undo a ticket's check-in (organizer; not door tokens). */
+        post: operations["undoCheckin"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1054,6 +1131,15 @@ export interface components {
                 revenue: number;
                 checked_in: number;
             }[];
+            /** @description Tickets checked in, by the UTC hour of their admitting scan, oldest first. */
+            checkins_by_hour: {
+                /**
+                 * Format: date-time
+                 * @description The start of the hour.
+                 */
+                hour: string;
+                count: number;
+            }[];
             sales_by_day: {
                 /**
                  * Format: date
@@ -1232,16 +1318,88 @@ export interface components {
             created_at: string;
         };
         CheckinRequest: {
+            /** @description The exact text of the ticket's QR code. */
             qr: string;
             gate?: string;
+            device?: string;
+        };
+        /** @description The ticket as the door sees it, to look at the face. */
+        CheckinTicket: {
+            id: string;
+            attendee_name: string;
+            ticket_type_id: string;
+            /** @description The ticket type's name. */
+            ticket_type: string;
+            /** @enum {string} */
+            status: "valid" | "checked_in" | "cancelled" | "not_paid";
         };
         CheckinResult: {
             /** @enum {string} */
-            result: "ok" | "already_checked_in" | "invalid" | "wrong_event" | "cancelled";
-            ticket: components["schemas"]["Ticket"] | null;
-            /** Format: date-time */
+            result: "ok" | "already_checked_in" | "invalid" | "wrong_event" | "cancelled" | "not_paid" | "undone";
+            /** @description Null for `invalid` and `wrong_event`. */
+            ticket: components["schemas"]["CheckinTicket"] | null;
+            /**
+             * Format: date-time
+             * @description When the admitting scan was made.
+             */
             checked_in_at: string | null;
-            gate?: string | null;
+            /** @description The admitting scan's gate. */
+            gate: string | null;
+        };
+        CheckinSyncRequest: {
+            scans: {
+                qr: string;
+                /**
+                 * Format: date-time
+                 * @description The device's time of the scan.
+                 */
+                scanned_at: string;
+                gate?: string;
+                device?: string;
+            }[];
+        };
+        CheckinBundle: {
+            /** @description An integer (as text); pass it as `since` for the changes after it. */
+            version: string;
+            /** @description True when answering `since`. */
+            partial: boolean;
+            /** @description Ed25519 public keys by key id; a code's second byte names its key. */
+            keys: {
+                id: number;
+                /** @description 32 bytes */
+                public_key: string;
+            }[];
+            tickets: {
+                id: string;
+                /** @enum {string} */
+                status: "valid" | "checked_in" | "cancelled" | "not_paid";
+                attendee_name: string;
+                ticket_type: string;
+                /** Format: date-time */
+                checked_in_at: string | null;
+            }[];
+            /** @description Ids of tickets that must not be admitted. */
+            revoked: string[];
+            /** @description Tickets not cancelled. */
+            sold: number;
+            checked_in: number;
+        };
+        CheckinLog: {
+            next_cursor: string | null;
+            items: {
+                id: string;
+                ticket_id: string | null;
+                attendee_name: string | null;
+                /** @enum {string} */
+                result: "ok" | "already_checked_in" | "invalid" | "wrong_event" | "cancelled" | "not_paid" | "undone";
+                gate: string;
+                device: string;
+                offline: boolean;
+                /** Format: date-time */
+                scanned_at: string;
+                /** Format: date-time */
+                recorded_at: string;
+            }[];
         };
     };
     responses: {
@@ -1301,6 +1459,15 @@ export interface components {
         };
         /** @description Expired or used link or token (`gone`). */
         Gone: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description The body is not `application/json` (`unsupported_media_type`). */
+        UnsupportedMediaType: {
             headers: {
                 [name: string]: unknown;
             };
@@ -2472,6 +2639,36 @@ export interface operations {
             503: components["responses"]["Unavailable"];
         };
     };
+    listCheckins: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description `next_cursor` of the previous page. */
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                id: components["parameters"]["EventId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of scans. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CheckinLog"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["ValidationFailed"];
+        };
+    };
     checkIn: {
         parameters: {
             query?: never;
@@ -2499,8 +2696,119 @@ export interface operations {
                     "application/json": components["schemas"]["CheckinResult"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["ValidationFailed"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    syncCheckins: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description `1`. Required on state-changing requests authenticated by the session cookie unless `Origin` matches the public origin. */
+                "X-Admit-CSRF"?: components["parameters"]["CsrfHeader"];
+            };
+            path: {
+                id: components["parameters"]["EventId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CheckinSyncRequest"];
+            };
+        };
+        responses: {
+            /** @description Each scan's final result, in the order sent. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        results: (components["schemas"]["CheckinResult"] & {
+                            qr: string;
+                        })[];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["ValidationFailed"];
+        };
+    };
+    getCheckinBundle: {
+        parameters: {
+            query?: {
+                /** @description `version` of an earlier bundle. */
+                since?: number;
+            };
+            header?: never;
+            path: {
+                id: components["parameters"]["EventId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The bundle. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CheckinBundle"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["ValidationFailed"];
+        };
+    };
+    undoCheckin: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description `1`. Required on state-changing requests authenticated by the session cookie unless `Origin` matches the public origin. */
+                "X-Admit-CSRF"?: components["parameters"]["CsrfHeader"];
+            };
+            path: {
+                id: components["parameters"]["EventId"];
+                ticket: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    gate?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The ticket, valid again (`result: undone`; logged). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CheckinResult"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["ValidationFailed"];
         };
     };
