@@ -25,6 +25,9 @@ const OverviewTab = lazy(() => organizer().then((m) => ({ default: m.OverviewTab
 const EditTab = lazy(() => organizer().then((m) => ({ default: m.EditTab })));
 const RegistrationsTab = lazy(() => organizer().then((m) => ({ default: m.RegistrationsTab })));
 const PromoCodesTab = lazy(() => organizer().then((m) => ({ default: m.PromoCodesTab })));
+const DoorTab = lazy(() => organizer().then((m) => ({ default: m.DoorTab })));
+// The door scanner: full screen, outside the site layout; a door token needs no sign-in.
+const ScannerPage = lazy(() => import('@/features/checkin/ScannerPage').then((m) => ({ default: m.ScannerPage })));
 
 function NotFound() {
   return (
@@ -41,6 +44,7 @@ export function AppRoutes() {
   return (
     <Suspense fallback={<Loading />}>
       <Routes>
+        <Route path="scan/:eventId" element={<ScannerPage />} />
         <Route element={<Layout />}>
           <Route index element={<BrowsePage />} />
           <Route path="events/:id" element={<EventRoute />} />
@@ -61,6 +65,7 @@ export function AppRoutes() {
             <Route path="edit" element={<EditTab />} />
             <Route path="registrations" element={<RegistrationsTab />} />
             <Route path="promo-codes" element={<PromoCodesTab />} />
+            <Route path="door" element={<DoorTab />} />
           </Route>
           <Route path="*" element={<NotFound />} />
         </Route>

@@ -150,6 +150,7 @@ export function OrganizerEventLayout() {
         </NavLink>
         <NavLink to={`${base}/registrations`}>Registrations</NavLink>
         <NavLink to={`${base}/promo-codes`}>Promo codes</NavLink>
+        <NavLink to={`${base}/door`}>Door</NavLink>
         {e.status !== 'cancelled' && <NavLink to={`${base}/edit`}>Edit</NavLink>}
       </nav>
       <Outlet context={{ event: e } satisfies OrganizerEventContext} />
