@@ -35,3 +35,10 @@ self.addEventListener('fetch', (event) => {
       .catch(() => caches.match(key).then((hit) => hit || Response.error())),
   );
 });
+
+// The scanner page names the files it was built from (lazy chunks are not in index.html).
+self.addEventListener('message', (event) => {
+  const keep = event.data && Array.isArray(event.data.keep) ? event.data.keep : [];
+  const same = keep.filter((u) => typeof u === 'string' && new URL(u, self.location.origin).origin === self.location.origin);
+  if (same.length) event.waitUntil(caches.open(CACHE).then((c) => c.addAll(same)).catch(() => undefined));
+});

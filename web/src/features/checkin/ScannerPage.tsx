@@ -21,6 +21,23 @@ interface Shown {
 
 const SHOW_MS = 2000;
 
+// Registers the service worker and hands it the files this page was built from (the lazy
+// chunks are not in index.html), so the scanner opens again without a network.
+function keepAppOffline() {
+  if (!('serviceWorker' in navigator)) return;
+  navigator.serviceWorker
+    .register('/sw.js')
+    .then(() => navigator.serviceWorker.ready)
+    .then((reg) => {
+      const files = performance
+        .getEntriesByType('resource')
+        .map((e) => e.name)
+        .filter((u) => u.startsWith(window.location.origin) && !u.includes('/api/'));
+      reg.active?.postMessage({ keep: ['/', ...files] });
+    })
+    .catch(() => undefined);
+}
+
 function detailOf(result: Outcome, checkedInAt?: string | null, gate?: string | null): string | undefined {
   if (result !== 'already_checked_in' || !checkedInAt) return undefined;
   const at = new Date(checkedInAt).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
@@ -37,7 +54,9 @@ export function ScannerPage() {
   const [online, setOnline] = useState(() => navigator.onLine);
   const [notice, setNotice] = useState('');
   const [typed, setTyped] = useState('');
-  const [camera, setCamera] = useState(true);
+  // The camera can be paused (battery, or typing codes); the choice stays on the device.
+  const [camera, setCamera] = useState(() => localStorage.getItem('admit-camera') !== 'off');
+  const [noCamera, setNoCamera] = useState(false);
   const busy = useRef(false);
   const device = useRef(deviceId());
 
@@ -91,7 +110,7 @@ export function ScannerPage() {
         void refreshBundle();
       }
     }, 15000);
-    if ('serviceWorker' in navigator) navigator.serviceWorker.register('/sw.js').catch(() => undefined);
+    keepAppOffline();
     return () => {
       window.removeEventListener('online', goOnline);
       window.removeEventListener('offline', goOffline);
@@ -143,7 +162,20 @@ export function ScannerPage() {
       }
       try {
         const r = await scanCode(eventId, token, { qr, gate: gate || undefined, device: device.current });
-        if (r.result === 'ok') setBundle((b) => (b ? { ...b, checked_in: b.checked_in + 1 } : b));
+        if (r.ticket) {
+          // The stored list learns the answer, so an offline rescan of this ticket is refused.
+          const t = r.ticket;
+          setBundle((b) => {
+            if (!b) return b;
+            const next = {
+              ...b,
+              checked_in: b.checked_in + (r.result === 'ok' ? 1 : 0),
+              tickets: { ...b.tickets, [t.id]: { id: t.id, status: t.status, attendee_name: t.attendee_name, ticket_type: t.ticket_type, checked_in_at: r.checked_in_at } },
+            };
+            void saveBundle(eventId, next);
+            return next;
+          });
+        }
         show({ result: r.result as Outcome, name: r.ticket?.attendee_name, type: r.ticket?.ticket_type, detail: detailOf(r.result as Outcome, r.checked_in_at, r.gate) });
       } catch (e) {
         if (isApiError(e) && e.status === 0) {
@@ -193,10 +225,22 @@ export function ScannerPage() {
           {notice}
         </p>
       )}
-      {camera ? (
-        <CameraView onCode={(t) => void handle(t)} onUnavailable={() => setCamera(false)} />
+      {camera && !noCamera ? (
+        <CameraView onCode={(t) => void handle(t)} onUnavailable={() => setNoCamera(true)} />
       ) : (
-        <p className="scanner-nocam">No camera: type the code below.</p>
+        <p className="scanner-nocam">{noCamera ? 'No camera available: type the code below.' : 'Camera paused.'}</p>
+      )}
+      {!noCamera && (
+        <button
+          type="button"
+          className="btn btn-secondary"
+          onClick={() => {
+            localStorage.setItem('admit-camera', camera ? 'off' : 'on');
+            setCamera(!camera);
+          }}
+        >
+          {camera ? 'Pause camera' : 'Start camera'}
+        </button>
       )}
       <form className="scanner-typed" onSubmit={submitTyped}>
         <label htmlFor="typed-code">Ticket code</label>
