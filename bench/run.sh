@@ -136,15 +136,20 @@ start_sync_count() {
     sync_perf_pid=$!
   fi
 }
-# Prints "<fsync+fdatasync calls> <disk flushes>" since start_sync_count.
+# Writes "<fsync+fdatasync calls> <disk flushes>" since start_sync_count to $2. (Runs in
+# this shell, not in a $(...) subshell, so it can wait for perf, its child.)
 stop_sync_count() {
-  local calls=n/a
+  local calls=n/a after
   if [ -n "$sync_perf_pid" ]; then
     kill -INT "$sync_perf_pid"; wait "$sync_perf_pid" || true
     calls=$(awk -F, '$3 ~ /sys_enter_f(data)?sync/ { n += $1 } END { print n + 0 }' "$1")
   fi
-  local after; after=$(disk_flushes)
-  if [ -n "$after" ] && [ -n "$flushes_before" ]; then echo "$calls $((after - flushes_before))"; else echo "$calls n/a"; fi
+  after=$(disk_flushes)
+  if [ -n "$after" ] && [ -n "$flushes_before" ]; then
+    echo "$calls $((after - flushes_before))" >"$2"
+  else
+    echo "$calls n/a" >"$2"
+  fi
 }
 per_second() { awk -v n="$1" -v s="$2" 'BEGIN { if (n ~ /^[0-9]+$/ && s > 0) printf "%.0f", n / s; else print "n/a" }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a ~ /^[0-9.]+$/ && b > 0) printf "%.3f", a / b; else print "n/a" }'; }
@@ -226,7 +231,8 @@ for backend in $BACKENDS; do
       --seats $((EVENTS * SEATS)) --after "$AFTER" | tee "$dir/load.txt"
     set -e
     load_seconds=$(awk -v a="$load_started" -v b="$(date +%s.%N)" 'BEGIN { print b - a }')
-    read -r sync_calls flushes <<<"$(stop_sync_count "$dir/syncs.csv")"
+    stop_sync_count "$dir/syncs.csv" "$dir/syncs.txt"
+    read -r sync_calls flushes <"$dir/syncs.txt"
     fsyncs_per_s=$(per_second "$sync_calls" "$load_seconds")
     flushes_per_s=$(per_second "$flushes" "$load_seconds")
     echo "syncs during the load ($load_seconds s): $sync_calls fsync/fdatasync calls ($fsyncs_per_s/s), $flushes disk flushes ($flushes_per_s/s)"
