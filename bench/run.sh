@@ -13,7 +13,8 @@
 # BENCH_AFTER (2), BENCH_SETTLE (15 s between runs), BENCH_SERVER_ENV (extra ADMIT_* settings for the server),
 # BENCH_POSTGRES_URL (use this server instead of a throwaway one), BENCH_KEEP (keep the
 # work folder), BENCH_PERF=PREFIX (record the server with perf; reports to PREFIX.*.txt),
-# BENCH_CEILING_SECONDS (5: how long nginx is measured before each run).
+# BENCH_CEILING_SECONDS (5: how long nginx is measured before each run), BENCH_PREPARED_HOOK
+# (a command run with each prepared database's URL, e.g. to try a schema change).
 #
 # Durable settings throughout: SQLite as admit configures it by default (synchronous=FULL),
 # PostgreSQL on a cluster with fsync, synchronous_commit and full_page_writes on
@@ -71,7 +72,7 @@ if [[ " $BACKENDS " == *" postgres "* ]]; then
     tests/support/postgres.sh start "$pgdir" --durable >&2
     admin=$(cat "$pgdir/url")
   fi
-  echo "PostgreSQL settings: $(psql "$admin" -AtXc "SELECT string_agg(name || '=' || setting || COALESCE(unit, ''), ' ' ORDER BY name) FROM pg_settings WHERE name IN ('fsync', 'synchronous_commit', 'full_page_writes', 'wal_sync_method', 'shared_buffers', 'wal_level', 'max_wal_size')")"
+  echo "PostgreSQL settings: $(psql "$admin" -AtXc "SELECT string_agg(name || '=' || current_setting(name), ' ' ORDER BY name) FROM pg_settings WHERE name IN ('fsync', 'synchronous_commit', 'full_page_writes', 'wal_sync_method', 'shared_buffers', 'wal_level', 'max_wal_size')")"
 fi
 
 # The ceiling: Debian's nginx serving a small static file (the size of a registration
@@ -165,7 +166,7 @@ children_seconds() {
 # one that ended meanwhile counts 0).
 cpu_seconds() {
   [ $# -gt 0 ] || { echo 0; return; }
-  cat "$@" 2>/dev/null | awk -v hz="$(getconf CLK_TCK)" '{ t += $14 + $15 } END { printf "%.2f", t / hz }'
+  { cat "$@" 2>/dev/null || true; } | awk -v hz="$(getconf CLK_TCK)" '{ t += $14 + $15 } END { printf "%.2f", t / hz }'
 }
 # The server's, and every PostgreSQL process's on the machine (its backends serve the bench).
 server_seconds() { cpu_seconds "/proc/$server/stat"; }
@@ -197,6 +198,8 @@ for backend in $BACKENDS; do
     echo
     echo "== $backend, registration_batch=$batch"
     "$SETUP" prepare --database "$db" --users "$CONNECTIONS" --events "$EVENTS" --seats "$SEATS" --out "$dir"
+    # BENCH_PREPARED_HOOK: a command run with the prepared database's URL (A/B of a schema change).
+    if [ -n "${BENCH_PREPARED_HOOK:-}" ]; then $BENCH_PREPARED_HOOK "$db"; fi
     # Start from a settled machine: the previous run's dirty pages (hundreds of MB of WAL and
     # checkpoint writes) written back, then a pause. Right after the SQLite run with batching
     # off, the next run's p99 was 54-64 ms instead of ~40 on this VM, with the machine
