@@ -350,6 +350,34 @@ TEST(PowerCut, WalWriteBufferSitsOnThePowerCutVfs) {
   fs::remove_all(dir, ec);
 }
 
+// What a running process sees of one failed WAL sync or short WAL write: that commit fails,
+// and the writer goes on (the next transaction commits) without reopening anything.
+TEST(PowerCut, WriterCarriesOnAfterAFailedWalSyncOrShortWrite) {
+  const fs::path dir = fs::temp_directory_path() / ("admit-powercut-" + new_id("t"));
+  fs::create_directories(dir);
+  {
+    auto db = sql::open_database("sqlite:" + (dir / "fault.db").string(), {.pool_size = 1});
+    auto conn = db->writer();
+    conn->execute_script("CREATE TABLE t (id INTEGER PRIMARY KEY, body TEXT)");
+    auto insert = [&] {
+      sql::in_transaction(*conn, [](sql::Connection& c) {
+        for (int i = 0; i < 50; ++i) c.execute("INSERT INTO t (body) VALUES (?)", {std::string(3000, 'x')});
+      });
+    };
+    for (int fault = 0; fault < 2; ++fault) {
+      if (fault == 0) PowerCutVfs::arm_failed_wal_sync(1);
+      else PowerCutVfs::arm_short_wal_write(1);
+      EXPECT_THROW(insert(), sql::DbError);
+      EXPECT_NO_THROW(insert()) << "the writer did not recover from fault " << fault;
+    }
+    EXPECT_EQ(conn->query("SELECT COUNT(*) FROM t").at(0).i64(0), 100);
+  }
+  std::mt19937_64 rng(1);
+  PowerCutVfs::restore_after_cut(Tear::none, rng);
+  std::error_code ec;
+  fs::remove_all(dir, ec);
+}
+
 CutOptions options(Tear tear, std::uint64_t seed_offset) {
   CutOptions o;
   o.tear = tear;
