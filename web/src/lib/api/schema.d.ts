@@ -471,7 +471,10 @@ export interface paths {
          *     `promo_code` counts against the promo-code budget of `GET /api/v1/events/{id}`
          *     (429 `rate_limited` with `Retry-After` over it). Every attempt counts against a
          *     budget per account (30 a minute) and per client address (600 a minute): 429 with
-         *     `Retry-After` beyond (both configurable, docs/security.md).
+         *     `Retry-After` beyond (both configurable, docs/security.md). A 201 is sent only once
+         *     the registration is stored durably (docs/operations.md, Durability); when it could
+         *     not be stored the answer is 503 `unavailable` with `Retry-After`, and a retry with
+         *     the same `Idempotency-Key` is safe.
          */
         post: operations["createRegistration"];
         delete?: never;
