@@ -240,6 +240,6 @@ test('the matrix: every operation × caller × owner answers as the table says',
     }
   }
   const rows = Object.values(TABLE).reduce((n, o) => n + Object.keys(o).length, 0);
-  console.log(`authorization matrix: ${ops.length} operations × ${CALLERS.length} callers × owners (A and B for ${owned} operations, none for ${ops.length - owned}) = ${rows} rows × ${CALLERS.length} = ${cells} cells`);
+  console.log(`authorization matrix: ${ops.length} operations × ${CALLERS.length} callers × owners (A, and B where both own one, for ${owned} operations; none for ${ops.length - owned}) = ${rows} rows × ${CALLERS.length} = ${cells} cells`);
   assert.deepEqual(failures, [], `${failures.length} cells differ from matrix.table.mjs:\n${failures.join('\n')}`);
 });
