@@ -5,6 +5,7 @@
 #include <memory>
 
 #include "app/config.hpp"
+#include "app/periodic_task.hpp"
 #include "auth/argon2_passwords.hpp"
 #include "common/clock.hpp"
 #include "common/work_pool.hpp"
@@ -16,6 +17,7 @@
 #include "domain/services/registration_service.hpp"
 #include "http/metrics.hpp"
 #include "http/router.hpp"
+#include "http/server.hpp"
 #include "storage/sql/database.hpp"
 #include "storage/sql/sql_account_store.hpp"
 #include "storage/sql/sql_event_store.hpp"
@@ -55,6 +57,11 @@ class App {
 
  private:
   void add_routes(http::Router& router);
+  void add_metrics_route(http::Router& router, const std::string& token);
+  void register_metrics(WorkPool& pool);
+  void register_server_metrics(const http::Server& server);
+  http::ServerOptions server_options(WorkPool& pool) const;
+  std::unique_ptr<PeriodicTask> mail_retention_task() const;
 
   Config config_;
   std::shared_ptr<const Clock> clock_;
