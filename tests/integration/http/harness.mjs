@@ -109,7 +109,7 @@ export class TestServer {
   }
 
   noteSecret(value, kind) {
-    if (typeof value === 'string' && value.length >= 8) this.secrets.set(value, kind);
+    if (typeof value === 'string' && value.length >= 8 && !this.secrets.has(value)) this.secrets.set(value, kind);
   }
 
   noteSecretsIn(value, where) {
@@ -163,10 +163,11 @@ export class TestServer {
     this.noteSecret(this.metricsToken, 'ADMIT_METRICS_TOKEN');
     for (const t of mailSecrets(join(this.dataDir, 'outbox'))) this.noteSecret(t, 'mail link token');
     let metrics = '';
-    if (this.proc && this.proc.exitCode === null && !this.extraEnv.ADMIT_METRICS_TOKEN) {
+    const metricsToken = this.extraEnv.ADMIT_METRICS_TOKEN ?? this.metricsToken;
+    if (this.proc && this.proc.exitCode === null && metricsToken) {
       try {
-        const r = await fetch(`${this.url}/metrics`, { headers: { authorization: `Bearer ${this.metricsToken}` } });
-        metrics = await r.text();
+        const r = await fetch(`${this.url}/metrics`, { headers: { authorization: `Bearer ${metricsToken}` } });
+        if (r.status === 200) metrics = await r.text();
       } catch { /* the server may be gone */ }
     }
     return [

@@ -26,8 +26,9 @@ test('only application/json and +json media types are read as JSON', async () =>
       assert.equal(r.body.code, 'unsupported_media_type');
     }
   }
-  for (const type of ['application/json', 'Application/JSON', 'application/json; charset=utf-8', 'application/json;charset="UTF-8"', 'application/merge-patch+json', 'application/vnd.admit+json; v=1']) {
-    const r = await post('/api/v1/auth/password-reset', resetBody, type);
+  for (const [i, type] of ['application/json', 'Application/JSON', 'application/json; charset=utf-8', 'application/json;charset="UTF-8"', 'application/merge-patch+json', 'application/vnd.admit+json; v=1'].entries()) {
+    // One address each: resets are limited to 5 an hour per address.
+    const r = await post('/api/v1/auth/password-reset', JSON.stringify({ email: `type${i}@example.com` }), type);
     assert.equal(r.status, 202, `${type}: ${r.text}`);
   }
 });
