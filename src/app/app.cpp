@@ -15,6 +15,7 @@
 #include "http/handlers/auth.hpp"
 #include "http/handlers/events.hpp"
 #include "http/handlers/registrations.hpp"
+#include "http/middleware.hpp"
 #include "http/server.hpp"
 #include "mail/file_mailer.hpp"
 #include "mail/mail_retention.hpp"
@@ -221,7 +222,8 @@ http::ServerOptions App::server_options(WorkPool& pool) const {
   options.io_threads = config_.io_threads;
   options.max_connections = static_cast<std::size_t>(config_.max_connections);
   options.max_connections_per_address = static_cast<std::size_t>(config_.max_connections_per_address);
-  options.per_address_exempt = config_.connection_limit_exempt_list();
+  for (const auto& address : config_.connection_limit_exempt_list())  // canonical, as peers are
+    options.per_address_exempt.push_back(http::parse_ip_address(address).value_or(address));
   options.header_timeout = std::chrono::seconds(config_.header_timeout);
   options.body_timeout = std::chrono::seconds(config_.body_timeout);
   options.pool = &pool;

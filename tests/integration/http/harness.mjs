@@ -299,8 +299,9 @@ export function rawExchange(port, text, { timeout = 5000, localAddress } = {}) {
 }
 
 // GET /healthz on a new connection every `everyMs` ms, timed in a separate process
-// (healthz_probe.mjs), until stop(); stop() resolves to {count, p50, max} in milliseconds
-// (a failed or non-200 probe counts as Infinity). Await ready() before starting the load.
+// (healthz_probe.mjs), until stop(); stop() resolves to {count, p50, max, stalled} in
+// milliseconds (a failed or non-200 probe counts as Infinity; `stalled` counts the probes
+// left out because the machine itself stalled then). Await ready() before the load.
 export function sampleHealthz(port, { everyMs = 50 } = {}) {
   const child = fork(join(dirname(fileURLToPath(import.meta.url)), 'healthz_probe.mjs'), [String(port), String(everyMs)]);
   const ready = new Promise((resolve) => child.once('message', resolve));
@@ -308,12 +309,13 @@ export function sampleHealthz(port, { everyMs = 50 } = {}) {
     ready: () => ready,
     async stop() {
       await ready;
-      const times = await new Promise((resolve) => {
+      const { times, stalled } = await new Promise((resolve) => {
         child.once('message', resolve);
         child.send('stop');
       });
       const sorted = times.map((t) => (t < 0 ? Infinity : t)).sort((a, b) => a - b);
-      return { count: sorted.length, p50: sorted[Math.floor(sorted.length / 2)] ?? NaN, max: sorted[sorted.length - 1] ?? NaN };
+      return { count: sorted.length, p50: sorted[Math.floor(sorted.length / 2)] ?? NaN, max: sorted[sorted.length - 1] ?? NaN,
+        stalled: stalled.length, stalledMax: Math.max(0, ...stalled.map((t) => (t < 0 ? Infinity : t))) };
     },
   };
 }
