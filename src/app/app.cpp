@@ -139,8 +139,9 @@ void App::add_routes(http::Router& router) {
                                               req.request_id);
              }));
   // /metrics on the public listener only behind its own bearer token (metrics_listen
-  // serves it on a separate address without one; serve()).
-  if (!config_.metrics_token.empty()) add_metrics_route(router, config_.metrics_token);
+  // serves it on a separate address without one; serve()). Without a token the route
+  // still exists, answering 404, so that the web app's fallback never answers it either.
+  add_metrics_route(router, std::optional<std::string>(config_.metrics_token));
   http::add_event_routes(router, catalog_,
                          [this](const Event& event, const std::string& code, const PromoAttempt& who) {
                            return registrations_.try_promo(event, code, who);
@@ -152,11 +153,18 @@ void App::add_routes(http::Router& router) {
   http::add_registration_routes(router, engine_, registrations_);
 }
 
-void App::add_metrics_route(http::Router& router, const std::string& token) {
+void App::add_metrics_route(http::Router& router, const std::optional<std::string>& token) {
   router.get("/metrics", http::sync([this, token](http::Request& req) {
-               if (!token.empty()) {
+               if (token && token->empty())
+                 return http::Response::problem(
+                     Error{ErrorCode::not_found,
+                           "/metrics is not served on this address (ADMIT_METRICS_LISTEN, "
+                           "ADMIT_METRICS_TOKEN).",
+                           {}},
+                     req.request_id);
+               if (token) {
                  auto given = req.header("authorization");
-                 const std::string expected = "Bearer " + token;
+                 const std::string expected = "Bearer " + *token;
                  if (!given || !constant_time_equal(*given, expected)) {
                    auto r = http::Response::problem(
                        Error::unauthenticated("/metrics needs Authorization: Bearer <metrics token>."),
@@ -293,7 +301,7 @@ int App::serve() {
   http::Router metrics_router;
   std::unique_ptr<http::Server> metrics_server;
   if (!config_.metrics_listen.empty()) {
-    add_metrics_route(metrics_router, "");
+    add_metrics_route(metrics_router, std::nullopt);
     http::ServerOptions o;
     o.listen = config_.metrics_listen;
     o.io_threads = 1;

@@ -3,6 +3,8 @@
 // the database, builds stores, services and routes, and runs the server. Tests and
 // benchmarks drive the same wiring.
 #include <memory>
+#include <optional>
+#include <string>
 
 #include "app/config.hpp"
 #include "app/periodic_task.hpp"
@@ -57,7 +59,9 @@ class App {
 
  private:
   void add_routes(http::Router& router);
-  void add_metrics_route(http::Router& router, const std::string& token);
+  // token: nullopt serves /metrics to anyone (the separate metrics listener); a value
+  // serves it to `Authorization: Bearer <value>`; an empty value answers 404.
+  void add_metrics_route(http::Router& router, const std::optional<std::string>& token);
   void register_metrics(WorkPool& pool);
   void register_server_metrics(const http::Server& server);
   http::ServerOptions server_options(WorkPool& pool) const;

@@ -10,6 +10,8 @@ test('by default the public listener does not serve /metrics', async () => {
   try {
     const r = await server.get('/metrics');
     assert.equal(r.status, 404, r.text);
+    // A problem, not the web app's index page (which answers unknown paths when it is built).
+    assert.equal(r.body.code, 'not_found');
     assert.doesNotMatch(r.text, /admit_http_requests_total/);
   } finally {
     await server.stop();
