@@ -1,5 +1,10 @@
 // Test harness: runs the real admit binary on a free port with a throwaway data folder,
 // on the backend named by ADMIT_TEST_BACKEND (sqlite | postgres), and talks HTTP to it.
+// Every answer of TestServer.request() is validated against api/openapi.yaml (openapi.mjs)
+// and fails the test when the spec does not describe it. The server logs at level info into
+// memory; stop() scans that log, the error answers and /metrics for every secret the suite
+// used or received (passwords, API and metrics tokens, session cookies, mail-link tokens,
+// configured secrets) and fails the suite on any find.
 import { fork, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, existsSync } from 'node:fs';
 import { createServer, connect } from 'node:net';
