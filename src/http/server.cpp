@@ -145,16 +145,29 @@ tcp::endpoint parse_listen(asio::io_context& ioc, const std::string& listen) {
   return results.begin()->endpoint();
 }
 
+// What the per-address connection cap counts: an IPv4 address (also when mapped into
+// IPv6), or the /64 of an IPv6 address, since one IPv6 client usually holds a whole /64
+// (the rate limits count IPv6 the same way).
+std::string connection_cap_key(const asio::ip::address& address) {
+  if (address.is_v4()) return address.to_string();
+  auto v6 = address.to_v6();
+  if (v6.is_v4_mapped()) return asio::ip::make_address_v4(asio::ip::v4_mapped, v6).to_string();
+  auto bytes = v6.to_bytes();
+  std::fill(bytes.begin() + 8, bytes.end(), static_cast<unsigned char>(0));
+  return asio::ip::address_v6(bytes).to_string() + "/64";
+}
+
 }  // namespace
 
 // Everything the network threads touch. It owns the io_context and is shared with pending
 // exchanges, so an answer that arrives after the Server is gone still posts somewhere valid.
 struct Server::Core : std::enable_shared_from_this<Server::Core>, HandoffTarget {
   struct Connection {
-    Connection(tcp::socket&& socket, std::string peer)
-        : stream(std::move(socket)), peer(std::move(peer)) {}
+    Connection(tcp::socket&& socket, std::string peer, std::string cap_key)
+        : stream(std::move(socket)), peer(std::move(peer)), cap_key(std::move(cap_key)) {}
     beast::tcp_stream stream;
-    const std::string peer;  // the client address, canonical text ("" when unknown)
+    const std::string peer;     // the client address, canonical text ("" when unknown)
+    const std::string cap_key;  // what the per-address cap counts: the address, or its /64
     bool idle = true;  // waiting for the next request (touched only on the strand)
   };
 
@@ -262,7 +275,7 @@ struct Server::Core : std::enable_shared_from_this<Server::Core>, HandoffTarget 
     std::lock_guard lock(connections_mutex);
     const std::size_t cap = options.max_connections_per_address;
     if (cap > 0 && !exempt(c->peer)) {
-      std::size_t& open = per_address[c->peer];
+      std::size_t& open = per_address[c->cap_key];
       if (open >= cap) return false;
       ++open;
     }
@@ -276,7 +289,7 @@ struct Server::Core : std::enable_shared_from_this<Server::Core>, HandoffTarget 
   void remove_connection(Connection* c) {
     std::lock_guard lock(connections_mutex);
     if (connections.erase(c) > 0) {
-      if (auto it = per_address.find(c->peer); it != per_address.end() && --it->second == 0)
+      if (auto it = per_address.find(c->cap_key); it != per_address.end() && --it->second == 0)
         per_address.erase(it);
     }
     if (connections.empty()) connections_cv.notify_all();
@@ -356,11 +369,14 @@ asio::awaitable<void> Server::Core::accept_loop() {
       continue;
     }
     error_code ignored;
-    std::string peer;
-    if (auto endpoint = socket.remote_endpoint(ignored); !ignored)
+    std::string peer, cap_key;
+    if (auto endpoint = socket.remote_endpoint(ignored); !ignored) {
       peer = endpoint.address().to_string();
+      cap_key = connection_cap_key(endpoint.address());
+    }
     socket.set_option(tcp::no_delay(true), ignored);
-    auto connection = std::make_shared<Connection>(std::move(socket), std::move(peer));
+    auto connection =
+        std::make_shared<Connection>(std::move(socket), std::move(peer), std::move(cap_key));
     if (!add_connection(connection)) {
       // Closed unread, as above: one address may not hold every slot.
       const auto n = refused_address.fetch_add(1) + 1;

@@ -32,7 +32,8 @@ struct ServerOptions {
   // and memory.
   std::size_t max_connections = 10000;
   // Connections open at once from one client address (the TCP peer: behind a proxy, the
-  // proxy); one more is closed at accept like above (refused_per_address()). 0 = no cap.
+  // proxy; IPv6 peers count per /64); one more is closed at accept like above
+  // (refused_per_address()). 0 = no cap.
   // Addresses in per_address_exempt (canonical text, e.g. a reverse proxy) are not capped.
   std::size_t max_connections_per_address = 512;
   std::vector<std::string> per_address_exempt;
