@@ -3,7 +3,7 @@
 // started with; sent mail is deleted ADMIT_MAIL_RETENTION after sending.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, statSync, readdirSync, existsSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync, statSync, readdirSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServer, runCli, BACKEND } from './harness.mjs';
@@ -60,6 +60,22 @@ test('sent mail is written 0600 and deleted after the retention time', async () 
   const kept = Date.now() - written;
   console.log(`mail retention 3 s: deleted after ${kept} ms`);
   assert.ok(kept >= 2000, `deleted too early (${kept} ms)`);
+});
+
+test('a database file left readable by others is made 0600 at start; a readable data folder is reported', async () => {
+  if (BACKEND !== 'sqlite') return;
+  const { dataDir, database } = server;
+  await server.stop();
+  server = null;
+  chmodSync(join(dataDir, 'admit.db'), 0o644);
+  chmodSync(dataDir, 0o755);
+  const again = await startServer({ dataDir, database, env: { ADMIT_MAIL_RETENTION: '3s' } });
+  try {
+    assert.equal(octal(mode(join(dataDir, 'admit.db'))), '0600');
+    assert.ok(again.logs.join('').includes('the data folder can be read by other users'), again.logs.join(''));
+  } finally {
+    await again.stop();
+  }
 });
 
 test('config check explains a bad retention', () => {
