@@ -135,6 +135,7 @@ test('deeply nested JSON, 1 MB strings, invalid UTF-8 and NUL bytes get clear 4x
 async function openIdle(count, localAddress, target = server) {
   const sockets = await Promise.all(Array.from({ length: count }, () => new Promise((resolve) => {
     const s = connect({ port: target.port, host: '127.0.0.1', localAddress });
+    s.resume();  // read, so that the server's close is seen
     s.on('connect', () => resolve(s));
     s.on('error', () => resolve(null));
   })));
@@ -172,6 +173,13 @@ test('one address cannot hold more than its share of connections', async () => {
   try {
     assert.equal(sockets.length, 512, 'the default cap is 512 per address');
     assert.equal(await metric('admit_http_connections_refused_per_address_total') - before, 88);
+    // Idle connections do not keep their slots: the server closes them when the first
+    // request's header has not come within the header timeout (2 s here).
+    const started = Date.now();
+    await Promise.all(sockets.map((s) => (s.destroyed ? null : new Promise((r) => s.once('close', r)))));
+    const waited = Date.now() - started;
+    console.log(`idle connections closed by the server within ${waited} ms of the check`);
+    assert.ok(waited < 5000, `the server kept idle connections ${waited} ms`);
   } finally {
     for (const s of sockets) s.destroy();
   }

@@ -171,6 +171,10 @@ export class TestServer {
     for (const [k, v] of Object.entries(this.extraEnv))
       if (/TOKEN|SECRET|PASSWORD|KEY/.test(k)) this.noteSecret(v, k);
     this.noteSecret(this.metricsToken, 'ADMIT_METRICS_TOKEN');
+    if (this.database.includes('://')) {
+      const password = decodeURIComponent(new URL(this.database).password);
+      if (password) this.noteSecret(password, 'database password');
+    }
     for (const t of mailSecrets(join(this.dataDir, 'outbox'))) this.noteSecret(t, 'mail link token');
     let metrics = '';
     const metricsToken = this.extraEnv.ADMIT_METRICS_TOKEN ?? this.metricsToken;
