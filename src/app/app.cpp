@@ -61,6 +61,10 @@ std::unique_ptr<sql::Database> open(const Config& config) {
   secure_data_dir(config);
   sql::OpenOptions options;
   options.pool_size = config.db_pool;
+  options.durable = config.durability != "relaxed";
+  if (!options.durable)
+    log::warn("durability is relaxed: a power cut or crash may lose the last commits whose "
+              "answers were already sent");
   auto db = sql::open_database(config.database, options);
   restrict_sqlite_files(config);
   return db;
