@@ -10,6 +10,7 @@ import { VerifyPage } from '@/features/auth/VerifyPage';
 import { ForgotPasswordPage } from '@/features/auth/ForgotPasswordPage';
 import { ResetPasswordPage } from '@/features/auth/ResetPasswordPage';
 import { RegistrationPage } from '@/features/registrations/RegistrationPage';
+import { TicketsPage } from '@/features/registrations/TicketsPage';
 import { MyRegistrationsPage } from '@/features/registrations/MyRegistrationsPage';
 import { EventRoute } from './EventRoute';
 import { Layout } from './Layout';
@@ -52,6 +53,7 @@ export function AppRoutes() {
           <Route path="account" element={<RequireAuth><AccountPage /></RequireAuth>} />
           <Route path="me/registrations" element={<RequireAuth><MyRegistrationsPage /></RequireAuth>} />
           <Route path="registrations/:id" element={<RequireAuth><RegistrationPage /></RequireAuth>} />
+          <Route path="registrations/:id/tickets" element={<RequireAuth><TicketsPage /></RequireAuth>} />
           <Route path="organizer" element={<RequireAuth role="organizer"><OrganizerHome /></RequireAuth>} />
           <Route path="organizer/events/new" element={<RequireAuth role="organizer"><NewEventPage /></RequireAuth>} />
           <Route path="organizer/events/:id" element={<RequireAuth role="organizer"><OrganizerEventLayout /></RequireAuth>}>
