@@ -134,7 +134,7 @@ export interface paths {
         put?: never;
         /**
          * Set a new password with the token from the reset mail.
-         * @description Signs out every session of the account and revokes every API token (the mail that confirms the change says so).
+         * @description Signs out every session of the account.
          */
         post: operations["confirmPasswordReset"];
         delete?: never;
@@ -156,10 +156,9 @@ export interface paths {
         post?: never;
         /**
          * Delete the account.
-         * @description Cancels the registrations for events that have not ended (tickets voided, seats
-         *     back on sale), then signs out everywhere, revokes tokens and erases personal data,
-         *     including the names and emails on the account's tickets. An organizer with
-         *     published upcoming events answers 409 `conflict` and nothing changes.
+         * @description Signs out everywhere, revokes tokens and erases personal data; upcoming
+         *     registrations are cancelled. An organizer with published upcoming events answers
+         *     409 `conflict`.
          */
         delete: operations["deleteMe"];
         options?: never;
@@ -296,10 +295,7 @@ export interface paths {
         /** Published events that have not ended, soonest first. */
         get: operations["listEvents"];
         put?: never;
-        /**
-         * Create an event (organizer); it starts as `draft`.
-         * @description At most 50 new events an hour per account (429 `rate_limited` with `Retry-After` beyond; configurable). Without `max_per_user` the event gets a per-person cap of 10.
-         */
+        /** Create an event (organizer); it starts as `draft`. */
         post: operations["createEvent"];
         delete?: never;
         options?: never;
@@ -338,10 +334,7 @@ export interface paths {
          *     list: entries with an `id` update that type (keeping its sales), entries without
          *     one are added, and types left out are deleted. Deleting a type with sales, or a
          *     capacity below what is sold, answers 409 `conflict`. A cancelled event cannot be
-         *     changed (409). Read-only fields (`id`, `status`, `organizer_id`, `sold`,
-         *     `remaining`, `created_at`, `updated_at`, `published_at`; in a ticket type `sold`,
-         *     `remaining`, `event_id`) answer 422 naming the field: the status changes only
-         *     through publish and cancel. Administrators may change any organizer's event.
+         *     changed (409).
          */
         patch: operations["updateEvent"];
         trace?: never;
@@ -469,12 +462,10 @@ export interface paths {
          *     answers 409 `sold_out`; more than `max_per_order` or `max_per_user`, a type not on
          *     sale, or a bad promo code answer 422 naming the field. A request carrying a
          *     `promo_code` counts against the promo-code budget of `GET /api/v1/events/{id}`
-         *     (429 `rate_limited` with `Retry-After` over it). Every attempt counts against a
-         *     budget per account (30 a minute) and per client address (600 a minute): 429 with
-         *     `Retry-After` beyond (both configurable, docs/security.md). A 201 is sent only once
-         *     the registration is stored durably (docs/operations.md, Durability); when it could
-         *     not be stored the answer is 503 `unavailable` with `Retry-After`, and a retry with
-         *     the same `Idempotency-Key` is safe.
+         *     (429 `rate_limited` with `Retry-After` over it). A 201 is sent only once the
+         *     registration is stored durably (docs/operations.md, Durability); when it could not
+         *     be stored the answer is 503 `unavailable` with `Retry-After`, and a retry with the
+         *     same `Idempotency-Key` is safe.
          */
         post: operations["createRegistration"];
         delete?: never;
@@ -560,9 +551,7 @@ export interface paths {
         put?: never;
         /**
          * Join the waiting list of a sold-out event (attendee).
-         * @description Entries are served in arrival order. At most 20 joins an hour per account (429
-         *     `rate_limited` with `Retry-After` beyond; configurable).
-         *     When seats come back the first entry gets an offer by mail: seats are held for it
+         * @description When seats come back the first entry gets an offer by mail: seats are held for it
          *     (`status: offered`, `offered_ticket_type_id`, `offered_quantity`, `offer_expires_at`)
          *     for the event's `waitlist_offer_minutes`, and its owner claims them by registering
          *     as usual before the offer expires (`status` becomes `accepted`). Joining twice, or
@@ -626,7 +615,7 @@ export interface paths {
             query: {
                 /** @description Unix time (seconds) the link ends. */
                 expires: number;
-                /** @description base64url HMAC-SHA256 of the path */
+                /** @description base64url HMAC-SHA256 of the path, the user and `expires`. */
                 signature: string;
             };
             header?: never;
@@ -721,7 +710,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Disable an account (admin); its sessions end and its API tokens are revoked (for good). */
+        /** Disable an account (admin); its sessions and tokens stop working. */
         post: operations["disableUser"];
         delete?: never;
         options?: never;
@@ -740,7 +729,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Enable a disabled account again (admin); its old API tokens stay revoked. */
+        /** Enable a disabled account again (admin). */
         post: operations["enableUser"];
         delete?: never;
         options?: never;
@@ -789,7 +778,13 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Prometheus text format. */
+        /**
+         * Prometheus text format.
+         * @description Not served on the public listener by default (404). `ADMIT_METRICS_LISTEN` serves it,
+         *     without credentials, on a separate address meant for the scraper's network only;
+         *     `ADMIT_METRICS_TOKEN` serves it on the public listener to `Authorization: Bearer
+         *     <that token>` (401 without it).
+         */
         get: operations["metrics"];
         put?: never;
         post?: never;
@@ -815,7 +810,7 @@ export interface components {
              *     `invalid_credentials`, `email_not_verified`, `account_disabled`, `forbidden`,
              *     `not_found`, `method_not_allowed`, `conflict`, `sold_out`, `gone`,
              *     `payload_too_large`, `unsupported_media_type`, `validation_failed`,
-             *     `rate_limited`, `internal`, `unavailable`.
+             *     `rate_limited`, `internal`, `not_implemented`, `unavailable`.
              */
             code: string;
             errors?: components["schemas"]["FieldError"][];
@@ -880,7 +875,6 @@ export interface components {
             password?: string;
         };
         Session: {
-            /** @description A public handle (`ses_...`) for ending this session; not the cookie or its hash. */
             id: string;
             /** Format: date-time */
             created_at: string;
@@ -1028,7 +1022,6 @@ export interface components {
             currency?: string;
             /** @description Total seats; ticket types may add up to more (they then share it). */
             capacity?: number;
-            /** @description Tickets one account may hold for the event. A new event without it gets 10; `null` means no cap. */
             max_per_user?: number | null;
             /** @default 15 */
             hold_minutes: number;
@@ -1160,7 +1153,7 @@ export interface components {
             cancelled_at: string | null;
             /**
              * Format: date-time
-             * @description When the tickets got their signed codes and PDF (confirmed registrations
+             * @description When the tickets got their signed codes and PDF (confirmed registrations, shortly after confirmation).
              */
             tickets_issued_at: string | null;
             /**
@@ -1248,7 +1241,13 @@ export interface components {
         };
     };
     responses: {
-        /** @description Malformed request. */
+        /**
+         * @description Malformed request (`bad_request`): the body is not valid JSON (or nests deeper than 32
+         *     levels, or is not valid UTF-8), a query parameter or header cannot be read, or the HTTP
+         *     message itself is malformed (RFC 9112: no or two `Host` headers, `Transfer-Encoding`
+         *     with `Content-Length`, `chunked` not the final transfer coding, headers over 16 KiB).
+         *     The connection is closed after a malformed HTTP message.
+         */
         BadRequest: {
             headers: {
                 [name: string]: unknown;
@@ -1275,7 +1274,7 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description Not allowed (`forbidden`, e.g. missing CSRF header or role, or a door token, which is limited to check-in for one event; `email_not_verified`; `account_disabled`). */
+        /** @description Not allowed (`forbidden`, e.g. missing CSRF header or role; `email_not_verified`; `account_disabled`). */
         Forbidden: {
             headers: {
                 [name: string]: unknown;
@@ -1320,10 +1319,33 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
+        /** @description The body is larger than the operation accepts (`payload_too_large`, 1 MiB unless stated); refused before it is read, and the connection is closed. */
+        PayloadTooLarge: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /**
+         * @description The body is not sent as JSON (`unsupported_media_type`): `Content-Type` must be
+         *     `application/json` or another `+json` type, parameters such as `charset=utf-8`
+         *     allowed. `text/plain; charset=json` is not JSON.
+         */
+        UnsupportedMediaType: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
         /** @description Too many requests (`rate_limited`). */
         RateLimited: {
             headers: {
-                "Retry-After"?: number;
+                /** @description Seconds to wait before trying again. */
+                "Retry-After": number;
                 [name: string]: unknown;
             };
             content: {
@@ -1333,7 +1355,8 @@ export interface components {
         /** @description Busy or the database is down (`unavailable`). */
         Unavailable: {
             headers: {
-                "Retry-After"?: number;
+                /** @description Seconds to wait before trying again. */
+                "Retry-After": number;
                 [name: string]: unknown;
             };
             content: {
@@ -1383,9 +1406,13 @@ export interface operations {
                     "application/json": components["schemas"]["VerificationSent"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["ValidationFailed"];
             429: components["responses"]["RateLimited"];
+            503: components["responses"]["Unavailable"];
         };
     };
     verifyEmail: {
@@ -1413,9 +1440,14 @@ export interface operations {
                     "application/json": components["schemas"]["StatusAnswer"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             403: components["responses"]["Forbidden"];
             410: components["responses"]["Gone"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["ValidationFailed"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["Unavailable"];
         };
     };
     resendVerification: {
@@ -1443,9 +1475,13 @@ export interface operations {
                     "application/json": components["schemas"]["VerificationSent"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["ValidationFailed"];
             429: components["responses"]["RateLimited"];
+            503: components["responses"]["Unavailable"];
         };
     };
     login: {
@@ -1475,10 +1511,14 @@ export interface operations {
                     "application/json": components["schemas"]["LoginAnswer"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["InvalidCredentials"];
             403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["ValidationFailed"];
             429: components["responses"]["RateLimited"];
+            503: components["responses"]["Unavailable"];
         };
     };
     logout: {
@@ -1500,7 +1540,10 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["BadRequest"];
             403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            503: components["responses"]["Unavailable"];
         };
     };
     requestPasswordReset: {
@@ -1528,9 +1571,13 @@ export interface operations {
                     "application/json": components["schemas"]["StatusAnswer"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["ValidationFailed"];
             429: components["responses"]["RateLimited"];
+            503: components["responses"]["Unavailable"];
         };
     };
     confirmPasswordReset: {
@@ -1556,9 +1603,14 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["BadRequest"];
             403: components["responses"]["Forbidden"];
             410: components["responses"]["Gone"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["ValidationFailed"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["Unavailable"];
         };
     };
     getMe: {
@@ -1579,8 +1631,10 @@ export interface operations {
                     "application/json": components["schemas"]["User"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
+            503: components["responses"]["Unavailable"];
         };
     };
     deleteMe: {
@@ -1602,9 +1656,12 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            503: components["responses"]["Unavailable"];
         };
     };
     updateMe: {
@@ -1632,10 +1689,15 @@ export interface operations {
                     "application/json": components["schemas"]["User"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["ValidationFailed"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["Unavailable"];
         };
     };
     listSessions: {
@@ -1658,8 +1720,10 @@ export interface operations {
                     };
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
+            503: components["responses"]["Unavailable"];
         };
     };
     deleteSessions: {
@@ -1681,8 +1745,11 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            503: components["responses"]["Unavailable"];
         };
     };
     deleteSession: {
@@ -1706,9 +1773,12 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            503: components["responses"]["Unavailable"];
         };
     };
     listTokens: {
@@ -1731,8 +1801,10 @@ export interface operations {
                     };
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
+            503: components["responses"]["Unavailable"];
         };
     };
     createToken: {
@@ -1760,10 +1832,14 @@ export interface operations {
                     "application/json": components["schemas"]["ApiTokenCreated"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["ValidationFailed"];
             429: components["responses"]["RateLimited"];
+            503: components["responses"]["Unavailable"];
         };
     };
     revokeToken: {
@@ -1787,9 +1863,12 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            503: components["responses"]["Unavailable"];
         };
     };
     listMyRegistrations: {
@@ -1815,9 +1894,11 @@ export interface operations {
                     };
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             422: components["responses"]["ValidationFailed"];
+            503: components["responses"]["Unavailable"];
         };
     };
     listCategories: {
@@ -1840,7 +1921,9 @@ export interface operations {
                     };
                 };
             };
+            400: components["responses"]["BadRequest"];
             403: components["responses"]["Forbidden"];
+            503: components["responses"]["Unavailable"];
         };
     };
     listEvents: {
@@ -1876,6 +1959,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             403: components["responses"]["Forbidden"];
             422: components["responses"]["ValidationFailed"];
+            503: components["responses"]["Unavailable"];
         };
     };
     createEvent: {
@@ -1903,10 +1987,14 @@ export interface operations {
                     "application/json": components["schemas"]["Event"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["ValidationFailed"];
             429: components["responses"]["RateLimited"];
+            503: components["responses"]["Unavailable"];
         };
     };
     getEvent: {
@@ -1932,10 +2020,12 @@ export interface operations {
                     "application/json": components["schemas"]["Event"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             422: components["responses"]["ValidationFailed"];
             429: components["responses"]["RateLimited"];
+            503: components["responses"]["Unavailable"];
         };
     };
     updateEvent: {
@@ -1965,11 +2055,15 @@ export interface operations {
                     "application/json": components["schemas"]["Event"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["ValidationFailed"];
+            503: components["responses"]["Unavailable"];
         };
     };
     publishEvent: {
@@ -1995,11 +2089,14 @@ export interface operations {
                     "application/json": components["schemas"]["Event"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
             422: components["responses"]["ValidationFailed"];
+            503: components["responses"]["Unavailable"];
         };
     };
     cancelEvent: {
@@ -2025,10 +2122,13 @@ export interface operations {
                     "application/json": components["schemas"]["Event"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            503: components["responses"]["Unavailable"];
         };
     };
     listOrganizerEvents: {
@@ -2051,8 +2151,10 @@ export interface operations {
                     };
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
+            503: components["responses"]["Unavailable"];
         };
     };
     getEventStats: {
@@ -2075,9 +2177,11 @@ export interface operations {
                     "application/json": components["schemas"]["EventStats"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            503: components["responses"]["Unavailable"];
         };
     };
     listPromoCodes: {
@@ -2102,9 +2206,11 @@ export interface operations {
                     };
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            503: components["responses"]["Unavailable"];
         };
     };
     createPromoCode: {
@@ -2134,11 +2240,15 @@ export interface operations {
                     "application/json": components["schemas"]["PromoCode"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["ValidationFailed"];
+            503: components["responses"]["Unavailable"];
         };
     };
     listEventRegistrations: {
@@ -2171,10 +2281,12 @@ export interface operations {
                     "text/csv": string;
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             422: components["responses"]["ValidationFailed"];
+            503: components["responses"]["Unavailable"];
         };
     };
     createRegistration: {
@@ -2215,10 +2327,13 @@ export interface operations {
                     "application/json": components["schemas"]["Registration"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["ValidationFailed"];
             429: components["responses"]["RateLimited"];
             503: components["responses"]["Unavailable"];
@@ -2244,9 +2359,11 @@ export interface operations {
                     "application/json": components["schemas"]["Registration"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            503: components["responses"]["Unavailable"];
         };
     };
     cancelRegistration: {
@@ -2272,10 +2389,13 @@ export interface operations {
                     "application/json": components["schemas"]["Registration"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            503: components["responses"]["Unavailable"];
         };
     };
     refundRegistration: {
@@ -2301,9 +2421,13 @@ export interface operations {
                     "application/json": components["schemas"]["Registration"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            503: components["responses"]["Unavailable"];
         };
     };
     getMyWaitlistEntry: {
@@ -2326,9 +2450,11 @@ export interface operations {
                     "application/json": components["schemas"]["WaitlistEntry"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            503: components["responses"]["Unavailable"];
         };
     };
     joinWaitlist: {
@@ -2358,12 +2484,16 @@ export interface operations {
                     "application/json": components["schemas"]["WaitlistEntry"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["ValidationFailed"];
             429: components["responses"]["RateLimited"];
+            503: components["responses"]["Unavailable"];
         };
     };
     leaveWaitlist: {
@@ -2387,9 +2517,12 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            503: components["responses"]["Unavailable"];
         };
     };
     getTicketPdf: {
@@ -2412,6 +2545,7 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
@@ -2439,10 +2573,12 @@ export interface operations {
                     "text/calendar": string;
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
+            503: components["responses"]["Unavailable"];
         };
     };
     downloadTicketPdf: {
@@ -2450,7 +2586,7 @@ export interface operations {
             query: {
                 /** @description Unix time (seconds) the link ends. */
                 expires: number;
-                /** @description base64url HMAC-SHA256 of the path */
+                /** @description base64url HMAC-SHA256 of the path, the user and `expires`. */
                 signature: string;
             };
             header?: never;
@@ -2473,6 +2609,7 @@ export interface operations {
                     "application/pdf": string;
                 };
             };
+            400: components["responses"]["BadRequest"];
             403: components["responses"]["Forbidden"];
             503: components["responses"]["Unavailable"];
         };
@@ -2504,9 +2641,14 @@ export interface operations {
                     "application/json": components["schemas"]["CheckinResult"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["ValidationFailed"];
+            503: components["responses"]["Unavailable"];
         };
     };
     stripeWebhook: {
@@ -2532,7 +2674,8 @@ export interface operations {
                 content?: never;
             };
             400: components["responses"]["BadRequest"];
-            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            503: components["responses"]["Unavailable"];
         };
     };
     listUsers: {
@@ -2563,9 +2706,11 @@ export interface operations {
                     };
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             422: components["responses"]["ValidationFailed"];
+            503: components["responses"]["Unavailable"];
         };
     };
     disableUser: {
@@ -2591,9 +2736,12 @@ export interface operations {
                     "application/json": components["schemas"]["AdminUser"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            503: components["responses"]["Unavailable"];
         };
     };
     enableUser: {
@@ -2619,9 +2767,12 @@ export interface operations {
                     "application/json": components["schemas"]["AdminUser"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            503: components["responses"]["Unavailable"];
         };
     };
     healthz: {
@@ -2642,7 +2793,9 @@ export interface operations {
                     "text/plain": "ok";
                 };
             };
+            400: components["responses"]["BadRequest"];
             403: components["responses"]["Forbidden"];
+            503: components["responses"]["Unavailable"];
         };
     };
     readyz: {
@@ -2663,6 +2816,7 @@ export interface operations {
                     "text/plain": "ok";
                 };
             };
+            400: components["responses"]["BadRequest"];
             403: components["responses"]["Forbidden"];
             503: components["responses"]["Unavailable"];
         };
@@ -2685,7 +2839,10 @@ export interface operations {
                     "text/plain": string;
                 };
             };
-            403: components["responses"]["Forbidden"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            404: components["responses"]["NotFound"];
+            503: components["responses"]["Unavailable"];
         };
     };
 }
