@@ -225,8 +225,9 @@ for backend in $BACKENDS; do
     sync
     if [ ${#results[@]} -gt 0 ]; then sleep "$SETTLE"; fi
     port=$(free_port)
+    metrics_port=$(free_port)  # /metrics is not on the public listener (docs/operations.md)
     # shellcheck disable=SC2086 # BENCH_SERVER_ENV is a list of NAME=value words
-    env ADMIT_LISTEN=127.0.0.1:$port ADMIT_DATABASE=$db ADMIT_DATA_DIR=$dir ADMIT_LOG_LEVEL=warn \
+    env ADMIT_LISTEN=127.0.0.1:$port ADMIT_METRICS_LISTEN=127.0.0.1:$metrics_port ADMIT_DATABASE=$db ADMIT_DATA_DIR=$dir ADMIT_LOG_LEVEL=warn \
       ADMIT_WEB_ROOT=$dir/no-web ADMIT_REGISTRATION_BATCH=${batch/default/0} \
       ADMIT_REGISTRATION_RATE_PER_USER=0 ADMIT_REGISTRATION_RATE_PER_ADDRESS=0 $SERVER_ENV \
       "$ADMIT" serve >"$dir/server.log" 2>&1 &
@@ -267,7 +268,7 @@ for backend in $BACKENDS; do
       awk '{ s[$1] += $2; n[$1]++ } END { for (k in s) printf "  %-16s x%-3d %6.2f s\n", k, n[k], s[k] }' |
       sort -k3 -rn >"$dir/threads.txt"
     echo "server CPU by thread:"; cat "$dir/threads.txt"
-    curl -fs "http://127.0.0.1:$port/metrics" >"$dir/metrics.txt" || true
+    curl -fs "http://127.0.0.1:$metrics_port/metrics" >"$dir/metrics.txt" || true
     if [ -n "${BENCH_PERF:-}" ]; then
       kill -INT "$perf_pid"; wait "$perf_pid" || true
       perf report -i "$dir/perf.data" --no-children --percent-limit 1.5 --stdio 2>/dev/null | grep -v '^$' | head -n 80 >"$BENCH_PERF.$backend-$batch.txt" || true

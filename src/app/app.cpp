@@ -1,5 +1,8 @@
 #include "app/app.hpp"
 
+#include <sys/stat.h>
+
+#include <algorithm>
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -10,17 +13,20 @@
 #include "app/periodic_task.hpp"
 #include "auth/memory_rate_limiter.hpp"
 #include "common/log.hpp"
+#include "common/random.hpp"
 #include "http/handlers/account.hpp"
 #include "http/handlers/admin.hpp"
 #include "http/handlers/auth.hpp"
 #include "http/handlers/checkins.hpp"
 #include "http/handlers/events.hpp"
 #include "http/handlers/registrations.hpp"
+#include "http/middleware.hpp"
 #include "http/handlers/tickets.hpp"
 #include "blob/file_blob_store.hpp"
 #include "blob/s3_blob_store.hpp"
 #include "http/server.hpp"
 #include "mail/file_mailer.hpp"
+#include "mail/mail_retention.hpp"
 #include "mail/outbox_sender.hpp"
 #include "mail/smtp_mailer.hpp"
 #include "storage/sql/migrations.hpp"
@@ -29,18 +35,47 @@
 namespace admit::app {
 namespace {
 
-std::unique_ptr<sql::Database> open(const Config& config) {
-  if (config.database.rfind("sqlite:", 0) == 0) {
-    // Relative SQLite paths live where the operator said; make sure the folder exists.
-    std::filesystem::create_directories(config.data_dir);
+// Files the server makes hold personal data (the database, mail, tickets): nobody but the
+// server's user may read them. The umask covers every file made later (SQLite's -wal and
+// -shm, .eml files, keys); the data folder, when made here, is 0700.
+void secure_data_dir(const Config& config) {
+  ::umask(077);
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (!fs::exists(config.data_dir, ec)) {
+    fs::create_directories(config.data_dir);
+    fs::permissions(config.data_dir, fs::perms::owner_all, fs::perm_options::replace, ec);
+  } else if ((fs::status(config.data_dir, ec).permissions() &
+              (fs::perms::group_all | fs::perms::others_all)) != fs::perms::none) {
+    log::warn("the data folder can be read by other users; chmod 700 it",
+              {{"data_dir", config.data_dir}});
   }
+}
+
+// An SQLite database made by an older version (or by hand) may be readable by others:
+// the database file and its -wal/-shm companions are made 0600.
+void restrict_sqlite_files(const Config& config) {
+  if (config.database.rfind("sqlite:", 0) != 0) return;
+  const std::string path = config.database.substr(7);
+  for (const std::string& f : {path, path + "-wal", path + "-shm"}) {
+    std::error_code ec;
+    if (std::filesystem::exists(f, ec))
+      std::filesystem::permissions(f, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write,
+                                   std::filesystem::perm_options::replace, ec);
+  }
+}
+
+std::unique_ptr<sql::Database> open(const Config& config) {
+  secure_data_dir(config);
   sql::OpenOptions options;
   options.pool_size = config.db_pool;
   options.durable = config.durability != "relaxed";
   if (!options.durable)
     log::warn("durability is relaxed: a power cut or crash may lose the last commits whose "
               "answers were already sent");
-  return sql::open_database(config.database, options);
+  auto db = sql::open_database(config.database, options);
+  restrict_sqlite_files(config);
+  return db;
 }
 
 // One node on SQLite counts in memory; PostgreSQL nodes share the rate_limits table.
@@ -195,19 +230,20 @@ App::~App() = default;
 int App::migrate() { return sql::migrate(*db_); }
 
 void App::add_routes(http::Router& router) {
+  // Exactly `ok` (API.md, api/openapi.yaml); a database that does not answer is a 503 problem.
   const http::RouteOptions open{.allow = http::kPublic};
-  router.get("/healthz", http::sync([](http::Request&) { return http::Response::text(200, "ok\n"); }),
+  router.get("/healthz", http::sync([](http::Request&) { return http::Response::text(200, "ok"); }),
              open);
-  router.get("/readyz", http::sync([this](http::Request&) {
-               if (db_->ping()) return http::Response::text(200, "ok\n");
-               return http::Response::text(503, "database unreachable\n").header("Retry-After", "5");
+  router.get("/readyz", http::sync([this](http::Request& req) {
+               if (db_->ping()) return http::Response::text(200, "ok");
+               return http::Response::problem(Error::unavailable(5, "The database is unreachable."),
+                                              req.request_id);
              }),
              open);
-  router.get("/metrics", http::sync([this](http::Request&) {
-               return http::Response::text(200, metrics_.render(),
-                                           "text/plain; version=0.0.4; charset=utf-8");
-             }),
-             open);
+  // /metrics on the public listener only behind its own bearer token (metrics_listen
+  // serves it on a separate address without one; serve()). Without a token the route
+  // still exists, answering 404, so that the web app's fallback never answers it either.
+  add_metrics_route(router, std::optional<std::string>(config_.metrics_token));
   http::add_event_routes(router, catalog_,
                          [this](const Event& event, const std::string& code, const PromoAttempt& who) {
                            return registrations_.try_promo(event, code, who);
@@ -221,13 +257,33 @@ void App::add_routes(http::Router& router) {
   http::add_checkin_routes(router, checkins_);
 }
 
-int App::serve() {
-  int applied = migrate();
-  log::info("database ready", {{"migrations_applied", applied},
-                               {"schema_version", sql::current_version(*db_)}});
+void App::add_metrics_route(http::Router& router, const std::optional<std::string>& token) {
+  router.get("/metrics", http::sync([this, token](http::Request& req) {
+               if (token && token->empty())
+                 return http::Response::problem(
+                     Error{ErrorCode::not_found,
+                           "/metrics is not served on this address (ADMIT_METRICS_LISTEN, "
+                           "ADMIT_METRICS_TOKEN).",
+                           {}},
+                     req.request_id);
+               if (token) {
+                 auto given = req.header("authorization");
+                 const std::string expected = "Bearer " + *token;
+                 if (!given || !constant_time_equal(*given, expected)) {
+                   auto r = http::Response::problem(
+                       Error::unauthenticated("/metrics needs Authorization: Bearer <metrics token>."),
+                       req.request_id);
+                   r.header("WWW-Authenticate", "Bearer realm=\"metrics\"");
+                   return r;
+                 }
+               }
+               return http::Response::text(200, metrics_.render(),
+                                           "text/plain; version=0.0.4; charset=utf-8");
+             }),
+             http::RouteOptions{.allow = http::kPublic});  // its own token, checked above
+}
 
-  WorkPool pool("http", static_cast<std::size_t>(config_.work_threads),
-                static_cast<std::size_t>(config_.work_queue));
+void App::register_metrics(WorkPool& pool) {
   metrics_.add_gauge("admit_work_queue_depth", "Requests waiting for a handler thread",
                      [&pool] { return static_cast<double>(pool.queue_depth()); });
   metrics_.add_gauge("admit_work_busy", "Handler threads busy",
@@ -236,52 +292,8 @@ int App::serve() {
                      [this] { return static_cast<double>(db_->stats().in_use); });
   metrics_.add_gauge("admit_db_pool_size", "Database connections open",
                      [this] { return static_cast<double>(db_->stats().size); });
-
-  // Password hashing gets its own small pool: a burst of sign-ins waits there (or answers
-  // 503) instead of occupying every handler thread.
-  hash_pool_ = std::make_unique<WorkPool>("argon2", 2, 64);
   metrics_.add_gauge("admit_hash_queue_depth", "Password hashes waiting for a thread",
                      [this] { return static_cast<double>(hash_pool_->queue_depth()); });
-
-  // Mail: queued in the outbox by the services, delivered by this background loop.
-  auto mailer = make_mailer(config_);
-  mail::OutboxSender sender(outbox_store_, *mailer, *clock_);
-  // Ticket PDFs are attached by blob key; a PDF the store lost is rendered again.
-  sender.set_attachment_loader([this](const std::string& key) { return tickets_.attachment(key); });
-  accounts_.on_mail_queued([&sender] { sender.wake(); });
-  struct HookReset {
-    AccountService& accounts;
-    ~HookReset() { accounts.on_mail_queued(nullptr); }
-  } hook_reset{accounts_};
-  // Ended sessions and used or expired mail links: purged at start, then every hour (every
-  // node does it; the deletes are idempotent).
-  PeriodicTask purger("purge_expired", std::chrono::hours(1), [this] {
-    if (auto n = accounts_.purge_expired(); n > 0)
-      log::info("purged ended sessions and mail links", {{"rows", n}});
-  });
-  purger.start();
-  sender.start();
-  log::info("mail", {{"transport", config_.smtp_url.empty() ? "files" : "smtp"},
-                     {"node", sender.node_id()}});
-
-  // Tickets: PDFs render on their own bounded pool; the issuer turns confirmed
-  // registrations into codes, PDFs and mail (DESIGN.md §5).
-  pdf_pool_ = std::make_unique<WorkPool>("pdf", static_cast<std::size_t>(config_.pdf_threads),
-                                         static_cast<std::size_t>(config_.pdf_queue));
-  metrics_.add_gauge("admit_pdf_queue_depth", "Ticket PDFs waiting for a thread",
-                     [this] { return static_cast<double>(pdf_pool_->queue_depth()); });
-  lower_priority(*pdf_pool_, config_.pdf_threads);
-  tickets_.start(*pdf_pool_);
-  if (db_->dialect() == sql::Dialect::postgres &&
-      (config_.ticket_signing_key.empty() || config_.link_key.empty()))
-    log::warn("ticket keys come from this node's data folder: with several nodes, give every node "
-              "the same ticket_signing_key and link_key (docs/operations.md)",
-              {{"data_dir", config_.data_dir}});
-
-  // Registrations: the batching writers and the sweeper (holds, waiting-list offers).
-  engine_.set_lookup_pool(&pool);  // registering runs on the network threads (nonblocking route)
-  engine_.start();
-  registrations_.start_sweeper(std::chrono::seconds(1));
   metrics_.add_gauge("admit_registration_queue_depth", "Registration requests waiting for a writer",
                      [this] { return static_cast<double>(engine_.queue_depth()); });
   metrics_.add_counter("admit_registration_batches_total", "Registration transactions run by writers",
@@ -303,6 +315,103 @@ int App::serve() {
                        [this] { return static_cast<double>(engine_.stats().sold_out_from_memory); });
   metrics_.add_counter("admit_registration_queue_full_total", "Registrations refused with 503 (queue full)",
                        [this] { return static_cast<double>(engine_.stats().rejected_queue_full); });
+}
+
+void App::register_server_metrics(const http::Server& server) {
+  metrics_.add_gauge("admit_http_connections", "Open client connections",
+                     [&server] { return static_cast<double>(server.connection_count()); });
+  metrics_.add_counter("admit_http_connections_refused_total",
+                       "Connections closed at accept because max_connections were open",
+                       [&server] { return static_cast<double>(server.refused_connections()); });
+  metrics_.add_counter("admit_http_connections_refused_per_address_total",
+                       "Connections closed at accept because their address had "
+                       "max_connections_per_address open",
+                       [&server] { return static_cast<double>(server.refused_per_address()); });
+}
+
+http::ServerOptions App::server_options(WorkPool& pool) const {
+  http::ServerOptions options;
+  options.listen = config_.listen;
+  options.io_threads = config_.io_threads;
+  options.max_connections = static_cast<std::size_t>(config_.max_connections);
+  options.max_connections_per_address = static_cast<std::size_t>(config_.max_connections_per_address);
+  for (const auto& address : config_.connection_limit_exempt_list())  // canonical, as peers are
+    options.per_address_exempt.push_back(http::parse_ip_address(address).value_or(address));
+  options.header_timeout = std::chrono::seconds(config_.header_timeout);
+  options.body_timeout = std::chrono::seconds(config_.body_timeout);
+  options.pool = &pool;
+  options.web_root = config_.web_root;
+  options.public_url = config_.public_url;
+  options.trust_proxy = config_.trust_proxy;
+  return options;
+}
+
+// The .eml files of the file mailer are deleted mail_retention after sending, checked every
+// hour or, for a short retention, four times per retention period.
+std::unique_ptr<PeriodicTask> App::mail_retention_task() const {
+  const std::int64_t keep = config_.mail_retention_seconds();
+  if (!config_.smtp_url.empty() || keep <= 0) return nullptr;
+  const auto every = std::chrono::milliseconds(std::clamp<std::int64_t>(keep * 250, 250, 3600 * 1000));
+  auto dir = std::filesystem::path(config_.data_dir) / "outbox";
+  return std::make_unique<PeriodicTask>("mail_retention", every, [dir, keep] {
+    if (auto n = mail::delete_old_mail(dir, std::chrono::seconds(keep)); n > 0)
+      log::info("deleted sent mail past its retention", {{"files", n}});
+  });
+}
+
+int App::serve() {
+  int applied = migrate();
+  log::info("database ready", {{"migrations_applied", applied},
+                               {"schema_version", sql::current_version(*db_)}});
+
+  WorkPool pool("http", static_cast<std::size_t>(config_.work_threads),
+                static_cast<std::size_t>(config_.work_queue));
+  // Password hashing gets its own small pool: a burst of sign-ins waits there (or answers
+  // 503) instead of occupying every handler thread.
+  hash_pool_ = std::make_unique<WorkPool>("argon2", 2, 64);
+  register_metrics(pool);
+
+  // Mail: queued in the outbox by the services, delivered by this background loop.
+  auto mailer = make_mailer(config_);
+  mail::OutboxSender sender(outbox_store_, *mailer, *clock_);
+  // Ticket PDFs are attached by blob key; a PDF the store lost is rendered again.
+  sender.set_attachment_loader([this](const std::string& key) { return tickets_.attachment(key); });
+  accounts_.on_mail_queued([&sender] { sender.wake(); });
+  struct HookReset {
+    AccountService& accounts;
+    ~HookReset() { accounts.on_mail_queued(nullptr); }
+  } hook_reset{accounts_};
+  // Ended sessions and used or expired mail links: purged at start, then every hour (every
+  // node does it; the deletes are idempotent).
+  PeriodicTask purger("purge_expired", std::chrono::hours(1), [this] {
+    if (auto n = accounts_.purge_expired(); n > 0)
+      log::info("purged ended sessions and mail links", {{"rows", n}});
+  });
+  purger.start();
+  auto retention = mail_retention_task();
+  if (retention) retention->start();
+  sender.start();
+  log::info("mail", {{"transport", config_.smtp_url.empty() ? "files" : "smtp"},
+                     {"node", sender.node_id()}, {"retention", config_.mail_retention}});
+
+  // Tickets: PDFs render on their own bounded pool; the issuer turns confirmed
+  // registrations into codes, PDFs and mail (DESIGN.md §5).
+  pdf_pool_ = std::make_unique<WorkPool>("pdf", static_cast<std::size_t>(config_.pdf_threads),
+                                         static_cast<std::size_t>(config_.pdf_queue));
+  metrics_.add_gauge("admit_pdf_queue_depth", "Ticket PDFs waiting for a thread",
+                     [this] { return static_cast<double>(pdf_pool_->queue_depth()); });
+  lower_priority(*pdf_pool_, config_.pdf_threads);
+  tickets_.start(*pdf_pool_);
+  if (db_->dialect() == sql::Dialect::postgres &&
+      (config_.ticket_signing_key.empty() || config_.link_key.empty()))
+    log::warn("ticket keys come from this node's data folder: with several nodes, give every node "
+              "the same ticket_signing_key and link_key (docs/operations.md)",
+              {{"data_dir", config_.data_dir}});
+
+  // Registrations: the batching writers and the sweeper (holds, waiting-list offers).
+  engine_.set_lookup_pool(&pool);  // registering runs on the network threads (nonblocking route)
+  engine_.start();
+  registrations_.start_sweeper(std::chrono::seconds(1));
 
   // Check-in: the writers that batch scans into transactions (DESIGN.md §5).
   checkins_.start();
@@ -314,26 +423,28 @@ int App::serve() {
   http::Router router;
   add_routes(router);
   StoreAuthenticator authenticator(users_, &accounts_, config_.https());
-
-  http::ServerOptions options;
-  options.listen = config_.listen;
-  options.io_threads = config_.io_threads;
-  options.max_connections = static_cast<std::size_t>(config_.max_connections);
-  options.pool = &pool;
-  options.web_root = config_.web_root;
-  options.public_url = config_.public_url;
-  options.trust_proxy = config_.trust_proxy;
-  http::Server server(options, router, &authenticator, metrics_);
-  metrics_.add_gauge("admit_http_connections", "Open client connections",
-                     [&server] { return static_cast<double>(server.connection_count()); });
-  metrics_.add_counter("admit_http_connections_refused_total",
-                       "Connections closed at accept because max_connections were open",
-                       [&server] { return static_cast<double>(server.refused_connections()); });
+  http::Server server(server_options(pool), router, &authenticator, metrics_);
+  register_server_metrics(server);
+  // /metrics on its own address (for the scraper's network only), when configured.
+  http::Router metrics_router;
+  std::unique_ptr<http::Server> metrics_server;
+  if (!config_.metrics_listen.empty()) {
+    add_metrics_route(metrics_router, std::nullopt);
+    http::ServerOptions o;
+    o.listen = config_.metrics_listen;
+    o.io_threads = 1;
+    o.pool = &pool;
+    o.access_log = false;
+    metrics_server = std::make_unique<http::Server>(o, metrics_router, nullptr, metrics_);
+    metrics_server->start();
+    log::info("serving metrics", {{"listen", config_.metrics_listen}, {"port", metrics_server->port()}});
+  }
   server.start();
   log::info("serving", {{"listen", config_.listen},
                         {"port", server.port()},
                         {"public_url", config_.public_url}});
   server.run_until_signal();
+  if (metrics_server) metrics_server->stop();
   pool.stop();
   checkins_.stop();
   tickets_.stop();
@@ -342,6 +453,7 @@ int App::serve() {
   engine_.stop();
   hash_pool_->stop();
   sender.stop();
+  if (retention) retention->stop();
   purger.stop();
   log::info("stopped");
   return 0;

@@ -3,8 +3,11 @@
 // the database, builds stores, services and routes, and runs the server. Tests and
 // benchmarks drive the same wiring.
 #include <memory>
+#include <optional>
+#include <string>
 
 #include "app/config.hpp"
+#include "app/periodic_task.hpp"
 #include "auth/argon2_passwords.hpp"
 #include "auth/memory_rate_limiter.hpp"
 #include "common/clock.hpp"
@@ -21,6 +24,7 @@
 #include "app/ticket_documents.hpp"
 #include "http/metrics.hpp"
 #include "http/router.hpp"
+#include "http/server.hpp"
 #include "storage/sql/database.hpp"
 #include "storage/sql/sql_account_store.hpp"
 #include "storage/sql/sql_checkin_store.hpp"
@@ -66,6 +70,13 @@ class App {
 
  private:
   void add_routes(http::Router& router);
+  // token: nullopt serves /metrics to anyone (the separate metrics listener); a value
+  // serves it to `Authorization: Bearer <value>`; an empty value answers 404.
+  void add_metrics_route(http::Router& router, const std::optional<std::string>& token);
+  void register_metrics(WorkPool& pool);
+  void register_server_metrics(const http::Server& server);
+  http::ServerOptions server_options(WorkPool& pool) const;
+  std::unique_ptr<PeriodicTask> mail_retention_task() const;
 
   Config config_;
   std::shared_ptr<const Clock> clock_;

@@ -145,14 +145,29 @@ tcp::endpoint parse_listen(asio::io_context& ioc, const std::string& listen) {
   return results.begin()->endpoint();
 }
 
+// What the per-address connection cap counts: an IPv4 address (also when mapped into
+// IPv6), or the /64 of an IPv6 address, since one IPv6 client usually holds a whole /64
+// (the rate limits count IPv6 the same way).
+std::string connection_cap_key(const asio::ip::address& address) {
+  if (address.is_v4()) return address.to_string();
+  auto v6 = address.to_v6();
+  if (v6.is_v4_mapped()) return asio::ip::make_address_v4(asio::ip::v4_mapped, v6).to_string();
+  auto bytes = v6.to_bytes();
+  std::fill(bytes.begin() + 8, bytes.end(), static_cast<unsigned char>(0));
+  return asio::ip::address_v6(bytes).to_string() + "/64";
+}
+
 }  // namespace
 
 // Everything the network threads touch. It owns the io_context and is shared with pending
 // exchanges, so an answer that arrives after the Server is gone still posts somewhere valid.
 struct Server::Core : std::enable_shared_from_this<Server::Core>, HandoffTarget {
   struct Connection {
-    explicit Connection(tcp::socket&& socket) : stream(std::move(socket)) {}
+    Connection(tcp::socket&& socket, std::string peer, std::string cap_key)
+        : stream(std::move(socket)), peer(std::move(peer)), cap_key(std::move(cap_key)) {}
     beast::tcp_stream stream;
+    const std::string peer;     // the client address, canonical text ("" when unknown)
+    const std::string cap_key;  // what the per-address cap counts: the address, or its /64
     bool idle = true;  // waiting for the next request (touched only on the strand)
   };
 
@@ -250,10 +265,22 @@ struct Server::Core : std::enable_shared_from_this<Server::Core>, HandoffTarget 
     ioc.reset();
   }
 
-  // ---- connection registry (for graceful shutdown) ----
-  void add_connection(const std::shared_ptr<Connection>& c) {
+  // ---- connection registry (for graceful shutdown and the per-address cap) ----
+  bool exempt(const std::string& address) const {
+    return std::find(options.per_address_exempt.begin(), options.per_address_exempt.end(),
+                     address) != options.per_address_exempt.end();
+  }
+  // Registers the connection unless its address already has its share open.
+  bool add_connection(const std::shared_ptr<Connection>& c) {
     std::lock_guard lock(connections_mutex);
+    const std::size_t cap = options.max_connections_per_address;
+    if (cap > 0 && !exempt(c->peer)) {
+      std::size_t& open = per_address[c->cap_key];
+      if (open >= cap) return false;
+      ++open;
+    }
     connections.emplace(c.get(), c);
+    return true;
   }
   std::size_t connection_count() const {
     std::lock_guard lock(connections_mutex);
@@ -261,7 +288,10 @@ struct Server::Core : std::enable_shared_from_this<Server::Core>, HandoffTarget 
   }
   void remove_connection(Connection* c) {
     std::lock_guard lock(connections_mutex);
-    connections.erase(c);
+    if (connections.erase(c) > 0) {
+      if (auto it = per_address.find(c->cap_key); it != per_address.end() && --it->second == 0)
+        per_address.erase(it);
+    }
     if (connections.empty()) connections_cv.notify_all();
   }
 
@@ -306,6 +336,8 @@ struct Server::Core : std::enable_shared_from_this<Server::Core>, HandoffTarget 
   mutable std::mutex connections_mutex;
   std::condition_variable connections_cv;
   std::unordered_map<Connection*, std::weak_ptr<Connection>> connections;
+  std::unordered_map<std::string, std::size_t> per_address;  // open connections by address
+  std::atomic<std::uint64_t> refused_address{0};
 
   std::mutex state_mutex;  // lifecycle
   std::condition_variable state_cv;
@@ -337,9 +369,23 @@ asio::awaitable<void> Server::Core::accept_loop() {
       continue;
     }
     error_code ignored;
+    std::string peer, cap_key;
+    if (auto endpoint = socket.remote_endpoint(ignored); !ignored) {
+      peer = endpoint.address().to_string();
+      cap_key = connection_cap_key(endpoint.address());
+    }
     socket.set_option(tcp::no_delay(true), ignored);
-    auto connection = std::make_shared<Connection>(std::move(socket));
-    add_connection(connection);
+    auto connection =
+        std::make_shared<Connection>(std::move(socket), std::move(peer), std::move(cap_key));
+    if (!add_connection(connection)) {
+      // Closed unread, as above: one address may not hold every slot.
+      const auto n = refused_address.fetch_add(1) + 1;
+      if (n == 1 || n % 1000 == 0)
+        log::warn("connection refused: too many open from one address",
+                  {{"max_connections_per_address", options.max_connections_per_address},
+                   {"remote", connection->peer}, {"refused_so_far", n}});
+      continue;
+    }
     auto ex = connection->stream.get_executor();
     asio::co_spawn(ex, session(std::move(connection)), [](std::exception_ptr error) {
       if (!error) return;
@@ -550,12 +596,7 @@ asio::awaitable<void> Server::Core::session(std::shared_ptr<Connection> connecti
   } unregister{this, connection.get()};
 
   beast::tcp_stream& stream = connection->stream;
-  std::string peer;
-  {
-    error_code ec;
-    auto endpoint = stream.socket().remote_endpoint(ec);
-    if (!ec) peer = endpoint.address().to_string();
-  }
+  const std::string& peer = connection->peer;
   beast::flat_buffer buffer;
   std::optional<bhttp::request_parser<bhttp::string_body>> parser;
   bool first = true;
@@ -601,6 +642,11 @@ asio::awaitable<void> Server::Core::session(std::shared_ptr<Connection> connecti
           close_quietly = true;
         else if (header_ec == bhttp::error::header_limit)
           rejection = Error::bad_request("The request headers are too large.");
+        else if (header_ec == bhttp::error::bad_transfer_encoding ||
+                 header_ec == bhttp::error::bad_content_length)
+          rejection = Error::bad_request(
+              "The request's Content-Length or Transfer-Encoding is not valid (both given, or "
+              "one given twice).");
         else
           rejection = Error::bad_request("The request is not valid HTTP/1.1.");
         break;
@@ -623,6 +669,12 @@ asio::awaitable<void> Server::Core::session(std::shared_ptr<Connection> connecti
       request.request_id = request_id;
       request.remote_address =
           client_address(peer, request.header("x-forwarded-for"), options.trust_proxy);
+
+      version = message.version();
+      if (auto framing = check_framing(request, version)) {
+        rejection = std::move(framing);
+        break;
+      }
 
       std::string_view target = request.target;
       if (target.empty() || target.front() != '/') {
@@ -674,7 +726,6 @@ asio::awaitable<void> Server::Core::session(std::shared_ptr<Connection> connecti
       }
       request.body = std::move(parser->get().body());
       keep_alive_requested = parser->get().keep_alive();
-      version = parser->get().version();
     } while (false);
     parser.reset();
 
@@ -778,6 +829,8 @@ std::uint16_t Server::port() const { return core_->bound_port; }
 std::size_t Server::connection_count() const { return core_->connection_count(); }
 
 std::uint64_t Server::refused_connections() const { return core_->refused.load(); }
+
+std::uint64_t Server::refused_per_address() const { return core_->refused_address.load(); }
 
 void Server::run_until_signal() {
   Core& core = *core_;

@@ -29,8 +29,8 @@
 //   lists, statistics, promo codes): support staff act for an organizer who asks
 //   (docs/security.md, "Who may call what").
 //   They cannot act as another user: /me is always the caller's own account.
-// - Rows the server does not serve yet (payments: another issue) are 404
-//   for everyone, before any authentication.
+// - Rows the server does not serve yet (payments: another issue) are 404 for everyone,
+//   before any authentication.
 // Statuses that are not about who calls: login answers 200 (a real account's password),
 // verify 410 (a made-up link), reset-confirm 422 (a weak password, refused before any
 // hashing, to keep the matrix fast); DELETE /api/v1/me is 409 for organizers with live
@@ -114,7 +114,16 @@ export const TABLE = {
     A:                                                   '401  204  204  204  204  204   403   403   401   401   401',
     B:                                                   '401  204  204  204  204  204   403   403   401   401   401' },
 
-  'GET /api/v1/tickets/{id}/pdf':                 { '-': '404  404  404  404  404  404   404   404   404   404   404' },
+  'GET /api/v1/tickets/{id}/pdf': {
+    A:                                                   '401  303  404  303  404  303   403   403   401   401   401',
+    B:                                                   '401  404  303  404  303  303   403   403   401   401   401' },
+  'GET /api/v1/registrations/{id}/calendar.ics': {
+    A:                                                   '401  200  404  200  404  200   403   403   401   401   401',
+    B:                                                   '401  404  200  404  200  200   403   403   401   401   401' },
+  // A download link attendee A got from the row above: it works for A alone. The route is
+  // open at the dispatcher and its handler answers every refusal, no caller included, with
+  // the same 403, so a refused link teaches nothing.
+  'GET /api/v1/files/tickets/{file}':             { A: '403  200  403  403  403  403   403   403   403   403   403' },
 
   // Check-in: door tokens reach the scan, the sync and the bundle of their own event only;
   // undo and the scan list are the organizer's (and administrators').

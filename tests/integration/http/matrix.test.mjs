@@ -112,6 +112,11 @@ before(async () => {
   const sessionOf = async (u) => (await ok(server.get('/api/v1/me/sessions', { token: u.token }), 200, 'sessions')).items[0].id;
   res.sessionA = await sessionOf(who.attA);
   res.sessionB = await sessionOf(who.attB);
+  // Attendee A's own download link (signed for A's account).
+  const pdf = await server.get(`/api/v1/tickets/${res.regA.tickets[0].id}/pdf`, { token: who.attA.token });
+  assert.equal(pdf.status, 303, pdf.text);
+  const link = new URL(pdf.headers.get('location'));
+  res.linkA = link.pathname + link.search;
   const tokenOf = async (u) => (await ok(server.post('/api/v1/me/tokens', { name: 'extra' }, { token: u.token }), 201, 'token')).id;
   res.tokenA = await tokenOf(who.attA);
   res.tokenB = await tokenOf(who.attB);
@@ -181,7 +186,9 @@ const CALLS = {
   'POST /api/v1/events/{id}/waitlist': (o) => ({ path: `/api/v1/events/${ownerSold(o).id}/waitlist`, body: {} }),
   'GET /api/v1/events/{id}/waitlist': (o) => ({ path: `/api/v1/events/${ownerSold(o).id}/waitlist` }),
   'DELETE /api/v1/events/{id}/waitlist': (o) => ({ path: `/api/v1/events/${ownerSold(o).id}/waitlist` }),
-  'GET /api/v1/tickets/{id}/pdf': () => ({ path: `/api/v1/tickets/${res.regA.tickets[0].id}/pdf` }),
+  'GET /api/v1/tickets/{id}/pdf': (o) => ({ path: `/api/v1/tickets/${(o === 'A' ? res.regA : res.regB).tickets[0].id}/pdf` }),
+  'GET /api/v1/registrations/{id}/calendar.ics': (o) => ({ path: `/api/v1/registrations/${(o === 'A' ? res.regA : res.regB).id}/calendar.ics` }),
+  'GET /api/v1/files/tickets/{file}': () => ({ path: res.linkA }),
   'POST /api/v1/events/{id}/checkins': (o) => ({ path: `/api/v1/events/${ownerEvent(o).id}/checkins`, body: { qr: 'x' } }),
   'GET /api/v1/events/{id}/checkins': (o) => ({ path: `/api/v1/events/${ownerEvent(o).id}/checkins` }),
   'POST /api/v1/events/{id}/checkins/sync': (o) => ({ path: `/api/v1/events/${ownerEvent(o).id}/checkins/sync`, body: { scans: [] } }),
@@ -242,6 +249,6 @@ test('the matrix: every operation × caller × owner answers as the table says',
     }
   }
   const rows = Object.values(TABLE).reduce((n, o) => n + Object.keys(o).length, 0);
-  console.log(`authorization matrix: ${ops.length} operations × ${CALLERS.length} callers × owners (A and B for ${owned} operations, none for ${ops.length - owned}) = ${rows} rows × ${CALLERS.length} = ${cells} cells`);
+  console.log(`authorization matrix: ${ops.length} operations × ${CALLERS.length} callers × owners (A, and B where both own one, for ${owned} operations; none for ${ops.length - owned}) = ${rows} rows × ${CALLERS.length} = ${cells} cells`);
   assert.deepEqual(failures, [], `${failures.length} cells differ from matrix.table.mjs:\n${failures.join('\n')}`);
 });

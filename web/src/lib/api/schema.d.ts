@@ -134,7 +134,7 @@ export interface paths {
         put?: never;
         /**
          * Set a new password with the token from the reset mail.
-         * @description Signs out every session of the account and revokes every API token (the mail that confirms the change says so).
+         * @description Signs out every session of the account.
          */
         post: operations["confirmPasswordReset"];
         delete?: never;
@@ -156,10 +156,9 @@ export interface paths {
         post?: never;
         /**
          * Delete the account.
-         * @description Cancels the registrations for events that have not ended (tickets voided, seats
-         *     back on sale), then signs out everywhere, revokes tokens and erases personal data,
-         *     including the names and emails on the account's tickets. An organizer with
-         *     published upcoming events answers 409 `conflict` and nothing changes.
+         * @description Signs out everywhere, revokes tokens and erases personal data; upcoming
+         *     registrations are cancelled. An organizer with published upcoming events answers
+         *     409 `conflict`.
          */
         delete: operations["deleteMe"];
         options?: never;
@@ -296,10 +295,7 @@ export interface paths {
         /** Published events that have not ended, soonest first. */
         get: operations["listEvents"];
         put?: never;
-        /**
-         * Create an event (organizer); it starts as `draft`.
-         * @description At most 50 new events an hour per account (429 `rate_limited` with `Retry-After` beyond; configurable). Without `max_per_user` the event gets a per-person cap of 10.
-         */
+        /** Create an event (organizer); it starts as `draft`. */
         post: operations["createEvent"];
         delete?: never;
         options?: never;
@@ -338,10 +334,7 @@ export interface paths {
          *     list: entries with an `id` update that type (keeping its sales), entries without
          *     one are added, and types left out are deleted. Deleting a type with sales, or a
          *     capacity below what is sold, answers 409 `conflict`. A cancelled event cannot be
-         *     changed (409). Read-only fields (`id`, `status`, `organizer_id`, `sold`,
-         *     `remaining`, `created_at`, `updated_at`, `published_at`; in a ticket type `sold`,
-         *     `remaining`, `event_id`) answer 422 naming the field: the status changes only
-         *     through publish and cancel. Administrators may change any organizer's event.
+         *     changed (409).
          */
         patch: operations["updateEvent"];
         trace?: never;
@@ -560,9 +553,7 @@ export interface paths {
         put?: never;
         /**
          * Join the waiting list of a sold-out event (attendee).
-         * @description Entries are served in arrival order. At most 20 joins an hour per account (429
-         *     `rate_limited` with `Retry-After` beyond; configurable).
-         *     When seats come back the first entry gets an offer by mail: seats are held for it
+         * @description When seats come back the first entry gets an offer by mail: seats are held for it
          *     (`status: offered`, `offered_ticket_type_id`, `offered_quantity`, `offer_expires_at`)
          *     for the event's `waitlist_offer_minutes`, and its owner claims them by registering
          *     as usual before the offer expires (`status` becomes `accepted`). Joining twice, or
@@ -626,7 +617,7 @@ export interface paths {
             query: {
                 /** @description Unix time (seconds) the link ends. */
                 expires: number;
-                /** @description base64url HMAC-SHA256 of the path */
+                /** @description base64url HMAC-SHA256 of the path, the user and `expires`. */
                 signature: string;
             };
             header?: never;
@@ -798,7 +789,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Disable an account (admin); its sessions end and its API tokens are revoked (for good). */
+        /** Disable an account (admin); its sessions and tokens stop working. */
         post: operations["disableUser"];
         delete?: never;
         options?: never;
@@ -817,7 +808,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Enable a disabled account again (admin); its old API tokens stay revoked. */
+        /** Enable a disabled account again (admin). */
         post: operations["enableUser"];
         delete?: never;
         options?: never;
@@ -866,7 +857,13 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Prometheus text format. */
+        /**
+         * Prometheus text format.
+         * @description Not served on the public listener by default (404). `ADMIT_METRICS_LISTEN` serves it,
+         *     without credentials, on a separate address meant for the scraper's network only;
+         *     `ADMIT_METRICS_TOKEN` serves it on the public listener to `Authorization: Bearer
+         *     <that token>` (401 without it).
+         */
         get: operations["metrics"];
         put?: never;
         post?: never;
@@ -892,7 +889,7 @@ export interface components {
              *     `invalid_credentials`, `email_not_verified`, `account_disabled`, `forbidden`,
              *     `not_found`, `method_not_allowed`, `conflict`, `sold_out`, `gone`,
              *     `payload_too_large`, `unsupported_media_type`, `validation_failed`,
-             *     `rate_limited`, `internal`, `unavailable`.
+             *     `rate_limited`, `internal`, `not_implemented`, `unavailable`.
              */
             code: string;
             errors?: components["schemas"]["FieldError"][];
@@ -957,7 +954,6 @@ export interface components {
             password?: string;
         };
         Session: {
-            /** @description A public handle (`ses_...`) for ending this session; not the cookie or its hash. */
             id: string;
             /** Format: date-time */
             created_at: string;
@@ -1105,7 +1101,6 @@ export interface components {
             currency?: string;
             /** @description Total seats; ticket types may add up to more (they then share it). */
             capacity?: number;
-            /** @description Tickets one account may hold for the event. A new event without it gets 10; `null` means no cap. */
             max_per_user?: number | null;
             /** @default 15 */
             hold_minutes: number;
@@ -1246,7 +1241,7 @@ export interface components {
             cancelled_at: string | null;
             /**
              * Format: date-time
-             * @description When the tickets got their signed codes and PDF (confirmed registrations
+             * @description When the tickets got their signed codes and PDF (confirmed registrations, shortly after confirmation).
              */
             tickets_issued_at: string | null;
             /**
@@ -1406,7 +1401,13 @@ export interface components {
         };
     };
     responses: {
-        /** @description Malformed request. */
+        /**
+         * @description Malformed request (`bad_request`): the body is not valid JSON (or nests deeper than 32
+         *     levels, or is not valid UTF-8), a query parameter or header cannot be read, or the HTTP
+         *     message itself is malformed (RFC 9112: no or two `Host` headers, `Transfer-Encoding`
+         *     with `Content-Length`, `chunked` not the final transfer coding, headers over 16 KiB).
+         *     The connection is closed after a malformed HTTP message.
+         */
         BadRequest: {
             headers: {
                 [name: string]: unknown;
@@ -1433,7 +1434,7 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description Not allowed (`forbidden`, e.g. missing CSRF header or role, or a door token, which is limited to check-in for one event; `email_not_verified`; `account_disabled`). */
+        /** @description Not allowed (`forbidden`, e.g. missing CSRF header or role; `email_not_verified`; `account_disabled`). */
         Forbidden: {
             headers: {
                 [name: string]: unknown;
@@ -1469,8 +1470,8 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description The body is not `application/json` (`unsupported_media_type`). */
-        UnsupportedMediaType: {
+        /** @description Field errors (`validation_failed`), each naming its field. */
+        ValidationFailed: {
             headers: {
                 [name: string]: unknown;
             };
@@ -1478,8 +1479,21 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description Field errors (`validation_failed`), each naming its field. */
-        ValidationFailed: {
+        /** @description The body is larger than the operation accepts (`payload_too_large`, 1 MiB unless stated); refused before it is read, and the connection is closed. */
+        PayloadTooLarge: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /**
+         * @description The body is not sent as JSON (`unsupported_media_type`): `Content-Type` must be
+         *     `application/json` or another `+json` type, parameters such as `charset=utf-8`
+         *     allowed. `text/plain; charset=json` is not JSON.
+         */
+        UnsupportedMediaType: {
             headers: {
                 [name: string]: unknown;
             };
@@ -1490,7 +1504,8 @@ export interface components {
         /** @description Too many requests (`rate_limited`). */
         RateLimited: {
             headers: {
-                "Retry-After"?: number;
+                /** @description Seconds to wait before trying again. */
+                "Retry-After": number;
                 [name: string]: unknown;
             };
             content: {
@@ -1500,7 +1515,8 @@ export interface components {
         /** @description Busy or the database is down (`unavailable`). */
         Unavailable: {
             headers: {
-                "Retry-After"?: number;
+                /** @description Seconds to wait before trying again. */
+                "Retry-After": number;
                 [name: string]: unknown;
             };
             content: {
@@ -1550,9 +1566,13 @@ export interface operations {
                     "application/json": components["schemas"]["VerificationSent"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["ValidationFailed"];
             429: components["responses"]["RateLimited"];
+            503: components["responses"]["Unavailable"];
         };
     };
     verifyEmail: {
@@ -1580,9 +1600,14 @@ export interface operations {
                     "application/json": components["schemas"]["StatusAnswer"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             403: components["responses"]["Forbidden"];
             410: components["responses"]["Gone"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["ValidationFailed"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["Unavailable"];
         };
     };
     resendVerification: {
@@ -1610,9 +1635,13 @@ export interface operations {
                     "application/json": components["schemas"]["VerificationSent"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["ValidationFailed"];
             429: components["responses"]["RateLimited"];
+            503: components["responses"]["Unavailable"];
         };
     };
     login: {
@@ -1642,10 +1671,14 @@ export interface operations {
                     "application/json": components["schemas"]["LoginAnswer"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["InvalidCredentials"];
             403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["ValidationFailed"];
             429: components["responses"]["RateLimited"];
+            503: components["responses"]["Unavailable"];
         };
     };
     logout: {
@@ -1667,7 +1700,10 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["BadRequest"];
             403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            503: components["responses"]["Unavailable"];
         };
     };
     requestPasswordReset: {
@@ -1695,9 +1731,13 @@ export interface operations {
                     "application/json": components["schemas"]["StatusAnswer"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["ValidationFailed"];
             429: components["responses"]["RateLimited"];
+            503: components["responses"]["Unavailable"];
         };
     };
     confirmPasswordReset: {
@@ -1723,9 +1763,14 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["BadRequest"];
             403: components["responses"]["Forbidden"];
             410: components["responses"]["Gone"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["ValidationFailed"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["Unavailable"];
         };
     };
     getMe: {
@@ -1746,8 +1791,10 @@ export interface operations {
                     "application/json": components["schemas"]["User"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
+            503: components["responses"]["Unavailable"];
         };
     };
     deleteMe: {
@@ -1769,9 +1816,12 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            503: components["responses"]["Unavailable"];
         };
     };
     updateMe: {
@@ -1799,10 +1849,15 @@ export interface operations {
                     "application/json": components["schemas"]["User"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["ValidationFailed"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["Unavailable"];
         };
     };
     listSessions: {
@@ -1825,8 +1880,10 @@ export interface operations {
                     };
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
+            503: components["responses"]["Unavailable"];
         };
     };
     deleteSessions: {
@@ -1848,8 +1905,11 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            503: components["responses"]["Unavailable"];
         };
     };
     deleteSession: {
@@ -1873,9 +1933,12 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            503: components["responses"]["Unavailable"];
         };
     };
     listTokens: {
@@ -1898,8 +1961,10 @@ export interface operations {
                     };
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
+            503: components["responses"]["Unavailable"];
         };
     };
     createToken: {
@@ -1927,10 +1992,14 @@ export interface operations {
                     "application/json": components["schemas"]["ApiTokenCreated"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["ValidationFailed"];
             429: components["responses"]["RateLimited"];
+            503: components["responses"]["Unavailable"];
         };
     };
     revokeToken: {
@@ -1954,9 +2023,12 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            503: components["responses"]["Unavailable"];
         };
     };
     listMyRegistrations: {
@@ -1982,9 +2054,11 @@ export interface operations {
                     };
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             422: components["responses"]["ValidationFailed"];
+            503: components["responses"]["Unavailable"];
         };
     };
     listCategories: {
@@ -2007,7 +2081,9 @@ export interface operations {
                     };
                 };
             };
+            400: components["responses"]["BadRequest"];
             403: components["responses"]["Forbidden"];
+            503: components["responses"]["Unavailable"];
         };
     };
     listEvents: {
@@ -2043,6 +2119,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             403: components["responses"]["Forbidden"];
             422: components["responses"]["ValidationFailed"];
+            503: components["responses"]["Unavailable"];
         };
     };
     createEvent: {
@@ -2070,10 +2147,14 @@ export interface operations {
                     "application/json": components["schemas"]["Event"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["ValidationFailed"];
             429: components["responses"]["RateLimited"];
+            503: components["responses"]["Unavailable"];
         };
     };
     getEvent: {
@@ -2099,10 +2180,12 @@ export interface operations {
                     "application/json": components["schemas"]["Event"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             422: components["responses"]["ValidationFailed"];
             429: components["responses"]["RateLimited"];
+            503: components["responses"]["Unavailable"];
         };
     };
     updateEvent: {
@@ -2132,11 +2215,15 @@ export interface operations {
                     "application/json": components["schemas"]["Event"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["ValidationFailed"];
+            503: components["responses"]["Unavailable"];
         };
     };
     publishEvent: {
@@ -2162,11 +2249,14 @@ export interface operations {
                     "application/json": components["schemas"]["Event"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
             422: components["responses"]["ValidationFailed"];
+            503: components["responses"]["Unavailable"];
         };
     };
     cancelEvent: {
@@ -2192,10 +2282,13 @@ export interface operations {
                     "application/json": components["schemas"]["Event"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            503: components["responses"]["Unavailable"];
         };
     };
     listOrganizerEvents: {
@@ -2218,8 +2311,10 @@ export interface operations {
                     };
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
+            503: components["responses"]["Unavailable"];
         };
     };
     getEventStats: {
@@ -2242,9 +2337,11 @@ export interface operations {
                     "application/json": components["schemas"]["EventStats"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            503: components["responses"]["Unavailable"];
         };
     };
     listPromoCodes: {
@@ -2269,9 +2366,11 @@ export interface operations {
                     };
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            503: components["responses"]["Unavailable"];
         };
     };
     createPromoCode: {
@@ -2301,11 +2400,15 @@ export interface operations {
                     "application/json": components["schemas"]["PromoCode"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["ValidationFailed"];
+            503: components["responses"]["Unavailable"];
         };
     };
     listEventRegistrations: {
@@ -2338,10 +2441,12 @@ export interface operations {
                     "text/csv": string;
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             422: components["responses"]["ValidationFailed"];
+            503: components["responses"]["Unavailable"];
         };
     };
     createRegistration: {
@@ -2382,10 +2487,13 @@ export interface operations {
                     "application/json": components["schemas"]["Registration"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["ValidationFailed"];
             429: components["responses"]["RateLimited"];
             503: components["responses"]["Unavailable"];
@@ -2411,9 +2519,11 @@ export interface operations {
                     "application/json": components["schemas"]["Registration"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            503: components["responses"]["Unavailable"];
         };
     };
     cancelRegistration: {
@@ -2439,10 +2549,13 @@ export interface operations {
                     "application/json": components["schemas"]["Registration"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            503: components["responses"]["Unavailable"];
         };
     };
     refundRegistration: {
@@ -2468,9 +2581,13 @@ export interface operations {
                     "application/json": components["schemas"]["Registration"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            503: components["responses"]["Unavailable"];
         };
     };
     getMyWaitlistEntry: {
@@ -2493,9 +2610,11 @@ export interface operations {
                     "application/json": components["schemas"]["WaitlistEntry"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            503: components["responses"]["Unavailable"];
         };
     };
     joinWaitlist: {
@@ -2525,12 +2644,16 @@ export interface operations {
                     "application/json": components["schemas"]["WaitlistEntry"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["ValidationFailed"];
             429: components["responses"]["RateLimited"];
+            503: components["responses"]["Unavailable"];
         };
     };
     leaveWaitlist: {
@@ -2554,9 +2677,12 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            503: components["responses"]["Unavailable"];
         };
     };
     getTicketPdf: {
@@ -2579,7 +2705,9 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             503: components["responses"]["Unavailable"];
@@ -2605,9 +2733,12 @@ export interface operations {
                     "text/calendar": string;
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
+            503: components["responses"]["Unavailable"];
         };
     };
     downloadTicketPdf: {
@@ -2615,7 +2746,7 @@ export interface operations {
             query: {
                 /** @description Unix time (seconds) the link ends. */
                 expires: number;
-                /** @description base64url HMAC-SHA256 of the path */
+                /** @description base64url HMAC-SHA256 of the path, the user and `expires`. */
                 signature: string;
             };
             header?: never;
@@ -2638,6 +2769,7 @@ export interface operations {
                     "application/pdf": string;
                 };
             };
+            400: components["responses"]["BadRequest"];
             403: components["responses"]["Forbidden"];
             503: components["responses"]["Unavailable"];
         };
@@ -2743,6 +2875,7 @@ export interface operations {
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["ValidationFailed"];
         };
@@ -2811,8 +2944,10 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["ValidationFailed"];
+            503: components["responses"]["Unavailable"];
         };
     };
     stripeWebhook: {
@@ -2838,7 +2973,8 @@ export interface operations {
                 content?: never;
             };
             400: components["responses"]["BadRequest"];
-            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            503: components["responses"]["Unavailable"];
         };
     };
     listUsers: {
@@ -2869,9 +3005,11 @@ export interface operations {
                     };
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             422: components["responses"]["ValidationFailed"];
+            503: components["responses"]["Unavailable"];
         };
     };
     disableUser: {
@@ -2897,9 +3035,12 @@ export interface operations {
                     "application/json": components["schemas"]["AdminUser"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            503: components["responses"]["Unavailable"];
         };
     };
     enableUser: {
@@ -2925,9 +3066,12 @@ export interface operations {
                     "application/json": components["schemas"]["AdminUser"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            503: components["responses"]["Unavailable"];
         };
     };
     healthz: {
@@ -2948,7 +3092,9 @@ export interface operations {
                     "text/plain": "ok";
                 };
             };
+            400: components["responses"]["BadRequest"];
             403: components["responses"]["Forbidden"];
+            503: components["responses"]["Unavailable"];
         };
     };
     readyz: {
@@ -2969,6 +3115,7 @@ export interface operations {
                     "text/plain": "ok";
                 };
             };
+            400: components["responses"]["BadRequest"];
             403: components["responses"]["Forbidden"];
             503: components["responses"]["Unavailable"];
         };
@@ -2991,7 +3138,10 @@ export interface operations {
                     "text/plain": string;
                 };
             };
-            403: components["responses"]["Forbidden"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            404: components["responses"]["NotFound"];
+            503: components["responses"]["Unavailable"];
         };
     };
 }
