@@ -9,6 +9,7 @@
 //                 --seats N [--after 2] [--timeout 120] [--host 127.0.0.1]
 // tokens FILE: one bearer token a line. events FILE: "<event id> <ticket type id>" a line.
 // Output: human lines, then one machine line "RESULT key=value ...".
+// `admit_loadgen get ...` is the read benchmark's mode instead (read_load.cpp).
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -126,7 +127,10 @@ double percentile(std::vector<double>& v, double p) {
 
 }  // namespace
 
+int run_reads(int argc, char** argv);  // read_load.cpp: `admit_loadgen get ...`
+
 int main(int argc, char** argv) {
+  if (argc > 1 && std::string_view(argv[1]) == "get") return run_reads(argc, argv);
   Options o;
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string k = argv[i], v = argv[i + 1];

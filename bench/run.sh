@@ -178,3 +178,10 @@ for r in "${results[@]}"; do
   printf '%-9s %8s %12s %9s %9s %12s %10s %9s %12s %12s\n' "$(echo "$r" | cut -d' ' -f1)" "$(get batch)" \
     "$(get confirmed_per_s)" "$(get p50_ms)" "$(get p99_ms)" "$(get sold_out_per_s)" "$(get mean_batch)" "$(get oversold)" "$(get cpu_us)" "$(get db_cpu_us)"
 done
+
+# The read scenario (bench/reads.sh: the list, an event, the web app's files, 304s and
+# 10,000 idle connections, each beside nginx serving the same bytes; then Lighthouse).
+if [ "${BENCH_READS:-1}" != 0 ]; then
+  echo
+  BENCH_BUILD=$BUILD bench/reads.sh
+fi

@@ -9,12 +9,14 @@
 #include "http/handlers/account.hpp"
 #include "http/handlers/admin.hpp"
 #include "http/handlers/auth.hpp"
+#include "http/handlers/event_reads.hpp"
 #include "http/handlers/events.hpp"
 #include "http/handlers/registrations.hpp"
 #include "http/server.hpp"
 #include "mail/file_mailer.hpp"
 #include "mail/outbox_sender.hpp"
 #include "mail/smtp_mailer.hpp"
+#include "storage/postgres/postgres_change_feed.hpp"
 #include "storage/sql/migrations.hpp"
 #include "storage/sql/sql_rate_limiter.hpp"
 
@@ -83,10 +85,18 @@ App::App(Config config, std::shared_ptr<const Clock> clock)
                 account_settings(config_)),
       registration_store_(*db_),
       engine_(registration_store_, *clock_, payments_, engine_options(config_, *db_)),
-      registrations_(registration_store_, events_, engine_, *clock_, config_.public_url) {
+      registrations_(registration_store_, events_, engine_, *clock_, config_.public_url),
+      snapshots_(events_, *clock_) {
   log::set_level(level_of(config_.log_level));
   catalog_.on_cancelled([this](const Event& e) { registrations_.on_event_cancelled(e); });
   catalog_.on_updated([this](const Event& e) { registrations_.on_event_updated(e); });
+  // The public snapshots: re-read after an organizer's change or returned seats (before
+  // that request answers), counts straight from each registration commit.
+  catalog_.on_changed([this](const Event& e) { snapshots_.refresh(e.id); });
+  engine_.on_seats_returned([this](const std::string& id) { snapshots_.refresh(id); });
+  engine_.on_counts([this](const std::vector<RegistrationEngine::Counts>& counts) {
+    snapshots_.apply_counts(counts);
+  });
   // Promo codes are guessable by trying them: count tries on the same limiter as sign-in.
   registrations_.limit_promo_attempts(*limiter_);
 }
@@ -105,10 +115,14 @@ void App::add_routes(http::Router& router) {
                return http::Response::text(200, metrics_.render(),
                                            "text/plain; version=0.0.4; charset=utf-8");
              }));
-  http::add_event_routes(router, catalog_,
-                         [this](const Event& event, const std::string& code, const PromoAttempt& who) {
-                           return registrations_.try_promo(event, code, who);
-                         });
+  http::add_public_read_routes(
+      router, http::PublicReads{catalog_, snapshots_,
+                                [this](const Event& event, const std::string& code,
+                                       const PromoAttempt& who) {
+                                  return registrations_.try_promo(event, code, who);
+                                },
+                                http_pool_});
+  http::add_event_routes(router, catalog_);
   const http::SessionCookieOptions cookie{config_.https()};
   http::add_auth_routes(router, accounts_, *hash_pool_, cookie);
   http::add_account_routes(router, accounts_, *hash_pool_, cookie);
@@ -183,6 +197,22 @@ int App::serve() {
   metrics_.add_counter("admit_registration_queue_full_total", "Registrations refused with 503 (queue full)",
                        [this] { return static_cast<double>(engine_.stats().rejected_queue_full); });
 
+  // Public reads: every published event in memory before the first request; on
+  // PostgreSQL the other nodes' changes arrive through LISTEN/NOTIFY.
+  snapshots_.load_all();
+  snapshots_.start();
+  std::unique_ptr<ChangeFeed> feed;
+  if (db_->dialect() == sql::Dialect::postgres) {
+    feed = std::make_unique<sql::PostgresChangeFeed>(config_.database);
+    feed->start([this](const std::string& id) { snapshots_.refresh_soon(id); },
+                [this] { snapshots_.load_all(); snapshots_.refresh_all_soon(); });
+  }
+  metrics_.add_gauge("admit_public_events_in_memory", "Public events held by the read snapshots",
+                     [this] { return static_cast<double>(snapshots_.stats().events); });
+  metrics_.add_counter("admit_public_event_renders_total", "Event JSON renderings by the snapshots",
+                       [this] { return static_cast<double>(snapshots_.stats().renders); });
+
+  http_pool_ = &pool;
   http::Router router;
   add_routes(router);
   StoreAuthenticator authenticator(users_, &accounts_, config_.https());
@@ -206,6 +236,8 @@ int App::serve() {
                         {"port", server.port()},
                         {"public_url", config_.public_url}});
   server.run_until_signal();
+  if (feed) feed->stop();
+  snapshots_.stop();
   pool.stop();
   registrations_.stop_sweeper();
   engine_.stop();

@@ -14,6 +14,7 @@
 #include "domain/services/catalog_service.hpp"
 #include "domain/services/registration_engine.hpp"
 #include "domain/services/registration_service.hpp"
+#include "http/event_snapshots.hpp"
 #include "http/metrics.hpp"
 #include "http/router.hpp"
 #include "storage/sql/database.hpp"
@@ -47,6 +48,7 @@ class App {
   RegistrationStore& registration_store() { return registration_store_; }
   RegistrationEngine& registration_engine() { return engine_; }
   RegistrationService& registrations() { return registrations_; }
+  http::EventSnapshots& snapshots() { return snapshots_; }
 
   // Applies pending migrations; returns how many ran.
   int migrate();
@@ -76,6 +78,10 @@ class App {
   NoPaymentGateway payments_;
   RegistrationEngine engine_;
   RegistrationService registrations_;
+  // Public reads from memory (issue 14): told of every change by the catalogue, the engine
+  // and, on PostgreSQL, the other nodes (the change feed, started by serve()).
+  http::EventSnapshots snapshots_;
+  WorkPool* http_pool_ = nullptr;  // serve()'s handler pool, for routes that need one
 };
 
 }  // namespace admit::app

@@ -7,6 +7,7 @@
 #include <condition_variable>
 #include <csignal>
 #include <pthread.h>
+#include <sys/resource.h>
 #include <limits>
 #include <mutex>
 #include <optional>
@@ -46,6 +47,7 @@
 #include "common/handoff.hpp"
 #include "common/log.hpp"
 #include "common/time.hpp"
+#include "http/compression.hpp"
 #include "http/dispatch.hpp"
 #include "http/middleware.hpp"
 #include "http/url.hpp"
@@ -439,13 +441,14 @@ asio::awaitable<std::size_t> Server::Core::send(Connection& connection, Response
   // threads in the flash-sale profile (bench/README.md).
   const bool forbidden = body_forbidden(response.status);
   std::string head = response_head(response, version, keep_alive, forbidden, request_id);
-  const std::size_t bytes = forbidden || head_only ? 0 : response.body.size();
+  const std::string_view body = response.body_view();  // a shared body is never copied
+  const std::size_t bytes = forbidden || head_only ? 0 : body.size();
   connection.stream.expires_after(options.body_timeout);
   if (bytes == 0) {
     auto [ec, n] = co_await asio::async_write(connection.stream, asio::buffer(head), kUseTuple);
     ok = !ec;
   } else {
-    std::array<asio::const_buffer, 2> buffers{asio::buffer(head), asio::buffer(response.body)};
+    std::array<asio::const_buffer, 2> buffers{asio::buffer(head), asio::buffer(body)};
     auto [ec, n] = co_await asio::async_write(connection.stream, buffers, kUseTuple);
     ok = !ec;
   }
@@ -469,7 +472,7 @@ std::string Server::Core::response_head(const Response& response, unsigned versi
     head += "\r\n";
   };
   for_each_field(response, request_id, field);
-  if (!forbidden) field("Content-Length", std::to_string(response.body.size()));
+  if (!forbidden) field("Content-Length", std::to_string(response.body_view().size()));
   // HTTP/1.1 stays open unless told; HTTP/1.0 closes unless told.
   if (version == 10 && keep_alive) field("Connection", "keep-alive");
   if (version != 10 && !keep_alive) field("Connection", "close");
@@ -690,6 +693,7 @@ asio::awaitable<void> Server::Core::session(std::shared_ptr<Connection> connecti
     // The access line is built only when it will be written (the bench runs at warn).
     const bool access_log = options.access_log && log::enabled(log::Level::info);
     std::string remote = access_log ? request.remote_address : std::string();
+    const AcceptedEncodings accepted = parse_accept_encoding(request.header("accept-encoding"));
     auto [response, route] = co_await dispatch(std::move(request));
     if (response.later) {
       auto make = std::move(response.later);
@@ -701,6 +705,7 @@ asio::awaitable<void> Server::Core::session(std::shared_ptr<Connection> connecti
         response = Response::problem(Error::internal(), request_id);
       }
     }
+    compress_if_worthwhile(response, accepted);
 
     const bool keep_alive = keep_alive_requested && !draining.load();
     const int status = response.status;
@@ -738,8 +743,32 @@ Server::Server(ServerOptions options, const Router& router, Authenticator* authe
 
 Server::~Server() { stop(); }
 
+namespace {
+
+// Every connection is a descriptor: raise the soft limit to the hard one (as far as the
+// system allows without privileges) and say what we got, since it caps open connections.
+void raise_descriptor_limit(std::size_t wanted) {
+  rlimit limit{};
+  if (::getrlimit(RLIMIT_NOFILE, &limit) != 0) return;
+  const rlim_t before = limit.rlim_cur;
+  if (limit.rlim_cur < limit.rlim_max) {
+    limit.rlim_cur = limit.rlim_max;
+    if (::setrlimit(RLIMIT_NOFILE, &limit) != 0) (void)::getrlimit(RLIMIT_NOFILE, &limit);
+  }
+  const auto now = static_cast<std::uint64_t>(limit.rlim_cur);
+  log::info("descriptor limit", {{"before", static_cast<std::uint64_t>(before)},
+                                 {"now", now},
+                                 {"hard", static_cast<std::uint64_t>(limit.rlim_max)}});
+  if (now < wanted + 64)
+    log::warn("descriptor limit is below max_connections; raise it (ulimit -n, LimitNOFILE)",
+              {{"limit", now}, {"max_connections", static_cast<std::uint64_t>(wanted)}});
+}
+
+}  // namespace
+
 void Server::start() {
   Core& core = *core_;
+  raise_descriptor_limit(core.options.max_connections);
   std::lock_guard lock(core.state_mutex);
   if (core.started) throw std::logic_error("Server::start called twice");
   tcp::endpoint endpoint = parse_listen(*core.ioc, core.options.listen);

@@ -28,6 +28,7 @@ const PromoCodesTab = lazy(() => organizer().then((m) => ({ default: m.PromoCode
 function NotFound() {
   return (
     <section className="page narrow">
+      <title>{'Page not found · admit'}</title>
       <h1>Page not found</h1>
       <p>
         <Link to="/">Back to the events</Link>

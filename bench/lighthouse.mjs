@@ -1,0 +1,46 @@
+// Lighthouse (the npm package, in tests/e2e/node_modules) over pages of a running admit,
+// in Debian's Chromium, with Lighthouse's default settings: the mobile preset (a mid-range
+// phone, simulated slow 4G). Prints the four category scores and the page-load figures
+// per URL, and exits 1 when Performance is under BENCH_LIGHTHOUSE_MIN (90) or the page
+// shifts by 0.1 or more.
+//   node bench/lighthouse.mjs URL...
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+
+const require = createRequire(fileURLToPath(new URL('../tests/e2e/package.json', import.meta.url)));
+const { default: lighthouse } = await import(require.resolve('lighthouse'));
+const chromeLauncher = await import(require.resolve('chrome-launcher'));
+
+const urls = process.argv.slice(2);
+if (urls.length === 0) {
+  console.error('usage: node bench/lighthouse.mjs URL...');
+  process.exit(2);
+}
+const min = Number(process.env.BENCH_LIGHTHOUSE_MIN ?? 90);
+const chrome = await chromeLauncher.launch({
+  chromePath: process.env.CHROME_PATH ?? '/usr/bin/chromium',
+  chromeFlags: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'],
+});
+let failed = false;
+try {
+  for (const url of urls) {
+    const result = await lighthouse(url, { port: chrome.port, output: 'json', logLevel: 'error' });
+    const lhr = result.lhr;
+    const score = (id) => Math.round((lhr.categories[id]?.score ?? 0) * 100);
+    const audit = (id) => lhr.audits[id]?.displayValue ?? 'n/a';
+    const cls = lhr.audits['cumulative-layout-shift']?.numericValue ?? 0;
+    const errors = lhr.audits['errors-in-console']?.details?.items ?? [];
+    console.log(`${url}`);
+    console.log(`  performance ${score('performance')}, accessibility ${score('accessibility')}, ` +
+      `best practices ${score('best-practices')}, SEO ${score('seo')}`);
+    console.log(`  FCP ${audit('first-contentful-paint')}, LCP ${audit('largest-contentful-paint')}, ` +
+      `TBT ${audit('total-blocking-time')}, CLS ${cls.toFixed(3)}, speed index ${audit('speed-index')}; ` +
+      `console errors ${errors.length}; title "${lhr.audits['document-title']?.score === 1 ? 'present' : 'missing'}", ` +
+      `meta description ${lhr.audits['meta-description']?.score === 1 ? 'present' : 'missing'}`);
+    for (const e of errors) console.log(`    console: ${e.description ?? e.source}`);
+    if (score('performance') < min || cls >= 0.1) failed = true;
+  }
+} finally {
+  await chrome.kill();
+}
+process.exit(failed ? 1 : 0);
