@@ -139,14 +139,21 @@ bool EventSnapshots::reload(const std::string& event_id) {
 
 void EventSnapshots::refresh(const std::string& event_id) {
   // A change that lands while we read makes us read again; after a few tries the
-  // background re-check settles it.
-  for (int attempt = 0; attempt < 3; ++attempt)
-    if (reload(event_id)) break;
+  // background re-check settles it. The change itself has committed: a failed read must
+  // not fail the request that made it, so it is logged and left to the re-check.
+  try {
+    for (int attempt = 0; attempt < 3; ++attempt)
+      if (reload(event_id)) break;
+  } catch (const std::exception& e) {
+    log::warn("re-reading a public event failed", {{"event_id", event_id}, {"error", e.what()}});
+  }
   schedule(event_id, SteadyClock::now() + options_.recheck);
 }
 
 void EventSnapshots::refresh_soon(const std::string& event_id) {
-  schedule(event_id, SteadyClock::now());
+  // Notices of a hot event (one per registration batch on every node) arriving within
+  // `feed_delay` share one read.
+  schedule(event_id, SteadyClock::now() + options_.feed_delay);
 }
 
 void EventSnapshots::refresh_all_soon() {

@@ -40,7 +40,8 @@ namespace admit::http {
 class EventSnapshots {
  public:
   struct Options {
-    std::chrono::milliseconds recheck{250};
+    std::chrono::milliseconds recheck{250};    // the re-read after every change
+    std::chrono::milliseconds feed_delay{20};  // refresh_soon(): notices gathered this long
     std::chrono::milliseconds list_ttl{1000};
   };
   EventSnapshots(EventStore& store, const Clock& clock, Options options);
