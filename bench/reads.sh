@@ -165,3 +165,9 @@ if [ "${BENCH_LIGHTHOUSE:-1}" != 0 ]; then
     echo "  skipped: lighthouse is not installed (scripts/install-deps)"
   fi
 fi
+
+if [ "${BENCH_READ_MEMORY:-1}" != 0 ]; then
+  echo
+  echo "== memory with the number of published events"
+  BENCH_BUILD=$BUILD bench/reads_memory.sh || echo "reads: memory measurement failed"
+fi

@@ -18,6 +18,7 @@
 #include "mail/smtp_mailer.hpp"
 #include "storage/postgres/postgres_change_feed.hpp"
 #include "storage/sql/migrations.hpp"
+#include "storage/sql/sql_change_poller.hpp"
 #include "storage/sql/sql_rate_limiter.hpp"
 
 namespace admit::app {
@@ -201,12 +202,17 @@ int App::serve() {
   // PostgreSQL the other nodes' changes arrive through LISTEN/NOTIFY.
   snapshots_.load_all();
   snapshots_.start();
+  // (SQLite: one node, but other processes, e.g. `admit demo`, may add events: a poll.)
   std::unique_ptr<ChangeFeed> feed;
-  if (db_->dialect() == sql::Dialect::postgres) {
+  if (db_->dialect() == sql::Dialect::postgres)
     feed = std::make_unique<sql::PostgresChangeFeed>(config_.database);
-    feed->start([this](const std::string& id) { snapshots_.refresh_soon(id); },
-                [this] { snapshots_.load_all(); snapshots_.refresh_all_soon(); });
-  }
+  else
+    feed = std::make_unique<sql::SqlChangePoller>(*db_, std::chrono::seconds(1));
+  feed->start([this](const std::string& id) { snapshots_.refresh_soon(id); },
+              [this] {
+                snapshots_.load_all();
+                snapshots_.refresh_all_soon();
+              });
   metrics_.add_gauge("admit_public_events_in_memory", "Public events held by the read snapshots",
                      [this] { return static_cast<double>(snapshots_.stats().events); });
   metrics_.add_counter("admit_public_event_renders_total", "Event JSON renderings by the snapshots",
@@ -236,7 +242,7 @@ int App::serve() {
                         {"port", server.port()},
                         {"public_url", config_.public_url}});
   server.run_until_signal();
-  if (feed) feed->stop();
+  feed->stop();
   snapshots_.stop();
   pool.stop();
   registrations_.stop_sweeper();

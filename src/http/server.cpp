@@ -7,7 +7,6 @@
 #include <condition_variable>
 #include <csignal>
 #include <pthread.h>
-#include <sys/resource.h>
 #include <limits>
 #include <mutex>
 #include <optional>
@@ -48,6 +47,7 @@
 #include "common/log.hpp"
 #include "common/time.hpp"
 #include "http/compression.hpp"
+#include "http/descriptor_limit.hpp"
 #include "http/dispatch.hpp"
 #include "http/middleware.hpp"
 #include "http/url.hpp"
@@ -742,29 +742,6 @@ Server::Server(ServerOptions options, const Router& router, Authenticator* authe
 }
 
 Server::~Server() { stop(); }
-
-namespace {
-
-// Every connection is a descriptor: raise the soft limit to the hard one (as far as the
-// system allows without privileges) and say what we got, since it caps open connections.
-void raise_descriptor_limit(std::size_t wanted) {
-  rlimit limit{};
-  if (::getrlimit(RLIMIT_NOFILE, &limit) != 0) return;
-  const rlim_t before = limit.rlim_cur;
-  if (limit.rlim_cur < limit.rlim_max) {
-    limit.rlim_cur = limit.rlim_max;
-    if (::setrlimit(RLIMIT_NOFILE, &limit) != 0) (void)::getrlimit(RLIMIT_NOFILE, &limit);
-  }
-  const auto now = static_cast<std::uint64_t>(limit.rlim_cur);
-  log::info("descriptor limit", {{"before", static_cast<std::uint64_t>(before)},
-                                 {"now", now},
-                                 {"hard", static_cast<std::uint64_t>(limit.rlim_max)}});
-  if (now < wanted + 64)
-    log::warn("descriptor limit is below max_connections; raise it (ulimit -n, LimitNOFILE)",
-              {{"limit", now}, {"max_connections", static_cast<std::uint64_t>(wanted)}});
-}
-
-}  // namespace
 
 void Server::start() {
   Core& core = *core_;

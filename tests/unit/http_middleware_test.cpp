@@ -205,6 +205,52 @@ TEST_F(StaticFilesTest, ServesIndexAssetsAndSpaFallback) {
   EXPECT_EQ(files.serve("/assets", "r").file_path, (root_ / "index.html").string());
 }
 
+Request static_request(std::string path, std::vector<std::pair<std::string, std::string>> headers = {}) {
+  Request r;
+  r.method = Method::get;
+  r.target = path;
+  r.path = std::move(path);
+  r.headers = std::move(headers);
+  r.request_id = "r";
+  return r;
+}
+
+TEST_F(StaticFilesTest, ServesFromMemoryWithTwinsTagsAndDiskFallback) {
+  std::ofstream(root_ / "assets" / "app-1a2b.js.br") << "br";  // smaller than the file: used
+  std::ofstream(root_ / "assets" / "app-1a2b.js.gz") << "gzip bytes, longer";  // not smaller: unused
+  StaticFiles files(root_.string());
+  EXPECT_EQ(files.cached_files(), 3u) << "the twins are read with their original";
+
+  auto plain = files.serve_cached(static_request("/assets/app-1a2b.js"));
+  ASSERT_TRUE(plain);
+  EXPECT_EQ(plain->body_view(), "console.log(1)");
+  EXPECT_EQ(header_of(*plain, "Cache-Control"), "public, max-age=31536000, immutable");
+  EXPECT_EQ(header_of(*plain, "Content-Encoding"), "");
+  const std::string tag = header_of(*plain, "ETag");
+  EXPECT_FALSE(tag.empty());
+
+  auto br = files.serve_cached(static_request("/assets/app-1a2b.js", {{"accept-encoding", "gzip, br"}}));
+  EXPECT_EQ(br->body_view(), "br");
+  EXPECT_EQ(header_of(*br, "Content-Encoding"), "br");
+  EXPECT_EQ(header_of(*br, "Vary"), "Accept-Encoding");
+  auto gz = files.serve_cached(static_request("/assets/app-1a2b.js", {{"accept-encoding", "gzip"}}));
+  EXPECT_EQ(gz->body_view(), "console.log(1)") << "a twin that is not smaller is not used";
+
+  auto again = files.serve_cached(static_request("/assets/app-1a2b.js", {{"if-none-match", tag}}));
+  EXPECT_EQ(again->status, 304);
+  EXPECT_TRUE(again->body_view().empty());
+
+  auto spa = files.serve_cached(static_request("/events/evt_1"));
+  EXPECT_EQ(spa->body_view(), "<!doctype html><title>admit</title>");
+  EXPECT_EQ(header_of(*spa, "Cache-Control"), "no-cache");
+  EXPECT_EQ(files.serve_cached(static_request("/../x"))->status, 400);
+
+  // A file written after start: only the disk can tell.
+  std::ofstream(root_ / "assets" / "late-9z.js") << "late";
+  EXPECT_FALSE(files.serve_cached(static_request("/assets/late-9z.js")));
+  EXPECT_EQ(files.serve("/assets/late-9z.js", "r").file_path, (root_ / "assets" / "late-9z.js").string());
+}
+
 TEST_F(StaticFilesTest, RefusesTraversal) {
   StaticFiles files(root_.string());
   EXPECT_EQ(files.serve("/../etc/passwd", "r").status, 400);
@@ -356,8 +402,8 @@ TEST_F(StaticFilesTest, DispatcherServesWebAppForNonApiPaths) {
   Dispatcher d(router, nullptr, "", root_.string());
   auto page = run(d, make(Method::get, "/events/1"));
   EXPECT_EQ(page.route, "static");
-  EXPECT_EQ(page.response.file_path, (root_ / "index.html").string());
-  EXPECT_EQ(run(d, make(Method::head, "/")).response.file_path, (root_ / "index.html").string());
+  EXPECT_EQ(page.response.body_view(), "<!doctype html><title>admit</title>") << "from memory";
+  EXPECT_EQ(run(d, make(Method::head, "/")).response.body_view(), page.response.body_view());
   EXPECT_EQ(run(d, make(Method::get, "/healthz")).response.body, "ok");
   auto post = run(d, make(Method::post, "/events/1"));
   EXPECT_EQ(post.response.status, 405);
