@@ -54,8 +54,8 @@ wait_for() {  # url pid log
 
 # admit: SQLite with the demo events (the "8 demo events"), the built web app.
 db="sqlite:$work/admit.db"
-env ADMIT_DATABASE="$db" ADMIT_DATA_DIR="$work" "$ADMIT" migrate >/dev/null
-env ADMIT_DATABASE="$db" ADMIT_DATA_DIR="$work" "$ADMIT" demo >/dev/null
+env ADMIT_DATABASE="$db" ADMIT_DATA_DIR="$work" "$ADMIT" migrate >/dev/null 2>&1
+env ADMIT_DATABASE="$db" ADMIT_DATA_DIR="$work" "$ADMIT" demo >/dev/null 2>&1
 admit_port=$(free_port)
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 env ADMIT_LISTEN=127.0.0.1:$admit_port ADMIT_DATABASE="$db" ADMIT_DATA_DIR="$work" ADMIT_LOG_LEVEL=warn \
@@ -91,7 +91,8 @@ http {
   tcp_nodelay on;
   keepalive_timeout 75s;
   keepalive_requests 100000000;
-  open_file_cache max=100 valid=60s;
+  open_file_cache max=100 inactive=60s;
+  open_file_cache_valid 60s;
   types { application/json json; text/html html; text/javascript js; }
   server {
     listen 127.0.0.1:$nginx_port;

@@ -19,8 +19,8 @@ cleanup() {
 }
 trap cleanup EXIT
 db="sqlite:$work/admit.db"
-env ADMIT_DATABASE="$db" ADMIT_DATA_DIR="$work" "$ADMIT" migrate >/dev/null
-env ADMIT_DATABASE="$db" ADMIT_DATA_DIR="$work" "$ADMIT" demo >/dev/null
+env ADMIT_DATABASE="$db" ADMIT_DATA_DIR="$work" "$ADMIT" migrate >/dev/null 2>&1
+env ADMIT_DATABASE="$db" ADMIT_DATA_DIR="$work" "$ADMIT" demo >/dev/null 2>&1
 
 rss_kb() { awk '/VmRSS/ { print $2 }' "/proc/$server/status"; }
 serve() {

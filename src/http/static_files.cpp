@@ -68,7 +68,8 @@ void StaticFiles::load() {
     const fs::path& path = it->path();
     const std::string ext = path.extension().string();
     if (ext == ".gz" || ext == ".br") continue;  // twins, read with their original
-    const std::string url = "/" + fs::relative(path, root, ec).generic_string();
+    std::string url(1, '/');  // (not "/" + ...: GCC 12 -O3 warns falsely, -Wrestrict)
+    url += fs::relative(path, root, ec).generic_string();
     if (ec || !safe_path(url)) continue;
     auto data = read_file(path);
     if (!data) continue;

@@ -20,15 +20,19 @@ constexpr std::string_view kPrivate = "private, no-cache";
 Result<EventQuery> read_list_query(const Request& req) {
   FieldErrors errors;
   EventQuery q;
-  q.category = req.query("category");
-  if (q.category && q.category->empty()) q.category.reset();
-  if (q.category && !is_category(*q.category))
-    errors.add("category", "must be one of the categories from GET /api/v1/categories");
-  q.q = req.query("q");
-  if (q.q && q.q->empty()) q.q.reset();
-  if (q.q && utf8_length(*q.q) > 200) errors.add("q", "must be at most 200 characters");
-  q.cursor = req.query("cursor");
-  if (q.cursor && q.cursor->empty()) q.cursor.reset();
+  // (Checked in locals: GCC 12 at -O3 sees a maybe-uninitialized string in an optional
+  // member tested right after assignment.)
+  if (std::optional<std::string> category = req.query("category"); category && !category->empty()) {
+    if (!is_category(*category))
+      errors.add("category", "must be one of the categories from GET /api/v1/categories");
+    q.category = std::move(*category);
+  }
+  if (std::optional<std::string> text = req.query("q"); text && !text->empty()) {
+    if (utf8_length(*text) > 200) errors.add("q", "must be at most 200 characters");
+    q.q = std::move(*text);
+  }
+  if (std::optional<std::string> cursor = req.query("cursor"); cursor && !cursor->empty())
+    q.cursor = std::move(*cursor);
   for (auto [name, target] : {std::pair{"from", &q.from}, std::pair{"to", &q.to}}) {
     if (auto raw = req.query(name); raw && !raw->empty()) {
       *target = parse_date_or_time(*raw);
