@@ -136,6 +136,31 @@ bool Dispatcher::dispatch_inline(Request& request, std::string& route, const Res
   return true;
 }
 
+bool Dispatcher::answer_now(Request& request, std::string& route,
+                            std::optional<Response>& out) const {
+  if (request.method != Method::get && request.method != Method::head) return false;
+  try {
+    RouteMatch match = router_.match(request.method, raw_path_of(request.target));
+    if (!match.handler) {
+      if (!match.allowed.empty() || is_api_path(request.path)) return false;
+      out = static_files_.serve_cached(request);
+      if (out) route = "static";
+      return out.has_value();
+    }
+    if (!match.options->answer_now) return false;
+    std::optional<Principal> principal;
+    if (authenticator_ && !authenticator_->authenticate_now(request, principal)) return false;
+    request.principal = std::move(principal);
+    request.params = std::move(match.params);
+    out = match.options->answer_now(request);
+    if (out) route = std::move(match.name);
+    return out.has_value();
+  } catch (const std::exception&) {
+    out.reset();
+    return false;  // the usual path meets the failure and answers it
+  }
+}
+
 void Dispatcher::run_handler(Request& request, RouteMatch& match,
                              std::optional<Principal> principal, const Respond& respond) const {
   request.principal = std::move(principal);

@@ -33,6 +33,11 @@ class Dispatcher {
   bool dispatch_inline(Request& request, std::string& route, const Respond& respond,
                        RouteMatch& match) const;
 
+  // For the network thread, before anything else: the answer of a GET/HEAD that memory
+  // holds (a web app file, or a route's `answer_now`), when the authenticator knows the
+  // caller without blocking. False (and nothing answered) otherwise.
+  bool answer_now(Request& request, std::string& route, std::optional<Response>& out) const;
+
   const std::string& public_origin() const noexcept { return public_origin_; }
 
  private:

@@ -357,6 +357,13 @@ asio::awaitable<void> Server::Core::accept_loop() {
 }
 
 asio::awaitable<std::tuple<Response, std::string>> Server::Core::dispatch(Request request) {
+  // An answer memory holds goes out at once: no exchange, no post back to the strand.
+  {
+    std::optional<Response> now;
+    std::string route;
+    if (dispatcher.answer_now(request, route, now))
+      co_return std::tuple<Response, std::string>(std::move(*now), std::move(route));
+  }
   auto initiate = [this, &request](auto handler) {
     using Handler = decltype(handler);
     auto fallback = asio::any_io_executor(ioc->get_executor());

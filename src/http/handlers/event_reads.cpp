@@ -77,20 +77,21 @@ Response read_from_store(const PublicReads& reads, Request& req) {
   return private_json(event_json(*event, manager, promo ? &*promo : nullptr));
 }
 
-void get_event(const PublicReads& reads, Request& req, const Respond& respond) {
+// The answer from memory, when it has one (no promo code, the event held).
+std::optional<Response> event_from_memory(const PublicReads& reads, Request& req) {
   const auto code = req.query("promo_code");
-  const bool promo = code && !code->empty() && reads.resolve_promo;
-  if (!promo) {
-    if (auto event = reads.snapshots.find(req.param("id"))) {
-      if (manages(actor_of(req), *event)) {
-        respond(private_json(event_json(*event, true)));
-        return;
-      }
-      if (auto rep = reads.snapshots.rendered(event->id)) {
-        respond(answer(req, *rep, kEventDataCache));
-        return;
-      }
-    }
+  if (code && !code->empty() && reads.resolve_promo) return std::nullopt;
+  auto event = reads.snapshots.find(req.param("id"));
+  if (!event) return std::nullopt;
+  if (manages(actor_of(req), *event)) return private_json(event_json(*event, true));
+  if (auto rep = reads.snapshots.rendered(event->id)) return answer(req, *rep, kEventDataCache);
+  return std::nullopt;
+}
+
+void get_event(const PublicReads& reads, Request& req, const Respond& respond) {
+  if (auto now = event_from_memory(reads, req)) {
+    respond(std::move(*now));
+    return;
   }
   if (!reads.pool || reads.pool->on_pool_thread()) {
     respond(read_from_store(reads, req));
@@ -121,28 +122,36 @@ std::shared_ptr<const Representation> categories_representation() {
 }  // namespace
 
 void add_public_read_routes(Router& router, PublicReads reads) {
-  RouteOptions inline_ok;
-  inline_ok.nonblocking = true;
   auto shared = std::make_shared<const PublicReads>(std::move(reads));
+  // Every answer of these two is made from memory, at once.
+  auto always_now = [](SyncHandler fn) {
+    RouteOptions o;
+    o.nonblocking = true;
+    o.answer_now = [fn](Request& req) -> std::optional<Response> { return fn(req); };
+    return std::pair{sync(fn), o};
+  };
 
-  router.get("/api/v1/categories",
-             sync([rep = categories_representation()](Request& req) {
-               return answer(req, *rep, "public, max-age=300");
-             }),
-             inline_ok);
+  auto [categories_handler, categories_options] =
+      always_now([rep = categories_representation()](Request& req) {
+        return answer(req, *rep, "public, max-age=300");
+      });
+  router.get("/api/v1/categories", categories_handler, categories_options);
 
-  router.get("/api/v1/events", sync([shared](Request& req) {
-               auto query = read_list_query(req);
-               if (!query) return problem(req, query.error());
-               auto page = shared->snapshots.list(*query, req.query_string);
-               if (!page) return problem(req, page.error());
-               return answer(req, **page, kEventDataCache);
-             }),
-             inline_ok);
+  auto [list_handler, list_options] = always_now([shared](Request& req) {
+    auto query = read_list_query(req);
+    if (!query) return problem(req, query.error());
+    auto page = shared->snapshots.list(*query, req.query_string);
+    if (!page) return problem(req, page.error());
+    return answer(req, **page, kEventDataCache);
+  });
+  router.get("/api/v1/events", list_handler, list_options);
 
+  RouteOptions event_options;
+  event_options.nonblocking = true;
+  event_options.answer_now = [shared](Request& req) { return event_from_memory(*shared, req); };
   router.get("/api/v1/events/{id}",
              [shared](Request& req, Respond respond) { get_event(*shared, req, respond); },
-             inline_ok);
+             event_options);
 }
 
 }  // namespace admit::http
