@@ -27,8 +27,13 @@ let failed = false;
 try {
   for (const [preset, config] of [['mobile', undefined], ['desktop', desktop]]) {
   for (const url of urls) {
-    const result = await lighthouse(url, { port: chrome.port, output: 'json', logLevel: 'error' }, config);
-    const lhr = result.lhr;
+    // A run that could not measure the page (a runtime error such as NO_FCP when the
+    // machine is busy) is tried once more and reported if it fails again.
+    let lhr = (await lighthouse(url, { port: chrome.port, output: 'json', logLevel: 'error' }, config)).lhr;
+    if (lhr.runtimeError) {
+      console.log(`  (${preset} ${url}: ${lhr.runtimeError.code}; trying once more)`);
+      lhr = (await lighthouse(url, { port: chrome.port, output: 'json', logLevel: 'error' }, config)).lhr;
+    }
     const score = (id) => Math.round((lhr.categories[id]?.score ?? 0) * 100);
     const audit = (id) => lhr.audits[id]?.displayValue ?? 'n/a';
     const cls = lhr.audits['cumulative-layout-shift']?.numericValue ?? 0;
@@ -41,6 +46,10 @@ try {
       `console errors ${errors.length}; title "${lhr.audits['document-title']?.score === 1 ? 'present' : 'missing'}", ` +
       `meta description ${lhr.audits['meta-description']?.score === 1 ? 'present' : 'missing'}`);
     for (const e of errors) console.log(`    console: ${e.description ?? e.source}`);
+    if (lhr.runtimeError) {
+      console.log(`    not measured: ${lhr.runtimeError.code} ${lhr.runtimeError.message ?? ''}`);
+      failed = true;
+    }
     if ((preset === 'mobile' && score('performance') < min) || cls >= 0.1 || errors.length > 0) failed = true;
   }
   }
