@@ -335,6 +335,48 @@ TEST(Dispatcher, RoutesAuthenticatesAndLabels) {
   EXPECT_EQ(ev.route, "/api/v1/events/{id}");
 }
 
+TEST_F(StaticFilesTest, AnswerNowServesMemoryOnlyAndLeavesTheRestAlone) {
+  Router router;
+  RouteOptions options;
+  options.nonblocking = true;
+  options.answer_now = [](Request& req) -> std::optional<Response> {
+    if (req.param("id") == "held") return Response::text(200, "from memory");
+    return std::nullopt;
+  };
+  int handler_runs = 0;
+  router.get("/api/v1/things/{id}", sync([&](Request&) { ++handler_runs; return Response::text(200, "handler"); }),
+             options);
+  router.post("/api/v1/things/{id}", sync([](Request&) { return Response::text(201, "made"); }), options);
+  router.get("/api/v1/plain", sync([](Request&) { return Response::text(200, "plain"); }));
+  Dispatcher d(router, nullptr, "", root_.string());
+
+  auto now = [&](Method m, std::string target, std::string& route) {
+    Request r = make(m, target);
+    std::optional<Response> out;
+    bool answered = d.answer_now(r, route, out);
+    EXPECT_EQ(answered, out.has_value());
+    return out;
+  };
+  std::string route;
+  auto held = now(Method::get, "/api/v1/things/held", route);
+  ASSERT_TRUE(held);
+  EXPECT_EQ(held->body, "from memory");
+  EXPECT_EQ(route, "/api/v1/things/{id}");
+  EXPECT_EQ(handler_runs, 0);
+  route.clear();
+  EXPECT_FALSE(now(Method::get, "/api/v1/things/other", route)) << "memory does not have it";
+  EXPECT_FALSE(now(Method::post, "/api/v1/things/held", route)) << "only GET and HEAD";
+  EXPECT_FALSE(now(Method::get, "/api/v1/plain", route)) << "no answer_now";
+  EXPECT_FALSE(now(Method::get, "/api/v1/nothing", route)) << "unknown API paths answer the usual way";
+  auto page = now(Method::get, "/events/1", route);
+  ASSERT_TRUE(page);
+  EXPECT_EQ(page->body_view(), "<!doctype html><title>admit</title>");
+  EXPECT_EQ(route, "static");
+  // The usual path still runs the handler when memory did not answer.
+  EXPECT_EQ(run(d, make(Method::get, "/api/v1/things/other")).response.body, "handler");
+  EXPECT_EQ(handler_runs, 1);
+}
+
 TEST(Dispatcher, UnknownApiPathIs404AndWrongMethod405) {
   Router router;
   router.get("/api/v1/events", sync([](Request&) { return Response::text(200, "x"); }));
