@@ -497,7 +497,10 @@ export interface paths {
          *     answers 409 `sold_out`; more than `max_per_order` or `max_per_user`, a type not on
          *     sale, or a bad promo code answer 422 naming the field. A request carrying a
          *     `promo_code` counts against the promo-code budget of `GET /api/v1/events/{id}`
-         *     (429 `rate_limited` with `Retry-After` over it).
+         *     (429 `rate_limited` with `Retry-After` over it). A 201 is sent only once the
+         *     registration is stored durably (docs/operations.md, Durability); when it could not
+         *     be stored the answer is 503 `unavailable` with `Retry-After`, and a retry with the
+         *     same `Idempotency-Key` is safe.
          */
         post: operations["createRegistration"];
         delete?: never;
