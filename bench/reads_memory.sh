@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # How the server's memory grows with the number of published events held by the public
-# snapshots (docs/decisions/0008): RSS of `admit serve` (SQLite) with the 8 demo events,
+# snapshots (docs/decisions/0009): RSS of `admit serve` (SQLite) with the 8 demo events,
 # then with BENCH_MEMORY_EVENTS (10,000) more published copies of them (realistic titles,
 # descriptions and ticket types), right after start (snapshots loaded) and after every
 # event and every list page was read once (each event's JSON and gzip rendered).

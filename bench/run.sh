@@ -7,6 +7,9 @@
 # batch size from /metrics, stops the server and checks the database for oversold seats
 # and counters that differ from their rows.
 #
+# Then it renders one-page ticket PDFs on every core for BENCH_PDF_SECONDS (10) and prints
+# tickets per second and the size of one PDF (admit_pdf_bench).
+#
 # Environment: BENCH_BUILD (build/release), BENCH_BACKENDS ("sqlite postgres"),
 # BENCH_BATCHES ("default 1": the configured default, then one request a transaction;
 # numbers set registration_batch), BENCH_CONNECTIONS (256), BENCH_EVENTS (8), BENCH_SEATS (10000),
@@ -39,14 +42,18 @@ SEATS=${BENCH_SEATS:-10000}
 # hundred a second here): those runs sell fewer seats so they end in reasonable time.
 SEATS_UNBATCHED=${BENCH_SEATS_UNBATCHED:-1000}
 AFTER=${BENCH_AFTER:-2}
-BACKENDS=${BENCH_BACKENDS:-"sqlite postgres"}
+BACKENDS=${BENCH_BACKENDS-"sqlite postgres"}  # set but empty: only the ticket PDFs
 BATCHES=${BENCH_BATCHES:-"default 1"}
 SETTLE=${BENCH_SETTLE:-15}  # seconds of quiet between runs
 SERVER_ENV=${BENCH_SERVER_ENV:-}  # extra ADMIT_* settings for the server, e.g. "ADMIT_DB_POOL=16"
+PDF_BENCH=$BUILD/bench/admit_pdf_bench
+PDF_SECONDS=${BENCH_PDF_SECONDS:-10}  # ticket PDF rendering (BENCH_BACKENDS="" runs only that)
 CEILING_SECONDS=${BENCH_CEILING_SECONDS:-5}
 NGINX=${BENCH_NGINX:-$(command -v nginx || echo /usr/sbin/nginx)}
 
-for f in "$ADMIT" "$LOADGEN" "$SETUP" "$NGINX"; do
+needed=("$PDF_BENCH")
+[ -n "${BACKENDS// /}" ] && needed+=("$ADMIT" "$LOADGEN" "$SETUP" "$NGINX")
+for f in "${needed[@]}"; do
   [ -x "$f" ] || { echo "bench: $f is missing; build the release preset first and run scripts/install-deps (make bench)" >&2; exit 1; }
 done
 
@@ -299,6 +306,10 @@ for r in "${results[@]}"; do
     "$(get flush_per_s)" "$(get cpu_us)" "$(get db_cpu_us)"
 done
 
+# Ticket PDFs: rendering throughput on every core and the size of one ticket's PDF.
+echo
+echo "== ticket PDFs ($(nproc) threads, ${PDF_SECONDS} s)"
+"$PDF_BENCH" --threads "$(nproc)" --seconds "$PDF_SECONDS" --out "$work/ticket.pdf"
 # The read scenario (bench/reads.sh: the list, an event, the web app's files, 304s and
 # 10,000 idle connections, each beside nginx serving the same bytes; then Lighthouse).
 if [ "${BENCH_READS:-1}" != 0 ]; then

@@ -1,6 +1,10 @@
 #include "app/app.hpp"
 
+#include <sys/resource.h>
+#include <unistd.h>
+
 #include <filesystem>
+#include <latch>
 
 #include "app/authenticator.hpp"
 #include "app/periodic_task.hpp"
@@ -12,6 +16,9 @@
 #include "http/handlers/event_reads.hpp"
 #include "http/handlers/events.hpp"
 #include "http/handlers/registrations.hpp"
+#include "http/handlers/tickets.hpp"
+#include "blob/file_blob_store.hpp"
+#include "blob/s3_blob_store.hpp"
 #include "http/server.hpp"
 #include "mail/file_mailer.hpp"
 #include "mail/outbox_sender.hpp"
@@ -67,6 +74,58 @@ RegistrationEngineOptions engine_options(const Config& config, const sql::Databa
   return o;
 }
 
+std::string describe_error(const Error& e) {
+  std::string out = e.detail;
+  for (const auto& f : e.errors) out += (out.empty() ? "" : "; ") + f.field + ": " + f.message;
+  return out;
+}
+
+std::shared_ptr<const tickets::TicketKeyring> open_keys(const Config& config) {
+  tickets::KeyringOptions o;
+  o.dir = std::filesystem::path(config.data_dir) / "keys";
+  o.signing_key = config.ticket_signing_key;
+  o.trusted_public_keys = config.ticket_trusted_keys;
+  auto ring = tickets::TicketKeyring::open(o);
+  if (!ring) throw std::runtime_error("ticket signing keys: " + describe_error(ring.error()));
+  return std::move(*ring);
+}
+
+std::unique_ptr<BlobStore> make_blob_store(const Config& config) {
+  if (config.blob_store == "s3")
+    return std::make_unique<blob::S3BlobStore>(blob::S3Options{config.s3_endpoint, config.s3_region,
+                                                               config.s3_bucket, config.s3_access_key,
+                                                               config.s3_secret_key});
+  return std::make_unique<blob::FileBlobStore>(std::filesystem::path(config.data_dir) / "blobs");
+}
+
+// The download-link key: configured, or made once into <data_dir>/keys/link.key (0600).
+LinkKey link_key(const Config& config) {
+  auto key = tickets::load_or_create_link_key(config.link_key, std::filesystem::path(config.data_dir) / "keys");
+  if (!key) throw std::runtime_error("download link key: " + describe_error(key.error()));
+  return *key;
+}
+
+TicketSettings ticket_settings(const Config& config) {
+  TicketSettings s;
+  s.public_url = config.public_url;
+  s.link_ttl = std::chrono::seconds(config.download_link_seconds);
+  return s;
+}
+
+// Rendering PDFs is catch-up work: during a sale it must not take the cores from the
+// network threads and the registration writers. Each PDF thread lowers its own priority
+// (Linux: nice is per thread) to 10; a latch makes every thread take exactly one of these
+// tasks. When the cores are idle the pool runs at full speed all the same.
+void lower_priority(WorkPool& pool, int threads) {
+  auto latch = std::make_shared<std::latch>(threads);
+  for (int i = 0; i < threads; ++i)
+    if (!pool.try_post([latch] {
+          setpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()), 10);
+          latch->arrive_and_wait();
+        }))
+      latch->count_down();
+}
+
 log::Level level_of(const std::string& name) {
   if (name == "debug") return log::Level::debug;
   if (name == "warn") return log::Level::warn;
@@ -91,10 +150,20 @@ App::App(Config config, std::shared_ptr<const Clock> clock)
       registration_store_(*db_),
       engine_(registration_store_, *clock_, payments_, engine_options(config_, *db_)),
       registrations_(registration_store_, events_, engine_, *clock_, config_.public_url),
+      ticket_store_(*db_),
+      keys_(open_keys(config_)),
+      blobs_(make_blob_store(config_)),
+      documents_(keys_),
+      links_(link_key(config_)),
+      tickets_(ticket_store_, registration_store_, events_, users_, *blobs_, documents_, links_,
+               *clock_, ticket_settings(config_)),
       snapshots_(events_, *clock_) {
   log::set_level(level_of(config_.log_level));
   catalog_.on_cancelled([this](const Event& e) { registrations_.on_event_cancelled(e); });
-  catalog_.on_updated([this](const Event& e) { registrations_.on_event_updated(e); });
+  catalog_.on_updated([this](const Event& e) {
+    registrations_.on_event_updated(e);
+    tickets_.on_event_updated(e);  // PDFs show the event: render them again when asked
+  });
   // The public snapshots: re-read after an organizer's change or returned seats (before
   // that request answers), counts straight from each registration commit.
   catalog_.on_changed([this](const Event& e) { snapshots_.refresh(e.id); });
@@ -133,6 +202,7 @@ void App::add_routes(http::Router& router) {
   http::add_account_routes(router, accounts_, *hash_pool_, cookie);
   http::add_admin_routes(router, accounts_);
   http::add_registration_routes(router, engine_, registrations_);
+  http::add_ticket_routes(router, tickets_, *pdf_pool_);
 }
 
 int App::serve() {
@@ -160,6 +230,8 @@ int App::serve() {
   // Mail: queued in the outbox by the services, delivered by this background loop.
   auto mailer = make_mailer(config_);
   mail::OutboxSender sender(outbox_store_, *mailer, *clock_);
+  // Ticket PDFs are attached by blob key; a PDF the store lost is rendered again.
+  sender.set_attachment_loader([this](const std::string& key) { return tickets_.attachment(key); });
   accounts_.on_mail_queued([&sender] { sender.wake(); });
   struct HookReset {
     AccountService& accounts;
@@ -175,6 +247,20 @@ int App::serve() {
   sender.start();
   log::info("mail", {{"transport", config_.smtp_url.empty() ? "files" : "smtp"},
                      {"node", sender.node_id()}});
+
+  // Tickets: PDFs render on their own bounded pool; the issuer turns confirmed
+  // registrations into codes, PDFs and mail (DESIGN.md §5).
+  pdf_pool_ = std::make_unique<WorkPool>("pdf", static_cast<std::size_t>(config_.pdf_threads),
+                                         static_cast<std::size_t>(config_.pdf_queue));
+  metrics_.add_gauge("admit_pdf_queue_depth", "Ticket PDFs waiting for a thread",
+                     [this] { return static_cast<double>(pdf_pool_->queue_depth()); });
+  lower_priority(*pdf_pool_, config_.pdf_threads);
+  tickets_.start(*pdf_pool_);
+  if (db_->dialect() == sql::Dialect::postgres &&
+      (config_.ticket_signing_key.empty() || config_.link_key.empty()))
+    log::warn("ticket keys come from this node's data folder: with several nodes, give every node "
+              "the same ticket_signing_key and link_key (docs/operations.md)",
+              {{"data_dir", config_.data_dir}});
 
   // Registrations: the batching writers and the sweeper (holds, waiting-list offers).
   engine_.set_lookup_pool(&pool);  // registering runs on the network threads (nonblocking route)
@@ -249,6 +335,8 @@ int App::serve() {
   feed->stop();
   snapshots_.stop();
   pool.stop();
+  tickets_.stop();
+  pdf_pool_->stop();
   registrations_.stop_sweeper();
   engine_.stop();
   hash_pool_->stop();

@@ -15,6 +15,8 @@
 #include "domain/services/registration_engine.hpp"
 #include "domain/services/registration_service.hpp"
 #include "http/event_snapshots.hpp"
+#include "domain/services/ticket_service.hpp"
+#include "app/ticket_documents.hpp"
 #include "http/metrics.hpp"
 #include "http/router.hpp"
 #include "storage/sql/database.hpp"
@@ -22,6 +24,7 @@
 #include "storage/sql/sql_event_store.hpp"
 #include "storage/sql/sql_outbox_store.hpp"
 #include "storage/sql/sql_registration_store.hpp"
+#include "storage/sql/sql_ticket_store.hpp"
 #include "storage/sql/sql_user_store.hpp"
 
 namespace admit::http {
@@ -49,6 +52,9 @@ class App {
   RegistrationEngine& registration_engine() { return engine_; }
   RegistrationService& registrations() { return registrations_; }
   http::EventSnapshots& snapshots() { return snapshots_; }
+  TicketService& tickets() { return tickets_; }
+  BlobStore& blobs() { return *blobs_; }
+  const tickets::TicketKeyring& ticket_keys() const { return *keys_; }
 
   // Applies pending migrations; returns how many ran.
   int migrate();
@@ -72,12 +78,20 @@ class App {
   std::unique_ptr<RateLimiter> limiter_;
   AccountService accounts_;
   std::unique_ptr<WorkPool> hash_pool_;  // argon2id on 2 threads, 64 queued; made by serve()
+  std::unique_ptr<WorkPool> pdf_pool_;   // ticket PDFs (pdf_threads, pdf_queue); made by serve()
   http::Metrics metrics_;
   // Registrations (issue 5): the batching engine and the rest; no payment provider yet.
   sql::SqlRegistrationStore registration_store_;
   NoPaymentGateway payments_;
   RegistrationEngine engine_;
   RegistrationService registrations_;
+  // Tickets (issue 11): signing keys, blob store, documents, download links, the issuer.
+  sql::SqlTicketStore ticket_store_;
+  std::shared_ptr<const tickets::TicketKeyring> keys_;
+  std::unique_ptr<BlobStore> blobs_;
+  AppTicketDocuments documents_;
+  LinkSigner links_;
+  TicketService tickets_;
   // Public reads from memory (issue 14): told of every change by the catalogue, the engine
   // and, on PostgreSQL, the other nodes (the change feed, started by serve()).
   http::EventSnapshots snapshots_;

@@ -1,5 +1,6 @@
 #include "app/commands.hpp"
 
+#include <filesystem>
 #include <iostream>
 #include <string>
 
@@ -12,6 +13,7 @@
 #include "common/random.hpp"
 #include "domain/services/text.hpp"
 #include "storage/sql/migrations.hpp"
+#include "tickets/keyring.hpp"
 
 namespace admit::app {
 namespace {
@@ -141,6 +143,34 @@ int backup(App& app, const std::string& path) {
   return 0;
 }
 
+// Prints {"ticket_id", "event_id", "key_id"} for a genuine code, else the problem.
+int tickets_verify(App& app, const std::string& code) {
+  auto out = app.ticket_keys().verifier().verify(code);
+  if (!out.ok()) {
+    std::cout << fmt::format("{{\"valid\":false,\"problem\":\"{}\"}}\n", tickets::to_string(out.problem));
+    return 1;
+  }
+  std::cout << fmt::format("{{\"valid\":true,\"ticket_id\":\"{}\",\"event_id\":\"{}\",\"key_id\":{}}}\n",
+                           out.claim->ticket_id, out.claim->event_id, static_cast<int>(out.claim->key_id));
+  return 0;
+}
+
+int tickets_rotate(const Config& config) {
+  if (!config.ticket_signing_key.empty()) {
+    std::cerr << "admit: ticket_signing_key is configured; rotate it in the configuration\n";
+    return 2;
+  }
+  auto id = tickets::TicketKeyring::rotate(std::filesystem::path(config.data_dir) / "keys");
+  if (!id) {
+    std::cerr << "admit: " << id.error().detail;
+    for (const auto& f : id.error().errors) std::cerr << f.field << ": " << f.message;
+    std::cerr << "\n";
+    return 1;
+  }
+  std::cout << fmt::format("ticket signing key {} added; it signs from the next start\n", *id);
+  return 0;
+}
+
 }  // namespace
 
 int run_command_line(int argc, char** argv) {
@@ -182,6 +212,14 @@ int run_command_line(int argc, char** argv) {
   token_create_cmd->add_option("--name", token_name, "Token name");
   token_create_cmd->add_option("--event", token_event, "Limit the token to one event's check-in");
 
+  auto* tickets_cmd = cli.add_subcommand("tickets", "Ticket signing keys and codes");
+  tickets_cmd->require_subcommand(1);
+  auto* tickets_verify_cmd = tickets_cmd->add_subcommand("verify", "Check a ticket code's signature (exit 0 when genuine)");
+  std::string ticket_code_text;
+  tickets_verify_cmd->add_option("code", ticket_code_text, "The QR text")->required();
+  auto* tickets_rotate_cmd = tickets_cmd->add_subcommand(
+      "rotate-key", "Add a new signing key to <data_dir>/keys (older keys keep verifying)");
+
   auto* config_cmd = cli.add_subcommand("config", "Configuration");
   config_cmd->require_subcommand(1);
   auto* check = config_cmd->add_subcommand("check", "Validate the configuration and explain problems");
@@ -214,6 +252,8 @@ int run_command_line(int argc, char** argv) {
     if (user_role_cmd->parsed()) return user_role(app, role_email, role_add, role_remove);
     if (token_create_cmd->parsed()) return token_create(app, token_email, token_name, token_event);
     if (backup_cmd->parsed()) return backup(app, backup_path);
+    if (tickets_verify_cmd->parsed()) return tickets_verify(app, ticket_code_text);
+    if (tickets_rotate_cmd->parsed()) return tickets_rotate(*config);
     if (doctor_cmd->parsed()) return doctor(app);
   } catch (const std::exception& e) {
     std::cerr << "admit: " << e.what() << "\n";

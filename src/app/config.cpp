@@ -42,6 +42,18 @@ const std::vector<Setting>& settings() {
       {"registration_writers", &Config::registration_writers, 1, 64},
       {"registration_batch", &Config::registration_batch, 0, 10000},
       {"registration_queue", &Config::registration_queue, 1, 10000000},
+      {"blob_store", &Config::blob_store},
+      {"s3_endpoint", &Config::s3_endpoint},
+      {"s3_region", &Config::s3_region},
+      {"s3_bucket", &Config::s3_bucket},
+      {"s3_access_key", &Config::s3_access_key, 0, 0, true},
+      {"s3_secret_key", &Config::s3_secret_key, 0, 0, true},
+      {"ticket_signing_key", &Config::ticket_signing_key, 0, 0, true},
+      {"ticket_trusted_keys", &Config::ticket_trusted_keys},
+      {"link_key", &Config::link_key, 0, 0, true},
+      {"download_link_seconds", &Config::download_link_seconds, 10, 86400},
+      {"pdf_threads", &Config::pdf_threads, 1, 64},
+      {"pdf_queue", &Config::pdf_queue, 1, 1000000},
   };
   return all;
 }
@@ -166,6 +178,17 @@ Result<Config> load_config(const std::optional<std::string>& file,
     errors.push_back({"smtp_url", "must start with smtp:// or smtps://"});
   if (!c.stripe_secret_key.empty() && c.stripe_secret_key.rfind("sk_", 0) != 0)
     errors.push_back({"stripe_secret_key", "must be a Stripe secret key (sk_test_...)"});
+  if (c.blob_store != "file" && c.blob_store != "s3")
+    errors.push_back({"blob_store", "must be file or s3"});
+  if (c.blob_store == "s3") {
+    if (c.s3_endpoint.rfind("http://", 0) != 0 && c.s3_endpoint.rfind("https://", 0) != 0)
+      errors.push_back({"s3_endpoint", "must start with http:// or https:// when blob_store is s3"});
+    if (c.s3_bucket.empty()) errors.push_back({"s3_bucket", "must be set when blob_store is s3"});
+    if (c.s3_access_key.empty() || c.s3_secret_key.empty())
+      errors.push_back({"s3_access_key", "s3_access_key and s3_secret_key must be set when blob_store is s3"});
+  }
+  if (!c.link_key.empty() && c.link_key.size() != 64)
+    errors.push_back({"link_key", "must be 64 hex digits (32 bytes)"});
   if (!errors.empty()) return Error::validation(std::move(errors));
   return c;
 }

@@ -44,6 +44,22 @@ struct Config {
   // lower p99 in the flash-sale bench).
   int registration_batch = 0;
   int registration_queue = 20000;    // waiting requests before 503
+  // Tickets: files (ticket PDFs) in <data_dir>/blobs, or S3-compatible object storage.
+  std::string blob_store = "file";  // file | s3
+  std::string s3_endpoint;          // e.g. https://s3.eu-central-1.amazonaws.com (path style)
+  std::string s3_region = "us-east-1";
+  std::string s3_bucket;
+  std::string s3_access_key;
+  std::string s3_secret_key;
+  // Ticket signing (tickets/keyring.hpp): empty = keys in <data_dir>/keys, made at first start.
+  std::string ticket_signing_key;   // "<id>:<hex seed>"
+  std::string ticket_trusted_keys;  // "<id>:<hex public key>,..."
+  // Download links: HMAC key (64 hex digits; empty = <data_dir>/keys/link.key, made at
+  // first start) and lifetime.
+  std::string link_key;
+  int download_link_seconds = 600;
+  int pdf_threads = 2;   // the PDF pool (issuing and downloads)
+  int pdf_queue = 1024;  // PDFs waiting for a thread before downloads answer 503
 
   bool https() const { return public_url.rfind("https://", 0) == 0; }
 };

@@ -1,7 +1,7 @@
 #pragma once
 // EventSnapshots: the public reads of the catalogue (the event list, an event) answered from
 // memory, so a sale's page reloads never reach the database (DESIGN.md §4, docs/decisions/
-// 0008-public-reads-from-memory.md).
+// 0009-public-reads-from-memory.md).
 // - Holds every published event that has not ended (loaded at start) and every public
 //   event a read asked for since (published or cancelled); never a draft. Each keeps its
 //   rendered public JSON (the public view: no hidden ticket types) with a gzip form and a

@@ -1,5 +1,7 @@
 #include "mail/message_format.hpp"
 
+#include <sodium.h>
+
 #include "common/random.hpp"
 #include "common/time.hpp"
 
@@ -145,19 +147,49 @@ std::string render_message(const MailMessage& m, std::string_view from) {
   const std::string text_part =
       "Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n" +
       crlf_lines(m.text) + "\r\n";
+  std::string body;  // the text, or the text and HTML versions: headers and content
   if (m.html.empty()) {
-    msg += text_part;
-    return msg;
+    body = text_part;
+  } else {
+    const std::string boundary = "=_admit_" + new_secret_token().substr(0, 24);
+    body += "Content-Type: multipart/alternative; boundary=\"" + boundary + "\"\r\n\r\n";
+    body += "This is a MIME message with a text and an HTML version.\r\n";
+    body += "--" + boundary + "\r\n" + text_part;
+    body += "--" + boundary + "\r\n";
+    body += "Content-Type: text/html; charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n";
+    body += quoted_printable(m.html) + "\r\n";
+    body += "--" + boundary + "--\r\n";
   }
-  const std::string boundary = "=_admit_" + new_secret_token().substr(0, 24);
-  msg += "Content-Type: multipart/alternative; boundary=\"" + boundary + "\"\r\n\r\n";
-  msg += "This is a MIME message with a text and an HTML version.\r\n";
-  msg += "--" + boundary + "\r\n" + text_part;
-  msg += "--" + boundary + "\r\n";
-  msg += "Content-Type: text/html; charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n";
-  msg += quoted_printable(m.html) + "\r\n";
-  msg += "--" + boundary + "--\r\n";
+  if (m.attachments.empty()) return msg + body;
+  // Files: multipart/mixed around the message and one base64 part per file.
+  const std::string mixed = "=_admit_mixed_" + new_secret_token().substr(0, 24);
+  msg += "Content-Type: multipart/mixed; boundary=\"" + mixed + "\"\r\n\r\n";
+  msg += "This is a MIME message with attached files.\r\n";
+  msg += "--" + mixed + "\r\n" + body;
+  for (const auto& a : m.attachments) {
+    const std::string name = header_safe(a.filename);
+    msg += "--" + mixed + "\r\n";
+    msg += "Content-Type: " + header_safe(a.content_type) + "; name=\"" + name + "\"\r\n";
+    msg += "Content-Disposition: attachment; filename=\"" + name + "\"\r\n";
+    msg += "Content-Transfer-Encoding: base64\r\n\r\n";
+    msg += base64_lines(a.content);
+  }
+  msg += "--" + mixed + "--\r\n";
   return msg;
+}
+
+std::string base64_lines(std::string_view bytes) {
+  std::string b64(sodium_base64_ENCODED_LEN(bytes.size(), sodium_base64_VARIANT_ORIGINAL), '\0');
+  sodium_bin2base64(b64.data(), b64.size(), reinterpret_cast<const unsigned char*>(bytes.data()),
+                    bytes.size(), sodium_base64_VARIANT_ORIGINAL);
+  b64.pop_back();
+  std::string out;
+  out.reserve(b64.size() + b64.size() / 38 + 2);
+  for (std::size_t i = 0; i < b64.size(); i += 76) {
+    out.append(b64, i, 76);
+    out += "\r\n";
+  }
+  return out;
 }
 
 }  // namespace admit::mail

@@ -1,7 +1,8 @@
 #pragma once
 // Renders a MailMessage as an RFC 5322 message (CRLF line ends): Message-ID, Date, From,
 // To, Subject (RFC 2047 encoded when not ASCII), MIME-Version, and a body that is
-// text/plain, or multipart/alternative with text/plain and text/html parts. The text part
+// text/plain, or multipart/alternative with text/plain and text/html parts, wrapped in
+// multipart/mixed with one base64 part per file when the message has attachments. The text part
 // is UTF-8 sent as 8bit (links readable as they are), the HTML part quoted-printable.
 #include <string>
 #include <string_view>
@@ -17,6 +18,8 @@ std::string render_message(const MailMessage& message, std::string_view from);
 std::string quoted_printable(std::string_view text);
 // Text with CRLF line ends and no line over 990 bytes.
 std::string crlf_lines(std::string_view text);
+// Base64 in lines of 76 characters, each ending in CRLF (attachments).
+std::string base64_lines(std::string_view bytes);
 // Drops CR and LF, so a value cannot start a new header.
 std::string header_safe(std::string_view value);
 

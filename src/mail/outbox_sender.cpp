@@ -52,8 +52,9 @@ void OutboxSender::wake() {
 int OutboxSender::run_once() {
   int sent = 0;
   auto items = store_.claim_due(options_.node_id, clock_.now(), options_.lease, options_.batch);
-  for (const auto& item : items) {
-    Status s = mailer_.send(item.message);
+  for (auto& item : items) {
+    Status s = load_attachments(item.message);
+    if (s) s = mailer_.send(item.message);
     const Timestamp now = clock_.now();
     if (s) {
       store_.mark_sent(item.message.id, options_.node_id, now);
@@ -72,6 +73,18 @@ int OutboxSender::run_once() {
                {"error", s.error().detail}});
   }
   return sent;
+}
+
+Status OutboxSender::load_attachments(MailMessage& message) {
+  for (auto& a : message.attachments) {
+    if (a.blob_key.empty()) continue;
+    if (!attachments_) return Error::internal("no attachment loader for " + a.blob_key);
+    auto bytes = attachments_(a.blob_key);
+    if (!bytes) return bytes.error();
+    a.content = std::move(*bytes);
+    a.blob_key.clear();
+  }
+  return {};
 }
 
 void OutboxSender::loop() {

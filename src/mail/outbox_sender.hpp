@@ -9,6 +9,7 @@
 // start()/stop() are idempotent; stop() waits for the current message and joins the thread.
 #include <chrono>
 #include <condition_variable>
+#include <functional>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -50,12 +51,19 @@ class OutboxSender {
 
   const std::string& node_id() const noexcept { return options_.node_id; }
 
+  // Reads an attachment queued by blob key (the ticket PDFs) before sending; a failure is
+  // a failed attempt, retried like any other. Set before start().
+  using AttachmentLoader = std::function<Result<std::string>(const std::string& blob_key)>;
+  void set_attachment_loader(AttachmentLoader loader) { attachments_ = std::move(loader); }
+
  private:
   void loop();
+  Status load_attachments(MailMessage& message);
 
   OutboxStore& store_;
   Mailer& mailer_;
   const Clock& clock_;
+  AttachmentLoader attachments_;
   OutboxSenderOptions options_;
   std::mutex mu_;
   std::condition_variable cv_;

@@ -42,7 +42,7 @@ struct Ticket {
   std::string attendee_name;
   std::string attendee_email;
   TicketStatus status = TicketStatus::valid;
-  std::optional<std::string> qr;  // signed QR payload (the tickets issue fills it)
+  std::optional<std::string> qr;  // signed QR text (tickets/ticket_code.hpp), set when issued
   std::optional<Timestamp> checked_in_at;
 };
 
@@ -63,6 +63,10 @@ struct Registration {
   Timestamp created_at;
   Timestamp updated_at;
   std::optional<Timestamp> cancelled_at;
+  // Issuing (tickets issue): when its tickets got their codes and PDF, and when the mail
+  // carrying them was queued (null: not (yet) queued, e.g. not confirmed).
+  std::optional<Timestamp> tickets_issued_at;
+  std::optional<Timestamp> tickets_mailed_at;
   std::vector<Ticket> tickets;
   // Read-only extras for organizer views (filled by list queries).
   std::string buyer_name;

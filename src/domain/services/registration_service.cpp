@@ -5,6 +5,7 @@
 #include <exception>
 
 #include "common/log.hpp"
+#include "common/money.hpp"
 #include "common/random.hpp"
 #include "domain/services/account_service.hpp"  // address_key: IPv6 counts per /64
 #include "domain/services/registration_rules.hpp"
@@ -18,10 +19,7 @@ bool may_manage(const Actor& actor, const Event& e) {
 }
 
 std::string money(std::int64_t minor, const std::string& currency) {
-  const std::string units = std::to_string(minor / 100);
-  std::string cents = std::to_string(minor % 100);
-  if (cents.size() < 2) cents = "0" + cents;
-  return units + "." + cents + " " + currency;
+  return format_money(minor, currency);
 }
 
 }  // namespace

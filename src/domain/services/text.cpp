@@ -64,11 +64,12 @@ bool has_control_chars(std::string_view s) noexcept {
 }
 
 bool is_currency(std::string_view code) noexcept {
-  static constexpr std::array<std::string_view, 40> kCodes{
+  static constexpr std::array<std::string_view, 45> kCodes{
       "AUD", "BRL", "CAD", "CHF", "CLP", "CNY", "COP", "CZK", "DKK", "EUR",
       "GBP", "HKD", "HUF", "IDR", "ILS", "INR", "ISK", "JPY", "KRW", "MXN",
       "MYR", "NOK", "NZD", "PHP", "PLN", "RON", "SEK", "SGD", "THB", "TRY",
-      "TWD", "UAH", "USD", "ZAR", "AED", "SAR", "EGP", "NGN", "KES", "ARS"};
+      "TWD", "UAH", "USD", "ZAR", "AED", "SAR", "EGP", "NGN", "KES", "ARS",
+      "KWD", "BHD", "JOD", "OMR", "TND"};
   return std::find(kCodes.begin(), kCodes.end(), code) != kCodes.end();
 }
 

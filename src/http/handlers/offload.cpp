@@ -19,7 +19,7 @@ void offload(WorkPool& pool, const Request& req, const Respond& respond,
   });
   if (!posted)
     respond(Response::problem(
-        Error::unavailable(1, "The server is busy checking passwords; try again in a moment."),
+        Error::unavailable(1, "The server is busy; try again in a moment."),
         req.request_id));
 }
 

@@ -103,7 +103,10 @@ boost::json::object session_json(const Session& s, bool current) {
           {"current", current}};
 }
 
-boost::json::object ticket_json(const Ticket& t, std::string_view ticket_type_name) {
+boost::json::object ticket_json(const Ticket& t, std::string_view ticket_type_name, bool usable) {
+  // A ticket is usable while its registration is confirmed and it is issued: only then do
+  // its code and PDF mean anything.
+  const bool show = usable && t.qr.has_value();
   return {{"id", t.id},
           {"registration_id", t.registration_id},
           {"event_id", t.event_id},
@@ -112,8 +115,8 @@ boost::json::object ticket_json(const Ticket& t, std::string_view ticket_type_na
           {"attendee_name", t.attendee_name},
           {"attendee_email", t.attendee_email},
           {"status", to_string(t.status)},
-          {"qr", or_null(t.qr)},
-          {"pdf_url", nullptr},  // the tickets issue serves PDFs
+          {"qr", show ? boost::json::value(*t.qr) : boost::json::value(nullptr)},
+          {"pdf_url", show ? boost::json::value("/api/v1/tickets/" + t.id + "/pdf") : boost::json::value(nullptr)},
           {"checked_in_at", time_or_null(t.checked_in_at)}};
 }
 
@@ -131,7 +134,7 @@ boost::json::object registration_json(const Registration& r) {
     std::string_view name;
     for (const auto& i : r.items)
       if (i.ticket_type_id == t.ticket_type_id) name = i.ticket_type_name;
-    tickets.push_back(ticket_json(t, name));
+    tickets.push_back(ticket_json(t, name, r.status == RegistrationStatus::confirmed));
   }
   return {{"id", r.id},
           {"event_id", r.event_id},
@@ -145,6 +148,8 @@ boost::json::object registration_json(const Registration& r) {
           {"refund_status", or_null(r.refund_status)},
           {"created_at", format_rfc3339(r.created_at)},
           {"cancelled_at", time_or_null(r.cancelled_at)},
+          {"tickets_issued_at", time_or_null(r.tickets_issued_at)},
+          {"tickets_emailed_at", time_or_null(r.tickets_mailed_at)},
           {"tickets", std::move(tickets)}};
 }
 

@@ -21,7 +21,12 @@ boost::json::object event_json(const Event& e, bool include_hidden = false,
 // `ticket_type_name` (null when the type no longer exists): a registration is seen only by
 // its owner and the event's organizer, who may know what was bought even when the type is
 // hidden from the public event view.
-boost::json::object ticket_json(const Ticket& t, std::string_view ticket_type_name = {});
+// `qr` and `pdf_url` (GET /api/v1/tickets/{id}/pdf, which redirects to a short-lived
+// signed link) are null until the ticket is issued, and whenever its registration is not
+// confirmed (`usable` false): such a ticket is not valid.
+// `tickets_emailed_at` of a registration is when the mail with its tickets was queued.
+boost::json::object ticket_json(const Ticket& t, std::string_view ticket_type_name = {},
+                                bool usable = true);
 boost::json::object registration_json(const Registration& r);
 
 // Promo codes (organizer view), waiting-list entries, event statistics.

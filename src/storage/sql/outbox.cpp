@@ -2,18 +2,53 @@
 
 #include <algorithm>
 
+#include <boost/json/array.hpp>
+#include <boost/json/object.hpp>
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+
 #include "common/random.hpp"
 #include "storage/sql/sql_outbox_store.hpp"
 
 namespace admit::sql {
 
+std::string attachments_json(const std::vector<MailAttachment>& attachments) {
+  if (attachments.empty()) return {};
+  boost::json::array out;
+  for (const auto& a : attachments) {
+    boost::json::object o{{"filename", a.filename}, {"content_type", a.content_type}};
+    if (!a.blob_key.empty()) o["blob"] = a.blob_key;
+    else o["text"] = a.content;
+    out.push_back(std::move(o));
+  }
+  return boost::json::serialize(out);
+}
+
+std::vector<MailAttachment> parse_attachments(const std::string& json) {
+  std::vector<MailAttachment> out;
+  if (json.empty()) return out;
+  boost::system::error_code ec;
+  auto v = boost::json::parse(json, ec);
+  if (ec || !v.is_array()) return out;
+  for (const auto& item : v.as_array()) {
+    if (!item.is_object()) continue;
+    const auto& o = item.as_object();
+    auto text = [&](const char* k) {
+      auto* p = o.if_contains(k);
+      return p && p->is_string() ? std::string(p->as_string()) : std::string();
+    };
+    out.push_back(MailAttachment{text("filename"), text("content_type"), text("text"), text("blob")});
+  }
+  return out;
+}
+
 bool enqueue_mail(Connection& conn, const OutboxMail& mail, Timestamp now) {
   return conn.execute(
              "INSERT INTO outbox (id, recipient, subject, text_body, html_body, cause_key, "
-             "created_at, attempts, next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?) "
+             "created_at, attempts, next_attempt_at, attachments) VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, ?) "
              "ON CONFLICT (cause_key) DO NOTHING",
              {new_id("mail"), mail.to, mail.subject, mail.text, mail.html, mail.cause_key,
-              to_millis(now), to_millis(now)}) > 0;
+              to_millis(now), to_millis(now), attachments_json(mail.attachments)}) > 0;
 }
 
 std::vector<OutboxItem> SqlOutboxStore::claim_due(const std::string& claimer, Timestamp now,
@@ -27,7 +62,7 @@ std::vector<OutboxItem> SqlOutboxStore::claim_due(const std::string& claimer, Ti
       "ORDER BY next_attempt_at, id LIMIT ?" +
       std::string(pg ? " FOR UPDATE SKIP LOCKED" : "") +
       ") RETURNING id, recipient, subject, text_body, html_body, cause_key, attempts, "
-      "next_attempt_at, created_at";
+      "next_attempt_at, created_at, attachments";
   Rows rows = in_transaction(*conn, [&](Connection& c) {
     return c.query(sql, {claimer, to_millis(now + lease), to_millis(now), to_millis(now),
                          std::int64_t{std::max(1, limit)}});
@@ -43,6 +78,7 @@ std::vector<OutboxItem> SqlOutboxStore::claim_due(const std::string& claimer, Ti
     item.message.date = from_millis(r.i64(8));
     item.cause_key = r.text(5);
     item.attempts = static_cast<int>(r.i64(6));
+    item.message.attachments = parse_attachments(r.text(9));
     sorted.emplace_back(std::make_pair(r.i64(7), item.message.id), std::move(item));
   }
   std::sort(sorted.begin(), sorted.end(),

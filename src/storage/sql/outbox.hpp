@@ -4,8 +4,10 @@
 // does. The outbox sender (mail/) delivers rows after commit, retries with backoff, and
 // marks them sent; cause_key is unique, so one cause never yields two mails.
 #include <string>
+#include <vector>
 
 #include "common/time.hpp"
+#include "domain/ports/mailer.hpp"
 #include "storage/sql/database.hpp"
 
 namespace admit::sql {
@@ -16,7 +18,14 @@ struct OutboxMail {
   std::string text;       // plain-text body
   std::string html;       // HTML body (may be empty)
   std::string cause_key;  // e.g. "verify:<token id>", "reg-cancelled:<registration id>"
+  // Files: a blob_key (read when sending) or the content itself (small text).
+  std::vector<MailAttachment> attachments = {};
 };
+
+// The outbox's attachments column: a JSON array of {filename, content_type, blob|text}
+// ('' for none), and back.
+std::string attachments_json(const std::vector<MailAttachment>& attachments);
+std::vector<MailAttachment> parse_attachments(const std::string& json);
 
 // Inserts the mail unless a mail with the same cause_key exists. Returns true if inserted.
 bool enqueue_mail(Connection& conn, const OutboxMail& mail, Timestamp now);

@@ -18,7 +18,8 @@ namespace {
 constexpr std::string_view kRegColumns =
     "r.id, r.event_id, r.user_id, r.status, r.total, r.currency, r.idempotency_key, "
     "r.request_hash, r.promo_code_id, r.expires_at, r.checkout_url, r.refund_status, "
-    "r.created_at, r.updated_at, r.cancelled_at, u.name, u.email";
+    "r.created_at, r.updated_at, r.cancelled_at, u.name, u.email, r.tickets_issued_at, "
+    "r.tickets_mailed_at";
 constexpr std::string_view kRegFrom = " FROM registrations r JOIN users u ON u.id = r.user_id";
 
 constexpr std::string_view kPromoColumns =
@@ -50,6 +51,8 @@ Registration registration_from_row(const Row& r) {
   g.cancelled_at = opt_time(r, 14);
   g.buyer_name = r.opt_text(15).value_or("");
   g.buyer_email = r.opt_text(16).value_or("");
+  g.tickets_issued_at = opt_time(r, 17);
+  g.tickets_mailed_at = opt_time(r, 18);
   return g;
 }
 

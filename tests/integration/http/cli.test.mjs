@@ -84,7 +84,7 @@ test('demo events appear in the public listing in several categories', async () 
   try {
     assert.equal(server.cli(['demo']).status, 0);
     // Another process added them: the server's public snapshots learn of it within a
-    // second or so (SQLite: a poll; PostgreSQL: LISTEN/NOTIFY; docs/decisions/0008).
+    // second or so (SQLite: a poll; PostgreSQL: LISTEN/NOTIFY; docs/decisions/0009).
     let res;
     for (const deadline = Date.now() + 5000; Date.now() < deadline;) {
       res = await server.get('/api/v1/events?limit=100');

@@ -21,6 +21,7 @@ const ResetPasswordPage = lazy(() =>
 const RegistrationPage = lazy(() =>
   import('@/features/registrations/RegistrationPage').then((m) => ({ default: m.RegistrationPage })),
 );
+const TicketsPage = lazy(() => import('@/features/registrations/TicketsPage').then((m) => ({ default: m.TicketsPage })));
 const MyRegistrationsPage = lazy(() =>
   import('@/features/registrations/MyRegistrationsPage').then((m) => ({ default: m.MyRegistrationsPage })),
 );
@@ -62,6 +63,7 @@ export function AppRoutes() {
           <Route path="account" element={<RequireAuth><AccountPage /></RequireAuth>} />
           <Route path="me/registrations" element={<RequireAuth><MyRegistrationsPage /></RequireAuth>} />
           <Route path="registrations/:id" element={<RequireAuth><RegistrationPage /></RequireAuth>} />
+          <Route path="registrations/:id/tickets" element={<RequireAuth><TicketsPage /></RequireAuth>} />
           <Route path="organizer" element={<RequireAuth role="organizer"><OrganizerHome /></RequireAuth>} />
           <Route path="organizer/events/new" element={<RequireAuth role="organizer"><NewEventPage /></RequireAuth>} />
           <Route path="organizer/events/:id" element={<RequireAuth role="organizer"><OrganizerEventLayout /></RequireAuth>}>

@@ -15,6 +15,9 @@ function RegistrationCard({ reg, ev }: { reg: Registration; ev: EventInfo | unde
       </h3>
       <EventLine ev={ev} />
       <Summary reg={reg} />
+      {reg.status === 'confirmed' && (
+        <p className="hint">{reg.tickets_emailed_at ? 'Tickets emailed.' : reg.tickets_issued_at ? 'Tickets ready.' : 'Tickets being prepared.'}</p>
+      )}
       <details>
         <summary>Tickets</summary>
         <TicketList reg={reg} ev={ev} />
@@ -23,6 +26,11 @@ function RegistrationCard({ reg, ev }: { reg: Registration; ev: EventInfo | unde
         <Link className="btn btn-secondary btn-small" to={`/registrations/${encodeURIComponent(reg.id)}`}>
           {reg.status === 'pending_payment' ? 'Pay now' : 'View'}
         </Link>
+        {reg.status === 'confirmed' && reg.tickets_issued_at && (
+          <Link className="btn btn-primary btn-small" to={`/registrations/${encodeURIComponent(reg.id)}/tickets`}>
+            Tickets
+          </Link>
+        )}
         {cancellable && (
           <ConfirmButton
             className="btn btn-danger-outline btn-small"

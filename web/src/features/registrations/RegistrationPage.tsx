@@ -1,11 +1,11 @@
 import { useCallback } from 'react';
-import { useParams } from 'react-router';
+import { Link, useParams } from 'react-router';
 import { ConfirmButton } from '@/components/ConfirmButton';
 import { ErrorMessage, Loading } from '@/components/ErrorMessage';
 import { isApiError } from '@/lib/api';
 import { useCancelRegistration, useEventsById, useRegistration } from './api';
 import { HoldCountdown } from './HoldCountdown';
-import { EventLine, EventLink, Summary, TicketList, canCancel } from './RegistrationView';
+import { EventLine, EventLink, Summary, TicketList, canCancel, ticketsNotice } from './RegistrationView';
 
 /** /registrations/:id — the confirmation, the hold and payment link, the tickets. */
 export function RegistrationPage() {
@@ -59,9 +59,16 @@ export function RegistrationPage() {
         </div>
       )}
       {r.status === 'confirmed' && (
-        <p className="alert alert-ok" role="status">
-          We&apos;ve emailed your tickets. You can also download them here.
-        </p>
+        <div className="alert alert-ok" role="status">
+          <p>{ticketsNotice(r)}</p>
+          {r.tickets_issued_at && (
+            <p>
+              <Link className="btn btn-primary" to={`/registrations/${encodeURIComponent(r.id)}/tickets`}>
+                Show tickets
+              </Link>
+            </p>
+          )}
+        </div>
       )}
       {r.status === 'expired' && <p className="alert alert-error">The hold ran out before payment; the seats were released.</p>}
       <TicketList reg={r} ev={ev} />

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { render, screen, within } from '@testing-library/react';
 import type { Event, Registration, Ticket } from '@/lib/api';
-import { TicketList, ticketTypeName } from './RegistrationView';
+import { TicketList, ticketTypeName, ticketsNotice } from './RegistrationView';
 
 // The public event view: the hidden "Crew" type the attendee bought with a promo code is
 // not listed, only "General".
@@ -48,6 +48,8 @@ function registration(tickets: Ticket[]): Registration {
     refund_status: null,
     created_at: '2030-04-01T10:00:00Z',
     cancelled_at: null,
+    tickets_issued_at: null,
+    tickets_emailed_at: null,
     tickets,
   };
 }
@@ -70,5 +72,16 @@ describe('TicketList', () => {
     const row = screen.getByRole('row', { name: /Alice Attendee/ });
     expect(within(row).getByRole('cell', { name: 'Crew' })).toBeInTheDocument();
     expect(screen.queryByText('Ticket', { selector: 'td' })).not.toBeInTheDocument();
+  });
+});
+
+describe('ticketsNotice', () => {
+  it('says "emailed" only once the mail was queued', () => {
+    const r = registration([ticket()]);
+    expect(ticketsNotice(r)).toMatch(/being prepared/);
+    expect(ticketsNotice({ ...r, tickets_issued_at: '2030-04-01T10:00:01Z' })).toMatch(/ready/);
+    expect(ticketsNotice({ ...r, tickets_issued_at: '2030-04-01T10:00:01Z', tickets_emailed_at: '2030-04-01T10:00:01Z' }))
+      .toMatch(/emailed your tickets/);
+    expect(ticketsNotice({ ...r, status: 'pending_payment' })).toBeNull();
   });
 });

@@ -14,6 +14,17 @@ export function ticketTypeName(ticket: Ticket, ev: EventInfo | undefined): strin
   return ticket.ticket_type_name ?? ev?.ticket_types.find((t) => t.id === ticket.ticket_type_id)?.name ?? 'Ticket';
 }
 
+/**
+ * What the confirmation box says about the tickets: "emailed" only once the mail with them
+ * was queued (`tickets_emailed_at`), never before.
+ */
+export function ticketsNotice(reg: Registration): string | null {
+  if (reg.status !== 'confirmed') return null;
+  if (reg.tickets_emailed_at) return 'We\u2019ve emailed your tickets (PDF and calendar entry). You can also show them from here.';
+  if (reg.tickets_issued_at) return 'Your tickets are ready. Show them from here or download the PDF.';
+  return 'Your tickets are being prepared; they will be emailed to you in a moment.';
+}
+
 /** Whether the attendee may still cancel: an active registration before the event's cut-off. */
 export function canCancel(reg: Registration, ev: EventInfo | undefined, now = Date.now()): boolean {
   if (reg.status !== 'confirmed' && reg.status !== 'pending_payment') return false;
@@ -62,9 +73,9 @@ export function TicketList({ reg, ev }: { reg: Registration; ev: EventInfo | und
                 )}
               </td>
               <td>
-                {/* pdf_url stays null until the server renders ticket PDFs. */}
+                {/* pdf_url is null until the tickets are issued, and for tickets that are not valid. */}
                 {reg.status === 'confirmed' && t.status !== 'cancelled' && t.pdf_url && (
-                  <a className="btn btn-secondary btn-small" href={`/api/v1/tickets/${encodeURIComponent(t.id)}/pdf`}>
+                  <a className="btn btn-secondary btn-small" href={t.pdf_url}>
                     PDF<span className="visually-hidden"> ticket for {t.attendee_name}</span>
                   </a>
                 )}

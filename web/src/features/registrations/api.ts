@@ -11,12 +11,19 @@ export function useMyRegistrations() {
   });
 }
 
+/** Whether a confirmed registration still waits for its tickets (codes, PDF, mail). */
+export function awaitingTickets(r: Registration | undefined): boolean {
+  return r?.status === 'confirmed' && r.tickets_issued_at === null;
+}
+
 export function useRegistration(id: string) {
   return useQuery({
     queryKey: registrationKey(id),
     queryFn: () => api.get<Registration>(`/api/v1/registrations/${encodeURIComponent(id)}`),
-    // While a payment is pending, look again every few seconds (the webhook may land).
-    refetchInterval: (q) => (q.state.data?.status === 'pending_payment' ? 5000 : false),
+    // While a payment is pending, look again every few seconds (the webhook may land);
+    // a confirmed registration is issued within moments: look again soon.
+    refetchInterval: (q) =>
+      q.state.data?.status === 'pending_payment' ? 5000 : awaitingTickets(q.state.data) ? 1000 : false,
   });
 }
 

@@ -612,9 +612,59 @@ export interface paths {
         };
         /**
          * Redirect to a short-lived signed link serving the ticket PDF (owner or organizer).
-         * @description Not served by this build yet (the payments and tickets issues add it): it answers 404 `not_found` until then.
+         * @description The PDF holds every ticket of the ticket's registration, one page each. The link lives 10 minutes (`download_link_seconds`) and works only for the caller: with the file store it is `/api/v1/files/tickets/{registration}.pdf?expires=..&signature=..` on this server (HMAC-SHA256 with its own key), with S3 a presigned URL of the bucket. A PDF the store lost is rendered again first. Runs on the bounded PDF pool: 503 when it is full.
          */
         get: operations["getTicketPdf"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/registrations/{id}/calendar.ics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        /**
+         * The event as an iCalendar file (owner or organizer of a confirmed registration).
+         * @description The same file the confirmation mail carries: METHOD:PUBLISH, UTC times, UID `<registration id>@admit`.
+         */
+        get: operations["getRegistrationCalendar"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/files/tickets/{file}": {
+        parameters: {
+            query: {
+                /** @description Unix time (seconds) the link ends. */
+                expires: number;
+                /** @description base64url HMAC-SHA256 of the path */
+                signature: string;
+            };
+            header?: never;
+            path: {
+                /** @description `<registration id>.pdf` */
+                file: string;
+            };
+            cookie?: never;
+        };
+        /**
+         * A signed download link made by GET /api/v1/tickets/{id}/pdf (file store only).
+         * @description Needs the same signed-in user the link was made for. A changed, expired or someone else's link, or no sign-in, answers 403 with the same problem every time.
+         */
+        get: operations["downloadTicketPdf"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1130,6 +1180,16 @@ export interface components {
             created_at: string;
             /** Format: date-time */
             cancelled_at: string | null;
+            /**
+             * Format: date-time
+             * @description When the tickets got their signed codes and PDF (confirmed registrations
+             */
+            tickets_issued_at: string | null;
+            /**
+             * Format: date-time
+             * @description When the mail carrying the tickets (PDF and .ics attached) was queued; null while it is not.
+             */
+            tickets_emailed_at: string | null;
             tickets: components["schemas"]["Ticket"][];
         };
         /** @description A registration in the organizer's listing (`GET /api/v1/events/{id}/registrations`): with who registered. */
@@ -1164,9 +1224,9 @@ export interface components {
             attendee_email: string;
             /** @enum {string} */
             status: "valid" | "checked_in" | "cancelled";
-            /** @description The exact text encoded in the ticket's QR code (null until confirmed). */
+            /** @description The exact text encoded in the ticket's QR code: "AT" + base45 of version, key id, ticket id, event id and an Ed25519 signature (131 characters of the QR alphanumeric set; a version 6 code at level M). Null until issued and whenever the registration is not confirmed: such a ticket is not valid. */
             qr: string | null;
-            /** @description A short-lived signed link (null until the PDF is rendered). */
+            /** @description `/api/v1/tickets/{id}/pdf`, which redirects to a short-lived signed link; null like `qr`. */
             pdf_url: string | null;
             /** Format: date-time */
             checked_in_at: string | null;
@@ -2412,12 +2472,71 @@ export interface operations {
             303: {
                 headers: {
                     Location?: string;
+                    "Cache-Control"?: "no-store";
                     [name: string]: unknown;
                 };
                 content?: never;
             };
             401: components["responses"]["Unauthenticated"];
             404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getRegistrationCalendar: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The calendar file. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/calendar": string;
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+        };
+    };
+    downloadTicketPdf: {
+        parameters: {
+            query: {
+                /** @description Unix time (seconds) the link ends. */
+                expires: number;
+                /** @description base64url HMAC-SHA256 of the path */
+                signature: string;
+            };
+            header?: never;
+            path: {
+                /** @description `<registration id>.pdf` */
+                file: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The registration's tickets, one page each. */
+            200: {
+                headers: {
+                    /** @description `attachment; filename="tickets-<registration id>.pdf"` */
+                    "Content-Disposition"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": string;
+                };
+            };
+            403: components["responses"]["Forbidden"];
             503: components["responses"]["Unavailable"];
         };
     };

@@ -1,0 +1,294 @@
+#include "domain/services/ticket_service.hpp"
+
+#include "common/log.hpp"
+#include "domain/services/ticket_mails.hpp"
+
+namespace admit {
+
+TicketService::TicketService(TicketStore& tickets, RegistrationStore& registrations,
+                             EventStore& events, UserStore& users, BlobStore& blobs,
+                             const TicketDocuments& documents, const LinkSigner& links,
+                             const Clock& clock, TicketSettings settings)
+    : tickets_(tickets),
+      registrations_(registrations),
+      events_(events),
+      users_(users),
+      blobs_(blobs),
+      documents_(documents),
+      links_(links),
+      clock_(clock),
+      settings_(std::move(settings)) {}
+
+TicketService::~TicketService() { stop(); }
+
+std::string TicketService::pdf_key(const std::string& registration_id) {
+  return "tickets/" + registration_id + ".pdf";
+}
+
+std::string TicketService::pdf_filename(const std::string& registration_id) {
+  return "tickets-" + registration_id + ".pdf";
+}
+
+std::string TicketService::download_path(const std::string& registration_id) {
+  return "/api/v1/files/tickets/" + registration_id + ".pdf";
+}
+
+std::optional<TicketService::Loaded> TicketService::load(const std::string& registration_id) {
+  auto r = registrations_.find(registration_id);
+  if (!r) return std::nullopt;
+  auto e = events_.find_event(r->event_id);
+  if (!e) return std::nullopt;
+  auto organizer = users_.find_user(e->organizer_id);
+  return Loaded{std::move(*r), std::move(*e), organizer ? organizer->name : std::string()};
+}
+
+std::string TicketService::render(const Loaded& l) const {
+  return documents_.pdf(TicketSheet{l.event, l.registration, l.organizer_name});
+}
+
+QueuedMail TicketService::confirmation_mail(const Loaded& l) const {
+  QueuedMail m = tickets_mail(l.event, l.registration, l.organizer_name, settings_.public_url);
+  MailAttachment pdf;
+  pdf.filename = pdf_filename(l.registration.id);
+  pdf.content_type = "application/pdf";
+  pdf.blob_key = pdf_key(l.registration.id);
+  MailAttachment ics;
+  ics.filename = "event.ics";
+  ics.content_type = "text/calendar; charset=utf-8; method=PUBLISH";
+  ics.content = documents_.calendar(l.event, l.registration,
+                                    settings_.public_url + "/events/" + l.event.id);
+  m.attachments = {std::move(pdf), std::move(ics)};
+  return m;
+}
+
+Status TicketService::issue(const std::string& registration_id) {
+  auto l = load(registration_id);
+  if (!l) return Error::not_found("registration");
+  Registration& r = l->registration;
+  if (r.status != RegistrationStatus::confirmed || r.tickets_issued_at) return {};
+  IssuedTickets issued;
+  issued.registration_id = r.id;
+  for (auto& t : r.tickets) {
+    if (t.qr) continue;
+    auto code = documents_.code(t);
+    if (!code) return Error::internal("ticket " + t.id + " has ids that cannot be coded");
+    t.qr = *code;
+    issued.codes.emplace_back(t.id, *code);
+  }
+  if (auto put = blobs_.put(pdf_key(r.id), render(*l), "application/pdf"); !put) return put.error();
+  if (!r.buyer_email.empty()) issued.mail = confirmation_mail(*l);
+  tickets_.mark_issued(issued, clock_.now());
+  return {};
+}
+
+int TicketService::issue_pending(int limit) {
+  int n = 0;
+  for (const auto& id : tickets_.unissued(limit)) {
+    if (auto ok = issue(id); ok) ++n;
+    else log::warn("issuing tickets failed", {{"registration", id}, {"error", ok.error().detail}});
+  }
+  return n;
+}
+
+void TicketService::start(WorkPool& pool) {
+  std::lock_guard lock(mu_);
+  if (thread_.joinable()) return;
+  stopping_ = false;
+  pool_ = &pool;
+  thread_ = std::thread([this, &pool] { loop(pool); });
+}
+
+void TicketService::stop() {
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = true;
+  }
+  cv_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+void TicketService::wake() {
+  {
+    std::lock_guard lock(mu_);
+    woken_ = true;
+  }
+  cv_.notify_all();
+}
+
+void TicketService::loop(WorkPool& pool) {
+  for (;;) {
+    {
+      std::unique_lock lock(mu_);
+      cv_.wait_for(lock, settings_.poll_interval, [this] { return stopping_ || woken_; });
+      if (stopping_) return;
+      woken_ = false;
+    }
+    std::vector<std::string> ids;
+    try {
+      ids = tickets_.unissued(static_cast<int>(pool.capacity()));
+    } catch (const std::exception& e) {
+      log::warn("looking for tickets to issue failed", {{"error", e.what()}});
+      continue;
+    }
+    const auto now = std::chrono::steady_clock::now();
+    for (const auto& id : ids) {
+      {
+        std::lock_guard lock(mu_);
+        auto retry = retries_.find(id);
+        if (retry != retries_.end() && retry->second.next > now) continue;
+        if (!in_flight_.insert(id).second) continue;
+      }
+      const bool posted = pool.try_post([this, id] { issue_from_loop(id); });
+      if (!posted) {
+        std::lock_guard lock(mu_);
+        in_flight_.erase(id);
+        break;  // the pool is full: the rest waits for the next pass
+      }
+    }
+  }
+}
+
+void TicketService::issue_from_loop(const std::string& id) {
+  std::string error;
+  try {
+    if (auto ok = issue(id); !ok) error = ok.error().detail;
+  } catch (const std::exception& e) {
+    error = e.what();
+  }
+  std::lock_guard lock(mu_);
+  in_flight_.erase(id);
+  if (error.empty()) {
+    retries_.erase(id);
+    return;
+  }
+  Retry& r = retries_[id];
+  ++r.attempts;
+  const auto wait = std::chrono::seconds(std::min<std::int64_t>(600, std::int64_t{1} << std::min(r.attempts - 1, 10)));
+  r.next = std::chrono::steady_clock::now() + wait;
+  log::warn("issuing tickets failed", {{"registration", id},
+                                       {"error", error},
+                                       {"attempt", r.attempts},
+                                       {"retry_in_s", static_cast<std::int64_t>(wait.count())}});
+}
+
+void TicketService::on_event_updated(const Event& event) {
+  WorkPool* pool = nullptr;
+  {
+    std::lock_guard lock(mu_);
+    pool = thread_.joinable() ? pool_ : nullptr;
+  }
+  const std::string id = event.id;
+  if (!pool || !pool->try_post([this, id] { drop_pdfs(id); })) drop_pdfs(id);
+}
+
+void TicketService::drop_pdfs(const std::string& event_id) {
+  RegistrationQuery q;
+  q.event_id = event_id;
+  q.status = RegistrationStatus::confirmed;
+  q.limit = 200;
+  int dropped = 0;
+  try {
+    for (;;) {
+      auto page = registrations_.list_for_event(q);
+      if (!page) break;
+      for (const auto& r : page->items)
+        if (r.tickets_issued_at && blobs_.remove(pdf_key(r.id))) ++dropped;
+      if (!page->next_cursor) break;
+      q.cursor = page->next_cursor;
+    }
+  } catch (const std::exception& e) {
+    log::warn("dropping ticket PDFs of a changed event failed", {{"event", event_id}, {"error", e.what()}});
+  }
+  if (dropped > 0) log::info("ticket PDFs dropped after an event change", {{"event", event_id}, {"pdfs", dropped}});
+}
+
+Result<Registration> TicketService::authorize(const Actor& actor, const std::string& registration_id) {
+  auto r = registrations_.find(registration_id);
+  if (!r) return Error::not_found("ticket");
+  if (r->user_id == actor.user_id || actor.is_admin()) return std::move(*r);
+  auto e = events_.find_event(r->event_id);
+  if (e && (e->organizer_id == actor.user_id)) return std::move(*r);
+  return Error::not_found("ticket");
+}
+
+Result<std::string> TicketService::pdf_link(const Actor& actor, const std::string& ticket_id) {
+  auto registration_id = tickets_.registration_of_ticket(ticket_id);
+  if (!registration_id) return Error::not_found("ticket");
+  auto r = authorize(actor, *registration_id);
+  if (!r) return r.error();
+  if (r->status != RegistrationStatus::confirmed)
+    return Error::conflict("Tickets are valid only for a confirmed registration (this one is " +
+                           std::string(to_string(r->status)) + ").");
+  if (auto presigned = blobs_.presigned_get(pdf_key(r->id), settings_.link_ttl, pdf_filename(r->id))) {
+    // The object must exist before a client is sent there.
+    auto have = blobs_.exists(pdf_key(r->id));
+    if (!have) return have.error();
+    if (!*have) {
+      auto bytes = pdf_bytes(r->id);
+      if (!bytes) return bytes.error();
+    }
+    return *presigned;
+  }
+  return settings_.public_url + links_.sign(download_path(r->id), actor.user_id,
+                                            clock_.now() + settings_.link_ttl);
+}
+
+Result<PdfFile> TicketService::pdf_for_link(const Actor& actor, const std::string& registration_id,
+                                            const std::string& expires, const std::string& signature) {
+  if (!links_.verify(download_path(registration_id), actor.user_id, expires, signature, clock_.now()))
+    return Error::forbidden("This download link is not valid (it may have expired).");
+  auto r = registrations_.find(registration_id);
+  if (!r || r->status != RegistrationStatus::confirmed)
+    return Error::forbidden("This download link is not valid (it may have expired).");
+  auto bytes = pdf_bytes(registration_id);
+  if (!bytes) return bytes.error();
+  return PdfFile{pdf_filename(registration_id), std::move(*bytes)};
+}
+
+Result<std::string> TicketService::calendar(const Actor& actor, const std::string& registration_id) {
+  auto r = authorize(actor, registration_id);
+  if (!r) return Error::not_found("registration");
+  if (r->status != RegistrationStatus::confirmed)
+    return Error::conflict("Only a confirmed registration has a calendar entry.");
+  auto e = events_.find_event(r->event_id);
+  if (!e) return Error::not_found("registration");
+  return documents_.calendar(*e, *r, settings_.public_url + "/events/" + e->id);
+}
+
+Result<std::string> TicketService::attachment(const std::string& blob_key) {
+  constexpr std::string_view kPrefix = "tickets/", kSuffix = ".pdf";
+  if (blob_key.size() > kPrefix.size() + kSuffix.size() && blob_key.rfind(kPrefix, 0) == 0 &&
+      blob_key.compare(blob_key.size() - kSuffix.size(), kSuffix.size(), kSuffix) == 0)
+    return pdf_bytes(blob_key.substr(kPrefix.size(), blob_key.size() - kPrefix.size() - kSuffix.size()));
+  auto bytes = blobs_.get(blob_key);
+  if (!bytes) return bytes.error();
+  if (!*bytes) return Error::not_found("attachment " + blob_key);
+  return std::move(**bytes);
+}
+
+Result<std::string> TicketService::pdf_bytes(const std::string& registration_id) {
+  auto stored = blobs_.get(pdf_key(registration_id));
+  if (!stored) return stored.error();
+  if (*stored) return std::move(**stored);
+  // Lost (or never stored): render again from the database. Codes are issued first when
+  // the registration was never issued.
+  auto l = load(registration_id);
+  if (!l) return Error::not_found("registration");
+  if (!l->registration.tickets_issued_at &&
+      l->registration.status == RegistrationStatus::confirmed) {
+    if (auto ok = issue(registration_id); !ok) return ok.error();
+    auto issued = blobs_.get(pdf_key(registration_id));
+    if (issued && *issued) return std::move(**issued);
+    l = load(registration_id);
+    if (!l) return Error::not_found("registration");
+  }
+  for (const auto& t : l->registration.tickets)
+    if (!t.qr) return Error::unavailable(2, "The tickets are being issued; try again shortly.");
+  std::string pdf = render(*l);
+  if (auto put = blobs_.put(pdf_key(registration_id), pdf, "application/pdf"); !put)
+    log::warn("storing a re-rendered PDF failed", {{"registration", registration_id}});
+  log::info("ticket PDF rendered again", {{"registration", registration_id}});
+  return pdf;
+}
+
+}  // namespace admit

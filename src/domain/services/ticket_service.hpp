@@ -1,0 +1,143 @@
+#pragma once
+// TicketService: turns confirmed registrations into tickets people carry, and hands out
+// their PDFs (DESIGN.md §5).
+//
+// Issuing, once per confirmed registration: each ticket gets its signed QR text, the PDF
+// (one page per ticket) is rendered and stored in the blob store under
+// tickets/<registration id>.pdf, and the confirmation mail (PDF and .ics attached) is queued
+// in the outbox, in the same transaction that marks the registration issued
+// (TicketStore::mark_issued). The issuer loop finds unissued registrations in the database
+// (every poll_interval, or at once after wake()) and renders each on the bounded PDF pool,
+// never on a network or request thread. A crash at any point only delays issuing: the
+// registration stays unissued until its transaction commits, and the mail's cause key
+// ("tickets:<registration id>") keeps a second pass from queueing a second mail. A
+// registration whose issuing fails is tried again after 1 s, 2 s, 4 s, ... (10 min at most).
+//
+// Downloads: pdf_link() authorizes (the ticket's owner, the event's organizer, an admin)
+// and answers a short-lived link: the blob store's presigned URL (S3) or a link to this
+// server signed with the link key (LinkSigner) for the caller. pdf_for_link() checks such
+// a link and reads the PDF, rendering it again when the blob store lost it. Every refusal
+// of a link is the same forbidden, whatever was wrong with it.
+#include <chrono>
+#include <condition_variable>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <string>
+#include <thread>
+
+#include "common/clock.hpp"
+#include "common/result.hpp"
+#include "common/signed_link.hpp"
+#include "common/work_pool.hpp"
+#include "domain/model/actor.hpp"
+#include "domain/ports/blob_store.hpp"
+#include "domain/ports/event_store.hpp"
+#include "domain/ports/registration_store.hpp"
+#include "domain/ports/ticket_documents.hpp"
+#include "domain/ports/ticket_store.hpp"
+#include "domain/ports/user_store.hpp"
+
+namespace admit {
+
+struct TicketSettings {
+  std::string public_url;                        // links in mails
+  std::chrono::seconds link_ttl{600};            // signed download links
+  std::chrono::milliseconds poll_interval{250};  // issuer loop
+};
+
+// What a download link answers.
+struct PdfFile {
+  std::string filename;
+  std::string bytes;
+};
+
+class TicketService {
+ public:
+  TicketService(TicketStore& tickets, RegistrationStore& registrations, EventStore& events,
+                UserStore& users, BlobStore& blobs, const TicketDocuments& documents,
+                const LinkSigner& links, const Clock& clock, TicketSettings settings);
+  ~TicketService();
+  TicketService(const TicketService&) = delete;
+  TicketService& operator=(const TicketService&) = delete;
+
+  static std::string pdf_key(const std::string& registration_id);
+  static std::string pdf_filename(const std::string& registration_id);
+  // The path of a registration's download link (signed by pdf_link).
+  static std::string download_path(const std::string& registration_id);
+
+  // Issues one registration (no-op when it is not confirmed or already issued). Blocking
+  // CPU and I/O work: run it on a pool.
+  Status issue(const std::string& registration_id);
+  // Issues up to `limit` unissued registrations here and now; returns how many were issued.
+  int issue_pending(int limit = 100);
+
+  // The issuer loop: polls the database and posts each registration to `pool` (bounded;
+  // what does not fit waits for the next pass). start/stop are idempotent.
+  void start(WorkPool& pool);
+  void stop();
+  void wake();
+
+  // The event changed (title, time, venue...): its stored PDFs are dropped (on the PDF
+  // pool once started, else here), so each is rendered again, from the new data, when next
+  // asked for. Mails already sent keep what they said.
+  void on_event_updated(const Event& event);
+
+  // A short-lived link to the PDF holding this ticket. not_found for a ticket the actor
+  // may not see; conflict while the registration is not confirmed.
+  Result<std::string> pdf_link(const Actor& actor, const std::string& ticket_id);
+  // The PDF behind a link made by pdf_link for `actor`; forbidden for any link that is
+  // changed, expired or someone else's.
+  Result<PdfFile> pdf_for_link(const Actor& actor, const std::string& registration_id,
+                               const std::string& expires, const std::string& signature);
+  // The registration's calendar file (the mail's .ics), for its owner or organizer;
+  // conflict while it is not confirmed.
+  Result<std::string> calendar(const Actor& actor, const std::string& registration_id);
+  // A mail attachment queued by blob key: the bytes, and a ticket PDF rendered again when
+  // the store lost it.
+  Result<std::string> attachment(const std::string& blob_key);
+  // The registration's PDF from the blob store, rendered (and stored) again when missing.
+  Result<std::string> pdf_bytes(const std::string& registration_id);
+
+ private:
+  struct Loaded {
+    Registration registration;
+    Event event;
+    std::string organizer_name;
+  };
+  std::optional<Loaded> load(const std::string& registration_id);
+  std::string render(const Loaded& l) const;
+  QueuedMail confirmation_mail(const Loaded& l) const;
+  Result<Registration> authorize(const Actor& actor, const std::string& registration_id);
+  void loop(WorkPool& pool);
+
+  TicketStore& tickets_;
+  RegistrationStore& registrations_;
+  EventStore& events_;
+  UserStore& users_;
+  BlobStore& blobs_;
+  const TicketDocuments& documents_;
+  const LinkSigner& links_;
+  const Clock& clock_;
+  TicketSettings settings_;
+
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool stopping_ = false;
+  bool woken_ = false;
+  std::set<std::string> in_flight_;
+  // Registrations whose issuing failed: attempts so far and when to try again (1 s, 2 s,
+  // 4 s, ... up to 10 minutes), so one broken registration does not spin the loop.
+  struct Retry {
+    int attempts = 0;
+    std::chrono::steady_clock::time_point next;
+  };
+  std::map<std::string, Retry> retries_;
+  void issue_from_loop(const std::string& id);
+  void drop_pdfs(const std::string& event_id);
+  WorkPool* pool_ = nullptr;
+  std::thread thread_;
+};
+
+}  // namespace admit
