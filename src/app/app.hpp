@@ -11,12 +11,14 @@
 #include "auth/argon2_passwords.hpp"
 #include "common/clock.hpp"
 #include "common/work_pool.hpp"
+#include "domain/ports/change_feed.hpp"
 #include "domain/ports/payment_gateway.hpp"
 #include "domain/ports/rate_limiter.hpp"
 #include "domain/services/account_service.hpp"
 #include "domain/services/catalog_service.hpp"
 #include "domain/services/registration_engine.hpp"
 #include "domain/services/registration_service.hpp"
+#include "http/event_snapshots.hpp"
 #include "domain/services/ticket_service.hpp"
 #include "app/ticket_documents.hpp"
 #include "http/metrics.hpp"
@@ -54,6 +56,7 @@ class App {
   RegistrationStore& registration_store() { return registration_store_; }
   RegistrationEngine& registration_engine() { return engine_; }
   RegistrationService& registrations() { return registrations_; }
+  http::EventSnapshots& snapshots() { return snapshots_; }
   TicketService& tickets() { return tickets_; }
   BlobStore& blobs() { return *blobs_; }
   const tickets::TicketKeyring& ticket_keys() const { return *keys_; }
@@ -72,6 +75,8 @@ class App {
   void register_server_metrics(const http::Server& server);
   http::ServerOptions server_options(WorkPool& pool) const;
   std::unique_ptr<PeriodicTask> mail_retention_task() const;
+  // Loads the public snapshots and starts the feed of other nodes' (or processes') changes.
+  std::unique_ptr<ChangeFeed> start_public_reads();
 
   Config config_;
   std::shared_ptr<const Clock> clock_;
@@ -101,6 +106,10 @@ class App {
   AppTicketDocuments documents_;
   LinkSigner links_;
   TicketService tickets_;
+  // Public reads from memory (issue 14): told of every change by the catalogue, the engine
+  // and, on PostgreSQL, the other nodes (the change feed, started by serve()).
+  http::EventSnapshots snapshots_;
+  WorkPool* http_pool_ = nullptr;  // serve()'s handler pool, for routes that need one
 };
 
 }  // namespace admit::app
