@@ -109,6 +109,14 @@ RegistrationEngineOptions engine_options(const Config& config, const sql::Databa
   return o;
 }
 
+AbuseLimits abuse_limits(const Config& config) {
+  AbuseLimits l;
+  l.registrations_per_user.limit = config.registration_rate_per_user;
+  l.registrations_per_address.limit = config.registration_rate_per_address;
+  l.waitlist_joins_per_user.limit = config.waitlist_rate_per_user;
+  return l;
+}
+
 std::string describe_error(const Error& e) {
   std::string out = e.detail;
   for (const auto& f : e.errors) out += (out.empty() ? "" : "; ") + f.field + ": " + f.message;
@@ -208,6 +216,12 @@ App::App(Config config, std::shared_ptr<const Clock> clock)
   });
   // Promo codes are guessable by trying them: count tries on the same limiter as sign-in.
   registrations_.limit_promo_attempts(*limiter_);
+  // Registration and waiting-list budgets, counted in memory (the hot path never waits
+  // for a database write to count; docs/security.md).
+  registrations_.limit_abuse(abuse_limiter_, abuse_limits(config_));
+  catalog_.limit_creation(abuse_limiter_, RateRule{config_.event_rate_per_user, std::chrono::hours(1)});
+  accounts_.on_account_deleting(
+      [this](const std::string& user_id) { registrations_.cancel_upcoming_for_user(user_id); });
 }
 
 App::~App() = default;
@@ -216,12 +230,15 @@ int App::migrate() { return sql::migrate(*db_); }
 
 void App::add_routes(http::Router& router) {
   // Exactly `ok` (API.md, api/openapi.yaml); a database that does not answer is a 503 problem.
-  router.get("/healthz", http::sync([](http::Request&) { return http::Response::text(200, "ok"); }));
+  const http::RouteOptions open{.allow = http::kPublic};
+  router.get("/healthz", http::sync([](http::Request&) { return http::Response::text(200, "ok"); }),
+             open);
   router.get("/readyz", http::sync([this](http::Request& req) {
                if (db_->ping()) return http::Response::text(200, "ok");
                return http::Response::problem(Error::unavailable(5, "The database is unreachable."),
                                               req.request_id);
-             }));
+             }),
+             open);
   // /metrics on the public listener only behind its own bearer token (metrics_listen
   // serves it on a separate address without one; serve()). Without a token the route
   // still exists, answering 404, so that the web app's fallback never answers it either.
@@ -264,7 +281,8 @@ void App::add_metrics_route(http::Router& router, const std::optional<std::strin
                }
                return http::Response::text(200, metrics_.render(),
                                            "text/plain; version=0.0.4; charset=utf-8");
-             }));
+             }),
+             http::RouteOptions{.allow = http::kPublic});  // its own token, checked above
 }
 
 void App::register_metrics(WorkPool& pool) {

@@ -9,6 +9,7 @@
 #include "app/config.hpp"
 #include "app/periodic_task.hpp"
 #include "auth/argon2_passwords.hpp"
+#include "auth/memory_rate_limiter.hpp"
 #include "common/clock.hpp"
 #include "common/work_pool.hpp"
 #include "domain/ports/change_feed.hpp"
@@ -90,6 +91,7 @@ class App {
   sql::SqlOutboxStore outbox_store_;
   auth::Argon2Passwords passwords_;
   std::unique_ptr<RateLimiter> limiter_;
+  auth::MemoryRateLimiter abuse_limiter_;  // registrations, waiting list, event creation
   AccountService accounts_;
   std::unique_ptr<WorkPool> hash_pool_;  // argon2id on 2 threads, 64 queued; made by serve()
   std::unique_ptr<WorkPool> pdf_pool_;   // ticket PDFs (pdf_threads, pdf_queue); made by serve()

@@ -108,8 +108,11 @@ int token_create(App& app, const std::string& email, const std::string& name,
   if (!created) {
     const auto& e = created.error();
     if (e.code == ErrorCode::not_found) std::cerr << "admit: no account with email " << email << "\n";
-    else if (!e.errors.empty() && e.errors[0].field == "event_id")
+    else if (!e.errors.empty() && e.errors[0].field == "event_id" &&
+             e.errors[0].message == "is not an event")
       std::cerr << "admit: no event with id " << *event_id << "\n";
+    else if (!e.errors.empty() && e.errors[0].field == "event_id")
+      std::cerr << "admit: --event " << *event_id << " " << e.errors[0].message << "\n";
     else std::cerr << "admit: " << e.detail << "\n";
     return 1;
   }

@@ -59,6 +59,13 @@ struct Config {
   // lower p99 in the flash-sale bench).
   int registration_batch = 0;
   int registration_queue = 20000;    // waiting requests before 503
+  // Abuse limits (docs/security.md; 0 switches one off, e.g. for the benchmark, whose many
+  // users share one address): registration attempts a minute per account and per client
+  // address, waiting-list joins and new events an hour per account.
+  int registration_rate_per_user = 30;
+  int registration_rate_per_address = 600;
+  int waitlist_rate_per_user = 20;
+  int event_rate_per_user = 50;
   // Tickets: files (ticket PDFs) in <data_dir>/blobs, or S3-compatible object storage.
   std::string blob_store = "file";  // file | s3
   std::string s3_endpoint;          // e.g. https://s3.eu-central-1.amazonaws.com (path style)

@@ -100,6 +100,9 @@ DemoResult load_demo(UserStore& users, EventStore& events, const Clock& clock) {
     e.starts_at = Timestamp{day + std::chrono::hours(s.start_hour)};
     e.ends_at = e.starts_at + std::chrono::hours(s.hours);
     e.capacity = s.capacity;
+    // A per-person cap, as every new event gets one: a small workshop 2, a club night 6,
+    // large events 10. Nobody can hold a whole event with one account.
+    e.max_per_user = s.capacity <= 50 ? 2 : s.capacity <= 300 ? 6 : 10;
     e.status = EventStatus::published;
     e.created_at = e.updated_at = now;
     e.published_at = now;

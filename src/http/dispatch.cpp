@@ -136,6 +136,28 @@ bool Dispatcher::dispatch_inline(Request& request, std::string& route, const Res
   return true;
 }
 
+std::optional<Error> check_access(const Allow& allow, const std::optional<Principal>& caller,
+                                  const std::map<std::string, std::string, std::less<>>& params) {
+  if (!caller) {
+    if (allow.anonymous) return std::nullopt;
+    return Error::unauthenticated("Sign in, or send an API token, to use this endpoint.");
+  }
+  if (caller->event_scope) {
+    const std::string& scope = *caller->event_scope;
+    auto id = params.find("id");
+    if (!allow.door_token || id == params.end() || id->second != scope)
+      return Error::forbidden("This token is limited to check-in for one event (" + scope +
+                              "); it cannot be used here.");
+  } else if (caller->via == Principal::Via::session ? !allow.session : !allow.token) {
+    return Error::forbidden(caller->via == Principal::Via::session
+                                ? "This endpoint takes an API token, not a browser session."
+                                : "This endpoint takes a browser session, not an API token.");
+  }
+  if (!allow.role.empty() && !caller->has_role(allow.role))
+    return Error::forbidden("This endpoint needs the " + std::string(allow.role) + " role.");
+  return std::nullopt;
+}
+
 bool Dispatcher::answer_now(Request& request, std::string& route,
                             std::optional<Response>& out) const {
   if (request.method != Method::get && request.method != Method::head) return false;
@@ -150,6 +172,8 @@ bool Dispatcher::answer_now(Request& request, std::string& route,
     if (!match.options->answer_now) return false;
     std::optional<Principal> principal;
     if (authenticator_ && !authenticator_->authenticate_now(request, principal)) return false;
+    // The same access rule as every other route; a refusal takes the usual path to answer.
+    if (check_access(match.options->allow, principal, match.params)) return false;
     request.principal = std::move(principal);
     request.params = std::move(match.params);
     out = match.options->answer_now(request);
@@ -164,6 +188,10 @@ bool Dispatcher::answer_now(Request& request, std::string& route,
 void Dispatcher::run_handler(Request& request, RouteMatch& match,
                              std::optional<Principal> principal, const Respond& respond) const {
   request.principal = std::move(principal);
+  if (auto refused = check_access(match.options->allow, request.principal, match.params)) {
+    respond(Response::problem(*refused, request.request_id));
+    return;
+  }
   if (auto refused = check_csrf(request, *match.options, public_origin_)) {
     respond(Response::problem(*refused, request.request_id));
     return;

@@ -9,7 +9,9 @@
 namespace admit::http {
 
 // Dispatcher: what happens to one fully read request on the work pool, without Beast:
-// route it; for a routed request authenticate, apply the CSRF rule and run the handler
+// route it; for a routed request authenticate, enforce the route's access rule (who may
+// call: RouteOptions::allow, the one place every route passes), apply the CSRF rule and
+// run the handler
 // (a throwing handler or authenticator answers 500 and is logged); otherwise answer 405
 // with Allow, 404 problem for /api/ paths, or a static file of the web app.
 // `route` receives the metrics/log label (the pattern, "static" or "unmatched") before
@@ -50,6 +52,12 @@ class Dispatcher {
   std::string public_origin_;
   StaticFiles static_files_;
 };
+
+// The route's access rule (router.hpp Allow) for this caller: nullopt when admitted, else
+// the 401 or 403 to answer. `params` are the route's path parameters ({id} names the event
+// a door token must be scoped to).
+std::optional<Error> check_access(const Allow& allow, const std::optional<Principal>& caller,
+                                  const std::map<std::string, std::string, std::less<>>& params);
 
 // The Allow header value for a list of methods: "GET, HEAD, POST".
 std::string allow_header(const std::vector<Method>& methods);

@@ -13,7 +13,26 @@
 
 namespace admit::http {
 
+// Who may call a route. The Dispatcher checks it in one place, before CSRF and before the
+// handler, so a handler never meets a caller its route does not admit:
+// - no caller where the route needs one: 401 `unauthenticated`;
+// - a door token (an API token limited to one event's check-in) on a route not marked
+//   `door_token`, or for another event than the route's `{id}`: 403 `forbidden`;
+// - a caller without `role`: 403 `forbidden`.
+// The default (a route that says nothing) is "signed in, by session or by an account-wide
+// API token": public routes say `allow = kPublic`, check-in routes add `door_token`.
+struct Allow {
+  bool anonymous = false;  // callers without credentials (or with unknown ones)
+  bool session = true;     // a browser session cookie
+  bool token = true;       // an API token for the whole account
+  bool door_token = false; // an API token scoped to the event named by the path's {id}
+  std::string_view role;   // a role the caller must hold ("admin"); empty: any role
+};
+inline constexpr Allow kPublic{.anonymous = true};
+inline constexpr Allow kAdmin{.role = "admin"};
+
 struct RouteOptions {
+  Allow allow;
   std::size_t body_limit = 1 << 20;  // bytes; larger only where an endpoint needs it
   bool csrf_exempt = false;          // e.g. the Stripe webhook (signed instead)
   // The handler never blocks (it validates and hands the work on, answering later from

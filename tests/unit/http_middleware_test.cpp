@@ -397,11 +397,12 @@ TEST(Dispatcher, UnknownApiPathIs404AndWrongMethod405) {
 
 TEST(Dispatcher, ThrowingHandlerOrAuthenticatorAnswers500Once) {
   Router router;
-  router.get("/api/v1/boom", [](Request&, Respond) { throw std::runtime_error("bug"); });
+  router.get("/api/v1/boom", [](Request&, Respond) { throw std::runtime_error("bug"); },
+             RouteOptions{.allow = kPublic});
   router.get("/api/v1/twice", [](Request&, Respond respond) {
     respond(Response::text(200, "first"));
     throw std::runtime_error("after answering");
-  });
+  }, RouteOptions{.allow = kPublic});
   FixedAuthenticator auth;
   Dispatcher d(router, &auth, "", "");
   auto boom = run(d, make(Method::get, "/api/v1/boom"));
@@ -420,7 +421,7 @@ TEST(Dispatcher, AppliesCsrfToSessionWrites) {
   int ran = 0;
   router.post("/api/v1/events", sync([&](Request&) { ++ran; return Response::text(201, "made"); }));
   router.post("/api/v1/payments/stripe/webhook", sync([&](Request&) { ++ran; return Response::no_content(); }),
-              RouteOptions{.csrf_exempt = true});
+              RouteOptions{.allow = kPublic, .csrf_exempt = true});
   FixedAuthenticator auth;
   auth.principal = Principal{.user_id = "usr_1", .via = Principal::Via::session};
   Dispatcher d(router, &auth, "https://tickets.example.org/", "");
@@ -440,7 +441,8 @@ TEST(Dispatcher, AppliesCsrfToSessionWrites) {
 
 TEST_F(StaticFilesTest, DispatcherServesWebAppForNonApiPaths) {
   Router router;
-  router.get("/healthz", sync([](Request&) { return Response::text(200, "ok"); }));
+  router.get("/healthz", sync([](Request&) { return Response::text(200, "ok"); }),
+             RouteOptions{.allow = kPublic});
   Dispatcher d(router, nullptr, "", root_.string());
   auto page = run(d, make(Method::get, "/events/1"));
   EXPECT_EQ(page.route, "static");

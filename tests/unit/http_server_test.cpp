@@ -154,43 +154,45 @@ class SessionAuthenticator final : public Authenticator {
 class ServerTest : public ::testing::Test {
  protected:
   void SetUp() override {
+    // These routes stand for any route; who may call is the dispatcher's test's concern.
+    const RouteOptions kOpen{.allow = kPublic};
     log::set_level(log::Level::error);
     router_.get("/api/ping", sync([](Request& req) {
                   return Response::json(200, {{"pong", true}, {"q", req.query("q").value_or("")}});
-                }));
+                }), kOpen);
     router_.post("/api/echo", sync([](Request& req) { return Response::text(200, req.body); }),
-                 RouteOptions{.body_limit = 64});
+                 RouteOptions{.allow = kPublic, .body_limit = 64});
     router_.get("/api/items/{id}", sync([](Request& req) {
                   return Response::text(200, req.param("id") + "|" + req.remote_address)
                       .header("Cache-Control", "private, max-age=60");
-                }));
+                }), kOpen);
     router_.post("/api/items/{id}", sync([](Request& req) {
                    return Response::text(201, req.principal ? req.principal->user_id : "anon");
-                 }));
-    router_.get("/api/throws", [](Request&, Respond) { throw std::runtime_error("handler bug"); });
-    router_.get("/api/drops", [](Request&, Respond) { /* never answers */ });
+                 }), kOpen);
+    router_.get("/api/throws", [](Request&, Respond) { throw std::runtime_error("handler bug"); }, kOpen);
+    router_.get("/api/drops", [](Request&, Respond) { /* never answers */ }, kOpen);
     router_.get("/api/later", [](Request&, Respond respond) {
       std::thread([respond] {
         std::this_thread::sleep_for(std::chrono::milliseconds(20));
         respond(Response::text(200, "later"));
         respond(Response::text(200, "ignored"));
       }).detach();
-    });
+    }, kOpen);
     router_.get("/api/block", [this](Request&, Respond respond) {
       gate_.wait();
       respond(Response::text(200, "unblocked"));
-    });
+    }, kOpen);
     router_.get("/api/bad-header", sync([](Request&) {
                   return Response::text(200, "x").header("X-Evil", "a\r\nSet-Cookie: b=c");
-                }));
-    router_.get("/api/empty", sync([](Request&) { return Response::no_content(); }));
+                }), kOpen);
+    router_.get("/api/empty", sync([](Request&) { return Response::no_content(); }), kOpen);
     // Says who called and whether it ran on the work pool or the network thread.
     auto where = [this](Request& req) {
       return Response::text(200, std::string(req.principal ? req.principal->user_id : "anon") + "|" +
                                      (pool_.on_pool_thread() ? "pool" : "network"));
     };
-    router_.get("/api/where", sync(where));
-    router_.post("/api/fast", sync(where), RouteOptions{.nonblocking = true});
+    router_.get("/api/where", sync(where), kOpen);
+    router_.post("/api/fast", sync(where), RouteOptions{.allow = kPublic, .nonblocking = true});
     // Nonblocking and answered later, many at once, from one HandoffBatch on another thread.
     router_.post(
         "/api/queued",
@@ -199,7 +201,7 @@ class ServerTest : public ::testing::Test {
           queued_.push_back(std::move(respond));
           queued_cv_.notify_all();
         },
-        RouteOptions{.nonblocking = true});
+        RouteOptions{.allow = kPublic, .nonblocking = true});
   }
 
   void start(ServerOptions options = {}) {

@@ -10,7 +10,8 @@
 namespace admit {
 
 struct Session {
-  std::string id;  // sha256_hex of the cookie secret
+  std::string id;      // sha256_hex of the cookie secret: never shown
+  std::string handle;  // public id ("ses_..."): the sessions list shows it, ending one uses it
   std::string user_id;
   Timestamp created_at;
   Timestamp last_seen_at;

@@ -32,7 +32,8 @@ class AccountTx {
   virtual Status update_user(const User& user) = 0;
   // Erases personal data: email becomes deleted-<id>@invalid, name "Deleted user", no
   // password, disabled, deleted_at set; unsent mail to the address is dropped and sent
-  // mail loses its address and body. Sessions and tokens are not touched (revoke them).
+  // mail loses its address and body; the names and emails on the tickets of the user's
+  // registrations are erased too. Sessions and tokens are not touched (revoke them).
   virtual void erase_user(const std::string& user_id, Timestamp at) = 0;
 
   virtual void insert_one_time_token(const OneTimeToken& token) = 0;
@@ -89,8 +90,9 @@ class AccountStore {
   virtual void touch_session(const std::string& id, Timestamp at) = 0;
   // The user's sessions that are not revoked and not past expires_at, newest first.
   virtual std::vector<Session> list_sessions(const std::string& user_id, Timestamp now) = 0;
-  // Revokes one of the user's sessions; not_found when it is not theirs or already ended.
-  virtual Status revoke_session(const std::string& user_id, const std::string& session_id,
+  // Revokes one of the user's sessions by its public handle; not_found when it is not
+  // theirs or already ended.
+  virtual Status revoke_session(const std::string& user_id, const std::string& handle,
                                 Timestamp at) = 0;
 
   // Accounts by creation, newest first; deleted accounts are left out. A malformed cursor

@@ -136,12 +136,15 @@ Mail password_reset_mail(std::string_view public_url, std::string_view to, std::
 }
 
 Mail password_changed_mail(std::string_view public_url, std::string_view to,
-                           std::string_view name, std::string cause_key) {
+                           std::string_view name, std::string cause_key, bool tokens_revoked) {
   std::string base(public_url);
   while (!base.empty() && base.back() == '/') base.pop_back();
   const std::string reset = base + "/forgot-password";
-  const std::string intro = "The password of your " + std::string(kProductName) +
-                            " account was just changed, and other sessions were signed out.";
+  std::string intro = "The password of your " + std::string(kProductName) +
+                      " account was just changed, and other sessions were signed out.";
+  if (tokens_revoked)
+    intro += " Your API tokens (scripts and door scanners) were revoked too: create new ones "
+             "under Account, API tokens.";
   Mail m;
   m.to = std::string(to);
   m.subject = "Your " + std::string(kProductName) + " password was changed";

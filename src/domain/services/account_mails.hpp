@@ -21,8 +21,11 @@ Mail signup_attempt_mail(std::string_view public_url, std::string_view to, std::
                          std::string cause_key);
 Mail password_reset_mail(std::string_view public_url, std::string_view to, std::string_view name,
                          std::string_view secret, std::string cause_key);
+// `tokens_revoked`: the change came from a reset link, which also revoked every API token
+// (whoever knew the old password may have made some); the mail says so.
 Mail password_changed_mail(std::string_view public_url, std::string_view to,
-                           std::string_view name, std::string cause_key);
+                           std::string_view name, std::string cause_key,
+                           bool tokens_revoked = false);
 // Sent to the old address when the account's email changes.
 Mail email_changed_mail(std::string_view public_url, std::string_view to, std::string_view name,
                         std::string_view new_email, std::string cause_key);

@@ -3,15 +3,21 @@
 #include <algorithm>
 
 #include "common/random.hpp"
+#include "domain/services/account_detail.hpp"
 #include "domain/services/account_mails.hpp"
 #include "domain/services/text.hpp"
 
 namespace admit {
+
+using account_detail::is_deleted;
+using account_detail::json_string;
+using account_detail::check_name;
+using account_detail::check_email;
+
 namespace {
 
 constexpr std::size_t kNameMax = 200;
 constexpr std::size_t kEmailMax = 254;
-constexpr std::size_t kTokenNameMax = 100;
 constexpr std::size_t kUserAgentMax = 200;
 
 std::string shorten(std::string_view s, std::size_t max) {
@@ -24,12 +30,12 @@ std::string shorten(std::string_view s, std::size_t max) {
   return out;
 }
 
+}  // namespace
+
+namespace account_detail {
+
 void check_name(FieldErrors& errors, const std::string& name) {
-  if (name.empty()) errors.add("name", "is required");
-  else if (!is_valid_utf8(name)) errors.add("name", "must be valid UTF-8");
-  else if (utf8_length(name) > kNameMax)
-    errors.add("name", "must be at most " + std::to_string(kNameMax) + " characters");
-  else if (has_control_chars(name)) errors.add("name", "must not contain control characters");
+  check_text(errors, "name", name, kNameMax, /*required=*/true);
 }
 
 void check_email(FieldErrors& errors, const std::string& email) {
@@ -63,7 +69,7 @@ std::string json_string(std::string_view s) {
   return out;
 }
 
-}  // namespace
+}  // namespace account_detail
 
 Error invalid_credentials_error() {
   return Error{ErrorCode::invalid_credentials, "The email or password is not correct.", {}};
@@ -295,7 +301,15 @@ Result<PendingLogin> AccountService::begin_login(const std::string& email,
   if (p.password.empty()) errors.add("password", "is required");
   if (!errors.empty()) return std::move(errors).to_error();
   // Limits count before any hashing, so a flood costs no CPU.
-  if (auto s = limit("signin:addr:" + address_key(client.ip), settings_.signin_per_address); !s)
+  // Per (email, address) tightly, per address, and per email only at a far higher ceiling:
+  // guessing one password from one place stops soon, while an outsider hammering the
+  // email cannot lock its owner out (the owner signs in from another address).
+  const std::string addr = address_key(client.ip);
+  if (auto s = limit("signin:addr:" + addr, settings_.signin_per_address); !s)
+    return std::move(s).error();
+  if (auto s = limit("signin:account_addr:" + p.email + "|" + addr,
+                     settings_.signin_per_account_address);
+      !s)
     return std::move(s).error();
   if (auto s = limit("signin:account:" + p.email, settings_.signin_per_account); !s)
     return std::move(s).error();
@@ -346,6 +360,7 @@ Result<SignIn> AccountService::finish_login(const PendingLogin& p) {
   result.secret = new_secret_token();
   Session& s = result.session;
   s.id = sha256_hex(result.secret);
+  s.handle = new_id("ses");
   s.user_id = user->id;
   s.created_at = s.last_seen_at = now;
   s.expires_at = now + settings_.session_absolute;
@@ -392,7 +407,7 @@ std::optional<SessionAuth> AccountService::authenticate_session(const std::strin
 void AccountService::logout(const std::string& session_id, const ClientInfo& client) {
   auto found = accounts_.find_session(session_id);
   if (!found) return;
-  (void)accounts_.revoke_session(found->first.user_id, session_id, clock_.now());
+  (void)accounts_.revoke_session(found->first.user_id, found->first.handle, clock_.now());
   (void)transact([&](AccountTx& tx) -> Status {
     audit(tx, "signout", found->first.user_id, found->first.user_id, client);
     return {};
@@ -483,295 +498,19 @@ Status AccountService::finish_password_reset(const PendingReset& p) {
         u->updated_at = now;
         if (auto ok = tx.update_user(*u); !ok) return ok;
         tx.discard_one_time_tokens(u->id, OneTimeKind::reset_password, now);
+        // Recovering the account implies someone else may know the old password: end every
+        // session and revoke every API token they could have made with it.
         auto ended = tx.revoke_sessions(u->id, now);
+        auto tokens = tx.revoke_api_tokens(u->id, now);
         tx.queue_mail(password_changed_mail(settings_.public_url, u->email, u->name,
-                                            "password-changed:" + t->id),
+                                            "password-changed:" + t->id, /*tokens_revoked=*/true),
                       now);
         audit(tx, "password_reset", u->id, u->id, p.client,
-              "{\"sessions_revoked\":" + std::to_string(ended) + "}");
+              "{\"sessions_revoked\":" + std::to_string(ended) +
+                  ",\"tokens_revoked\":" + std::to_string(tokens) + "}");
         return {};
       },
       true);
-}
-
-// ---------------------------------------------------------------- the signed-in user
-
-Result<User> AccountService::me(const Actor& actor) {
-  auto u = users_.find_user(actor.user_id);
-  if (!u || u->disabled) return Error::unauthenticated();
-  return std::move(*u);
-}
-
-Result<PendingProfileChange> AccountService::begin_update_profile(
-    const Actor& actor, std::optional<std::string> current_session, ProfileChange change,
-    const ClientInfo& client) {
-  if (actor.event_scope) return Error::forbidden("an event-scoped token cannot change the account");
-  auto user = users_.find_user(actor.user_id);
-  if (!user || user->disabled) return Error::unauthenticated();
-  FieldErrors errors;
-  if (change.name) {
-    change.name = trim(*change.name);
-    check_name(errors, *change.name);
-  }
-  if (change.email) {
-    change.email = normalize_email(*change.email);
-    check_email(errors, *change.email);
-    if (*change.email == user->email) change.email.reset();  // no change
-  }
-  if (change.password) {
-    if (auto weak = passwords_.weakness(*change.password)) errors.add("password", *weak);
-  }
-  const bool sensitive = change.email || change.password;
-  if (sensitive && (!change.current_password || change.current_password->empty()))
-    errors.add("current_password", "is required to change the email or password");
-  if (!errors.empty()) return std::move(errors).to_error();
-  if (sensitive) {
-    if (auto s = limit("pwcheck:" + actor.user_id, settings_.password_check_per_account); !s)
-      return std::move(s).error();
-  }
-  PendingProfileChange p;
-  p.user_id = actor.user_id;
-  p.current_session = std::move(current_session);
-  p.change = std::move(change);
-  p.client = client;
-  p.needs_password_check = sensitive;
-  return p;
-}
-
-Result<User> AccountService::finish_update_profile(const PendingProfileChange& p) {
-  const ProfileChange& c = p.change;
-  std::optional<std::string> new_hash;
-  if (p.needs_password_check) {
-    auto user = users_.find_user(p.user_id);
-    if (!user) return Error::unauthenticated();
-    if (!passwords_.verify(user->password_hash, c.current_password.value_or(""))) {
-      (void)transact([&](AccountTx& tx) -> Status {
-        audit(tx, "password_check_failed", p.user_id, p.user_id, p.client);
-        return {};
-      }, false);
-      return Error::field("current_password", "is not your current password");
-    }
-    if (c.password) new_hash = passwords_.hash(*c.password);
-  }
-  const Timestamp now = clock_.now();
-  std::optional<User> updated;
-  const std::string secret = new_secret_token();
-  Status s = transact(
-      [&](AccountTx& tx) -> Status {
-        auto u = tx.find_user(p.user_id);
-        if (!u || u->disabled) return Error::unauthenticated();
-        std::optional<std::string> old_email;
-        if (c.name) u->name = *c.name;
-        if (c.email && *c.email != u->email) {
-          old_email = u->email;
-          u->email = *c.email;
-          u->email_verified_at.reset();
-        }
-        if (new_hash) u->password_hash = *new_hash;
-        u->updated_at = now;
-        if (auto ok = tx.update_user(*u); !ok) return ok;
-        if (old_email) {
-          OneTimeToken t{sha256_hex(secret), OneTimeKind::verify_email, u->id, u->email, now,
-                         now + settings_.verify_link_ttl, std::nullopt};
-          tx.insert_one_time_token(t);
-          tx.queue_mail(verification_mail(settings_.public_url, u->email, u->name, secret, true,
-                                          "verify:" + t.id),
-                        now);
-          tx.queue_mail(email_changed_mail(settings_.public_url, *old_email, u->name, u->email,
-                                           "email-changed:" + t.id),
-                        now);
-          audit(tx, "email_changed", u->id, u->id, p.client);
-        }
-        if (new_hash) {
-          auto ended = tx.revoke_sessions(u->id, now, p.current_session);
-          tx.discard_one_time_tokens(u->id, OneTimeKind::reset_password, now);
-          tx.queue_mail(password_changed_mail(settings_.public_url, u->email, u->name,
-                                              "password-changed:" + new_id("ntc")),
-                        now);
-          audit(tx, "password_changed", u->id, u->id, p.client,
-                "{\"sessions_revoked\":" + std::to_string(ended) + "}");
-        }
-        updated = std::move(*u);
-        return {};
-      },
-      true);
-  if (!s) return std::move(s).error();
-  return std::move(*updated);
-}
-
-Status AccountService::delete_account(const Actor& actor, const ClientInfo& client) {
-  if (actor.event_scope) return Error::forbidden("an event-scoped token cannot delete the account");
-  const Timestamp now = clock_.now();
-  return transact(
-      [&](AccountTx& tx) -> Status {
-        auto u = tx.find_user(actor.user_id);
-        if (!u || is_deleted(*u)) return Error::unauthenticated();
-        if (tx.count_live_published_events(u->id, now) > 0)
-          return Error::conflict(
-              "You organize published events that have not ended: cancel them or wait until "
-              "they are over before deleting the account.");
-        tx.revoke_sessions(u->id, now);
-        tx.revoke_api_tokens(u->id, now);
-        tx.discard_one_time_tokens(u->id, std::nullopt, now);
-        tx.erase_user(u->id, now);
-        audit(tx, "account_deleted", u->id, u->id, client);
-        return {};
-      },
-      false);
-}
-
-// ---------------------------------------------------------------- API tokens
-
-Result<CreatedToken> AccountService::create_api_token(const Actor& actor, const std::string& name_in,
-                                                      const std::optional<std::string>& event_id,
-                                                      const ClientInfo& client) {
-  if (actor.event_scope) return Error::forbidden("an event-scoped token cannot create tokens");
-  const std::string name = trim(name_in);
-  FieldErrors errors;
-  if (name.empty()) errors.add("name", "is required");
-  else if (!is_valid_utf8(name) || has_control_chars(name)) errors.add("name", "must be plain text");
-  else if (utf8_length(name) > kTokenNameMax)
-    errors.add("name", "must be at most " + std::to_string(kTokenNameMax) + " characters");
-  if (event_id) {
-    auto e = events_.find_event(*event_id);
-    if (!e || (e->organizer_id != actor.user_id && !actor.is_admin()))
-      errors.add("event_id", "must be an event you organize");
-  }
-  if (!errors.empty()) return std::move(errors).to_error();
-  if (auto s = limit("token:" + actor.user_id, settings_.token_per_account); !s)
-    return std::move(s).error();
-  CreatedToken out = new_token(name, event_id);
-  ApiToken& t = out.token;
-  t.user_id = actor.user_id;
-  Status s = transact(
-      [&](AccountTx& tx) -> Status {
-        tx.insert_api_token(t);
-        audit(tx, "token_created", actor.user_id, t.id, client,
-              event_id ? "{\"event_id\":" + json_string(*event_id) + "}" : "{}");
-        return {};
-      },
-      false);
-  if (!s) return std::move(s).error();
-  return out;
-}
-
-CreatedToken AccountService::new_token(const std::string& name,
-                                      const std::optional<std::string>& event_id) const {
-  CreatedToken out;
-  out.secret = new_secret_token();
-  out.token.id = new_id("tok");
-  out.token.name = name;
-  out.token.token_hash = sha256_hex(out.secret);
-  out.token.event_scope = event_id;
-  out.token.created_at = clock_.now();
-  return out;
-}
-
-Result<CreatedToken> AccountService::create_api_token_from_command_line(
-    const std::string& email, const std::string& name, const std::optional<std::string>& event_id) {
-  if (event_id && !events_.find_event(*event_id))
-    return Error::field("event_id", "is not an event");
-  CreatedToken out = new_token(name, event_id);
-  ApiToken& t = out.token;
-  Status s = transact(
-      [&](AccountTx& tx) -> Status {
-        auto u = tx.find_user_by_email(normalize_email(email));
-        if (!u || is_deleted(*u)) return Error::not_found("user");
-        t.user_id = u->id;
-        tx.insert_api_token(t);
-        std::string detail = "{\"via\":\"command_line\",\"user_id\":" + json_string(u->id);
-        if (event_id) detail += ",\"event_id\":" + json_string(*event_id);
-        audit(tx, "token_created", std::nullopt, t.id, ClientInfo{}, detail + "}");
-        return {};
-      },
-      false);
-  if (!s) return std::move(s).error();
-  return out;
-}
-
-Result<std::vector<ApiToken>> AccountService::api_tokens(const Actor& actor) {
-  return users_.list_tokens(actor.user_id);
-}
-
-Status AccountService::revoke_api_token(const Actor& actor, const std::string& token_id,
-                                        const ClientInfo& client) {
-  if (actor.event_scope) return Error::forbidden("an event-scoped token cannot revoke tokens");
-  const Timestamp now = clock_.now();
-  return transact(
-      [&](AccountTx& tx) -> Status {
-        if (!tx.revoke_api_token(actor.user_id, token_id, now)) return Error::not_found("token");
-        audit(tx, "token_revoked", actor.user_id, token_id, client);
-        return {};
-      },
-      false);
-}
-
-// ---------------------------------------------------------------- administration
-
-Result<UserPage> AccountService::list_users(const Actor& actor, const UserListQuery& query) {
-  if (!actor.is_admin()) return Error::forbidden("only admins can list accounts");
-  FieldErrors errors;
-  if (query.limit < 1 || query.limit > 200) errors.add("limit", "must be between 1 and 200");
-  if (query.q && utf8_length(*query.q) > 200) errors.add("q", "must be at most 200 characters");
-  if (!errors.empty()) return std::move(errors).to_error();
-  return accounts_.list_users(query);
-}
-
-Result<User> AccountService::set_disabled(const Actor& actor, const std::string& user_id,
-                                          bool disabled, const ClientInfo& client) {
-  if (!actor.is_admin() || actor.event_scope) return Error::forbidden("only admins can disable accounts");
-  if (user_id == actor.user_id) return Error::conflict("you cannot disable your own account");
-  const Timestamp now = clock_.now();
-  std::optional<User> result;
-  Status s = transact(
-      [&](AccountTx& tx) -> Status {
-        auto u = tx.find_user(user_id);
-        if (!u || is_deleted(*u)) return Error::not_found("user");
-        if (u->disabled != disabled) {
-          u->disabled = disabled;
-          u->updated_at = now;
-          if (auto ok = tx.update_user(*u); !ok) return ok;
-        }
-        std::int64_t ended = 0;
-        if (disabled) ended = tx.revoke_sessions(u->id, now);
-        audit(tx, disabled ? "account_disabled" : "account_enabled", actor.user_id, u->id, client,
-              disabled ? "{\"sessions_revoked\":" + std::to_string(ended) + "}" : "{}");
-        result = std::move(*u);
-        return {};
-      },
-      false);
-  if (!s) return std::move(s).error();
-  return std::move(*result);
-}
-
-Result<User> AccountService::change_role(const std::optional<Actor>& actor, const std::string& email,
-                                         const std::string& role, bool add) {
-  if (actor && !actor->is_admin()) return Error::forbidden("only admins can change roles");
-  if (!is_role(role)) return Error::field("role", "must be attendee, organizer or admin");
-  const Timestamp now = clock_.now();
-  std::optional<User> result;
-  const std::optional<std::string> actor_id =
-      actor ? std::optional<std::string>(actor->user_id) : std::nullopt;
-  Status s = transact(
-      [&](AccountTx& tx) -> Status {
-        auto u = tx.find_user_by_email(normalize_email(email));
-        if (!u || is_deleted(*u)) return Error::not_found("user");
-        bool has = u->has_role(role);
-        if (add && !has) u->roles.push_back(role);
-        if (!add && has) std::erase(u->roles, role);
-        if (add != has) {
-          u->updated_at = now;
-          if (auto ok = tx.update_user(*u); !ok) return ok;
-          audit(tx, add ? "role_added" : "role_removed", actor_id, u->id, ClientInfo{},
-                "{\"role\":" + json_string(role) + ",\"via\":" +
-                    json_string(actor ? "api" : "command_line") + "}");
-        }
-        result = std::move(*u);
-        return {};
-      },
-      false);
-  if (!s) return std::move(s).error();
-  return std::move(*result);
 }
 
 }  // namespace admit

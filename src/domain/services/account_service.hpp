@@ -49,8 +49,11 @@ struct AccountSettings {
   std::chrono::seconds purge_after = std::chrono::hours(24);
 
   // Rate limits: per client address and per account (the email, or the user).
-  RateRule signin_per_account{10, std::chrono::minutes(1)};
+  // Sign-in: tight per (email, address); the per-email ceiling is far above what one
+  // address may try, so an outsider cannot lock the owner out (docs/security.md).
+  RateRule signin_per_account_address{10, std::chrono::minutes(1)};
   RateRule signin_per_address{100, std::chrono::hours(1)};
+  RateRule signin_per_account{1000, std::chrono::hours(1)};
   RateRule signup_per_address{30, std::chrono::hours(1)};
   RateRule signup_per_email{5, std::chrono::hours(1)};
   RateRule verify_per_address{60, std::chrono::hours(1)};
@@ -155,7 +158,7 @@ class AccountService {
   Status request_password_reset(const std::string& email, const ClientInfo& client);
   Result<PendingReset> begin_password_reset(const std::string& token, const std::string& password,
                                             const ClientInfo& client);
-  // Sets the password, uses the link and signs out every session.
+  // Sets the password, uses the link, signs out every session and revokes every API token.
   Status finish_password_reset(const PendingReset& pending);
 
   // ---- the signed-in user
@@ -164,18 +167,26 @@ class AccountService {
                                                     std::optional<std::string> current_session,
                                                     ProfileChange change, const ClientInfo& client);
   Result<User> finish_update_profile(const PendingProfileChange& pending);
-  // Erases personal data, ends sessions and tokens; registrations stay. An organizer with
-  // published events that have not ended answers conflict.
+  // Cancels the upcoming registrations (through the hook below), then erases personal data
+  // (the account's and the names and emails on its tickets) and ends sessions and tokens;
+  // past registrations stay, anonymous. An organizer with published events that have not
+  // ended answers conflict, and nothing changes.
   Status delete_account(const Actor& actor, const ClientInfo& client);
+  // Called by delete_account with the user id once the account may be deleted, before its
+  // data is erased (the registration service cancels its upcoming registrations).
+  void on_account_deleting(std::function<void(const std::string&)> hook) {
+    deleting_hook_ = std::move(hook);
+  }
 
   // ---- API tokens
   Result<CreatedToken> create_api_token(const Actor& actor, const std::string& name,
                                         const std::optional<std::string>& event_id,
                                         const ClientInfo& client);
   // `admit token create`: a token for the account with this email, made by the operator at
-  // the command line (no rate limit, any event). Audited as token_created like the API's,
-  // with no actor and {"via":"command_line","user_id":..} as detail. not_found when no
-  // account has the email; a field error naming `event_id` for an unknown event.
+  // the command line (no rate limit). Audited as token_created like the API's, with no
+  // actor and {"via":"command_line","user_id":..} as detail. not_found when no account has
+  // the email; a field error naming `event_id` for an unknown event, or for an event the
+  // account does not organize (the API's rule: its own events, any event for an admin).
   Result<CreatedToken> create_api_token_from_command_line(const std::string& email,
                                                           const std::string& name,
                                                           const std::optional<std::string>& event_id);
@@ -184,7 +195,8 @@ class AccountService {
 
   // ---- administration
   Result<UserPage> list_users(const Actor& actor, const UserListQuery& query);
-  // Disabling ends the account's sessions (its tokens stop working too).
+  // Disabling ends the account's sessions and revokes its API tokens (enabling it again
+  // does not bring them back).
   Result<User> set_disabled(const Actor& actor, const std::string& user_id, bool disabled,
                             const ClientInfo& client);
   // Adds or removes a role (the command line; actor is nullopt there).
@@ -212,6 +224,7 @@ class AccountService {
   const Clock& clock_;
   AccountSettings settings_;
   std::function<void()> mail_hook_;
+  std::function<void(const std::string&)> deleting_hook_;
   std::once_flag dummy_once_;
   std::string dummy_hash_;
 };

@@ -12,17 +12,6 @@ bool may_manage(const Actor& actor, const Event& e) {
   return e.organizer_id == actor.user_id || actor.is_admin();
 }
 
-void check_text(FieldErrors& errors, const std::string& field, const std::string& value,
-                std::size_t max, bool required) {
-  if (required && trim(value).empty()) {
-    errors.add(field, "is required");
-    return;
-  }
-  if (!is_valid_utf8(value)) errors.add(field, "must be valid UTF-8");
-  else if (utf8_length(value) > max)
-    errors.add(field, "must be at most " + std::to_string(max) + " characters");
-}
-
 void check_range(FieldErrors& errors, const std::string& field, std::int64_t v, std::int64_t lo,
                  std::int64_t hi) {
   if (v < lo || v > hi)
@@ -77,13 +66,12 @@ void merge(Event& e, const EventInput& in) {
 
 }  // namespace
 
-Status CatalogService::validate(const Event& e, const EventInput& in) const {
+Status CatalogService::validate(const Event& e, const EventInput& in, bool creating) const {
   using L = CatalogLimits;
   FieldErrors errors;
   check_text(errors, "title", e.title, L::kTitleMax, true);
-  check_text(errors, "description", e.description, L::kDescriptionMax, false);
+  check_text(errors, "description", e.description, L::kDescriptionMax, false, /*multiline=*/true);
   check_text(errors, "venue", e.venue, L::kVenueMax, true);
-  if (has_control_chars(e.title)) errors.add("title", "must not contain control characters");
   if (e.category.empty()) errors.add("category", "is required");
   else if (!is_category(e.category))
     errors.add("category", "must be one of the categories from GET /api/v1/categories");
@@ -93,8 +81,10 @@ Status CatalogService::validate(const Event& e, const EventInput& in) const {
   if (e.currency.empty()) errors.add("currency", "is required");
   else if (!is_currency(e.currency))
     errors.add("currency", "must be an ISO 4217 code such as EUR or USD");
-  if (e.starts_at == Timestamp{}) errors.add("starts_at", "is required");
-  if (e.ends_at == Timestamp{}) errors.add("ends_at", "is required");
+  // A new event must be given both times (1970-01-01T00:00:00Z is a time like any other,
+  // not "missing"); an edited one keeps its stored times for what the PATCH leaves out.
+  if (creating && !in.starts_at) errors.add("starts_at", "is required");
+  if (creating && !in.ends_at) errors.add("ends_at", "is required");
   else if (e.ends_at <= e.starts_at) errors.add("ends_at", "must be after starts_at");
   else if (e.ends_at - e.starts_at > std::chrono::days(366))
     errors.add("ends_at", "must be within a year of starts_at");
@@ -117,7 +107,7 @@ Status CatalogService::validate(const Event& e, const EventInput& in) const {
     const auto& t = e.ticket_types[i];
     std::string p = "ticket_types[" + std::to_string(i) + "].";
     check_text(errors, p + "name", t.name, L::kTicketNameMax, true);
-    check_text(errors, p + "description", t.description, 2000, false);
+    check_text(errors, p + "description", t.description, 2000, false, /*multiline=*/true);
     if (!t.name.empty() && !names.insert(t.name).second)
       errors.add(p + "name", "is used by another ticket type of this event");
     if (!ids.insert(t.id).second) errors.add(p + "id", "appears twice");
@@ -128,10 +118,9 @@ Status CatalogService::validate(const Event& e, const EventInput& in) const {
     if (t.max_per_order) check_range(errors, p + "max_per_order", *t.max_per_order, 1, L::kPerOrderMax);
     if (t.sales_start && t.sales_end && *t.sales_end <= *t.sales_start)
       errors.add(p + "sales_end", "must be after sales_start");
-    if (t.sales_end && e.ends_at != Timestamp{} && *t.sales_end > e.ends_at)
+    if (t.sales_end && *t.sales_end > e.ends_at)
       errors.add(p + "sales_end", "must not be after the event ends");
   }
-  (void)in;
   if (!errors.empty()) return std::move(errors).to_error();
   return {};
 }
@@ -139,11 +128,22 @@ Status CatalogService::validate(const Event& e, const EventInput& in) const {
 Result<Event> CatalogService::create(const Actor& actor, const EventInput& input) {
   if (!actor.has_role("organizer") && !actor.is_admin())
     return Error::forbidden("only organizers can create events");
+  if (create_limiter_ && create_rule_.limit > 0) {
+    if (auto retry = create_limiter_->hit("events:create:" + actor.user_id, create_rule_.limit,
+                                          create_rule_.window, clock_.now())) {
+      Error e = Error::rate_limited(*retry);
+      e.detail = "Too many new events; try again in " + std::to_string(*retry) + " seconds.";
+      return e;
+    }
+  }
   Event e;
   e.id = new_id("evt");
   e.organizer_id = actor.user_id;
   e.status = EventStatus::draft;
   e.created_at = e.updated_at = clock_.now();
+  // A per-person cap unless the organizer sets another (or null: none), so one account
+  // cannot take a whole event; see docs/security.md.
+  e.max_per_user = CatalogLimits::kDefaultMaxPerUser;
   merge(e, input);
   if (input.ticket_types) {
     // On create every ticket type is new: an id given by the client is an error.
@@ -152,7 +152,7 @@ Result<Event> CatalogService::create(const Actor& actor, const EventInput& input
         return Error::field("ticket_types[" + std::to_string(i) + "].id",
                             "must not be given for a new event");
   }
-  if (auto ok = validate(e, input); !ok) return std::move(ok).error();
+  if (auto ok = validate(e, input, true); !ok) return std::move(ok).error();
   return store_.create_event(e);
 }
 
@@ -176,7 +176,7 @@ Result<Event> CatalogService::update(const Actor& actor, const std::string& even
     return Error::field("currency", "cannot change after tickets were sold");
   merge(e, input);
   e.updated_at = clock_.now();
-  if (auto ok = validate(e, input); !ok) return std::move(ok).error();
+  if (auto ok = validate(e, input, false); !ok) return std::move(ok).error();
   auto updated = store_.update_event(e);
   if (updated && updated_hook_) updated_hook_(*updated);
   if (updated && changed_hook_) changed_hook_(*updated);

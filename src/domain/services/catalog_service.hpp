@@ -11,6 +11,7 @@
 #include "domain/model/actor.hpp"
 #include "domain/model/event.hpp"
 #include "domain/ports/event_store.hpp"
+#include "domain/ports/rate_limiter.hpp"
 
 namespace admit {
 
@@ -52,6 +53,7 @@ struct CatalogLimits {
   static constexpr std::int64_t kCapacityMax = 1'000'000;
   static constexpr std::int64_t kPriceMax = 100'000'000;  // 1,000,000.00 in major units
   static constexpr std::int64_t kPerOrderMax = 100;
+  static constexpr std::int64_t kDefaultMaxPerUser = 10;  // when a new event does not say
 };
 
 class CatalogService {
@@ -69,6 +71,13 @@ class CatalogService {
   Result<EventPage> list_public(EventQuery query);
   Result<std::vector<Event>> list_own(const Actor& actor);
 
+  // Counts event creations per organizer with `limiter` (rule.limit <= 0: no limit); over
+  // the budget create() answers rate_limited (429, Retry-After).
+  void limit_creation(RateLimiter& limiter, RateRule rule) {
+    create_limiter_ = &limiter;
+    create_rule_ = rule;
+  }
+
   // Called after an event was cancelled (the registration engine cancels its registrations).
   void on_cancelled(std::function<void(const Event&)> hook) { cancelled_hook_ = std::move(hook); }
   // Called after an event was edited (capacity may have grown: sold-out flags are forgotten).
@@ -78,10 +87,12 @@ class CatalogService {
   void on_changed(std::function<void(const Event&)> hook) { changed_hook_ = std::move(hook); }
 
  private:
-  Status validate(const Event& event, const EventInput& input) const;
+  Status validate(const Event& event, const EventInput& input, bool creating) const;
 
   EventStore& store_;
   const Clock& clock_;
+  RateLimiter* create_limiter_ = nullptr;
+  RateRule create_rule_;
   std::function<void(const Event&)> cancelled_hook_;
   std::function<void(const Event&)> updated_hook_;
   std::function<void(const Event&)> changed_hook_;

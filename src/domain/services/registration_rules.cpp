@@ -62,9 +62,7 @@ Status validate_request_shape(const RegistrationRequest& r) {
     for (std::size_t i = 0; i < r.attendees.size(); ++i) {
       const auto& a = r.attendees[i];
       const std::string p = "attendees[" + std::to_string(i) + "].";
-      if (trim(a.name).empty()) errors.add(p + "name", "is required");
-      else if (!is_valid_utf8(a.name) || utf8_length(a.name) > 200 || has_control_chars(a.name))
-        errors.add(p + "name", "must be at most 200 characters of text");
+      check_text(errors, p + "name", a.name, 200, /*required=*/true);
       if (!is_plausible_email(normalize_email(a.email)))
         errors.add(p + "email", "must be an email address");
     }

@@ -224,8 +224,58 @@ Result<PromoCode> RegistrationService::try_promo(const Event& event, const std::
   return usable_promo(event, code);
 }
 
+namespace {
+
+Error too_many(int retry_after, std::string_view what) {
+  Error e = Error::rate_limited(retry_after);
+  e.detail = "Too many " + std::string(what) + "; try again in " + std::to_string(retry_after) +
+             (retry_after == 1 ? " second." : " seconds.");
+  return e;
+}
+
+}  // namespace
+
+void RegistrationService::limit_abuse(RateLimiter& limiter, AbuseLimits limits) {
+  abuse_limiter_ = &limiter;
+  abuse_limits_ = limits;
+}
+
+Status RegistrationService::count_registration(const std::string& user_id, const std::string& ip) {
+  if (!abuse_limiter_) return {};
+  const Timestamp now = clock_.now();
+  auto over = [&](const std::string& key, const RateRule& rule) -> std::optional<int> {
+    if (rule.limit <= 0) return std::nullopt;
+    return abuse_limiter_->hit(key, rule.limit, rule.window, now);
+  };
+  std::optional<int> retry = over("register:user:" + user_id, abuse_limits_.registrations_per_user);
+  if (!retry)
+    retry = over("register:addr:" + AccountService::address_key(ip),
+                 abuse_limits_.registrations_per_address);
+  if (!retry) return {};
+  return too_many(*retry, "registration attempts");
+}
+
+int RegistrationService::cancel_upcoming_for_user(const std::string& user_id) {
+  const Timestamp now = clock_.now();
+  int cancelled = 0;
+  for (const auto& r : store_.list_for_user(user_id, HistoryScope::upcoming, now)) {
+    if (!holds_seats(r.status)) continue;
+    if (store_.cancel(CancelRequest{r.id, false, now}, mails_)) {
+      engine_.seats_returned(r.event_id);
+      ++cancelled;
+    }
+  }
+  return cancelled;
+}
+
 Result<WaitlistEntry> RegistrationService::join_waitlist(const Actor& actor, const std::string& event_id,
                                                          const WaitlistInput& in) {
+  if (abuse_limiter_ && abuse_limits_.waitlist_joins_per_user.limit > 0) {
+    const RateRule& rule = abuse_limits_.waitlist_joins_per_user;
+    if (auto retry = abuse_limiter_->hit("waitlist:user:" + actor.user_id, rule.limit, rule.window,
+                                         clock_.now()))
+      return too_many(*retry, "waiting-list joins");
+  }
   auto e = events_.find_event(event_id);
   if (!e || e->status == EventStatus::draft) return Error::not_found("event");
   const Timestamp now = clock_.now();

@@ -64,6 +64,16 @@ struct PromoLimits {
   RateRule per_account{30, std::chrono::minutes(1)};
 };
 
+// Budgets against one account or one address taking a sale for itself (docs/security.md
+// says why these numbers). limit <= 0 switches one off (the benchmark's many users share
+// one address). Counted in process memory: registering runs on the network thread and
+// must not wait for a database write, so with several nodes each node counts its own.
+struct AbuseLimits {
+  RateRule registrations_per_user{30, std::chrono::minutes(1)};
+  RateRule registrations_per_address{600, std::chrono::minutes(1)};  // IPv6 per /64
+  RateRule waitlist_joins_per_user{20, std::chrono::hours(1)};
+};
+
 struct WaitlistInput {
   std::optional<std::string> ticket_type_id;
   std::int64_t quantity = 1;
@@ -101,6 +111,17 @@ class RegistrationService {
   // count_promo_attempt(), then usable_promo(): GET /api/v1/events/{id}?promo_code=.
   Result<PromoCode> try_promo(const Event& event, const std::string& code, const PromoAttempt& who);
 
+  // Counts registration attempts with `limiter` from now on (without it nothing is counted).
+  // The limiter must not block (it is called on network threads).
+  void limit_abuse(RateLimiter& limiter, AbuseLimits limits = {});
+  // Counts one registration attempt of this user from this address; over either budget it
+  // is rate_limited (429, Retry-After). Cheap and non-blocking.
+  Status count_registration(const std::string& user_id, const std::string& ip);
+
+  // The account is being deleted: cancels its live registrations for events that have not
+  // started (tickets voided, seats back to the sale and the waiting list). Returns how many.
+  int cancel_upcoming_for_user(const std::string& user_id);
+
   Result<WaitlistEntry> join_waitlist(const Actor& actor, const std::string& event_id, const WaitlistInput& in);
   Result<WaitlistEntry> get_waitlist(const Actor& actor, const std::string& event_id);
   Status leave_waitlist(const Actor& actor, const std::string& event_id);
@@ -124,6 +145,8 @@ class RegistrationService {
   RegistrationMails mails_;
   RateLimiter* promo_limiter_ = nullptr;
   PromoLimits promo_limits_;
+  RateLimiter* abuse_limiter_ = nullptr;
+  AbuseLimits abuse_limits_;
 
   std::mutex sweeper_mu_;
   std::condition_variable sweeper_cv_;

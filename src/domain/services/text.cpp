@@ -57,10 +57,29 @@ bool is_plausible_email(std::string_view s) noexcept {
   return true;
 }
 
-bool has_control_chars(std::string_view s) noexcept {
-  for (unsigned char c : s)
-    if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7F) return true;
+bool has_control_chars(std::string_view s, bool multiline) noexcept {
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    const bool line_break = c == '\t' || c == '\n' || c == '\r';
+    if (c < 0x20 && !(multiline && line_break)) return true;
+    if (c == 0x7F) return true;
+    // C1 controls: U+0080-U+009F, encoded C2 80 .. C2 9F.
+    if (c == 0xC2 && i + 1 < s.size() && static_cast<unsigned char>(s[i + 1]) <= 0x9F &&
+        static_cast<unsigned char>(s[i + 1]) >= 0x80)
+      return true;
+  }
   return false;
+}
+
+void check_text(FieldErrors& errors, const std::string& field, std::string_view value,
+                std::size_t max, bool required, bool multiline) {
+  if (required && trim(value).empty()) errors.add(field, "is required");
+  else if (!is_valid_utf8(value)) errors.add(field, "must be valid UTF-8");
+  else if (utf8_length(value) > max)
+    errors.add(field, "must be at most " + std::to_string(max) + " characters");
+  else if (has_control_chars(value, multiline))
+    errors.add(field, multiline ? "must not contain control characters (line breaks and tabs are fine)"
+                                : "must be one line without control characters");
 }
 
 bool is_currency(std::string_view code) noexcept {

@@ -40,9 +40,8 @@ void add_account_routes(Router& router, AccountService& accounts, WorkPool& hash
   const bool https = cookie.https;
 
   router.get("/api/v1/me", sync([&accounts](Request& req) {
-               auto actor = require_actor(req);
-               if (!actor) return problem(req, actor.error());
-               return respond_with(req, accounts.me(*actor), 200,
+               const Actor actor = caller_of(req);
+               return respond_with(req, accounts.me(actor), 200,
                                    [](const User& u) { return user_json(u); })
                    .header("Cache-Control", "no-store");
              }));
@@ -60,14 +59,14 @@ void add_account_routes(Router& router, AccountService& accounts, WorkPool& hash
                }
                return Response::json(200, json::object{{"user", std::move(user)}})
                    .header("Cache-Control", "no-store");
-             }));
+             }),
+             {.allow = kPublic});
 
   router.patch("/api/v1/me", [&accounts, &hash_pool](Request& req, Respond respond) {
-    auto actor = require_actor(req);
-    if (!actor) return respond(problem(req, actor.error()));
+    const Actor actor = caller_of(req);
     auto change = read_profile_change(req);
     if (!change) return respond(problem(req, change.error()));
-    auto pending = accounts.begin_update_profile(*actor, current_session(req),
+    auto pending = accounts.begin_update_profile(actor, current_session(req),
                                                  std::move(*change), client_of(req));
     if (!pending) return respond(problem(req, pending.error()));
     std::string request_id = req.request_id;
@@ -82,9 +81,8 @@ void add_account_routes(Router& router, AccountService& accounts, WorkPool& hash
   });
 
   router.del("/api/v1/me", sync([&accounts, https](Request& req) {
-               auto actor = require_actor(req);
-               if (!actor) return problem(req, actor.error());
-               if (auto s = accounts.delete_account(*actor, client_of(req)); !s)
+               const Actor actor = caller_of(req);
+               if (auto s = accounts.delete_account(actor, client_of(req)); !s)
                  return problem(req, s.error());
                Response r = Response::no_content();
                r.header("Set-Cookie", auth::clear_session_cookie(https));
@@ -92,9 +90,8 @@ void add_account_routes(Router& router, AccountService& accounts, WorkPool& hash
              }));
 
   router.get("/api/v1/me/sessions", sync([&accounts](Request& req) {
-               auto actor = require_actor(req);
-               if (!actor) return problem(req, actor.error());
-               auto list = accounts.sessions(*actor);
+               const Actor actor = caller_of(req);
+               auto list = accounts.sessions(actor);
                if (!list) return problem(req, list.error());
                auto current = current_session(req);
                json::array items;
@@ -103,9 +100,8 @@ void add_account_routes(Router& router, AccountService& accounts, WorkPool& hash
              }));
 
   router.del("/api/v1/me/sessions", sync([&accounts, https](Request& req) {
-               auto actor = require_actor(req);
-               if (!actor) return problem(req, actor.error());
-               if (auto s = accounts.sign_out_everywhere(*actor, client_of(req)); !s)
+               const Actor actor = caller_of(req);
+               if (auto s = accounts.sign_out_everywhere(actor, client_of(req)); !s)
                  return problem(req, s.error());
                Response r = Response::no_content();
                r.header("Set-Cookie", auth::clear_session_cookie(https));
@@ -113,17 +109,15 @@ void add_account_routes(Router& router, AccountService& accounts, WorkPool& hash
              }));
 
   router.del("/api/v1/me/sessions/{id}", sync([&accounts](Request& req) {
-               auto actor = require_actor(req);
-               if (!actor) return problem(req, actor.error());
-               if (auto s = accounts.end_session(*actor, req.param("id"), client_of(req)); !s)
+               const Actor actor = caller_of(req);
+               if (auto s = accounts.end_session(actor, req.param("id"), client_of(req)); !s)
                  return problem(req, s.error());
                return Response::no_content();
              }));
 
   router.get("/api/v1/me/tokens", sync([&accounts](Request& req) {
-               auto actor = require_actor(req);
-               if (!actor) return problem(req, actor.error());
-               auto list = accounts.api_tokens(*actor);
+               const Actor actor = caller_of(req);
+               auto list = accounts.api_tokens(actor);
                if (!list) return problem(req, list.error());
                json::array items;
                for (const auto& t : *list) items.push_back(api_token_json(t));
@@ -131,8 +125,7 @@ void add_account_routes(Router& router, AccountService& accounts, WorkPool& hash
              }));
 
   router.post("/api/v1/me/tokens", sync([&accounts](Request& req) {
-                auto actor = require_actor(req);
-                if (!actor) return problem(req, actor.error());
+                const Actor actor = caller_of(req);
                 auto body = json_body(req);
                 if (!body) return problem(req, body.error());
                 FieldErrors errors;
@@ -141,7 +134,7 @@ void add_account_routes(Router& router, AccountService& accounts, WorkPool& hash
                 auto event_id = r.string("event_id", Need::optional, 200);
                 r.finish();
                 if (!errors.empty()) return problem(req, std::move(errors).to_error());
-                auto created = accounts.create_api_token(*actor, name.value_or(""), event_id,
+                auto created = accounts.create_api_token(actor, name.value_or(""), event_id,
                                                          client_of(req));
                 if (!created) return problem(req, created.error());
                 auto out = api_token_json(created->token);
@@ -150,9 +143,8 @@ void add_account_routes(Router& router, AccountService& accounts, WorkPool& hash
               }));
 
   router.del("/api/v1/me/tokens/{id}", sync([&accounts](Request& req) {
-               auto actor = require_actor(req);
-               if (!actor) return problem(req, actor.error());
-               if (auto s = accounts.revoke_api_token(*actor, req.param("id"), client_of(req)); !s)
+               const Actor actor = caller_of(req);
+               if (auto s = accounts.revoke_api_token(actor, req.param("id"), client_of(req)); !s)
                  return problem(req, s.error());
                return Response::no_content();
              }));

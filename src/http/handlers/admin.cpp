@@ -12,18 +12,18 @@ namespace {
 namespace json = boost::json;
 
 Response set_disabled(AccountService& accounts, Request& req, bool disabled) {
-  auto actor = require_actor(req);
-  if (!actor) return problem(req, actor.error());
-  return respond_with(req, accounts.set_disabled(*actor, req.param("id"), disabled, client_of(req)),
+  const Actor actor = caller_of(req);
+  return respond_with(req, accounts.set_disabled(actor, req.param("id"), disabled, client_of(req)),
                       200, [](const User& u) { return admin_user_json(u); });
 }
 
 }  // namespace
 
 void add_admin_routes(Router& router, AccountService& accounts) {
+  // Administrators only; the service checks the role again.
+  const RouteOptions kAdminOnly{.allow = kAdmin};
   router.get("/api/v1/admin/users", sync([&accounts](Request& req) {
-               auto actor = require_actor(req);
-               if (!actor) return problem(req, actor.error());
+               const Actor actor = caller_of(req);
                FieldErrors errors;
                UserListQuery q;
                q.q = req.query("q");
@@ -32,7 +32,7 @@ void add_admin_routes(Router& router, AccountService& accounts) {
                if (q.cursor && q.cursor->empty()) q.cursor.reset();
                q.limit = static_cast<int>(query_int(req, "limit", 1, 200, errors).value_or(50));
                if (!errors.empty()) return problem(req, std::move(errors).to_error());
-               auto page = accounts.list_users(*actor, q);
+               auto page = accounts.list_users(actor, q);
                if (!page) return problem(req, page.error());
                json::array items;
                for (const auto& u : page->items) items.push_back(admin_user_json(u));
@@ -40,12 +40,12 @@ void add_admin_routes(Router& router, AccountService& accounts) {
                body["next_cursor"] =
                    page->next_cursor ? json::value(*page->next_cursor) : json::value(nullptr);
                return Response::json(200, body);
-             }));
+             }), kAdminOnly);
 
   router.post("/api/v1/admin/users/{id}/disable",
-              sync([&accounts](Request& req) { return set_disabled(accounts, req, true); }));
+              sync([&accounts](Request& req) { return set_disabled(accounts, req, true); }), kAdminOnly);
   router.post("/api/v1/admin/users/{id}/enable",
-              sync([&accounts](Request& req) { return set_disabled(accounts, req, false); }));
+              sync([&accounts](Request& req) { return set_disabled(accounts, req, false); }), kAdminOnly);
 }
 
 }  // namespace admit::http

@@ -41,6 +41,8 @@ Response answer_status(int status, std::string_view word) {
 void add_auth_routes(Router& router, AccountService& accounts, WorkPool& hash_pool,
                      SessionCookieOptions cookie) {
   const bool https = cookie.https;
+  // Signing up and in is for callers without an account session yet: all public.
+  const RouteOptions kOpen{.allow = kPublic};
 
   router.post("/api/v1/auth/signup", [&accounts, &hash_pool](Request& req, Respond respond) {
     auto f = read_fields(req, {{"email", 1000}, {"password", kPasswordBytesMax}, {"name", 2000}, {"role", 100}});
@@ -53,7 +55,8 @@ void add_auth_routes(Router& router, AccountService& accounts, WorkPool& hash_po
       if (auto s = accounts.finish_signup(p); !s) return Response::problem(s.error(), request_id);
       return answer_status(202, "verification_sent");
     });
-  });
+  },
+              kOpen);
 
   router.post("/api/v1/auth/verify", sync([&accounts](Request& req) {
                 auto f = read_fields(req, {{"token", 512}});
@@ -61,7 +64,8 @@ void add_auth_routes(Router& router, AccountService& accounts, WorkPool& hash_po
                 auto user = accounts.verify_email((*f)["token"], client_of(req));
                 if (!user) return problem(req, user.error());
                 return answer_status(200, "verified");
-              }));
+              }),
+              kOpen);
 
   router.post("/api/v1/auth/verify/resend", sync([&accounts](Request& req) {
                 auto f = read_fields(req, {{"email", 1000}});
@@ -69,7 +73,8 @@ void add_auth_routes(Router& router, AccountService& accounts, WorkPool& hash_po
                 if (auto s = accounts.resend_verification((*f)["email"], client_of(req)); !s)
                   return problem(req, s.error());
                 return answer_status(202, "verification_sent");
-              }));
+              }),
+              kOpen);
 
   router.post("/api/v1/auth/login", [&accounts, &hash_pool, https](Request& req, Respond respond) {
     auto f = read_fields(req, {{"email", 1000}, {"password", kPasswordBytesMax}});
@@ -92,7 +97,8 @@ void add_auth_routes(Router& router, AccountService& accounts, WorkPool& hash_po
                                                accounts.settings().session_absolute))
                   .header("Cache-Control", "no-store");
             });
-  });
+  },
+              kOpen);
 
   router.post("/api/v1/auth/logout", sync([&accounts, https](Request& req) {
                 if (req.principal && req.principal->via == Principal::Via::session)
@@ -100,7 +106,8 @@ void add_auth_routes(Router& router, AccountService& accounts, WorkPool& hash_po
                 Response r = Response::no_content();
                 r.header("Set-Cookie", auth::clear_session_cookie(https));
                 return r;
-              }));
+              }),
+              kOpen);
 
   router.post("/api/v1/auth/password-reset", sync([&accounts](Request& req) {
                 auto f = read_fields(req, {{"email", 1000}});
@@ -108,7 +115,8 @@ void add_auth_routes(Router& router, AccountService& accounts, WorkPool& hash_po
                 if (auto s = accounts.request_password_reset((*f)["email"], client_of(req)); !s)
                   return problem(req, s.error());
                 return answer_status(202, "reset_sent");
-              }));
+              }),
+              kOpen);
 
   router.post("/api/v1/auth/password-reset/confirm",
               [&accounts, &hash_pool, https](Request& req, Respond respond) {
@@ -126,7 +134,8 @@ void add_auth_routes(Router& router, AccountService& accounts, WorkPool& hash_po
                           r.header("Set-Cookie", auth::clear_session_cookie(https));
                           return r;
                         });
-              });
+              },
+              kOpen);
 }
 
 }  // namespace admit::http

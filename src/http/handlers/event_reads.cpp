@@ -126,6 +126,7 @@ void add_public_read_routes(Router& router, PublicReads reads) {
   // Every answer of these two is made from memory, at once.
   auto always_now = [](SyncHandler fn) {
     RouteOptions o;
+    o.allow = kPublic;
     o.nonblocking = true;
     o.answer_now = [fn](Request& req) -> std::optional<Response> { return fn(req); };
     return std::pair{sync(fn), o};
@@ -147,6 +148,7 @@ void add_public_read_routes(Router& router, PublicReads reads) {
   router.get("/api/v1/events", list_handler, list_options);
 
   RouteOptions event_options;
+  event_options.allow = kPublic;  // drafts still only for their organizer (the catalogue decides)
   event_options.nonblocking = true;
   event_options.answer_now = [shared](Request& req) { return event_from_memory(*shared, req); };
   router.get("/api/v1/events/{id}",

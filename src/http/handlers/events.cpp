@@ -11,6 +11,17 @@ namespace {
 
 namespace json = boost::json;
 
+// Fields the server keeps (an event's status changes through publish and cancel, counts
+// through registrations): sending one is a 422 naming it, rather than silently ignored.
+void refuse_read_only(JsonObjectReader& r, FieldErrors& errors,
+                      std::initializer_list<std::string_view> keys) {
+  for (auto key : keys) {
+    if (!r.has(key)) continue;
+    errors.add(r.path_of(key), "is read-only and cannot be set here");
+    r.ignore(key);
+  }
+}
+
 // Reads the event fields of a create (all required ones) or PATCH (any subset) body.
 Result<EventInput> read_event_input(const json::value& body, bool create) {
   FieldErrors errors;
@@ -32,10 +43,8 @@ Result<EventInput> read_event_input(const json::value& body, bool create) {
   in.waitlist_offer_minutes = r.integer("waitlist_offer_minutes");
   in.cancel_cutoff_hours = r.integer("cancel_cutoff_hours");
   in.clear_cancel_cutoff_hours = r.is_null("cancel_cutoff_hours");
-  // Read-only fields a client may echo back from a GET are accepted and ignored.
-  for (auto key : {"id", "status", "organizer_id", "sold", "remaining", "created_at",
-                   "updated_at", "published_at"})
-    r.ignore(key);
+  refuse_read_only(r, errors, {"id", "status", "organizer_id", "sold", "remaining", "created_at",
+                               "updated_at", "published_at"});
   if (const json::array* types = r.array("ticket_types", need)) {
     std::vector<TicketTypeInput> list;
     for (std::size_t i = 0; i < types->size(); ++i) {
@@ -50,7 +59,7 @@ Result<EventInput> read_event_input(const json::value& body, bool create) {
       ti.sales_end = t.time("sales_end");
       ti.max_per_order = t.integer("max_per_order");
       ti.hidden = t.boolean("hidden").value_or(false);
-      for (auto key : {"sold", "remaining", "event_id"}) t.ignore(key);
+      refuse_read_only(t, errors, {"sold", "remaining", "event_id"});
       t.finish();
       list.push_back(std::move(ti));
     }
@@ -65,45 +74,40 @@ Result<EventInput> read_event_input(const json::value& body, bool create) {
 
 void add_event_routes(Router& router, CatalogService& catalog) {
   router.post("/api/v1/events", sync([&catalog](Request& req) {
-                auto actor = require_actor(req);
-                if (!actor) return problem(req, actor.error());
+                const Actor actor = caller_of(req);
                 auto body = json_body(req);
                 if (!body) return problem(req, body.error());
                 auto input = read_event_input(*body, true);
                 if (!input) return problem(req, input.error());
-                return respond_with(req, catalog.create(*actor, *input), 201,
+                return respond_with(req, catalog.create(actor, *input), 201,
                                     [](const Event& e) { return event_json(e, true); });
               }));
 
   router.patch("/api/v1/events/{id}", sync([&catalog](Request& req) {
-                 auto actor = require_actor(req);
-                 if (!actor) return problem(req, actor.error());
+                 const Actor actor = caller_of(req);
                  auto body = json_body(req);
                  if (!body) return problem(req, body.error());
                  auto input = read_event_input(*body, false);
                  if (!input) return problem(req, input.error());
-                 return respond_with(req, catalog.update(*actor, req.param("id"), *input), 200,
+                 return respond_with(req, catalog.update(actor, req.param("id"), *input), 200,
                                      [](const Event& e) { return event_json(e, true); });
                }));
 
   router.post("/api/v1/events/{id}/publish", sync([&catalog](Request& req) {
-                auto actor = require_actor(req);
-                if (!actor) return problem(req, actor.error());
-                return respond_with(req, catalog.publish(*actor, req.param("id")), 200,
+                const Actor actor = caller_of(req);
+                return respond_with(req, catalog.publish(actor, req.param("id")), 200,
                                     [](const Event& e) { return event_json(e, true); });
               }));
 
   router.post("/api/v1/events/{id}/cancel", sync([&catalog](Request& req) {
-                auto actor = require_actor(req);
-                if (!actor) return problem(req, actor.error());
-                return respond_with(req, catalog.cancel(*actor, req.param("id")), 200,
+                const Actor actor = caller_of(req);
+                return respond_with(req, catalog.cancel(actor, req.param("id")), 200,
                                     [](const Event& e) { return event_json(e, true); });
               }));
 
   router.get("/api/v1/organizer/events", sync([&catalog](Request& req) {
-               auto actor = require_actor(req);
-               if (!actor) return problem(req, actor.error());
-               auto events = catalog.list_own(*actor);
+               const Actor actor = caller_of(req);
+               auto events = catalog.list_own(actor);
                if (!events) return problem(req, events.error());
                json::array items;
                for (const auto& e : *events) items.push_back(event_json(e, true));

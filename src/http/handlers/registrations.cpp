@@ -44,8 +44,9 @@ Status read_registration_body(const json::value& body, RegistrationRequest& out)
 
 void register_for_event(RegistrationEngine& engine, RegistrationService& service, Request& req,
                         const Respond& respond) {
-  if (!req.principal) {
-    respond(problem(req, Error::unauthenticated()));
+  // Counted first, in memory: one account or address cannot take a sale for itself.
+  if (auto ok = service.count_registration(req.principal->user_id, client_of(req).ip); !ok) {
+    respond(problem(req, ok.error()));
     return;
   }
   auto key = req.header("idempotency-key");
@@ -156,8 +157,7 @@ Response registrations_csv(RegistrationService& service, const Actor& actor, con
 }
 
 Response list_event_registrations(RegistrationService& service, Request& req) {
-  auto actor = require_actor(req);
-  if (!actor) return problem(req, actor.error());
+  const Actor actor = caller_of(req);
   FieldErrors errors;
   RegistrationQuery q;
   q.event_id = req.param("id");
@@ -175,8 +175,8 @@ Response list_event_registrations(RegistrationService& service, Request& req) {
   if (format && !format->empty() && *format != "json" && *format != "csv")
     errors.add("format", "must be json or csv");
   if (!errors.empty()) return problem(req, std::move(errors).to_error());
-  if (format && *format == "csv") return registrations_csv(service, *actor, req, std::move(q));
-  auto page = service.list_for_event(*actor, std::move(q));
+  if (format && *format == "csv") return registrations_csv(service, actor, req, std::move(q));
+  auto page = service.list_for_event(actor, std::move(q));
   if (!page) return problem(req, page.error());
   json::array items;
   for (const auto& r : page->items) {
@@ -239,7 +239,7 @@ std::string csv_cell(std::string_view value) {
 void add_registration_routes(Router& router, RegistrationEngine& engine, RegistrationService& service) {
   // Nonblocking: the handler validates and queues; the engine answers from its writer, and
   // what needs the database first (a promo-code attempt count) goes to the lookup pool.
-  RouteOptions hot;
+  RouteOptions hot;  // signed in (the default Allow), no door tokens
   hot.nonblocking = true;
   router.post(
       "/api/v1/events/{id}/registrations",
@@ -249,11 +249,10 @@ void add_registration_routes(Router& router, RegistrationEngine& engine, Registr
       hot);
 
   router.get("/api/v1/me/registrations", sync([&service](Request& req) {
-               auto actor = require_actor(req);
-               if (!actor) return problem(req, actor.error());
+               const Actor actor = caller_of(req);
                auto scope = parse_scope(req.query("scope"));
                if (!scope) return problem(req, Error::field("scope", "must be upcoming, past or all"));
-               auto list = service.list_mine(*actor, *scope);
+               auto list = service.list_mine(actor, *scope);
                if (!list) return problem(req, list.error());
                json::array items;
                for (const auto& r : *list) items.push_back(registration_json(r));
@@ -261,16 +260,14 @@ void add_registration_routes(Router& router, RegistrationEngine& engine, Registr
              }));
 
   router.get("/api/v1/registrations/{id}", sync([&service](Request& req) {
-               auto actor = require_actor(req);
-               if (!actor) return problem(req, actor.error());
-               return respond_with(req, service.get(*actor, req.param("id")), 200,
+               const Actor actor = caller_of(req);
+               return respond_with(req, service.get(actor, req.param("id")), 200,
                                    [](const Registration& r) { return registration_json(r); });
              }));
 
   router.post("/api/v1/registrations/{id}/cancel", sync([&service](Request& req) {
-                auto actor = require_actor(req);
-                if (!actor) return problem(req, actor.error());
-                return respond_with(req, service.cancel(*actor, req.param("id")), 200,
+                const Actor actor = caller_of(req);
+                return respond_with(req, service.cancel(actor, req.param("id")), 200,
                                     [](const Registration& r) { return registration_json(r); });
               }));
 
@@ -278,15 +275,13 @@ void add_registration_routes(Router& router, RegistrationEngine& engine, Registr
              sync([&service](Request& req) { return list_event_registrations(service, req); }));
 
   router.get("/api/v1/events/{id}/stats", sync([&service](Request& req) {
-               auto actor = require_actor(req);
-               if (!actor) return problem(req, actor.error());
-               return respond_with(req, service.stats(*actor, req.param("id")), 200, stats_json);
+               const Actor actor = caller_of(req);
+               return respond_with(req, service.stats(actor, req.param("id")), 200, stats_json);
              }));
 
   router.get("/api/v1/events/{id}/promo-codes", sync([&service](Request& req) {
-               auto actor = require_actor(req);
-               if (!actor) return problem(req, actor.error());
-               auto list = service.list_promos(*actor, req.param("id"));
+               const Actor actor = caller_of(req);
+               auto list = service.list_promos(actor, req.param("id"));
                if (!list) return problem(req, list.error());
                json::array items;
                for (const auto& p : *list) items.push_back(promo_json(p));
@@ -294,36 +289,32 @@ void add_registration_routes(Router& router, RegistrationEngine& engine, Registr
              }));
 
   router.post("/api/v1/events/{id}/promo-codes", sync([&service](Request& req) {
-                auto actor = require_actor(req);
-                if (!actor) return problem(req, actor.error());
+                const Actor actor = caller_of(req);
                 auto body = json_body(req);
                 if (!body) return problem(req, body.error());
                 auto input = read_promo_body(*body);
                 if (!input) return problem(req, input.error());
-                return respond_with(req, service.create_promo(*actor, req.param("id"), *input), 201,
+                return respond_with(req, service.create_promo(actor, req.param("id"), *input), 201,
                                     promo_json);
               }));
 
   router.post("/api/v1/events/{id}/waitlist", sync([&service](Request& req) {
-                auto actor = require_actor(req);
-                if (!actor) return problem(req, actor.error());
+                const Actor actor = caller_of(req);
                 auto input = read_waitlist_body(req);
                 if (!input) return problem(req, input.error());
-                return respond_with(req, service.join_waitlist(*actor, req.param("id"), *input), 201,
+                return respond_with(req, service.join_waitlist(actor, req.param("id"), *input), 201,
                                     waitlist_json);
               }));
 
   router.get("/api/v1/events/{id}/waitlist", sync([&service](Request& req) {
-               auto actor = require_actor(req);
-               if (!actor) return problem(req, actor.error());
-               return respond_with(req, service.get_waitlist(*actor, req.param("id")), 200,
+               const Actor actor = caller_of(req);
+               return respond_with(req, service.get_waitlist(actor, req.param("id")), 200,
                                    waitlist_json);
              }));
 
   router.del("/api/v1/events/{id}/waitlist", sync([&service](Request& req) {
-               auto actor = require_actor(req);
-               if (!actor) return problem(req, actor.error());
-               auto done = service.leave_waitlist(*actor, req.param("id"));
+               const Actor actor = caller_of(req);
+               auto done = service.leave_waitlist(actor, req.param("id"));
                if (!done) return problem(req, done.error());
                return Response::no_content();
              }));

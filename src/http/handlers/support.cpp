@@ -1,6 +1,7 @@
 #include "http/handlers/support.hpp"
 
 #include <charconv>
+#include <stdexcept>
 
 #include "http/middleware.hpp"
 
@@ -11,9 +12,9 @@ std::optional<Actor> actor_of(const Request& req) {
   return Actor{req.principal->user_id, req.principal->roles, req.principal->event_scope};
 }
 
-Result<Actor> require_actor(const Request& req) {
+Actor caller_of(const Request& req) {
   auto actor = actor_of(req);
-  if (!actor) return Error::unauthenticated();
+  if (!actor) throw std::logic_error("a signed-in route ran without a caller: check its Allow");
   return std::move(*actor);
 }
 

@@ -12,9 +12,12 @@
 
 namespace admit::http {
 
+// The caller, if any (routes open to anonymous callers).
 std::optional<Actor> actor_of(const Request& req);
-// The caller, or unauthenticated.
-Result<Actor> require_actor(const Request& req);
+// The caller of a route that admits only signed-in callers: the dispatcher has already
+// answered 401 to anyone else (router.hpp Allow), so this never meets an anonymous request;
+// if a route were registered open by mistake it throws (500) rather than act for nobody.
+Actor caller_of(const Request& req);
 
 // Parses the JSON body; a non-JSON content type is unsupported_media_type.
 Result<boost::json::value> json_body(const Request& req);

@@ -94,7 +94,7 @@ boost::json::object api_token_json(const ApiToken& t) {
 }
 
 boost::json::object session_json(const Session& s, bool current) {
-  return {{"id", s.id},
+  return {{"id", s.handle},  // never s.id: that is the stored hash of the cookie
           {"created_at", format_rfc3339(s.created_at)},
           {"last_seen_at", format_rfc3339(s.last_seen_at)},
           {"expires_at", format_rfc3339(s.expires_at)},

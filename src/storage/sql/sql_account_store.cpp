@@ -13,8 +13,9 @@ namespace {
 
 constexpr std::string_view kSessionColumns =
     "sessions.id, sessions.user_id, sessions.created_at, sessions.last_seen_at, "
-    "sessions.expires_at, sessions.revoked_at, sessions.user_agent, sessions.ip";
-constexpr std::size_t kSessionColumnCount = 8;
+    "sessions.expires_at, sessions.revoked_at, sessions.user_agent, sessions.ip, "
+    "sessions.handle";
+constexpr std::size_t kSessionColumnCount = 9;
 
 constexpr std::string_view kTokenColumns =
     "id, kind, user_id, payload, created_at, expires_at, used_at";
@@ -29,6 +30,7 @@ Session session_from_row(const Row& r) {
   if (auto v = r.opt_i64(5)) s.revoked_at = from_millis(*v);
   s.user_agent = r.text(6);
   s.ip = r.text(7);
+  s.handle = r.opt_text(8).value_or("");
   return s;
 }
 
@@ -119,6 +121,12 @@ class SqlAccountTx final : public AccountTx {
         "html_body = '' WHERE recipient = ?",
         {email});
     c_.execute("UPDATE sessions SET user_agent = '', ip = '' WHERE user_id = ?", {user_id});
+    // The names and emails on the account's tickets (its own and those it bought for
+    // others) go too: the organizer's lists and CSV show "Deleted user" from now on.
+    c_.execute(
+        "UPDATE tickets SET attendee_name = 'Deleted user', attendee_email = '' "
+        "WHERE registration_id IN (SELECT id FROM registrations WHERE user_id = ?)",
+        {user_id});
     c_.execute("UPDATE audit_log SET ip = '' WHERE subject = ? OR actor_user_id = ?",
                {user_id, user_id});
   }
@@ -157,9 +165,9 @@ class SqlAccountTx final : public AccountTx {
   void insert_session(const Session& s) override {
     c_.execute(
         "INSERT INTO sessions (id, user_id, created_at, last_seen_at, expires_at, revoked_at, "
-        "user_agent, ip) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        "user_agent, ip, handle) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         {s.id, s.user_id, to_millis(s.created_at), to_millis(s.last_seen_at),
-         to_millis(s.expires_at), opt_ms(s.revoked_at), s.user_agent, s.ip});
+         to_millis(s.expires_at), opt_ms(s.revoked_at), s.user_agent, s.ip, s.handle});
   }
 
   std::int64_t revoke_sessions(const std::string& user_id, Timestamp at,
@@ -257,12 +265,12 @@ std::vector<Session> SqlAccountStore::list_sessions(const std::string& user_id, 
   return out;
 }
 
-Status SqlAccountStore::revoke_session(const std::string& user_id, const std::string& session_id,
+Status SqlAccountStore::revoke_session(const std::string& user_id, const std::string& handle,
                                        Timestamp at) {
   auto conn = db_.writer();
   auto n = conn->execute(
-      "UPDATE sessions SET revoked_at = ? WHERE id = ? AND user_id = ? AND revoked_at IS NULL",
-      {to_millis(at), session_id, user_id});
+      "UPDATE sessions SET revoked_at = ? WHERE handle = ? AND user_id = ? AND revoked_at IS NULL",
+      {to_millis(at), handle, user_id});
   if (n == 0) return Error::not_found("session");
   return {};
 }

@@ -198,7 +198,7 @@ int offer_to_waitlist(Connection& conn, const std::string& event_id, Timestamp n
   if (event_left <= 0) return 0;
   auto rows = conn.query("SELECT " + std::string(kWaitColumns) +
                              " FROM waitlist_entries WHERE event_id = ? AND status = 'waiting' "
-                             "ORDER BY created_at, id LIMIT 200",
+                             "ORDER BY seq LIMIT 200",  // arrival order (migration 0004)
                          {event_id});
   int offers = 0;
   for (const auto& row : rows) {
@@ -887,8 +887,8 @@ std::optional<WaitlistEntry> SqlRegistrationStore::find_waitlist(const std::stri
   if (w.status == WaitlistStatus::waiting) {
     auto pos = conn->query(
         "SELECT COUNT(*) FROM waitlist_entries WHERE event_id = ? AND status = 'waiting' AND "
-        "(created_at < ? OR (created_at = ? AND id <= ?))",
-        {event_id, to_millis(w.created_at), to_millis(w.created_at), w.id});
+        "seq <= (SELECT seq FROM waitlist_entries WHERE id = ?)",
+        {event_id, w.id});
     w.position = pos.empty() ? 0 : pos[0].i64(0);
   }
   return w;

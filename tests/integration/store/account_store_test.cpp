@@ -44,6 +44,7 @@ class AccountStoreTest : public ::testing::Test {
   Session make_session(const User& u, const std::string& secret) {
     Session s;
     s.id = sha256_hex(secret);
+    s.handle = "ses_" + secret;
     s.user_id = u.id;
     s.created_at = s.last_seen_at = now_;
     s.expires_at = now_ + 30 * 24h;
@@ -94,12 +95,15 @@ TEST_F(AccountStoreTest, SessionsAreFoundListedTouchedAndRevoked) {
   auto list = accounts_->list_sessions(ada.id, now_);
   ASSERT_EQ(list.size(), 2u);
   EXPECT_EQ(list[0].id, sha256_hex("two")) << "newest first";
+  EXPECT_EQ(list[0].handle, "ses_two") << "the public handle comes back with it";
   EXPECT_TRUE(accounts_->list_sessions(ada.id, now_ + 31 * 24h).empty()) << "expired ones are left out";
 
-  // Another user's session is not found; a revoked one is not revoked twice.
-  EXPECT_EQ(accounts_->revoke_session(bob.id, sha256_hex("one"), now_).error().code, ErrorCode::not_found);
-  ASSERT_TRUE(accounts_->revoke_session(ada.id, sha256_hex("one"), now_));
-  EXPECT_FALSE(accounts_->revoke_session(ada.id, sha256_hex("one"), now_));
+  // Revoked by the public handle, never by the stored hash. Another user's session is not
+  // found; a revoked one is not revoked twice.
+  EXPECT_EQ(accounts_->revoke_session(ada.id, sha256_hex("one"), now_).error().code, ErrorCode::not_found);
+  EXPECT_EQ(accounts_->revoke_session(bob.id, "ses_one", now_).error().code, ErrorCode::not_found);
+  ASSERT_TRUE(accounts_->revoke_session(ada.id, "ses_one", now_));
+  EXPECT_FALSE(accounts_->revoke_session(ada.id, "ses_one", now_));
   EXPECT_TRUE(accounts_->find_session(sha256_hex("one"))->first.revoked_at);
   EXPECT_EQ(accounts_->list_sessions(ada.id, now_).size(), 1u);
 

@@ -2,6 +2,7 @@
 // (sales windows, per order and per user limits, hidden types, promo codes, cancellation
 // and its cut-off, waiting-list offers and their pass-on, event cancellation, history,
 // organizer lists and statistics), on every backend.
+#include "auth/memory_rate_limiter.hpp"
 #include "domain/services/catalog_service.hpp"
 #include "integration/store/registration_test_support.hpp"
 
@@ -227,6 +228,70 @@ TEST_F(RegistrationServiceTest, WaitingListOffersReturnedSeatsAndPassesThemOn) {
   EXPECT_EQ(service_->get_waitlist(actor_of(users[2]), e.id)->status, WaitlistStatus::accepted);
   EXPECT_EQ(event_sold(e.id), 1);
   expect_counters_equal_rows();
+}
+
+TEST_F(RegistrationServiceTest, WaitingListTiesWithinOneMillisecondKeepArrivalOrder) {
+  // The clock does not move: every entry has the same created_at. Ids are random, so any
+  // order but arrival would show up over a few entries.
+  Event e = make_event(1, {type("General", 1)});
+  auto users = make_users(7);
+  ASSERT_TRUE(submit(request(e, users[0])).ok());
+  for (int i = 1; i < 7; ++i) {
+    auto joined = service_->join_waitlist(actor_of(users[i]), e.id, {});
+    ASSERT_TRUE(joined.ok()) << joined.error().detail;
+    EXPECT_EQ(joined->position, i);
+  }
+  for (int i = 1; i < 7; ++i) EXPECT_EQ(service_->get_waitlist(actor_of(users[i]), e.id)->position, i);
+  // The returned seat goes to the first who came.
+  auto mine = service_->list_mine(actor_of(users[0]), HistoryScope::all);
+  ASSERT_TRUE(service_->cancel(actor_of(users[0]), mine->at(0).id).ok());
+  EXPECT_EQ(service_->get_waitlist(actor_of(users[1]), e.id)->status, WaitlistStatus::offered);
+  for (int i = 2; i < 7; ++i)
+    EXPECT_EQ(service_->get_waitlist(actor_of(users[i]), e.id)->status, WaitlistStatus::waiting);
+}
+
+TEST_F(RegistrationServiceTest, ADeletedAccountsUpcomingRegistrationsAreCancelled) {
+  Event soon = make_event(10, {type("General", 10)});
+  auto users = make_users(2);
+  auto a = submit(request(soon, users[0], 2));
+  auto b = submit(request(soon, users[1], 1));
+  ASSERT_TRUE(a.ok() && b.ok());
+  EXPECT_EQ(service_->cancel_upcoming_for_user(users[0].id), 1);
+  auto cancelled = service_->get(actor_of(users[0]), a->registration.id);
+  ASSERT_TRUE(cancelled.ok());
+  EXPECT_EQ(cancelled->status, RegistrationStatus::cancelled);
+  ASSERT_EQ(cancelled->tickets.size(), 2u);
+  for (const auto& t : cancelled->tickets) EXPECT_EQ(t.status, TicketStatus::cancelled);
+  EXPECT_EQ(service_->get(actor_of(users[1]), b->registration.id)->status, RegistrationStatus::confirmed);
+  EXPECT_EQ(event_sold(soon.id), 1);
+  EXPECT_EQ(service_->cancel_upcoming_for_user(users[0].id), 0);  // nothing live is left
+  expect_counters_equal_rows();
+}
+
+TEST_F(RegistrationServiceTest, RegistrationAndWaitingListBudgets) {
+  auth::MemoryRateLimiter limiter;
+  AbuseLimits limits;
+  limits.registrations_per_user = {2, std::chrono::minutes(1)};
+  limits.registrations_per_address = {3, std::chrono::minutes(1)};
+  limits.waitlist_joins_per_user = {1, std::chrono::hours(1)};
+  service_->limit_abuse(limiter, limits);
+  clock_.set(Timestamp{std::chrono::hours(24 * 365 * 50)});  // a window start: no edge
+  EXPECT_TRUE(service_->count_registration("usr_a", "192.0.2.1").ok());
+  EXPECT_TRUE(service_->count_registration("usr_a", "192.0.2.1").ok());
+  auto third = service_->count_registration("usr_a", "192.0.2.1");
+  ASSERT_FALSE(third.ok());
+  EXPECT_EQ(third.error().code, ErrorCode::rate_limited);
+  EXPECT_GE(third.error().retry_after_seconds, 1);
+  EXPECT_TRUE(service_->count_registration("usr_b", "192.0.2.1").ok());   // address: 3
+  EXPECT_FALSE(service_->count_registration("usr_c", "192.0.2.1").ok());  // address: 4
+  EXPECT_TRUE(service_->count_registration("usr_c", "192.0.2.2").ok());
+  clock_.advance(std::chrono::minutes(1));
+  EXPECT_TRUE(service_->count_registration("usr_a", "192.0.2.1").ok());  // a new window
+  // Off: no limit.
+  limits.registrations_per_user.limit = 0;
+  limits.registrations_per_address.limit = 0;
+  service_->limit_abuse(limiter, limits);
+  for (int i = 0; i < 10; ++i) EXPECT_TRUE(service_->count_registration("usr_a", "192.0.2.1").ok());
 }
 
 TEST_F(RegistrationServiceTest, LeavingTheWaitingListWithAnOfferPassesItOn) {

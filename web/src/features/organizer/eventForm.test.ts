@@ -79,6 +79,17 @@ describe('event form', () => {
     });
   });
 
+  it('starts a new event with the default per-person cap, which the organizer can clear', () => {
+    const d = blankDraft();
+    expect(d.max_per_user).toBe('10');
+    Object.assign(d, { title: 'Jazz', venue: 'Hall', starts_at: '2030-06-14T19:00', ends_at: '2030-06-14T22:00', capacity: '50' });
+    d.ticket_types[0].capacity = '50';
+    d.ticket_types[0].price = '0';
+    expect(draftToBody(d).body?.max_per_user).toBe(10);
+    d.max_per_user = '';
+    expect(draftToBody(d).body?.max_per_user).toBeNull();
+  });
+
   it('names every problem by its API field path', () => {
     const d = blankDraft();
     d.ticket_types[0].price = '12.345';

@@ -63,7 +63,7 @@ export function blankDraft(): EventDraft {
     ends_at: '',
     currency: 'EUR',
     capacity: '',
-    max_per_user: '',
+    max_per_user: '10', // the server's default per-person cap; empty means no limit
     hold_minutes: '15',
     waitlist_offer_minutes: '60',
     cancel_cutoff_hours: '',

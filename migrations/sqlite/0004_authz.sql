@@ -1,0 +1,18 @@
+-- Sessions get a public handle, separate from their id (the SHA-256 of the cookie secret):
+-- the sessions list shows the handle and revokes by it, so the stored hash never leaves
+-- the server.
+ALTER TABLE sessions ADD COLUMN handle TEXT;
+UPDATE sessions SET handle = 'ses_' || lower(hex(randomblob(12))) WHERE handle IS NULL;
+CREATE UNIQUE INDEX sessions_handle ON sessions(handle);
+
+-- Waiting-list order is arrival order: a sequence taken at insert, not the random id, so
+-- two entries within one millisecond keep the order they came in. SQLite numbers rows in
+-- insert order (rowid: one more than the largest), and a trigger copies it.
+ALTER TABLE waitlist_entries ADD COLUMN seq INTEGER;
+UPDATE waitlist_entries SET seq = rowid;
+CREATE TRIGGER waitlist_entries_seq AFTER INSERT ON waitlist_entries
+WHEN NEW.seq IS NULL
+BEGIN
+  UPDATE waitlist_entries SET seq = NEW.rowid WHERE rowid = NEW.rowid;
+END;
+CREATE INDEX waitlist_arrival ON waitlist_entries(event_id, status, seq);

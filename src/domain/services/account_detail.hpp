@@ -1,0 +1,20 @@
+#pragma once
+// Helpers shared by the AccountService's translation units (account_service.cpp and
+// account_admin.cpp); not for use elsewhere.
+#include <string>
+#include <string_view>
+
+#include "common/error.hpp"
+#include "domain/model/user.hpp"
+
+namespace admit::account_detail {
+
+// Names and emails as accounts take them (FieldErrors naming `name` / `email`).
+void check_name(FieldErrors& errors, const std::string& name);
+void check_email(FieldErrors& errors, const std::string& email);
+// An erased account (AccountStore::erase_user): it signs in and acts no more.
+bool is_deleted(const User& u);
+// `s` as a JSON string literal, for audit details.
+std::string json_string(std::string_view s);
+
+}  // namespace admit::account_detail
