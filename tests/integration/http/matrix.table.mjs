@@ -53,6 +53,8 @@ export const TABLE = {
   'POST /api/v1/auth/password-reset':             { '-': '202  202  202  202  202  202   403   403   202   202   202' },
   'POST /api/v1/auth/password-reset/confirm':     { '-': '422  422  422  422  422  422   403   403   422   422   422' },
 
+  // The web app's session probe: signed out is an answer ({user: null}), never a 401.
+  'GET /api/v1/session':                          { '-': '200  200  200  200  200  200   403   403   200   200   200' },
   'GET /api/v1/me':                               { '-': '401  200  200  200  200  200   403   403   401   401   401' },
   'PATCH /api/v1/me':                             { '-': '401  200  200  200  200  200   403   403   401   401   401' },
   'GET /api/v1/me/sessions':                      { '-': '401  200  200  200  200  200   403   403   401   401   401' },

@@ -1692,6 +1692,7 @@ export interface operations {
                     };
                 };
             };
+            403: components["responses"]["Forbidden"];
             503: components["responses"]["Unavailable"];
         };
     };
