@@ -382,3 +382,9 @@ fi
 echo
 echo "== ticket PDFs ($(nproc) threads, ${PDF_SECONDS} s)"
 "$PDF_BENCH" --threads "$(nproc)" --seconds "$PDF_SECONDS" --out "$work/ticket.pdf"
+# The read scenario (bench/reads.sh: the list, an event, the web app's files, 304s and
+# 10,000 idle connections, each beside nginx serving the same bytes; then Lighthouse).
+if [ "${BENCH_READS:-1}" != 0 ]; then
+  echo
+  BENCH_BUILD=$BUILD bench/reads.sh
+fi

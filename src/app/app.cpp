@@ -18,6 +18,7 @@
 #include "http/handlers/admin.hpp"
 #include "http/handlers/auth.hpp"
 #include "http/handlers/checkins.hpp"
+#include "http/handlers/event_reads.hpp"
 #include "http/handlers/events.hpp"
 #include "http/handlers/registrations.hpp"
 #include "http/middleware.hpp"
@@ -29,7 +30,9 @@
 #include "mail/mail_retention.hpp"
 #include "mail/outbox_sender.hpp"
 #include "mail/smtp_mailer.hpp"
+#include "storage/postgres/postgres_change_feed.hpp"
 #include "storage/sql/migrations.hpp"
+#include "storage/sql/sql_change_poller.hpp"
 #include "storage/sql/sql_rate_limiter.hpp"
 
 namespace admit::app {
@@ -207,12 +210,20 @@ App::App(Config config, std::shared_ptr<const Clock> clock)
                *clock_, ticket_settings(config_)),
       checkin_store_(*db_),
       codes_(keys_),
-      checkins_(checkin_store_, events_, codes_, *clock_, checkin_options(config_, *db_)) {
+      checkins_(checkin_store_, events_, codes_, *clock_, checkin_options(config_, *db_)),
+      snapshots_(events_, *clock_) {
   log::set_level(level_of(config_.log_level));
   catalog_.on_cancelled([this](const Event& e) { registrations_.on_event_cancelled(e); });
   catalog_.on_updated([this](const Event& e) {
     registrations_.on_event_updated(e);
     tickets_.on_event_updated(e);  // PDFs show the event: render them again when asked
+  });
+  // The public snapshots: re-read after an organizer's change or returned seats (before
+  // that request answers), counts straight from each registration commit.
+  catalog_.on_changed([this](const Event& e) { snapshots_.refresh(e.id); });
+  engine_.on_seats_returned([this](const std::string& id) { snapshots_.refresh(id); });
+  engine_.on_counts([this](const std::vector<RegistrationEngine::Counts>& counts) {
+    snapshots_.apply_counts(counts);
   });
   // Promo codes are guessable by trying them: count tries on the same limiter as sign-in.
   registrations_.limit_promo_attempts(*limiter_);
@@ -244,10 +255,14 @@ void App::add_routes(http::Router& router) {
   // serves it on a separate address without one; serve()). Without a token the route
   // still exists, answering 404, so that the web app's fallback never answers it either.
   add_metrics_route(router, std::optional<std::string>(config_.metrics_token));
-  http::add_event_routes(router, catalog_,
-                         [this](const Event& event, const std::string& code, const PromoAttempt& who) {
-                           return registrations_.try_promo(event, code, who);
-                         });
+  http::add_public_read_routes(
+      router, http::PublicReads{catalog_, snapshots_,
+                                [this](const Event& event, const std::string& code,
+                                       const PromoAttempt& who) {
+                                  return registrations_.try_promo(event, code, who);
+                                },
+                                http_pool_});
+  http::add_event_routes(router, catalog_);
   const http::SessionCookieOptions cookie{config_.https()};
   http::add_auth_routes(router, accounts_, *hash_pool_, cookie);
   http::add_account_routes(router, accounts_, *hash_pool_, cookie);
@@ -327,6 +342,26 @@ void App::register_server_metrics(const http::Server& server) {
                        "Connections closed at accept because their address had "
                        "max_connections_per_address open",
                        [&server] { return static_cast<double>(server.refused_per_address()); });
+}
+
+std::unique_ptr<ChangeFeed> App::start_public_reads() {
+  snapshots_.load_all();
+  snapshots_.start();
+  std::unique_ptr<ChangeFeed> feed;
+  if (db_->dialect() == sql::Dialect::postgres)
+    feed = std::make_unique<sql::PostgresChangeFeed>(config_.database);
+  else
+    feed = std::make_unique<sql::SqlChangePoller>(*db_, std::chrono::seconds(1));
+  feed->start([this](const std::string& id) { snapshots_.refresh_soon(id); },
+              [this] {
+                snapshots_.load_all();
+                snapshots_.refresh_all_soon();
+              });
+  metrics_.add_gauge("admit_public_events_in_memory", "Public events held by the read snapshots",
+                     [this] { return static_cast<double>(snapshots_.stats().events); });
+  metrics_.add_counter("admit_public_event_renders_total", "Event JSON renderings by the snapshots",
+                       [this] { return static_cast<double>(snapshots_.stats().renders); });
+  return feed;
 }
 
 http::ServerOptions App::server_options(WorkPool& pool) const {
@@ -420,6 +455,11 @@ int App::serve() {
   metrics_.add_counter("admit_checkin_batches_total", "Check-in transactions run by writers",
                        [this] { return static_cast<double>(checkins_.batches()); });
 
+  // Public reads: every published event in memory before the first request; on
+  // PostgreSQL the other nodes' changes arrive through LISTEN/NOTIFY (SQLite: one node,
+  // but other processes, e.g. `admit demo`, may add events: a poll).
+  std::unique_ptr<ChangeFeed> feed = start_public_reads();
+  http_pool_ = &pool;
   http::Router router;
   add_routes(router);
   StoreAuthenticator authenticator(users_, &accounts_, config_.https());
@@ -445,6 +485,8 @@ int App::serve() {
                         {"public_url", config_.public_url}});
   server.run_until_signal();
   if (metrics_server) metrics_server->stop();
+  feed->stop();
+  snapshots_.stop();
   pool.stop();
   checkins_.stop();
   tickets_.stop();

@@ -12,6 +12,7 @@
 #include "auth/memory_rate_limiter.hpp"
 #include "common/clock.hpp"
 #include "common/work_pool.hpp"
+#include "domain/ports/change_feed.hpp"
 #include "domain/ports/payment_gateway.hpp"
 #include "domain/ports/rate_limiter.hpp"
 #include "domain/services/account_service.hpp"
@@ -19,6 +20,7 @@
 #include "domain/services/checkin_service.hpp"
 #include "domain/services/registration_engine.hpp"
 #include "domain/services/registration_service.hpp"
+#include "http/event_snapshots.hpp"
 #include "domain/services/ticket_service.hpp"
 #include "app/ticket_codes.hpp"
 #include "app/ticket_documents.hpp"
@@ -58,6 +60,7 @@ class App {
   RegistrationStore& registration_store() { return registration_store_; }
   RegistrationEngine& registration_engine() { return engine_; }
   RegistrationService& registrations() { return registrations_; }
+  http::EventSnapshots& snapshots() { return snapshots_; }
   TicketService& tickets() { return tickets_; }
   CheckinService& checkins() { return checkins_; }
   BlobStore& blobs() { return *blobs_; }
@@ -77,6 +80,8 @@ class App {
   void register_server_metrics(const http::Server& server);
   http::ServerOptions server_options(WorkPool& pool) const;
   std::unique_ptr<PeriodicTask> mail_retention_task() const;
+  // Loads the public snapshots and starts the feed of other nodes' (or processes') changes.
+  std::unique_ptr<ChangeFeed> start_public_reads();
 
   Config config_;
   std::shared_ptr<const Clock> clock_;
@@ -111,6 +116,10 @@ class App {
   sql::SqlCheckinStore checkin_store_;
   AppTicketCodes codes_;
   CheckinService checkins_;
+  // Public reads from memory (issue 14): told of every change by the catalogue, the engine
+  // and, on PostgreSQL, the other nodes (the change feed, started by serve()).
+  http::EventSnapshots snapshots_;
+  WorkPool* http_pool_ = nullptr;  // serve()'s handler pool, for routes that need one
 };
 
 }  // namespace admit::app

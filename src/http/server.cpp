@@ -46,6 +46,8 @@
 #include "common/handoff.hpp"
 #include "common/log.hpp"
 #include "common/time.hpp"
+#include "http/compression.hpp"
+#include "http/descriptor_limit.hpp"
 #include "http/dispatch.hpp"
 #include "http/middleware.hpp"
 #include "http/url.hpp"
@@ -401,6 +403,13 @@ asio::awaitable<void> Server::Core::accept_loop() {
 }
 
 asio::awaitable<std::tuple<Response, std::string>> Server::Core::dispatch(Request request) {
+  // An answer memory holds goes out at once: no exchange, no post back to the strand.
+  {
+    std::optional<Response> now;
+    std::string route;
+    if (dispatcher.answer_now(request, route, now))
+      co_return std::tuple<Response, std::string>(std::move(*now), std::move(route));
+  }
   auto initiate = [this, &request](auto handler) {
     using Handler = decltype(handler);
     auto fallback = asio::any_io_executor(ioc->get_executor());
@@ -485,13 +494,14 @@ asio::awaitable<std::size_t> Server::Core::send(Connection& connection, Response
   // threads in the flash-sale profile (bench/README.md).
   const bool forbidden = body_forbidden(response.status);
   std::string head = response_head(response, version, keep_alive, forbidden, request_id);
-  const std::size_t bytes = forbidden || head_only ? 0 : response.body.size();
+  const std::string_view body = response.body_view();  // a shared body is never copied
+  const std::size_t bytes = forbidden || head_only ? 0 : body.size();
   connection.stream.expires_after(options.body_timeout);
   if (bytes == 0) {
     auto [ec, n] = co_await asio::async_write(connection.stream, asio::buffer(head), kUseTuple);
     ok = !ec;
   } else {
-    std::array<asio::const_buffer, 2> buffers{asio::buffer(head), asio::buffer(response.body)};
+    std::array<asio::const_buffer, 2> buffers{asio::buffer(head), asio::buffer(body)};
     auto [ec, n] = co_await asio::async_write(connection.stream, buffers, kUseTuple);
     ok = !ec;
   }
@@ -515,7 +525,7 @@ std::string Server::Core::response_head(const Response& response, unsigned versi
     head += "\r\n";
   };
   for_each_field(response, request_id, field);
-  if (!forbidden) field("Content-Length", std::to_string(response.body.size()));
+  if (!forbidden) field("Content-Length", std::to_string(response.body_view().size()));
   // HTTP/1.1 stays open unless told; HTTP/1.0 closes unless told.
   if (version == 10 && keep_alive) field("Connection", "keep-alive");
   if (version != 10 && !keep_alive) field("Connection", "close");
@@ -741,6 +751,7 @@ asio::awaitable<void> Server::Core::session(std::shared_ptr<Connection> connecti
     // The access line is built only when it will be written (the bench runs at warn).
     const bool access_log = options.access_log && log::enabled(log::Level::info);
     std::string remote = access_log ? request.remote_address : std::string();
+    const AcceptedEncodings accepted = parse_accept_encoding(request.header("accept-encoding"));
     auto [response, route] = co_await dispatch(std::move(request));
     if (response.later) {
       auto make = std::move(response.later);
@@ -752,6 +763,7 @@ asio::awaitable<void> Server::Core::session(std::shared_ptr<Connection> connecti
         response = Response::problem(Error::internal(), request_id);
       }
     }
+    compress_if_worthwhile(response, accepted);
 
     const bool keep_alive = keep_alive_requested && !draining.load();
     const int status = response.status;
@@ -791,6 +803,7 @@ Server::~Server() { stop(); }
 
 void Server::start() {
   Core& core = *core_;
+  raise_descriptor_limit(core.options.max_connections);
   std::lock_guard lock(core.state_mutex);
   if (core.started) throw std::logic_error("Server::start called twice");
   tcp::endpoint endpoint = parse_listen(*core.ioc, core.options.listen);

@@ -48,8 +48,13 @@ test('answers match the OpenAPI response schemas', async () => {
   await call(server, 'POST', `/api/v1/events/${ev.id}/publish`, as(org));
   await call(server, 'GET', '/api/v1/events?limit=2');
   await call(server, 'GET', '/api/v1/events?limit=0');
-  await call(server, 'GET', `/api/v1/events/${ev.id}`);
+  const publicEvent = await call(server, 'GET', `/api/v1/events/${ev.id}`);
+  await call(server, 'GET', `/api/v1/events/${ev.id}`, { headers: { 'if-none-match': publicEvent.headers.get('etag') } });
+  const page = await call(server, 'GET', '/api/v1/events');
+  await call(server, 'GET', '/api/v1/events', { headers: { 'if-none-match': page.headers.get('etag') } });
   await call(server, 'GET', '/api/v1/events/evt_doesnotexist00');
+  await call(server, 'GET', '/api/v1/session');
+  await call(server, 'GET', '/api/v1/session', as(alice));
   await call(server, 'GET', '/api/v1/organizer/events', as(org));
   await call(server, 'POST', `/api/v1/events/${ev.id}/promo-codes`, {
     ...as(org),

@@ -42,7 +42,8 @@ export const CALLERS = ['anon', 'attA', 'attB', 'orgA', 'orgB', 'admin', 'doorA'
 export const TABLE = {
   'GET /healthz':                                 { '-': '200  200  200  200  200  200   403   403   200   200   200' },
   'GET /readyz':                                  { '-': '200  200  200  200  200  200   403   403   200   200   200' },
-  'GET /metrics':                                 { '-': '200  200  200  200  200  200   403   403   200   200   200' },
+  // /metrics is not served on the public listener without ADMIT_METRICS_TOKEN (404).
+  'GET /metrics':                                 { '-': '404  404  404  404  404  404   403   403   404   404   404' },
 
   'POST /api/v1/auth/signup':                     { '-': '202  202  202  202  202  202   403   403   202   202   202' },
   'POST /api/v1/auth/verify':                     { '-': '410  410  410  410  410  410   403   403   410   410   410' },
@@ -52,6 +53,8 @@ export const TABLE = {
   'POST /api/v1/auth/password-reset':             { '-': '202  202  202  202  202  202   403   403   202   202   202' },
   'POST /api/v1/auth/password-reset/confirm':     { '-': '422  422  422  422  422  422   403   403   422   422   422' },
 
+  // The web app's session probe: signed out is an answer ({user: null}), never a 401.
+  'GET /api/v1/session':                          { '-': '200  200  200  200  200  200   403   403   200   200   200' },
   'GET /api/v1/me':                               { '-': '401  200  200  200  200  200   403   403   401   401   401' },
   'PATCH /api/v1/me':                             { '-': '401  200  200  200  200  200   403   403   401   401   401' },
   'GET /api/v1/me/sessions':                      { '-': '401  200  200  200  200  200   403   403   401   401   401' },

@@ -3,19 +3,28 @@ import { Link, Route, Routes } from 'react-router';
 import { Loading } from '@/components/ErrorMessage';
 import { RequireAuth } from '@/lib/auth';
 import { BrowsePage } from '@/features/events/BrowsePage';
-import { SignInPage } from '@/features/auth/SignInPage';
-import { SignUpPage } from '@/features/auth/SignUpPage';
-import { CheckEmailPage } from '@/features/auth/CheckEmailPage';
-import { VerifyPage } from '@/features/auth/VerifyPage';
-import { ForgotPasswordPage } from '@/features/auth/ForgotPasswordPage';
-import { ResetPasswordPage } from '@/features/auth/ResetPasswordPage';
-import { RegistrationPage } from '@/features/registrations/RegistrationPage';
-import { TicketsPage } from '@/features/registrations/TicketsPage';
-import { MyRegistrationsPage } from '@/features/registrations/MyRegistrationsPage';
 import { EventRoute } from './EventRoute';
 import { Layout } from './Layout';
 
-// Pages most visitors never open load on demand.
+// The pages a sale's visitors land on (the list, an event) are in the first script; the
+// rest load on demand, so the first page downloads and runs less.
+const SignInPage = lazy(() => import('@/features/auth/SignInPage').then((m) => ({ default: m.SignInPage })));
+const SignUpPage = lazy(() => import('@/features/auth/SignUpPage').then((m) => ({ default: m.SignUpPage })));
+const CheckEmailPage = lazy(() => import('@/features/auth/CheckEmailPage').then((m) => ({ default: m.CheckEmailPage })));
+const VerifyPage = lazy(() => import('@/features/auth/VerifyPage').then((m) => ({ default: m.VerifyPage })));
+const ForgotPasswordPage = lazy(() =>
+  import('@/features/auth/ForgotPasswordPage').then((m) => ({ default: m.ForgotPasswordPage })),
+);
+const ResetPasswordPage = lazy(() =>
+  import('@/features/auth/ResetPasswordPage').then((m) => ({ default: m.ResetPasswordPage })),
+);
+const RegistrationPage = lazy(() =>
+  import('@/features/registrations/RegistrationPage').then((m) => ({ default: m.RegistrationPage })),
+);
+const TicketsPage = lazy(() => import('@/features/registrations/TicketsPage').then((m) => ({ default: m.TicketsPage })));
+const MyRegistrationsPage = lazy(() =>
+  import('@/features/registrations/MyRegistrationsPage').then((m) => ({ default: m.MyRegistrationsPage })),
+);
 const AccountPage = lazy(() => import('@/features/account/AccountPage').then((m) => ({ default: m.AccountPage })));
 const organizer = () => import('./organizerRoutes');
 const OrganizerHome = lazy(() => organizer().then((m) => ({ default: m.OrganizerHome })));
@@ -32,6 +41,7 @@ const ScannerPage = lazy(() => import('@/features/checkin/ScannerPage').then((m)
 function NotFound() {
   return (
     <section className="page narrow">
+      <title>{'Page not found · admit'}</title>
       <h1>Page not found</h1>
       <p>
         <Link to="/">Back to the events</Link>

@@ -143,6 +143,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/session": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Who is signed in, if anyone (the web app's probe; never 401).
+         * @description `{user}` for a signed-in caller (the same `User` as `GET /api/v1/me`), `{user: null}`
+         *     for everyone else, so a signed-out page makes no failing request. Not cached
+         *     (`Cache-Control: no-store`).
+         */
+        get: operations["getSession"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/me": {
         parameters: {
             query?: never;
@@ -292,7 +314,15 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Published events that have not ended, soonest first. */
+        /**
+         * Published events that have not ended, soonest first.
+         * @description Answered from memory with live `sold`/`remaining` (exact as of the last committed
+         *     registration or cancellation on this node; another node's within a second on
+         *     PostgreSQL). Conditional: the strong `ETag` changes exactly when the page's content
+         *     does, and `If-None-Match` answers 304. Compressed with gzip when accepted and
+         *     worth it. `Cache-Control: public, max-age=0, s-maxage=2, must-revalidate`: browsers
+         *     revalidate every time; a shared cache (CDN) may serve a page for 2 s.
+         */
         get: operations["listEvents"];
         put?: never;
         /** Create an event (organizer); it starts as `draft`. */
@@ -321,6 +351,11 @@ export interface paths {
          *     an empty one is ignored. Trying codes is limited (30 a minute per client address and
          *     per signed-in account, together with registrations that carry a code): over the
          *     budget any `promo_code` answers 429 `rate_limited` with `Retry-After`.
+         *
+         *     The public view (no organizer, no `promo_code`) comes from memory, with live
+         *     counts, a strong `ETag` (`If-None-Match` answers 304), gzip when accepted, and
+         *     `Cache-Control: public, max-age=0, s-maxage=2, must-revalidate`. The organizer's
+         *     view and a view with a promo code are `Cache-Control: private, no-cache`.
          */
         get: operations["getEvent"];
         put?: never;
@@ -1401,6 +1436,15 @@ export interface components {
         };
     };
     responses: {
+        /** @description The client's copy is current (If-None-Match matched); no body. */
+        NotModified: {
+            headers: {
+                ETag: components["headers"]["ETag"];
+                "Cache-Control"?: string;
+                [name: string]: unknown;
+            };
+            content?: never;
+        };
         /**
          * @description Malformed request (`bad_request`): the body is not valid JSON (or nests deeper than 32
          *     levels, or is not valid UTF-8), a query parameter or header cannot be read, or the HTTP
@@ -1532,11 +1576,26 @@ export interface components {
         Limit: number;
         /** @description Page size, 1 to 200. */
         Limit200: number;
+        /** @description Entity tags of copies the client holds (`"…"`, `W/"…"` or `*`); a match answers 304. */
+        IfNoneMatch: string;
         /** @description Opaque `next_cursor` of the previous page. A malformed one answers 422 naming `cursor`. */
         Cursor: string;
     };
     requestBodies: never;
-    headers: never;
+    headers: {
+        /**
+         * @description Strong entity tag of the bytes sent: `"<hash>"`, or `"<hash>.gz"` / `"<hash>.br"` for
+         *     the compressed forms (the hash is of the content, so it changes exactly when the
+         *     content does; `If-None-Match` with any form of it answers 304).
+         */
+        ETag: string;
+        /** @description `public, max-age=0, s-maxage=2, must-revalidate` */
+        EventDataCacheControl: string;
+        /** @description `Accept-Encoding` when a compressed form exists. */
+        Vary: string;
+        /** @description `gzip` (or `br`) when the client accepts it and it is smaller. */
+        ContentEncoding: "gzip" | "br";
+    };
     pathItems: never;
 }
 export type $defs = Record<string, never>;
@@ -1770,6 +1829,30 @@ export interface operations {
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["ValidationFailed"];
             429: components["responses"]["RateLimited"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The session's user, or null. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        user: components["schemas"]["User"] | null;
+                    };
+                };
+            };
+            403: components["responses"]["Forbidden"];
             503: components["responses"]["Unavailable"];
         };
     };
@@ -2064,15 +2147,20 @@ export interface operations {
     listCategories: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Entity tags of copies the client holds (`"…"`, `W/"…"` or `*`); a match answers 304. */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
             path?: never;
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description Categories in display order. */
+            /** @description Categories in display order (`Cache-Control: public, max-age=300`). */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
+                    "Cache-Control"?: "public, max-age=300";
                     [name: string]: unknown;
                 };
                 content: {
@@ -2081,6 +2169,7 @@ export interface operations {
                     };
                 };
             };
+            304: components["responses"]["NotModified"];
             400: components["responses"]["BadRequest"];
             403: components["responses"]["Forbidden"];
             503: components["responses"]["Unavailable"];
@@ -2101,7 +2190,10 @@ export interface operations {
                 /** @description Opaque `next_cursor` of the previous page. A malformed one answers 422 naming `cursor`. */
                 cursor?: components["parameters"]["Cursor"];
             };
-            header?: never;
+            header?: {
+                /** @description Entity tags of copies the client holds (`"…"`, `W/"…"` or `*`); a match answers 304. */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -2110,12 +2202,17 @@ export interface operations {
             /** @description One page. */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
+                    "Cache-Control": components["headers"]["EventDataCacheControl"];
+                    Vary: components["headers"]["Vary"];
+                    "Content-Encoding": components["headers"]["ContentEncoding"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["EventPage"];
                 };
             };
+            304: components["responses"]["NotModified"];
             400: components["responses"]["BadRequest"];
             403: components["responses"]["Forbidden"];
             422: components["responses"]["ValidationFailed"];
@@ -2163,7 +2260,10 @@ export interface operations {
                 /** @description A promo code of this event, any case. */
                 promo_code?: string;
             };
-            header?: never;
+            header?: {
+                /** @description Entity tags of copies the client holds (`"…"`, `W/"…"` or `*`); a match answers 304. */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
             path: {
                 id: components["parameters"]["EventId"];
             };
@@ -2174,12 +2274,18 @@ export interface operations {
             /** @description The event. */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
+                    /** @description The public view's `public, max-age=0, s-maxage=2, must-revalidate`, or `private, no-cache`. */
+                    "Cache-Control"?: string;
+                    Vary: components["headers"]["Vary"];
+                    "Content-Encoding": components["headers"]["ContentEncoding"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Event"];
                 };
             };
+            304: components["responses"]["NotModified"];
             400: components["responses"]["BadRequest"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
