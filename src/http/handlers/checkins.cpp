@@ -14,7 +14,7 @@ constexpr std::size_t kMaxLabel = 100;  // gate and device names
 constexpr std::size_t kMaxSync = 1000;  // scans per sync
 
 // Door staff scan many times a second; the scan routes take door tokens of the event.
-constexpr RouteOptions kDoor{.allow = Allow{.door_token = true}};
+const RouteOptions kDoor{.allow = Allow{.door_token = true}};
 
 json::value time_or_null(const std::optional<Timestamp>& t) {
   return t ? json::value(format_rfc3339(*t)) : json::value(nullptr);
