@@ -148,6 +148,7 @@ const CALLS = {
   'POST /api/v1/auth/password-reset': () => ({ path: '/api/v1/auth/password-reset', body: { email: `nobody-${uniq()}@example.com` } }),
   'POST /api/v1/auth/password-reset/confirm': () => ({ path: '/api/v1/auth/password-reset/confirm', body: { token: randomBytes(32).toString('base64url'), password: 'short' } }),
   'GET /api/v1/me': () => ({ path: '/api/v1/me' }),
+  'GET /api/v1/session': () => ({ path: '/api/v1/session' }),
   'PATCH /api/v1/me': () => ({ path: '/api/v1/me', body: { name: 'Matrix Person' } }),
   'DELETE /api/v1/me': () => ({ path: '/api/v1/me' }),
   'GET /api/v1/me/sessions': () => ({ path: '/api/v1/me/sessions' }),
