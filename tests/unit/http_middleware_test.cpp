@@ -338,11 +338,18 @@ TEST(Dispatcher, RoutesAuthenticatesAndLabels) {
 TEST_F(StaticFilesTest, AnswerNowServesMemoryOnlyAndLeavesTheRestAlone) {
   Router router;
   RouteOptions options;
+  options.allow = kPublic;
   options.nonblocking = true;
   options.answer_now = [](Request& req) -> std::optional<Response> {
     if (req.param("id") == "held") return Response::text(200, "from memory");
     return std::nullopt;
   };
+  // The same memory behind a route that needs a caller: the access rule holds on this path
+  // too, so an anonymous request is left to the usual path (which answers 401).
+  RouteOptions members = options;
+  members.allow = Allow{};
+  router.get("/api/v1/members/{id}", sync([](Request&) { return Response::text(200, "handler"); }),
+             members);
   int handler_runs = 0;
   router.get("/api/v1/things/{id}", sync([&](Request&) { ++handler_runs; return Response::text(200, "handler"); }),
              options);
@@ -367,6 +374,7 @@ TEST_F(StaticFilesTest, AnswerNowServesMemoryOnlyAndLeavesTheRestAlone) {
   EXPECT_FALSE(now(Method::get, "/api/v1/things/other", route)) << "memory does not have it";
   EXPECT_FALSE(now(Method::post, "/api/v1/things/held", route)) << "only GET and HEAD";
   EXPECT_FALSE(now(Method::get, "/api/v1/plain", route)) << "no answer_now";
+  EXPECT_FALSE(now(Method::get, "/api/v1/members/held", route)) << "needs a caller";
   EXPECT_FALSE(now(Method::get, "/api/v1/nothing", route)) << "unknown API paths answer the usual way";
   auto page = now(Method::get, "/events/1", route);
   ASSERT_TRUE(page);
