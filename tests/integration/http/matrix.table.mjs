@@ -42,8 +42,9 @@ export const CALLERS = ['anon', 'attA', 'attB', 'orgA', 'orgB', 'admin', 'doorA'
 export const TABLE = {
   'GET /healthz':                                 { '-': '200  200  200  200  200  200   403   403   200   200   200' },
   'GET /readyz':                                  { '-': '200  200  200  200  200  200   403   403   200   200   200' },
-  // /metrics is not served on the public listener without ADMIT_METRICS_TOKEN (404).
-  'GET /metrics':                                 { '-': '404  404  404  404  404  404   403   403   404   404   404' },
+  // /metrics on the public listener needs the metrics token (the harness configures one;
+  // without one it answers 404: metrics_exposure.test.mjs): account tokens are not it.
+  'GET /metrics':                                 { '-': '401  401  401  401  401  401   403   403   401   401   401' },
 
   'POST /api/v1/auth/signup':                     { '-': '202  202  202  202  202  202   403   403   202   202   202' },
   'POST /api/v1/auth/verify':                     { '-': '410  410  410  410  410  410   403   403   410   410   410' },

@@ -37,7 +37,7 @@ const CELL = (row) => row.trim().split(/\s+/).map(Number);
 
 function sqlExec(database, query) {
   const r = database.startsWith('sqlite:')
-    ? spawnSync('sqlite3', [database.slice('sqlite:'.length), query], { encoding: 'utf8' })
+    ? spawnSync('sqlite3', ['-cmd', '.timeout 5000', database.slice('sqlite:'.length), query], { encoding: 'utf8' })
     : spawnSync('psql', [database, '-v', 'ON_ERROR_STOP=1', '-tAc', query], { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`query failed: ${r.stderr}`);
   return r.stdout.trim();

@@ -1399,7 +1399,7 @@ export interface components {
             /** @description Ed25519 public keys by key id; a code's second byte names its key. */
             keys: {
                 id: number;
-                /** @description 32 bytes */
+                /** @description 32 bytes, hex. */
                 public_key: string;
             }[];
             tickets: {
@@ -3079,6 +3079,15 @@ export interface operations {
                 content?: never;
             };
             400: components["responses"]["BadRequest"];
+            /** @description Not served yet: the payments work has not landed (problem+json `not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             413: components["responses"]["PayloadTooLarge"];
             503: components["responses"]["Unavailable"];
         };
