@@ -20,6 +20,7 @@
 #include "http/handlers/checkins.hpp"
 #include "http/handlers/event_reads.hpp"
 #include "http/handlers/events.hpp"
+#include "http/handlers/quotes.hpp"
 #include "http/handlers/registrations.hpp"
 #include "http/middleware.hpp"
 #include "http/handlers/tickets.hpp"
@@ -268,6 +269,7 @@ void App::add_routes(http::Router& router) {
   http::add_account_routes(router, accounts_, *hash_pool_, cookie);
   http::add_admin_routes(router, accounts_);
   http::add_registration_routes(router, engine_, registrations_);
+  http::add_quote_routes(router, http::Quotes{catalog_, registrations_, *clock_});
   http::add_ticket_routes(router, tickets_, *pdf_pool_);
   http::add_checkin_routes(router, checkins_);
 }

@@ -118,10 +118,11 @@ Status check_request(const Event& e, const RegistrationRequest& r, const PromoCo
       errors.add(p + "ticket_type_id", "is not a ticket type of this event");
       continue;
     }
-    if (t->sales_start && now < *t->sales_start)
+    const SaleState state = ticket_sale_state(*t, now);
+    if (state == SaleState::not_yet)
       return Error::conflict("Sales for \"" + t->name + "\" start at " +
                              format_rfc3339(*t->sales_start) + ".");
-    if (t->sales_end && now >= *t->sales_end)
+    if (state == SaleState::ended)
       return Error::conflict("Sales for \"" + t->name + "\" have ended.");
     if (t->max_per_order && item.quantity > *t->max_per_order)
       errors.add(p + "quantity", "must be at most " + std::to_string(*t->max_per_order) +
@@ -134,6 +135,58 @@ Status check_request(const Event& e, const RegistrationRequest& r, const PromoCo
                                      " tickets; this event allows at most " +
                                      std::to_string(*e.max_per_user) + " per person");
   return {};
+}
+
+std::string_view to_string(SaleState s) noexcept {
+  switch (s) {
+    case SaleState::not_yet: return "not_yet";
+    case SaleState::ended: return "ended";
+    case SaleState::sold_out: return "sold_out";
+    case SaleState::on_sale: break;
+  }
+  return "on_sale";
+}
+
+SaleState ticket_sale_state(const TicketType& t, Timestamp now, std::int64_t held) noexcept {
+  if (t.sales_start && now < *t.sales_start) return SaleState::not_yet;
+  if (t.sales_end && now >= *t.sales_end) return SaleState::ended;
+  if (t.remaining() <= 0 && held <= 0) return SaleState::sold_out;
+  return SaleState::on_sale;
+}
+
+std::string_view to_string(EventSaleState s) noexcept {
+  switch (s) {
+    case EventSaleState::draft: return "draft";
+    case EventSaleState::cancelled: return "cancelled";
+    case EventSaleState::ended: return "ended";
+    case EventSaleState::sold_out: return "sold_out";
+    case EventSaleState::on_sale: break;
+  }
+  return "on_sale";
+}
+
+bool is_sold_out(const Event& e) noexcept {
+  const bool types_gone =
+      !e.ticket_types.empty() &&
+      std::all_of(e.ticket_types.begin(), e.ticket_types.end(),
+                  [](const TicketType& t) { return t.remaining() <= 0; });
+  return e.remaining() <= 0 || types_gone;
+}
+
+EventSaleState event_sale_state(const Event& e, Timestamp now) noexcept {
+  if (e.status == EventStatus::draft) return EventSaleState::draft;
+  if (e.status == EventStatus::cancelled) return EventSaleState::cancelled;
+  if (e.ends_at <= now) return EventSaleState::ended;
+  if (is_sold_out(e)) return EventSaleState::sold_out;
+  return EventSaleState::on_sale;
+}
+
+std::int64_t max_order_quantity(const Event& e, const TicketType& t, std::int64_t held) noexcept {
+  std::int64_t n = std::min({std::max(t.remaining(), held), std::max(e.remaining(), held),
+                             RegistrationLimits::kQuantityMax});
+  if (t.max_per_order) n = std::min(n, *t.max_per_order);
+  if (e.max_per_user) n = std::min(n, *e.max_per_user);
+  return std::max<std::int64_t>(n, 0);
 }
 
 Priced price_request(const Event& e, const RegistrationRequest& r, const PromoCode* promo) {

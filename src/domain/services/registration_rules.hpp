@@ -77,6 +77,26 @@ struct Priced {
 };
 Priced price_request(const Event& event, const RegistrationRequest& request, const PromoCode* promo);
 
+// Whether a ticket type can be bought at `now`: not on sale yet (before sales_start), sales
+// ended (at or after sales_end), sold out (no seat left and none held for this buyer by a
+// waiting-list offer: `held`), else on sale. check_request refuses the first two.
+enum class SaleState { on_sale, not_yet, ended, sold_out };
+std::string_view to_string(SaleState s) noexcept;
+SaleState ticket_sale_state(const TicketType& t, Timestamp now, std::int64_t held = 0) noexcept;
+
+// Whether an event takes registrations at `now`: a draft or a cancelled event does not; a
+// published one until it ends (ended), and is sold out when no seat of it or of any of its
+// ticket types is left.
+// No seat of the event, or of any of its ticket types, is left.
+bool is_sold_out(const Event& e) noexcept;
+enum class EventSaleState { draft, cancelled, ended, sold_out, on_sale };
+std::string_view to_string(EventSaleState s) noexcept;
+EventSaleState event_sale_state(const Event& e, Timestamp now) noexcept;
+
+// How many of a type one order may take: the seats left (or held for this buyer), the
+// type's max_per_order, the event's max_per_user and kQuantityMax.
+std::int64_t max_order_quantity(const Event& e, const TicketType& t, std::int64_t held = 0) noexcept;
+
 // The ticket type of an event, or nullptr.
 const TicketType* find_type(const Event& event, std::string_view id) noexcept;
 

@@ -2,6 +2,8 @@
 
 #include <boost/json/array.hpp>
 
+#include "domain/services/registration_rules.hpp"
+
 namespace admit::http {
 namespace {
 boost::json::value time_or_null(const std::optional<Timestamp>& t) {
@@ -53,6 +55,7 @@ boost::json::object event_json(const Event& e, bool include_hidden, const PromoC
           {"ticket_types", std::move(types)},
           {"sold", e.sold},
           {"remaining", e.remaining()},
+          {"sold_out", is_sold_out(e)},
           {"max_per_user", or_null(e.max_per_user)},
           {"hold_minutes", e.hold_minutes},
           {"waitlist_offer_minutes", e.waitlist_offer_minutes},

@@ -95,6 +95,10 @@ export const TABLE = {
     A:                                                   '401  404  404  201  404  201   403   403   401   401   401',
     B:                                                   '401  404  404  404  201  201   403   403   401   401   401' },
 
+  // A price quote is public (prices show before signing in); door tokens are for the door.
+  'POST /api/v1/events/{id}/quote': {
+    A:                                                   '200  200  200  200  200  200   403   403   200   200   200',
+    B:                                                   '200  200  200  200  200  200   403   403   200   200   200' },
   'POST /api/v1/events/{id}/registrations': {
     A:                                                   '401  201  201  201  201  201   403   403   401   401   401',
     B:                                                   '401  201  201  201  201  201   403   403   401   401   401' },

@@ -172,6 +172,10 @@ const CALLS = {
   'GET /api/v1/events/{id}/stats': (o) => ({ path: `/api/v1/events/${ownerEvent(o).id}/stats` }),
   'GET /api/v1/events/{id}/promo-codes': (o) => ({ path: `/api/v1/events/${ownerEvent(o).id}/promo-codes` }),
   'POST /api/v1/events/{id}/promo-codes': (o) => ({ path: `/api/v1/events/${ownerEvent(o).id}/promo-codes`, body: { code: `M${uniq()}`, kind: 'percent', amount: 10 } }),
+  'POST /api/v1/events/{id}/quote': (o) => ({
+    path: `/api/v1/events/${ownerEvent(o).id}/quote`,
+    body: { items: [{ ticket_type_id: ownerEvent(o).ticket_types[0].id, quantity: 1 }] },
+  }),
   'POST /api/v1/events/{id}/registrations': (o) => ({
     path: `/api/v1/events/${ownerEvent(o).id}/registrations`,
     body: { items: [{ ticket_type_id: ownerEvent(o).ticket_types[0].id, quantity: 1 }] },

@@ -1,3 +1,4 @@
+import { useTranslation } from 'react-i18next';
 import { useParams, useSearchParams } from 'react-router';
 import { ErrorMessage, Loading } from '@/components/ErrorMessage';
 import { isApiError } from '@/lib/api';
@@ -8,6 +9,7 @@ import { RegisterPanel } from '@/features/registrations/RegisterPanel';
 
 /** /events/:id[?promo_code=X] — the event with its tickets and the registration form. */
 export function EventRoute() {
+  const { t } = useTranslation();
   const { id = '' } = useParams();
   const [params, setParams] = useSearchParams();
   const promo = params.get('promo_code') ?? '';
@@ -17,14 +19,14 @@ export function EventRoute() {
   const promoFailed = !!promo && withPromo.isError;
   const event = (promo && !promoFailed ? withPromo.data : undefined) ?? base.data;
 
-  if (base.isPending && !event) return <Loading label="Loading event…" />;
+  if (base.isPending && !event) return <Loading label={t('events.loadingOne')} />;
   if (!event) {
     return (
       <section className="page narrow">
-        <title>{'Event not found · admit'}</title>
-        <h1>Event</h1>
+        <title>{t('common.pageTitle', { title: t('events.notFoundTitle') })}</title>
+        <h1>{t('events.event')}</h1>
         {isApiError(base.error) && base.error.status === 404 ? (
-          <p>We couldn&apos;t find this event. It may have been removed.</p>
+          <p>{t('events.notFound')}</p>
         ) : (
           <ErrorMessage error={base.error} />
         )}

@@ -1,3 +1,4 @@
+import { useTranslation } from 'react-i18next';
 import { Suspense, useEffect, useRef, useState } from 'react';
 import { Loading } from '@/components/ErrorMessage';
 import { Link, NavLink, Outlet, useLocation, useNavigate } from 'react-router';
@@ -5,6 +6,7 @@ import { hasRole, useMe } from '@/lib/auth';
 import { useSignOut } from '@/features/auth/api';
 
 export function Layout() {
+  const { t } = useTranslation();
   const me = useMe();
   const signOut = useSignOut();
   const navigate = useNavigate();
@@ -27,15 +29,15 @@ export function Layout() {
   return (
     <>
       <a className="skip-link" href="#main">
-        Skip to content
+        {t('nav.skip')}
       </a>
       <header className="site-header">
         <div className="container header-inner">
-          <Link to="/" className="brand" aria-label="admit, home">
+          <Link to="/" className="brand" aria-label={t('nav.home')}>
             <span aria-hidden="true" className="brand-mark">
               ▲
             </span>
-            admit
+            {t('common.appName')}
           </Link>
           <button
             type="button"
@@ -44,30 +46,30 @@ export function Layout() {
             aria-controls="site-nav"
             onClick={() => setMenuOpen((o) => !o)}
           >
-            Menu
+            {t('nav.menu')}
           </button>
-          <nav id="site-nav" className={`site-nav ${menuOpen ? 'open' : ''}`} aria-label="Main">
+          <nav id="site-nav" className={`site-nav ${menuOpen ? 'open' : ''}`} aria-label={t('nav.main')}>
             <ul>
               <li>
                 <NavLink to="/" end>
-                  Events
+                  {t('nav.events')}
                 </NavLink>
               </li>
               {user && (
                 <li>
-                  <NavLink to="/me/registrations">My registrations</NavLink>
+                  <NavLink to="/me/registrations">{t('nav.myRegistrations')}</NavLink>
                 </li>
               )}
               {hasRole(user, 'organizer') && (
                 <li>
-                  <NavLink to="/organizer">Organize</NavLink>
+                  <NavLink to="/organizer">{t('nav.organize')}</NavLink>
                 </li>
               )}
               {user ? (
                 <>
                   <li>
                     <NavLink to="/account" className="user-link" title={user.email}>
-                      <span className="visually-hidden">Account: </span>
+                      <span className="visually-hidden">{t('nav.accountPrefix')}</span>
                       <span data-testid="current-user">{user.name || user.email}</span>
                     </NavLink>
                   </li>
@@ -78,7 +80,7 @@ export function Layout() {
                       disabled={signOut.isPending}
                       onClick={() => signOut.mutate(undefined, { onSettled: () => navigate('/') })}
                     >
-                      Sign out
+                      {t('nav.signOut')}
                     </button>
                   </li>
                 </>
@@ -88,12 +90,12 @@ export function Layout() {
                 <>
                   <li className={me.isPending ? 'pending' : undefined} aria-hidden={me.isPending || undefined}>
                     <NavLink to="/sign-in" tabIndex={me.isPending ? -1 : undefined}>
-                      Sign in
+                      {t('nav.signIn')}
                     </NavLink>
                   </li>
                   <li className={me.isPending ? 'pending' : undefined} aria-hidden={me.isPending || undefined}>
                     <NavLink to="/sign-up" className="btn btn-primary btn-small" tabIndex={me.isPending ? -1 : undefined}>
-                      Sign up
+                      {t('nav.signUp')}
                     </NavLink>
                   </li>
                 </>
@@ -108,7 +110,7 @@ export function Layout() {
         </Suspense>
       </main>
       <footer className="site-footer">
-        <div className="container">admit · event registration and ticketing</div>
+        <div className="container">{t('nav.footer')}</div>
       </footer>
     </>
   );

@@ -1,3 +1,4 @@
+import { useTranslation } from 'react-i18next';
 import { lazy, Suspense } from 'react';
 import { Link, Route, Routes } from 'react-router';
 import { Loading } from '@/components/ErrorMessage';
@@ -39,12 +40,13 @@ const DoorTab = lazy(() => organizer().then((m) => ({ default: m.DoorTab })));
 const ScannerPage = lazy(() => import('@/features/checkin/ScannerPage').then((m) => ({ default: m.ScannerPage })));
 
 function NotFound() {
+  const { t } = useTranslation();
   return (
     <section className="page narrow">
-      <title>{'Page not found · admit'}</title>
-      <h1>Page not found</h1>
+      <title>{t('common.pageTitle', { title: t('nav.notFoundTitle') })}</title>
+      <h1>{t('nav.notFoundTitle')}</h1>
       <p>
-        <Link to="/">Back to the events</Link>
+        <Link to="/">{t('nav.backToEvents')}</Link>
       </p>
     </section>
   );

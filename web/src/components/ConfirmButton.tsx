@@ -1,3 +1,4 @@
+import { useTranslation } from 'react-i18next';
 import { useEffect, useRef, useState, type ReactNode } from 'react';
 
 /**
@@ -8,7 +9,7 @@ export function ConfirmButton({
   children,
   question,
   confirmLabel,
-  cancelLabel = 'Keep',
+  cancelLabel,
   onConfirm,
   busy = false,
   className = 'btn btn-danger-outline',
@@ -21,6 +22,7 @@ export function ConfirmButton({
   busy?: boolean;
   className?: string;
 }) {
+  const { t } = useTranslation();
   const [asking, setAsking] = useState(false);
   const confirmRef = useRef<HTMLButtonElement>(null);
   useEffect(() => {
@@ -34,7 +36,7 @@ export function ConfirmButton({
     );
   }
   return (
-    <span className="confirm" role="group" aria-label="Confirm">
+    <span className="confirm" role="group" aria-label={t('common.confirm')}>
       <span className="confirm-question">{question}</span>
       <button
         ref={confirmRef}
@@ -49,7 +51,7 @@ export function ConfirmButton({
         {confirmLabel}
       </button>
       <button type="button" className="btn btn-secondary" onClick={() => setAsking(false)}>
-        {cancelLabel}
+        {cancelLabel ?? t('common.keep')}
       </button>
     </span>
   );

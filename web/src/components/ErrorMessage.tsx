@@ -1,4 +1,5 @@
-import { isApiError } from '@/lib/api';
+import { Trans, useTranslation } from 'react-i18next';
+import { NETWORK_ERROR_CODE, isApiError } from '@/lib/api';
 
 /** A failed request, said plainly. Field errors are listed unless the form shows them itself. */
 export function ErrorMessage({
@@ -10,15 +11,18 @@ export function ErrorMessage({
   title?: string;
   showFields?: boolean;
 }) {
+  const { t } = useTranslation();
   if (!error) return null;
-  let detail = 'Something went wrong. Please try again.';
+  let detail: string = t('common.errorGeneric');
   let fields: { field: string; message: string }[] = [];
   if (isApiError(error)) {
+    // The server's problem detail is shown as it says it; what the app says itself is translated.
     detail = error.detail;
+    if (error.code === NETWORK_ERROR_CODE) detail = t('common.errorNetwork');
     if (error.code === 'rate_limited') {
       detail = error.retryAfter
-        ? `Too many attempts. Try again in ${error.retryAfter} seconds.`
-        : 'Too many attempts. Try again shortly.';
+        ? t('common.rateLimited', { seconds: error.retryAfter })
+        : t('common.rateLimitedSoon');
     }
     fields = error.errors;
   } else if (error instanceof Error && error.message) {
@@ -32,7 +36,7 @@ export function ErrorMessage({
         <ul>
           {fields.map((f) => (
             <li key={f.field + f.message}>
-              <code>{f.field}</code>: {f.message}
+              <Trans i18nKey="common.fieldError" values={{ field: f.field, message: f.message }} components={[<code key="f" />]} />
             </li>
           ))}
         </ul>
@@ -41,10 +45,11 @@ export function ErrorMessage({
   );
 }
 
-export function Loading({ label = 'Loading…' }: { label?: string }) {
+export function Loading({ label }: { label?: string }) {
+  const { t } = useTranslation();
   return (
     <p className="loading" role="status">
-      {label}
+      {label ?? t('common.loading')}
     </p>
   );
 }

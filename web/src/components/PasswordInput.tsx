@@ -1,9 +1,10 @@
+import { useTranslation } from 'react-i18next';
 import { useId, useState } from 'react';
 import { passwordRules } from '@/lib/password';
 
 /** A new-password input that shows the rules and which are met as you type. */
 export function NewPasswordInput({
-  label = 'Password',
+  label,
   value,
   onChange,
   error,
@@ -15,13 +16,14 @@ export function NewPasswordInput({
   error?: string;
   name?: string;
 }) {
+  const { t } = useTranslation();
   const id = useId();
   const [show, setShow] = useState(false);
   // The full common-password list arrives as its own chunk; re-check when it has.
   const rules = passwordRules(value);
   return (
     <div className="field">
-      <label htmlFor={id}>{label}</label>
+      <label htmlFor={id}>{label ?? t('password.label')}</label>
       <div className="input-with-button">
         <input
           id={id}
@@ -41,14 +43,14 @@ export function NewPasswordInput({
           aria-pressed={show}
           onClick={() => setShow((s) => !s)}
         >
-          {show ? 'Hide' : 'Show'}
+          {show ? t('password.hide') : t('password.show')}
         </button>
       </div>
-      <ul id={`${id}-rules`} className="rules" aria-label="Password rules">
+      <ul id={`${id}-rules`} className="rules" aria-label={t('password.rulesLabel')}>
         {rules.map((r) => (
           <li key={r.id} className={value && r.ok ? 'ok' : value ? 'bad' : ''}>
             <span aria-hidden="true">{value && r.ok ? '✓' : '•'}</span> {r.label}
-            <span className="visually-hidden">{value ? (r.ok ? ' (met)' : ' (not met)') : ''}</span>
+            <span className="visually-hidden">{value ? (r.ok ? t('password.met') : t('password.notMet')) : ''}</span>
           </li>
         ))}
       </ul>

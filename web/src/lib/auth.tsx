@@ -1,14 +1,15 @@
 // Who is signed in: GET /api/v1/session ({user: null} when signed out, so a signed-out
 // page shows no failed request), shared by every feature.
+import { useTranslation } from 'react-i18next';
 import type { ReactNode } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Navigate, useLocation } from 'react-router';
-import { api, type User, type Role } from './api';
+import { client, unwrap, type User, type Role } from './api';
 
 export const meKey = ['me'] as const;
 
 export async function fetchMe(): Promise<User | null> {
-  const session = await api.get<{ user: User | null }>('/api/v1/session');
+  const session = await unwrap(client.GET('/api/v1/session'));
   return session.user ?? null;
 }
 
@@ -37,10 +38,11 @@ export function safeNext(next: string | null | undefined): string {
 
 /** Renders children for a signed-in user (with the role, if given); else sends to sign-in. */
 export function RequireAuth({ children, role }: { children: ReactNode; role?: Role }) {
+  const { t } = useTranslation();
   const me = useMe();
   const location = useLocation();
-  if (me.isPending) return <p role="status">Loading…</p>;
-  if (me.isError) return <p role="alert">Could not load your account. Try again later.</p>;
+  if (me.isPending) return <p role="status">{t('common.loading')}</p>;
+  if (me.isError) return <p role="alert">{t('auth.accountLoadFailed')}</p>;
   if (!me.data) {
     const next = encodeURIComponent(location.pathname + location.search);
     return <Navigate to={`/sign-in?next=${next}`} replace />;
@@ -48,9 +50,9 @@ export function RequireAuth({ children, role }: { children: ReactNode; role?: Ro
   if (role && !hasRole(me.data, role)) {
     return (
       <section className="page narrow">
-        <title>{'Not available · admit'}</title>
-        <h1>Not available</h1>
-        <p>This page is for {role === 'organizer' ? 'organizers' : `${role}s`}.</p>
+        <title>{t('common.pageTitle', { title: t('auth.notAvailable') })}</title>
+        <h1>{t('auth.notAvailable')}</h1>
+        <p>{t(`auth.onlyFor.${role}`)}</p>
       </section>
     );
   }

@@ -1,13 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  dateInZone,
-  formatCountdown,
-  formatDateTime,
-  formatEventRange,
-  utcToZonedInput,
-  zoneOffsetMinutes,
-  zonedInputToUtc,
-} from './dates';
+import { dateInZone, utcToZonedInput, zoneOffsetMinutes, zonedInputToUtc } from './dates';
+import { formatCountdown, formatDateTime, formatEventRange } from './format';
 
 const n = (s: string) => s.replace(/[\u00a0\u202f]/g, ' ');
 

@@ -1,6 +1,7 @@
-// Times are UTC on the wire; each event is shown in its own IANA time zone.
+// Times are UTC on the wire; each event is shown in its own IANA time zone (lib/format.ts
+// renders them). Here: zone arithmetic and the values date inputs need.
 
-function fmt(tz: string, locale: string | undefined, opts: Intl.DateTimeFormatOptions) {
+export function zonedFormat(tz: string, locale: string | undefined, opts: Intl.DateTimeFormatOptions) {
   try {
     return new Intl.DateTimeFormat(locale, { ...opts, timeZone: tz });
   } catch {
@@ -8,54 +9,18 @@ function fmt(tz: string, locale: string | undefined, opts: Intl.DateTimeFormatOp
   }
 }
 
-const DAY: Intl.DateTimeFormatOptions = {
-  weekday: 'short',
-  day: 'numeric',
-  month: 'short',
-  year: 'numeric',
-};
-const TIME: Intl.DateTimeFormatOptions = { hour: '2-digit', minute: '2-digit' };
 
 /** The calendar date (YYYY-MM-DD) of an instant in a time zone. */
 export function dateInZone(iso: string | Date, tz: string): string {
   const d = typeof iso === 'string' ? new Date(iso) : iso;
-  const parts = fmt(tz, 'en-CA', { year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(d);
+  const parts = zonedFormat(tz, 'en-CA', { year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(d);
   const get = (t: string) => parts.find((p) => p.type === t)?.value ?? '';
   return `${get('year')}-${get('month')}-${get('day')}`;
 }
 
-/** "Sat, 14 Jun 2025, 19:00 CEST" */
-export function formatDateTime(iso: string, tz: string, locale?: string): string {
-  return fmt(tz, locale, { ...DAY, ...TIME, timeZoneName: 'short' }).format(new Date(iso));
-}
-
-/** "Sat, 14 Jun 2025" */
-export function formatDate(iso: string, tz: string, locale?: string): string {
-  return fmt(tz, locale, DAY).format(new Date(iso));
-}
-
-/**
- * An event's span in its zone: "Sat, 14 Jun 2025, 19:00 – 23:00 CEST" on one day,
- * "Sat, 14 Jun 2025, 10:00 – Sun, 15 Jun 2025, 18:00 CEST" across days.
- */
-export function formatEventRange(startIso: string, endIso: string, tz: string, locale?: string): string {
-  const start = new Date(startIso);
-  const end = new Date(endIso);
-  const zoneName = fmt(tz, locale, { ...TIME, timeZoneName: 'short' })
-    .formatToParts(start)
-    .find((p) => p.type === 'timeZoneName')?.value;
-  const day = fmt(tz, locale, DAY);
-  const time = fmt(tz, locale, TIME);
-  const zone = zoneName ? ` ${zoneName}` : '';
-  if (dateInZone(start, tz) === dateInZone(end, tz)) {
-    return `${day.format(start)}, ${time.format(start)} – ${time.format(end)}${zone}`;
-  }
-  return `${day.format(start)}, ${time.format(start)} – ${day.format(end)}, ${time.format(end)}${zone}`;
-}
-
 /** Offset of `tz` from UTC at instant `utcMs`, in minutes (Berlin in summer: +120). */
 export function zoneOffsetMinutes(utcMs: number, tz: string): number {
-  const parts = fmt(tz, 'en-US', {
+  const parts = zonedFormat(tz, 'en-US', {
     hourCycle: 'h23',
     year: 'numeric',
     month: '2-digit',
@@ -112,14 +77,4 @@ export function timeZones(): string[] {
 
 export function browserTimeZone(): string {
   return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
-}
-
-/** "in 4 min 05 s" style countdown text; "0:00" when past. */
-export function formatCountdown(ms: number): string {
-  const total = Math.max(0, Math.floor(ms / 1000));
-  const h = Math.floor(total / 3600);
-  const m = Math.floor((total % 3600) / 60);
-  const s = total % 60;
-  const ss = String(s).padStart(2, '0');
-  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${ss}` : `${m}:${ss}`;
 }

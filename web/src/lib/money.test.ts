@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { currencyDigits, formatMoney, formatPrice, formatPriceRange, minorToInput, parseMoneyInput } from './money';
+import { currencyDigits, minorToInput, parseMoneyInput } from './money';
+import { formatMoney, formatPrice, formatPriceRange } from './format';
 
 // Intl may use a narrow no-break space; compare with plain spaces.
 const n = (s: string) => s.replace(/[\u00a0\u202f]/g, ' ');

@@ -1,4 +1,5 @@
-// Money is integer minor units plus an ISO 4217 currency; shown with Intl.NumberFormat.
+// Money is integer minor units plus an ISO 4217 currency (shown by lib/format.ts); the
+// conversions a form needs between minor units and what a person types.
 
 const digitsCache = new Map<string, number>();
 
@@ -16,36 +17,6 @@ export function currencyDigits(currency: string): number {
     digitsCache.set(key, d);
   }
   return d;
-}
-
-/** 1500, "EUR" → "€15.00" (in the given or the browser's locale). */
-export function formatMoney(minor: number, currency: string, locale?: string): string {
-  const digits = currencyDigits(currency);
-  const value = minor / 10 ** digits;
-  try {
-    return new Intl.NumberFormat(locale, {
-      style: 'currency',
-      currency: currency.toUpperCase(),
-      minimumFractionDigits: digits,
-      maximumFractionDigits: digits,
-    }).format(value);
-  } catch {
-    return `${value.toFixed(digits)} ${currency}`;
-  }
-}
-
-/** Like formatMoney but 0 is "Free". */
-export function formatPrice(minor: number, currency: string, locale?: string): string {
-  return minor === 0 ? 'Free' : formatMoney(minor, currency, locale);
-}
-
-/** The lowest and highest price as "Free", "€15.00" or "€10.00 – €25.00"; "" for no prices. */
-export function formatPriceRange(prices: number[], currency: string, locale?: string): string {
-  if (prices.length === 0) return '';
-  const lo = Math.min(...prices);
-  const hi = Math.max(...prices);
-  if (lo === hi) return formatPrice(lo, currency, locale);
-  return `${formatPrice(lo, currency, locale)} – ${formatMoney(hi, currency, locale)}`;
 }
 
 /** Minor units → the decimal string an input shows ("15.00"). */

@@ -7,6 +7,7 @@
 //   also not behind ASCII digits and symbols added at either end ("Password1!").
 // The browser checks only a short list of the most common ones: the full list (242 kB) is
 // the server's to check, so sign-up and account pages do not download it.
+import i18n from '@/i18n';
 
 export const PASSWORD_MIN = 8;
 export const PASSWORD_MAX = 128;
@@ -61,13 +62,13 @@ export function passwordRules(pw: string): PasswordRule[] {
   return [
     {
       id: 'length',
-      label: `${PASSWORD_MIN} to ${PASSWORD_MAX} characters`,
+      label: i18n.t('password.ruleLength', { min: PASSWORD_MIN, max: PASSWORD_MAX }),
       ok: chars.length >= PASSWORD_MIN && chars.length <= PASSWORD_MAX,
     },
-    { id: 'upper', label: 'an uppercase letter', ok: chars.some((c) => /^\p{Lu}$/u.test(c)) },
-    { id: 'digit', label: 'a number', ok: /[0-9]/.test(pw) },
-    { id: 'symbol', label: 'a symbol (like ! ? # %)', ok: chars.some((c) => !/^[A-Za-z0-9]$/.test(c)) },
-    { id: 'common', label: 'not a common password', ok: pw.length > 0 && !isCommonPassword(pw) },
+    { id: 'upper', label: i18n.t('password.ruleUpper'), ok: chars.some((c) => /^\p{Lu}$/u.test(c)) },
+    { id: 'digit', label: i18n.t('password.ruleDigit'), ok: /[0-9]/.test(pw) },
+    { id: 'symbol', label: i18n.t('password.ruleSymbol'), ok: chars.some((c) => !/^[A-Za-z0-9]$/.test(c)) },
+    { id: 'common', label: i18n.t('password.ruleCommon'), ok: pw.length > 0 && !isCommonPassword(pw) },
   ];
 }
 
@@ -77,9 +78,9 @@ export function passwordProblem(pw: string): string | null {
   if (!broken) return null;
   if (broken.id === 'length') {
     return [...pw].length < PASSWORD_MIN
-      ? `Use at least ${PASSWORD_MIN} characters.`
-      : `Use at most ${PASSWORD_MAX} characters.`;
+      ? i18n.t('password.tooShort', { count: PASSWORD_MIN })
+      : i18n.t('password.tooLong', { count: PASSWORD_MAX });
   }
-  if (broken.id === 'common') return 'This password is too common; choose another.';
-  return `Include ${broken.label}.`;
+  if (broken.id === 'common') return i18n.t('password.tooCommon');
+  return i18n.t('password.include', { rule: broken.label });
 }

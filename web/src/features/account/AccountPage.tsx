@@ -1,3 +1,5 @@
+import i18n from '@/i18n';
+import { Trans, useTranslation } from 'react-i18next';
 import { useState, type FormEvent } from 'react';
 import { useNavigate } from 'react-router';
 import { Field } from '@/components/Field';
@@ -6,6 +8,7 @@ import { ConfirmButton } from '@/components/ConfirmButton';
 import { NewPasswordInput } from '@/components/PasswordInput';
 import { isApiError, type User } from '@/lib/api';
 import { useMe, hasRole } from '@/lib/auth';
+import { formatInstant, formatList } from '@/lib/format';
 import { passwordProblem } from '@/lib/password';
 import {
   useCreateToken,
@@ -18,11 +21,11 @@ import {
 } from './api';
 
 function when(iso: string | null | undefined): string {
-  if (!iso) return '—';
-  return new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(iso));
+  return iso ? formatInstant(iso) : i18n.t('common.emptyValue');
 }
 
 function ProfileForm({ user }: { user: User }) {
+  const { t } = useTranslation();
   const update = useUpdateMe();
   const [name, setName] = useState(user.name);
   const [email, setEmail] = useState(user.email);
@@ -44,23 +47,23 @@ function ProfileForm({ user }: { user: User }) {
 
   return (
     <form onSubmit={submit} className="stack" aria-labelledby="profile-h">
-      <h2 id="profile-h">Profile</h2>
+      <h2 id="profile-h">{t('account.profile')}</h2>
       {update.isError && !Object.keys(fe).length && <ErrorMessage error={update.error} />}
       {update.isSuccess && (
         <p role="status" className="alert alert-ok">
-          Saved.{update.data && update.data.email_verified === false ? ' Check your email to confirm the new address.' : ''}
+          {update.data && update.data.email_verified === false ? t('account.savedConfirmEmail') : t('account.saved')}
         </p>
       )}
-      <Field label="Name" name="name" autoComplete="name" required maxLength={200} value={name} onChange={(e) => setName(e.target.value)} error={fe.name} />
-      <Field label="Email" name="email" type="email" autoComplete="email" required value={email} onChange={(e) => setEmail(e.target.value)} error={fe.email}
-        hint={user.email_verified === false ? 'Not confirmed yet.' : undefined} />
+      <Field label={t('common.name')} name="name" autoComplete="name" required maxLength={200} value={name} onChange={(e) => setName(e.target.value)} error={fe.name} />
+      <Field label={t('common.email')} name="email" type="email" autoComplete="email" required value={email} onChange={(e) => setEmail(e.target.value)} error={fe.email}
+        hint={user.email_verified === false ? t('account.notConfirmed') : undefined} />
       {emailChanged && (
-        <Field label="Current password" name="current_password" type="password" autoComplete="current-password" required value={current}
-          onChange={(e) => setCurrent(e.target.value)} error={fe.current_password} hint="Needed to change your email." />
+        <Field label={t('account.currentPassword')} name="current_password" type="password" autoComplete="current-password" required value={current}
+          onChange={(e) => setCurrent(e.target.value)} error={fe.current_password} hint={t('account.neededForEmail')} />
       )}
       <div>
         <button type="submit" className="btn btn-primary" disabled={update.isPending}>
-          Save profile
+          {t('account.saveProfile')}
         </button>
       </div>
     </form>
@@ -68,6 +71,7 @@ function ProfileForm({ user }: { user: User }) {
 }
 
 function PasswordForm() {
+  const { t } = useTranslation();
   const update = useUpdateMe();
   const [current, setCurrent] = useState('');
   const [password, setPassword] = useState('');
@@ -90,19 +94,19 @@ function PasswordForm() {
   };
   return (
     <form onSubmit={submit} noValidate className="stack" aria-labelledby="password-h">
-      <h2 id="password-h">Change password</h2>
+      <h2 id="password-h">{t('account.changePassword')}</h2>
       {update.isError && !fe.current_password && !fe.password && <ErrorMessage error={update.error} />}
       {update.isSuccess && (
         <p role="status" className="alert alert-ok">
-          Password changed. Your other sessions were signed out.
+          {t('account.passwordChanged')}
         </p>
       )}
-      <Field label="Current password" name="current_password" type="password" autoComplete="current-password" required value={current}
+      <Field label={t('account.currentPassword')} name="current_password" type="password" autoComplete="current-password" required value={current}
         onChange={(e) => setCurrent(e.target.value)} error={fe.current_password} />
-      <NewPasswordInput label="New password" value={password} onChange={setPassword} error={clientError ?? fe.password} />
+      <NewPasswordInput label={t('auth.reset.newPassword')} value={password} onChange={setPassword} error={clientError ?? fe.password} />
       <div>
         <button type="submit" className="btn btn-primary" disabled={update.isPending}>
-          Change password
+          {t('account.changePassword')}
         </button>
       </div>
     </form>
@@ -110,12 +114,13 @@ function PasswordForm() {
 }
 
 function SessionsPanel() {
+  const { t } = useTranslation();
   const sessions = useSessions();
   const everywhere = useSignOutEverywhere();
   const navigate = useNavigate();
   return (
     <section className="stack" aria-labelledby="sessions-h">
-      <h2 id="sessions-h">Where you&apos;re signed in</h2>
+      <h2 id="sessions-h">{t('account.sessions')}</h2>
       {sessions.isPending ? (
         <Loading />
       ) : sessions.isError ? (
@@ -125,18 +130,18 @@ function SessionsPanel() {
           <table>
             <thead>
               <tr>
-                <th scope="col">Device</th>
-                <th scope="col">Signed in</th>
-                <th scope="col">Last active</th>
+                <th scope="col">{t('account.device')}</th>
+                <th scope="col">{t('account.signedIn')}</th>
+                <th scope="col">{t('account.lastActive')}</th>
               </tr>
             </thead>
             <tbody>
               {sessions.data.map((s) => (
                 <tr key={s.id}>
                   <td>
-                    {s.user_agent || 'Unknown browser'}
-                    {s.ip ? <span className="hint"> · {s.ip}</span> : null}
-                    {s.current && <span className="badge badge-confirmed"> This device</span>}
+                    {s.user_agent || t('account.unknownBrowser')}
+                    {s.ip ? <span className="hint">{t('account.ip', { ip: s.ip })}</span> : null}
+                    {s.current && <span className="badge badge-confirmed"> {t('account.thisDevice')}</span>}
                   </td>
                   <td className="nowrap">{when(s.created_at)}</td>
                   <td className="nowrap">{when(s.last_seen_at)}</td>
@@ -149,12 +154,12 @@ function SessionsPanel() {
       <ErrorMessage error={everywhere.error} />
       <div>
         <ConfirmButton
-          question="Sign out on every device, this one too?"
-          confirmLabel="Sign out everywhere"
+          question={t('account.everywhereQuestion')}
+          confirmLabel={t('account.everywhere')}
           busy={everywhere.isPending}
           onConfirm={() => everywhere.mutate(undefined, { onSuccess: () => navigate('/sign-in') })}
         >
-          Sign out everywhere
+          {t('account.everywhere')}
         </ConfirmButton>
       </div>
     </section>
@@ -162,6 +167,7 @@ function SessionsPanel() {
 }
 
 function TokensPanel({ organizer }: { organizer: boolean }) {
+  const { t } = useTranslation();
   const tokens = useTokens();
   const create = useCreateToken();
   const revoke = useRevokeToken();
@@ -186,12 +192,12 @@ function TokensPanel({ organizer }: { organizer: boolean }) {
 
   return (
     <section className="stack" aria-labelledby="tokens-h">
-      <h2 id="tokens-h">API tokens</h2>
-      <p className="hint">For scripts and door scanners. A token acts as you; keep it secret.</p>
+      <h2 id="tokens-h">{t('account.tokens')}</h2>
+      <p className="hint">{t('account.tokensHint')}</p>
       {create.data && (
         <div className="alert alert-ok" role="status">
           <p>
-            Token <strong>{create.data.name}</strong> created. Copy it now: it won&apos;t be shown again.
+            <Trans i18nKey="account.tokenCreated" values={{ name: create.data.name }} components={[<strong key="n" />]} />
           </p>
           <p className="token-secret">
             <code>{create.data.token}</code>{' '}
@@ -202,20 +208,20 @@ function TokensPanel({ organizer }: { organizer: boolean }) {
                 void navigator.clipboard?.writeText(create.data!.token).then(() => setCopied(true));
               }}
             >
-              {copied ? 'Copied' : 'Copy'}
+              {copied ? t('account.copied') : t('account.copy')}
             </button>
           </p>
         </div>
       )}
       <form onSubmit={submit} className="inline-form">
-        <Field label="Token name" name="token_name" required maxLength={100} value={name} onChange={(e) => setName(e.target.value)} error={fe.name} />
+        <Field label={t('account.tokenName')} name="token_name" required maxLength={100} value={name} onChange={(e) => setName(e.target.value)} error={fe.name} />
         {organizer && (
-          <Field label="Limit to event id (optional)" name="event_id" value={eventId} onChange={(e) => setEventId(e.target.value)}
-            error={fe.event_id} hint="A scanner token that can only check in this event's tickets." />
+          <Field label={t('account.tokenEvent')} name="event_id" value={eventId} onChange={(e) => setEventId(e.target.value)}
+            error={fe.event_id} hint={t('account.tokenEventHint')} />
         )}
         <div className="field field-button">
           <button type="submit" className="btn btn-primary" disabled={create.isPending || !name.trim()}>
-            Create token
+            {t('account.createToken')}
           </button>
         </div>
       </form>
@@ -225,29 +231,35 @@ function TokensPanel({ organizer }: { organizer: boolean }) {
       ) : tokens.isError ? (
         <ErrorMessage error={tokens.error} />
       ) : tokens.data.length === 0 ? (
-        <p className="empty">No tokens.</p>
+        <p className="empty">{t('account.noTokens')}</p>
       ) : (
         <div className="table-wrap">
           <table>
             <thead>
               <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Scope</th>
-                <th scope="col">Created</th>
-                <th scope="col">Last used</th>
-                <th scope="col"><span className="visually-hidden">Actions</span></th>
+                <th scope="col">{t('common.name')}</th>
+                <th scope="col">{t('account.scope')}</th>
+                <th scope="col">{t('account.created')}</th>
+                <th scope="col">{t('account.lastUsed')}</th>
+                <th scope="col"><span className="visually-hidden">{t('account.actions')}</span></th>
               </tr>
             </thead>
             <tbody>
-              {tokens.data.map((t) => (
-                <tr key={t.id}>
-                  <td>{t.name}</td>
-                  <td>{t.event_id ? <>Event <code>{t.event_id}</code></> : 'Everything you can do'}</td>
-                  <td className="nowrap">{when(t.created_at)}</td>
-                  <td className="nowrap">{when(t.last_used_at)}</td>
+              {tokens.data.map((tk) => (
+                <tr key={tk.id}>
+                  <td>{tk.name}</td>
                   <td>
-                    <ConfirmButton question={`Revoke “${t.name}”?`} confirmLabel="Revoke" busy={revoke.isPending} onConfirm={() => revoke.mutate(t.id)}>
-                      Revoke
+                    {tk.event_id ? (
+                      <Trans i18nKey="account.scopeEvent" values={{ id: tk.event_id }} components={[<code key="c" />]} />
+                    ) : (
+                      t('account.scopeAll')
+                    )}
+                  </td>
+                  <td className="nowrap">{when(tk.created_at)}</td>
+                  <td className="nowrap">{when(tk.last_used_at)}</td>
+                  <td>
+                    <ConfirmButton question={t('account.revokeQuestion', { name: tk.name })} confirmLabel={t('account.revoke')} busy={revoke.isPending} onConfirm={() => revoke.mutate(tk.id)}>
+                      {t('account.revoke')}
                     </ConfirmButton>
                   </td>
                 </tr>
@@ -262,15 +274,15 @@ function TokensPanel({ organizer }: { organizer: boolean }) {
 }
 
 function DeleteAccount() {
+  const { t } = useTranslation();
   const del = useDeleteAccount();
   const navigate = useNavigate();
   const [typed, setTyped] = useState('');
   return (
     <section className="stack danger-zone" aria-labelledby="delete-h">
-      <h2 id="delete-h">Delete account</h2>
+      <h2 id="delete-h">{t('account.delete')}</h2>
       <p>
-        This signs you out everywhere, cancels your upcoming registrations and erases your personal data. It
-        can&apos;t be undone.
+        {t('account.deleteWarning')}
       </p>
       <ErrorMessage error={del.error} />
       <form
@@ -280,10 +292,10 @@ function DeleteAccount() {
           if (typed === 'DELETE') del.mutate(undefined, { onSuccess: () => navigate('/') });
         }}
       >
-        <Field label={<>Type <strong>DELETE</strong> to confirm</>} name="confirm_delete" value={typed} autoComplete="off" onChange={(e) => setTyped(e.target.value)} />
+        <Field label={<Trans i18nKey="account.deleteType" values={{ word: 'DELETE' }} components={[<strong key="w" />]} />} name="confirm_delete" value={typed} autoComplete="off" onChange={(e) => setTyped(e.target.value)} />
         <div className="field field-button">
           <button type="submit" className="btn btn-danger" disabled={typed !== 'DELETE' || del.isPending}>
-            Delete my account
+            {t('account.deleteSubmit')}
           </button>
         </div>
       </form>
@@ -292,15 +304,16 @@ function DeleteAccount() {
 }
 
 export function AccountPage() {
+  const { t } = useTranslation();
   const me = useMe();
   if (!me.data) return <Loading />;
   const user = me.data;
   return (
     <section className="page narrow-wide account">
-      <title>{'Your account · admit'}</title>
-      <h1>Your account</h1>
+      <title>{t('common.pageTitle', { title: t('account.title') })}</title>
+      <h1>{t('account.title')}</h1>
       <p className="hint">
-        Signed in as {user.email} · {user.roles.join(', ')}
+        {t('account.signedInAs', { email: user.email, roles: formatList(user.roles.map((r) => t(`roles.${r}`))) })}
       </p>
       <ProfileForm user={user} />
       <PasswordForm />

@@ -1,11 +1,11 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { api, type ApiToken, type ApiTokenCreated, type Session, type UpdateMeRequest, type User } from '@/lib/api';
+import { client, unwrap, type UpdateMeRequest } from '@/lib/api';
 import { meKey } from '@/lib/auth';
 
 export function useUpdateMe() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (body: UpdateMeRequest) => api.patch<User>('/api/v1/me', body),
+    mutationFn: (body: UpdateMeRequest) => unwrap(client.PATCH('/api/v1/me', { body })),
     onSuccess: (user) => {
       qc.setQueryData(meKey, user);
       qc.invalidateQueries({ queryKey: ['me', 'sessions'] });
@@ -16,7 +16,7 @@ export function useUpdateMe() {
 export function useSessions() {
   return useQuery({
     queryKey: ['me', 'sessions'],
-    queryFn: () => api.get<{ items: Session[] }>('/api/v1/me/sessions').then((r) => r.items),
+    queryFn: () => unwrap(client.GET('/api/v1/me/sessions')).then((r) => r.items),
   });
 }
 
@@ -24,7 +24,7 @@ export function useSessions() {
 export function useSignOutEverywhere() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: () => api.del('/api/v1/me/sessions'),
+    mutationFn: () => unwrap(client.DELETE('/api/v1/me/sessions')),
     onSuccess: () => {
       qc.clear();
       qc.setQueryData(meKey, null);
@@ -35,7 +35,7 @@ export function useSignOutEverywhere() {
 export function useTokens() {
   return useQuery({
     queryKey: ['me', 'tokens'],
-    queryFn: () => api.get<{ items: ApiToken[] }>('/api/v1/me/tokens').then((r) => r.items),
+    queryFn: () => unwrap(client.GET('/api/v1/me/tokens')).then((r) => r.items),
   });
 }
 
@@ -43,7 +43,7 @@ export function useCreateToken() {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: (body: { name: string; event_id?: string | null }) =>
-      api.post<ApiTokenCreated>('/api/v1/me/tokens', body),
+      unwrap(client.POST('/api/v1/me/tokens', { body })),
     onSuccess: () => qc.invalidateQueries({ queryKey: ['me', 'tokens'] }),
   });
 }
@@ -51,7 +51,7 @@ export function useCreateToken() {
 export function useRevokeToken() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (id: string) => api.del(`/api/v1/me/tokens/${encodeURIComponent(id)}`),
+    mutationFn: (id: string) => unwrap(client.DELETE('/api/v1/me/tokens/{id}', { params: { path: { id } } })),
     onSuccess: () => qc.invalidateQueries({ queryKey: ['me', 'tokens'] }),
   });
 }
@@ -59,7 +59,7 @@ export function useRevokeToken() {
 export function useDeleteAccount() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: () => api.del('/api/v1/me'),
+    mutationFn: () => unwrap(client.DELETE('/api/v1/me')),
     onSuccess: () => {
       qc.clear();
       qc.setQueryData(meKey, null);

@@ -1,20 +1,25 @@
+import { Trans, useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router';
 import { ErrorMessage } from '@/components/ErrorMessage';
 import { useResendVerification } from './api';
 
 export function CheckEmailPage() {
+  const { t } = useTranslation();
   const [params] = useSearchParams();
   const email = params.get('email') ?? '';
   const resend = useResendVerification();
   return (
     <section className="page narrow">
-      <title>{'Check your email · admit'}</title>
-      <h1>Check your email</h1>
+      <title>{t('common.pageTitle', { title: t('auth.checkEmail.title') })}</title>
+      <h1>{t('auth.checkEmail.title')}</h1>
       <p>
-        We sent a link to {email ? <strong>{email}</strong> : 'your address'}. Open it to confirm your
-        address, then sign in.
+        {email ? (
+          <Trans i18nKey="auth.checkEmail.sentTo" values={{ email }} components={[<strong key="e" />]} />
+        ) : (
+          t('auth.checkEmail.sentToYou')
+        )}
       </p>
-      <p className="hint">The link works for a limited time. Didn&apos;t get it? Check your spam folder.</p>
+      <p className="hint">{t('auth.checkEmail.hint')}</p>
       {email && (
         <p>
           <button
@@ -23,14 +28,14 @@ export function CheckEmailPage() {
             disabled={resend.isPending || resend.isSuccess}
             onClick={() => resend.mutate(email)}
           >
-            {resend.isSuccess ? 'Sent again' : 'Send the link again'}
+            {resend.isSuccess ? t('auth.checkEmail.sentAgain') : t('auth.sendAgain')}
           </button>
         </p>
       )}
       <ErrorMessage error={resend.error} />
       {resend.isSuccess && (
         <p role="status" className="alert alert-ok">
-          If the account still needs confirming, a new link is on its way.
+          {t('auth.checkEmail.resent')}
         </p>
       )}
     </section>

@@ -1,3 +1,4 @@
+import { Trans, useTranslation } from 'react-i18next';
 import { useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
 import { Field } from '@/components/Field';
@@ -6,6 +7,7 @@ import { isApiError } from '@/lib/api';
 import { useRequestPasswordReset } from './api';
 
 export function ForgotPasswordPage() {
+  const { t } = useTranslation();
   const reset = useRequestPasswordReset();
   const [email, setEmail] = useState('');
   const submit = (e: FormEvent) => {
@@ -15,18 +17,18 @@ export function ForgotPasswordPage() {
   const fe = isApiError(reset.error) ? reset.error.fieldErrors() : {};
   return (
     <section className="page narrow">
-      <title>{'Reset your password · admit'}</title>
-      <h1>Reset your password</h1>
+      <title>{t('common.pageTitle', { title: t('auth.forgot.title') })}</title>
+      <h1>{t('auth.forgot.title')}</h1>
       {reset.isSuccess ? (
         <div role="status" className="alert alert-ok">
-          If an account uses <strong>{email}</strong>, a reset link is on its way. Check your email.
+          <Trans i18nKey="auth.forgot.sent" values={{ email }} components={[<strong key="e" />]} />
         </div>
       ) : (
         <form onSubmit={submit} className="stack">
-          <p>Enter your email and we&apos;ll send you a link to choose a new password.</p>
+          <p>{t('auth.forgot.intro')}</p>
           {reset.isError && !fe.email && <ErrorMessage error={reset.error} />}
           <Field
-            label="Email"
+            label={t('common.email')}
             name="email"
             type="email"
             autoComplete="email"
@@ -36,12 +38,12 @@ export function ForgotPasswordPage() {
             error={fe.email}
           />
           <button type="submit" className="btn btn-primary" disabled={reset.isPending}>
-            Send reset link
+            {t('auth.forgot.submit')}
           </button>
         </form>
       )}
       <p>
-        <Link to="/sign-in">Back to sign in</Link>
+        <Link to="/sign-in">{t('auth.backToSignIn')}</Link>
       </p>
     </section>
   );

@@ -1,3 +1,4 @@
+import { Trans, useTranslation } from 'react-i18next';
 import { useState, type FormEvent } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { ErrorMessage } from '@/components/ErrorMessage';
@@ -8,6 +9,7 @@ import { useConfirmPasswordReset } from './api';
 
 /** /reset-password?token=… */
 export function ResetPasswordPage() {
+  const { t } = useTranslation();
   const [params] = useSearchParams();
   const token = params.get('token') ?? '';
   const confirm = useConfirmPasswordReset();
@@ -25,25 +27,24 @@ export function ResetPasswordPage() {
   if (!token) {
     return (
       <section className="page narrow">
-        <title>{'Choose a new password · admit'}</title>
-        <title>{'Choose a new password · admit'}</title>
-      <h1>Choose a new password</h1>
+        <title>{t('common.pageTitle', { title: t('auth.reset.title') })}</title>
+        <h1>{t('auth.reset.title')}</h1>
         <p role="alert" className="alert alert-error">
-          This link has no token. <Link to="/forgot-password">Ask for a new link.</Link>
+          <Trans i18nKey="auth.reset.noToken" components={[<Link key="l" to="/forgot-password" />]} />
         </p>
       </section>
     );
   }
   return (
     <section className="page narrow">
-      <title>{'Choose a new password · admit'}</title>
-      <h1>Choose a new password</h1>
+      <title>{t('common.pageTitle', { title: t('auth.reset.title') })}</title>
+      <h1>{t('auth.reset.title')}</h1>
       {confirm.isSuccess ? (
         <div role="status" className="alert alert-ok">
-          <p>Your password is changed. You have been signed out everywhere.</p>
+          <p>{t('auth.reset.done')}</p>
           <p>
             <Link className="btn btn-primary" to="/sign-in">
-              Sign in
+              {t('nav.signIn')}
             </Link>
           </p>
         </div>
@@ -51,19 +52,19 @@ export function ResetPasswordPage() {
         <form onSubmit={submit} noValidate className="stack">
           {err && (err.status === 410 || err.fieldError('token')) ? (
             <p role="alert" className="alert alert-error">
-              This link has expired or was already used. <Link to="/forgot-password">Ask for a new link.</Link>
+              <Trans i18nKey="auth.reset.expired" components={[<Link key="l" to="/forgot-password" />]} />
             </p>
           ) : (
             err && !err.fieldError('password') && <ErrorMessage error={err} />
           )}
           <NewPasswordInput
-            label="New password"
+            label={t('auth.reset.newPassword')}
             value={password}
             onChange={setPassword}
             error={clientError ?? err?.fieldError('password')}
           />
           <button type="submit" className="btn btn-primary" disabled={confirm.isPending}>
-            Set new password
+            {t('auth.reset.submit')}
           </button>
         </form>
       )}

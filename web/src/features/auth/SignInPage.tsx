@@ -1,3 +1,4 @@
+import { Trans, useTranslation } from 'react-i18next';
 import { useState, type FormEvent } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import { Field } from '@/components/Field';
@@ -7,6 +8,7 @@ import { safeNext } from '@/lib/auth';
 import { useResendVerification, useSignIn } from './api';
 
 export function SignInPage() {
+  const { t } = useTranslation();
   const [params] = useSearchParams();
   const next = safeNext(params.get('next'));
   const navigate = useNavigate();
@@ -25,31 +27,31 @@ export function SignInPage() {
 
   return (
     <section className="page narrow">
-      <title>{'Sign in · admit'}</title>
-      <h1>Sign in</h1>
+      <title>{t('common.pageTitle', { title: t('nav.signIn') })}</title>
+      <h1>{t('nav.signIn')}</h1>
       <form onSubmit={submit} className="stack">
         {err &&
           (err.code === 'invalid_credentials' ? (
             <div className="alert alert-error" role="alert">
-              That email and password don&apos;t match an account.
+              {t('auth.signIn.badCredentials')}
             </div>
           ) : unverified ? (
             <div className="alert alert-error" role="alert">
-              Please confirm your email address first: open the link we mailed you.{' '}
+              {t('auth.signIn.unverified')}{' '}
               <button
                 type="button"
                 className="btn btn-link"
                 disabled={resend.isPending || resend.isSuccess}
                 onClick={() => resend.mutate(email.trim())}
               >
-                {resend.isSuccess ? 'Link sent again' : 'Send the link again'}
+                {resend.isSuccess ? t('auth.signIn.sentAgain') : t('auth.sendAgain')}
               </button>
             </div>
           ) : (
             <ErrorMessage error={err} />
           ))}
         <Field
-          label="Email"
+          label={t('common.email')}
           name="email"
           type="email"
           autoComplete="username"
@@ -58,7 +60,7 @@ export function SignInPage() {
           onChange={(e) => setEmail(e.target.value)}
         />
         <Field
-          label="Password"
+          label={t('password.label')}
           name="password"
           type="password"
           autoComplete="current-password"
@@ -67,14 +69,17 @@ export function SignInPage() {
           onChange={(e) => setPassword(e.target.value)}
         />
         <button type="submit" className="btn btn-primary" disabled={signIn.isPending}>
-          {signIn.isPending ? 'Signing in…' : 'Sign in'}
+          {signIn.isPending ? t('auth.signIn.submitting') : t('nav.signIn')}
         </button>
       </form>
       <p>
-        <Link to="/forgot-password">Forgot your password?</Link>
+        <Link to="/forgot-password">{t('auth.signIn.forgot')}</Link>
       </p>
       <p>
-        New here? <Link to={`/sign-up${next !== '/' ? `?next=${encodeURIComponent(next)}` : ''}`}>Create an account</Link>
+        <Trans
+          i18nKey="auth.signIn.newHere"
+          components={[<Link key="l" to={`/sign-up${next !== '/' ? `?next=${encodeURIComponent(next)}` : ''}`} />]}
+        />
       </p>
     </section>
   );

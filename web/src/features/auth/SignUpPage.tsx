@@ -1,3 +1,4 @@
+import { Trans, useTranslation } from 'react-i18next';
 import { useState, type FormEvent } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { Field } from '@/components/Field';
@@ -8,6 +9,7 @@ import { passwordProblem } from '@/lib/password';
 import { useSignUp } from './api';
 
 export function SignUpPage() {
+  const { t } = useTranslation();
   const navigate = useNavigate();
   const signUp = useSignUp();
   const [name, setName] = useState('');
@@ -32,12 +34,12 @@ export function SignUpPage() {
 
   return (
     <section className="page narrow">
-      <title>{'Create an account · admit'}</title>
-      <h1>Create an account</h1>
+      <title>{t('common.pageTitle', { title: t('auth.signUp.title') })}</title>
+      <h1>{t('auth.signUp.title')}</h1>
       <form onSubmit={submit} noValidate className="stack">
         {server && server.status !== 422 && <ErrorMessage error={server} />}
         <Field
-          label="Name"
+          label={t('common.name')}
           name="name"
           autoComplete="name"
           required
@@ -47,7 +49,7 @@ export function SignUpPage() {
           error={fe.name}
         />
         <Field
-          label="Email"
+          label={t('common.email')}
           name="email"
           type="email"
           autoComplete="email"
@@ -59,7 +61,7 @@ export function SignUpPage() {
         />
         <NewPasswordInput value={password} onChange={setPassword} error={clientError ?? fe.password} />
         <fieldset className="field">
-          <legend>I want to</legend>
+          <legend>{t('auth.signUp.iWantTo')}</legend>
           <label className="radio">
             <input
               type="radio"
@@ -68,7 +70,7 @@ export function SignUpPage() {
               checked={role === 'attendee'}
               onChange={() => setRole('attendee')}
             />{' '}
-            Attend events
+            {t('auth.signUp.attend')}
           </label>
           <label className="radio">
             <input
@@ -78,17 +80,17 @@ export function SignUpPage() {
               checked={role === 'organizer'}
               onChange={() => setRole('organizer')}
             />{' '}
-            Organize events
+            {t('auth.signUp.organize')}
           </label>
           {fe.role && <div className="field-error">{fe.role}</div>}
         </fieldset>
         {server?.status === 422 && Object.keys(fe).length === 0 && <ErrorMessage error={server} />}
         <button type="submit" className="btn btn-primary" disabled={signUp.isPending}>
-          {signUp.isPending ? 'Creating…' : 'Create account'}
+          {signUp.isPending ? t('auth.signUp.submitting') : t('auth.signUp.submit')}
         </button>
       </form>
       <p>
-        Already have an account? <Link to="/sign-in">Sign in</Link>
+        <Trans i18nKey="auth.signUp.haveAccount" components={[<Link key="l" to="/sign-in" />]} />
       </p>
     </section>
   );

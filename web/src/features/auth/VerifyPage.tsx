@@ -1,3 +1,4 @@
+import { useTranslation } from 'react-i18next';
 import { useEffect, useRef } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { ErrorMessage, Loading } from '@/components/ErrorMessage';
@@ -6,6 +7,7 @@ import { useVerifyEmail } from './api';
 
 /** /verify?token=… — confirms the address with the token from the mail. */
 export function VerifyPage() {
+  const { t } = useTranslation();
   const [params] = useSearchParams();
   const token = params.get('token') ?? '';
   const verify = useVerifyEmail();
@@ -20,18 +22,18 @@ export function VerifyPage() {
 
   return (
     <section className="page narrow">
-      <title>{'Confirm your email · admit'}</title>
-      <h1>Confirm your email</h1>
+      <title>{t('common.pageTitle', { title: t('auth.verify.title') })}</title>
+      <h1>{t('auth.verify.title')}</h1>
       {!token ? (
         <p role="alert" className="alert alert-error">
-          This link has no token. Open the link from the mail again.
+          {t('auth.verify.noToken')}
         </p>
       ) : verify.isSuccess ? (
         <div role="status" className="alert alert-ok">
-          <p>Your email address is confirmed.</p>
+          <p>{t('auth.verify.done')}</p>
           <p>
             <Link className="btn btn-primary" to="/sign-in">
-              Sign in
+              {t('nav.signIn')}
             </Link>
           </p>
         </div>
@@ -39,17 +41,17 @@ export function VerifyPage() {
         <>
           {isApiError(verify.error) && (verify.error.status === 410 || verify.error.status === 422) ? (
             <p role="alert" className="alert alert-error">
-              This link has expired or was already used. Sign in, or ask for a new link from the sign-in page.
+              {t('auth.verify.expired')}
             </p>
           ) : (
             <ErrorMessage error={verify.error} />
           )}
           <p>
-            <Link to="/sign-in">Go to sign in</Link>
+            <Link to="/sign-in">{t('auth.verify.goToSignIn')}</Link>
           </p>
         </>
       ) : (
-        <Loading label="Confirming…" />
+        <Loading label={t('auth.verify.confirming')} />
       )}
     </section>
   );

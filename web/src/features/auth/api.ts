@@ -1,18 +1,17 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { api, type SignupRequest, type User } from '@/lib/api';
+import { client, unwrap, type SignupRequest } from '@/lib/api';
 import { meKey, useSetMe } from '@/lib/auth';
 
 export function useSignUp() {
   return useMutation({
-    mutationFn: (body: SignupRequest) => api.post<{ status: string }>('/api/v1/auth/signup', body),
+    mutationFn: (body: SignupRequest) => unwrap(client.POST('/api/v1/auth/signup', { body })),
   });
 }
 
 export function useSignIn() {
   const setMe = useSetMe();
   return useMutation({
-    mutationFn: (body: { email: string; password: string }) =>
-      api.post<{ user: User }>('/api/v1/auth/login', body),
+    mutationFn: (body: { email: string; password: string }) => unwrap(client.POST('/api/v1/auth/login', { body })),
     onSuccess: (res) => setMe(res.user),
   });
 }
@@ -20,7 +19,7 @@ export function useSignIn() {
 export function useSignOut() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: () => api.post<void>('/api/v1/auth/logout'),
+    mutationFn: () => unwrap(client.POST('/api/v1/auth/logout')),
     onSettled: () => {
       qc.clear();
       qc.setQueryData(meKey, null);
@@ -30,25 +29,25 @@ export function useSignOut() {
 
 export function useVerifyEmail() {
   return useMutation({
-    mutationFn: (token: string) => api.post<{ status: string }>('/api/v1/auth/verify', { token }),
+    mutationFn: (token: string) => unwrap(client.POST('/api/v1/auth/verify', { body: { token } })),
   });
 }
 
 export function useResendVerification() {
   return useMutation({
-    mutationFn: (email: string) => api.post<{ status: string }>('/api/v1/auth/verify/resend', { email }),
+    mutationFn: (email: string) => unwrap(client.POST('/api/v1/auth/verify/resend', { body: { email } })),
   });
 }
 
 export function useRequestPasswordReset() {
   return useMutation({
-    mutationFn: (email: string) => api.post<{ status: string }>('/api/v1/auth/password-reset', { email }),
+    mutationFn: (email: string) => unwrap(client.POST('/api/v1/auth/password-reset', { body: { email } })),
   });
 }
 
 export function useConfirmPasswordReset() {
   return useMutation({
     mutationFn: (body: { token: string; password: string }) =>
-      api.post<void>('/api/v1/auth/password-reset/confirm', body),
+      unwrap(client.POST('/api/v1/auth/password-reset/confirm', { body })),
   });
 }

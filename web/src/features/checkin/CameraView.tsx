@@ -1,9 +1,11 @@
 // The camera preview, decoding QR codes continuously (@zxing/browser). Prefers the back
 // camera; reports when there is none (or no permission) so the page offers typing.
+import { useTranslation } from 'react-i18next';
 import { useEffect, useRef } from 'react';
 import { BrowserQRCodeReader, type IScannerControls } from '@zxing/browser';
 
 export function CameraView({ onCode, onUnavailable }: { onCode: (text: string) => void; onUnavailable: () => void }) {
+  const { t } = useTranslation();
   const video = useRef<HTMLVideoElement>(null);
   const latest = useRef(onCode);
   latest.current = onCode;
@@ -35,7 +37,7 @@ export function CameraView({ onCode, onUnavailable }: { onCode: (text: string) =
 
   return (
     <div className="scanner-camera">
-      <video ref={video} muted playsInline aria-label="Camera preview" />
+      <video ref={video} muted playsInline aria-label={t('checkin.cameraPreview')} />
       <div className="scanner-frame" aria-hidden="true" />
     </div>
   );

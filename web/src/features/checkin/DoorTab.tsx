@@ -1,25 +1,28 @@
 // The organizer's door: open the scanner here, or make a door token (limited to this
 // event's check-in) and show it as a QR code the door staff's phone picks up.
+import { useTranslation } from 'react-i18next';
 import { useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
 import { ErrorMessage } from '@/components/ErrorMessage';
 import { useCreateToken, useRevokeToken, useTokens } from '@/features/account/api';
 import { useOrganizerEventContext } from '@/features/organizer/OrganizerPages';
 import { TicketQr } from '@/features/registrations/TicketsPage';
+import { formatInstant } from '@/lib/format';
 
 export function DoorTab() {
+  const { t } = useTranslation();
   const { event } = useOrganizerEventContext();
   const tokens = useTokens();
   const create = useCreateToken();
   const revoke = useRevokeToken();
   const [name, setName] = useState('');
   const [link, setLink] = useState<{ name: string; url: string } | null>(null);
-  const doors = (tokens.data ?? []).filter((t) => t.event_id === event.id);
+  const doors = (tokens.data ?? []).filter((tk) => tk.event_id === event.id);
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
     create.mutate(
-      { name: name.trim() || 'Door', event_id: event.id },
+      { name: name.trim() || t('checkin.door.defaultName'), event_id: event.id },
       {
         onSuccess: (made) => {
           setLink({ name: made.name, url: `${window.location.origin}/scan/${event.id}#token=${encodeURIComponent(made.token)}` });
@@ -31,39 +34,40 @@ export function DoorTab() {
 
   return (
     <div className="narrow-wide door-tab">
-      <h2>Check-in at the door</h2>
+      <h2>{t('checkin.door.title')}</h2>
       <p>
         <Link className="btn" to={`/scan/${event.id}`}>
-          Open the scanner
+          {t('checkin.door.open')}
         </Link>
       </p>
-      <h3>Door tokens</h3>
+      <h3>{t('checkin.door.tokens')}</h3>
       <p className="hint">
-        A door token can only scan tickets of this event (and load its ticket list for offline scanning). Scan its QR
-        code with the door phone's camera to open the scanner there; revoke it after the event.
+        {t('checkin.door.hint')}
       </p>
       <form onSubmit={submit} className="inline-form">
-        <label htmlFor="door-name">Name</label>
-        <input id="door-name" value={name} maxLength={100} placeholder="North entrance" onChange={(e) => setName(e.target.value)} />
+        <label htmlFor="door-name">{t('checkin.door.name')}</label>
+        <input id="door-name" value={name} maxLength={100} placeholder={t('checkin.door.namePlaceholder')} onChange={(e) => setName(e.target.value)} />
         <button type="submit" className="btn" disabled={create.isPending}>
-          Create door token
+          {t('checkin.door.create')}
         </button>
       </form>
       <ErrorMessage error={create.error ?? revoke.error} showFields />
       {link && (
         <div className="door-link">
-          <TicketQr text={link.url} label={`QR code opening the scanner with the door token ${link.name}`} />
-          <p className="hint">Shown once. Anyone with this code can check tickets in at this event until you revoke it.</p>
+          <TicketQr text={link.url} label={t('checkin.door.qrLabel', { name: link.name })} />
+          <p className="hint">{t('checkin.door.shownOnce')}</p>
         </div>
       )}
       {doors.length > 0 && (
         <ul className="door-list">
-          {doors.map((t) => (
-            <li key={t.id}>
-              <span>{t.name}</span>
-              <span className="hint">{t.last_used_at ? `last used ${new Date(t.last_used_at).toLocaleString()}` : 'never used'}</span>
-              <button type="button" className="btn btn-secondary btn-small" onClick={() => revoke.mutate(t.id)}>
-                Revoke
+          {doors.map((tk) => (
+            <li key={tk.id}>
+              <span>{tk.name}</span>
+              <span className="hint">
+                {tk.last_used_at ? t('checkin.door.lastUsed', { when: formatInstant(tk.last_used_at) }) : t('checkin.door.neverUsed')}
+              </span>
+              <button type="button" className="btn btn-secondary btn-small" onClick={() => revoke.mutate(tk.id)}>
+                {t('checkin.door.revoke')}
               </button>
             </li>
           ))}

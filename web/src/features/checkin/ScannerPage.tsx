@@ -2,6 +2,8 @@
 // fallback, a full-screen green or red answer with the attendee's name, sound and
 // vibration, a live count, the gate kept on the device, and offline scanning against the
 // stored bundle with a queue that syncs when the network returns.
+import i18n from '@/i18n';
+import { Trans, useTranslation } from 'react-i18next';
 import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
 import { useParams } from 'react-router';
 import { isApiError } from '@/lib/api';
@@ -10,6 +12,7 @@ import { decideOffline, headline, type Outcome } from './decide';
 import { signal } from './feedback';
 import { dropQueued, loadBundle, mergeBundle, queueScan, queued, saveBundle, type StoredBundle } from './offline';
 import { CameraView } from './CameraView';
+import { formatNumber, formatTimeOfDay } from '@/lib/format';
 
 interface Shown {
   result: Outcome;
@@ -40,11 +43,12 @@ function keepAppOffline() {
 
 function detailOf(result: Outcome, checkedInAt?: string | null, gate?: string | null): string | undefined {
   if (result !== 'already_checked_in' || !checkedInAt) return undefined;
-  const at = new Date(checkedInAt).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
-  return gate ? `at ${at}, ${gate}` : `at ${at}`;
+  const at = formatTimeOfDay(checkedInAt);
+  return gate ? i18n.t('checkin.scanner.atGate', { at, gate }) : i18n.t('checkin.scanner.at', { at });
 }
 
 export function ScannerPage() {
+  const { t } = useTranslation();
   const { eventId = '' } = useParams();
   const [token] = useState(() => doorToken(eventId, window.location.hash));
   const [gate, setGate] = useState(() => localStorage.getItem('admit-gate') ?? '');
@@ -86,7 +90,11 @@ export function ScannerPage() {
       const out = await syncScans(eventId, token, scans.map(({ qr, scanned_at, gate, device }) => ({ qr, scanned_at, gate, device })));
       await dropQueued(scans.map((s) => s.id!));
       const conflicts = out.results.filter((r) => r.result !== 'ok').length;
-      setNotice(`Synced ${scans.length} offline scan${scans.length === 1 ? '' : 's'}${conflicts ? `, ${conflicts} not admitted (see the scan list)` : ''}.`);
+      setNotice(
+        conflicts
+          ? t('checkin.scanner.syncedConflicts', { count: scans.length, conflicts })
+          : t('checkin.scanner.synced', { count: scans.length }),
+      );
       await countWaiting();
       await refreshBundle();
     } catch {
@@ -132,7 +140,7 @@ export function ScannerPage() {
       const stored = bundle ?? (await loadBundle(eventId));
       if (!stored) {
         busy.current = false;
-        setNotice('Offline and no ticket list on this device yet: connect once to load it.');
+        setNotice(t('checkin.scanner.noBundle'));
         return;
       }
       const d = await decideOffline(qr, eventId, stored);
@@ -184,7 +192,7 @@ export function ScannerPage() {
           return;
         }
         busy.current = false;
-        setNotice(isApiError(e) ? e.detail : 'The scan failed; try again.');
+        setNotice(isApiError(e) ? e.detail : t('checkin.scanner.failed'));
       }
     },
     [eventId, token, gate, show, scanOffline],
@@ -198,14 +206,14 @@ export function ScannerPage() {
 
   const ok = shown?.result === 'ok';
   return (
-    <main className="scanner" aria-label="Ticket scanner">
+    <main className="scanner" aria-label={t('checkin.scanner.label')}>
       <header className="scanner-bar">
         <label className="scanner-gate">
-          <span>Gate</span>
+          <span>{t('checkin.scanner.gate')}</span>
           <input
             value={gate}
             maxLength={100}
-            placeholder="e.g. North"
+            placeholder={t('checkin.scanner.gatePlaceholder')}
             onChange={(e) => {
               setGate(e.target.value);
               localStorage.setItem('admit-gate', e.target.value);
@@ -213,12 +221,16 @@ export function ScannerPage() {
           />
         </label>
         <p className="scanner-count" aria-live="polite">
-          <strong data-testid="checked-in">{bundle?.checked_in ?? '–'}</strong> / {bundle?.sold ?? '–'} in
+          <Trans
+            i18nKey="checkin.scanner.count"
+            values={{ inside: bundle ? formatNumber(bundle.checked_in) : '–', sold: bundle ? formatNumber(bundle.sold) : '–' }}
+            components={[<strong key="n" data-testid="checked-in" />]}
+          />
         </p>
       </header>
       <p className={`scanner-status ${online ? 'is-online' : 'is-offline'}`} role="status" data-testid="scanner-status">
-        {online ? 'Online' : 'Offline'}
-        {waiting > 0 && ` · ${waiting} scan${waiting === 1 ? '' : 's'} waiting to sync`}
+        {online ? t('checkin.scanner.online') : t('checkin.scanner.offline')}
+        {waiting > 0 && t('checkin.scanner.waiting', { count: waiting })}
       </p>
       {notice && (
         <p className="scanner-notice" role="status">
@@ -226,9 +238,9 @@ export function ScannerPage() {
         </p>
       )}
       {camera && !noCamera ? (
-        <CameraView onCode={(t) => void handle(t)} onUnavailable={() => setNoCamera(true)} />
+        <CameraView onCode={(text) => void handle(text)} onUnavailable={() => setNoCamera(true)} />
       ) : (
-        <p className="scanner-nocam">{noCamera ? 'No camera available: type the code below.' : 'Camera paused.'}</p>
+        <p className="scanner-nocam">{noCamera ? t('checkin.scanner.noCamera') : t('checkin.scanner.paused')}</p>
       )}
       {!noCamera && (
         <button
@@ -239,15 +251,15 @@ export function ScannerPage() {
             setCamera(!camera);
           }}
         >
-          {camera ? 'Pause camera' : 'Start camera'}
+          {camera ? t('checkin.scanner.pause') : t('checkin.scanner.start')}
         </button>
       )}
       <form className="scanner-typed" onSubmit={submitTyped}>
-        <label htmlFor="typed-code">Ticket code</label>
+        <label htmlFor="typed-code">{t('checkin.scanner.code')}</label>
         <div className="scanner-typed-row">
           <input id="typed-code" value={typed} onChange={(e) => setTyped(e.target.value)} autoComplete="off" spellCheck={false} />
           <button type="submit" className="btn">
-            Check
+            {t('checkin.scanner.check')}
           </button>
         </div>
       </form>
@@ -269,7 +281,7 @@ export function ScannerPage() {
           {shown.name && <p className="scanner-answer-name">{shown.name}</p>}
           {shown.type && <p className="scanner-answer-type">{shown.type}</p>}
           {shown.detail && <p className="scanner-answer-detail">{shown.detail}</p>}
-          {shown.offline && <p className="scanner-answer-detail">Offline: synced when the network is back</p>}
+          {shown.offline && <p className="scanner-answer-detail">{t('checkin.scanner.offlineAnswer')}</p>}
         </div>
       )}
     </main>

@@ -1,24 +1,27 @@
 // The scanner's calls. A door token (picked up from the organizer's QR code, kept on the
 // device) goes as a bearer token; without one the organizer's own session is used.
-import { request } from '@/lib/api';
+import { client, unwrap } from '@/lib/api';
 import type { components } from '@/lib/api/schema';
 
 export type CheckinResult = components['schemas']['CheckinResult'];
 export type CheckinBundle = components['schemas']['CheckinBundle'];
 export type SyncResult = CheckinResult & { qr: string };
 
-const eid = (id: string) => encodeURIComponent(id);
 const auth = (token: string | null): Record<string, string> => (token ? { Authorization: `Bearer ${token}` } : {});
 
 export function scanCode(eventId: string, token: string | null, body: { qr: string; gate?: string; device?: string }) {
-  return request<CheckinResult>(`/api/v1/events/${eid(eventId)}/checkins`, { method: 'POST', body, headers: auth(token) });
+  return unwrap(
+    client.POST('/api/v1/events/{id}/checkins', { params: { path: { id: eventId } }, body, headers: auth(token) }),
+  );
 }
 
 export function fetchBundle(eventId: string, token: string | null, since?: string) {
-  return request<CheckinBundle>(`/api/v1/events/${eid(eventId)}/checkin-bundle`, {
-    query: { since },
-    headers: auth(token),
-  });
+  return unwrap(
+    client.GET('/api/v1/events/{id}/checkin-bundle', {
+      params: { path: { id: eventId }, query: { since } },
+      headers: auth(token),
+    }),
+  );
 }
 
 export function syncScans(
@@ -26,11 +29,13 @@ export function syncScans(
   token: string | null,
   scans: { qr: string; scanned_at: string; gate?: string; device?: string }[],
 ) {
-  return request<{ results: SyncResult[] }>(`/api/v1/events/${eid(eventId)}/checkins/sync`, {
-    method: 'POST',
-    body: { scans },
-    headers: auth(token),
-  });
+  return unwrap(
+    client.POST('/api/v1/events/{id}/checkins/sync', {
+      params: { path: { id: eventId } },
+      body: { scans },
+      headers: auth(token),
+    }),
+  );
 }
 
 /** The door token for an event: from the link's #token=… (then kept), else the kept one. */

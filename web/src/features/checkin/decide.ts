@@ -1,4 +1,5 @@
 // The offline answer to a scan, from the stored bundle alone (the server settles it later).
+import i18n from '@/i18n';
 import { verifyCode } from './code';
 import type { StoredBundle } from './offline';
 
@@ -31,16 +32,16 @@ export async function decideOffline(text: string, eventId: string, bundle: Store
 export function headline(result: Outcome | 'undone'): string {
   switch (result) {
     case 'ok':
-      return 'Welcome in';
+      return i18n.t('checkin.outcome.ok');
     case 'already_checked_in':
-      return 'Already checked in';
+      return i18n.t('checkin.outcome.already');
     case 'cancelled':
-      return 'Ticket cancelled';
+      return i18n.t('checkin.outcome.cancelled');
     case 'not_paid':
-      return 'Not paid';
+      return i18n.t('checkin.outcome.notPaid');
     case 'wrong_event':
-      return 'Ticket for another event';
+      return i18n.t('checkin.outcome.wrongEvent');
     default:
-      return 'Not a valid ticket';
+      return i18n.t('checkin.outcome.invalid');
   }
 }

@@ -1,5 +1,7 @@
+import { useTranslation } from 'react-i18next';
 import { useEffect, useState, type FormEvent } from 'react';
 import type { Category } from '@/lib/api';
+import { categoryLabel } from '@/lib/categories';
 import { emptyFilters, type BrowseFilters } from './api';
 
 /**
@@ -15,6 +17,7 @@ export function BrowseFiltersForm({
   categories: Category[];
   onChange: (next: BrowseFilters) => void;
 }) {
+  const { t } = useTranslation();
   const [q, setQ] = useState(value.q);
   useEffect(() => setQ(value.q), [value.q]);
 
@@ -25,42 +28,42 @@ export function BrowseFiltersForm({
   const active = value.category || value.from || value.to || value.q;
 
   return (
-    <form className="filters" role="search" aria-label="Filter events" onSubmit={submit}>
+    <form className="filters" role="search" aria-label={t('events.filterLabel')} onSubmit={submit}>
       <div className="field filter-q">
-        <label htmlFor="filter-q">Search</label>
+        <label htmlFor="filter-q">{t('events.search')}</label>
         <div className="input-with-button">
           <input
             id="filter-q"
             type="search"
             name="q"
-            placeholder="Title, description or venue"
+            placeholder={t('events.searchPlaceholder')}
             value={q}
             maxLength={200}
             onChange={(e) => setQ(e.target.value)}
           />
           <button type="submit" className="btn btn-primary">
-            Search
+            {t('events.search')}
           </button>
         </div>
       </div>
       <div className="field">
-        <label htmlFor="filter-category">Category</label>
+        <label htmlFor="filter-category">{t('events.category')}</label>
         <select
           id="filter-category"
           name="category"
           value={value.category}
           onChange={(e) => onChange({ ...value, q: q.trim(), category: e.target.value })}
         >
-          <option value="">All categories</option>
+          <option value="">{t('events.allCategories')}</option>
           {categories.map((c) => (
             <option key={c.id} value={c.id}>
-              {c.label}
+              {categoryLabel(categories, c.id)}
             </option>
           ))}
         </select>
       </div>
       <div className="field">
-        <label htmlFor="filter-from">From</label>
+        <label htmlFor="filter-from">{t('events.from')}</label>
         <input
           id="filter-from"
           type="date"
@@ -71,7 +74,7 @@ export function BrowseFiltersForm({
         />
       </div>
       <div className="field">
-        <label htmlFor="filter-to">To</label>
+        <label htmlFor="filter-to">{t('events.to')}</label>
         <input
           id="filter-to"
           type="date"
@@ -91,7 +94,7 @@ export function BrowseFiltersForm({
               onChange(emptyFilters);
             }}
           >
-            Clear filters
+            {t('events.clearFilters')}
           </button>
         </div>
       )}

@@ -1,3 +1,4 @@
+import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router';
 import { ErrorMessage, Loading } from '@/components/ErrorMessage';
 import { categoryLabel, useCategories } from '@/lib/categories';
@@ -6,6 +7,7 @@ import { BrowseFiltersForm } from './BrowseFiltersForm';
 import { EventCard } from './EventCard';
 
 export function BrowsePage() {
+  const { t } = useTranslation();
   const [params, setParams] = useSearchParams();
   const filters = filtersFromParams(params);
   const categories = useCategories();
@@ -16,19 +18,19 @@ export function BrowsePage() {
 
   return (
     <section className="page">
-      <title>{'Upcoming events · admit'}</title>
-      <h1>Upcoming events</h1>
+      <title>{t('common.pageTitle', { title: t('events.browseTitle') })}</title>
+      <h1>{t('events.browseTitle')}</h1>
       <BrowseFiltersForm value={filters} categories={categories.data ?? []} onChange={apply} />
       {list.isPending ? (
-        <Loading label="Loading events…" />
+        <Loading label={t('events.loading')} />
       ) : list.isError && events.length === 0 ? (
         <ErrorMessage error={list.error} />
       ) : events.length === 0 ? (
-        <p className="empty">No events match. Try other dates or another category.</p>
+        <p className="empty">{t('events.noMatch')}</p>
       ) : (
         <>
           <p className="visually-hidden" role="status">
-            {events.length} events shown
+            {t('events.shown', { count: events.length })}
           </p>
           <ul className="card-grid" aria-busy={list.isFetching && !list.isFetchingNextPage}>
             {events.map((e) => (
@@ -46,7 +48,7 @@ export function BrowsePage() {
                 onClick={() => list.fetchNextPage()}
                 disabled={list.isFetchingNextPage}
               >
-                {list.isFetchingNextPage ? 'Loading…' : 'Load more'}
+                {list.isFetchingNextPage ? t('common.loading') : t('events.loadMore')}
               </button>
             </div>
           )}

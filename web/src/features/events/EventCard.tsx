@@ -1,17 +1,16 @@
+import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import type { Event } from '@/lib/api';
-import { formatEventRange } from '@/lib/dates';
-import { formatPriceRange } from '@/lib/money';
-import { isSoldOut } from './api';
+import { formatEventRange, formatPriceRange } from '@/lib/format';
 
-export function seatsText(e: Event): string {
-  if (isSoldOut(e)) return 'Sold out';
-  return e.remaining === 1 ? '1 seat left' : `${e.remaining} seats left`;
+/** "Sold out" or "12 seats left": sold out is the server's answer (`sold_out`). */
+export function SeatsText({ event }: { event: Event }) {
+  const { t } = useTranslation();
+  return <>{event.sold_out ? t('events.soldOut') : t('events.seatsLeft', { count: event.remaining })}</>;
 }
 
 export function EventCard({ event, categoryLabel }: { event: Event; categoryLabel: string }) {
-  const soldOut = isSoldOut(event);
-  const prices = event.ticket_types.map((t) => t.price);
+  const prices = event.ticket_types.map((tt) => tt.price);
   return (
     <article className="card event-card" aria-labelledby={`ev-${event.id}`}>
       <p className="card-kicker">
@@ -21,14 +20,14 @@ export function EventCard({ event, categoryLabel }: { event: Event; categoryLabe
         <Link to={`/events/${encodeURIComponent(event.id)}`}>{event.title}</Link>
       </h2>
       <p className="card-meta">
-        <time dateTime={event.starts_at}>
-          {formatEventRange(event.starts_at, event.ends_at, event.timezone)}
-        </time>
+        <time dateTime={event.starts_at}>{formatEventRange(event.starts_at, event.ends_at, event.timezone)}</time>
       </p>
       <p className="card-meta">{event.venue}</p>
       <p className="card-foot">
         <span className="price">{formatPriceRange(prices, event.currency)}</span>
-        <span className={soldOut ? 'seats sold-out' : 'seats'}>{seatsText(event)}</span>
+        <span className={event.sold_out ? 'seats sold-out' : 'seats'}>
+          <SeatsText event={event} />
+        </span>
       </p>
     </article>
   );

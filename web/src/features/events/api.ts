@@ -1,5 +1,5 @@
 import { keepPreviousData, useInfiniteQuery, useQuery } from '@tanstack/react-query';
-import { api, type Event, type EventPage } from '@/lib/api';
+import { client, unwrap, type CategoryId } from '@/lib/api';
 import { localDayStartIso } from '@/lib/dates';
 
 /** The browse filters, as kept in the URL (`?category=music&from=2025-06-01&to=...&q=jazz`). */
@@ -36,7 +36,7 @@ export function filtersToParams(f: BrowseFilters): URLSearchParams {
  */
 export function filtersToQuery(f: BrowseFilters) {
   return {
-    category: f.category || undefined,
+    category: (f.category || undefined) as CategoryId | undefined,
     from: (f.from && localDayStartIso(f.from)) || undefined,
     to: (f.to && localDayStartIso(f.to, 1)) || undefined,
     q: f.q.trim() || undefined,
@@ -50,7 +50,7 @@ export function useEventList(filters: BrowseFilters) {
   return useInfiniteQuery({
     queryKey: ['events', 'list', query],
     queryFn: ({ pageParam, signal }) =>
-      api.get<EventPage>('/api/v1/events', { ...query, limit: PAGE_SIZE, cursor: pageParam }, signal),
+      unwrap(client.GET('/api/v1/events', { params: { query: { ...query, limit: PAGE_SIZE, cursor: pageParam } }, signal })),
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (last) => last.next_cursor ?? undefined,
     placeholderData: keepPreviousData,
@@ -60,7 +60,9 @@ export function useEventList(filters: BrowseFilters) {
 export const eventKey = (id: string, promo?: string) => ['events', 'one', id, promo ?? ''] as const;
 
 export function fetchEvent(id: string, promo?: string, signal?: AbortSignal) {
-  return api.get<Event>(`/api/v1/events/${encodeURIComponent(id)}`, { promo_code: promo }, signal);
+  return unwrap(
+    client.GET('/api/v1/events/{id}', { params: { path: { id }, query: { promo_code: promo || undefined } }, signal }),
+  );
 }
 
 /** One event; with `promo`, the view a promo code unlocks (hidden types it reveals). */
@@ -70,14 +72,4 @@ export function useEvent(id: string, promo?: string) {
     queryFn: ({ signal }) => fetchEvent(id, promo, signal),
     enabled: promo === undefined || promo !== '',
   });
-}
-
-/** Types a buyer can see (the server already leaves out hidden ones it does not unlock). */
-export function visibleTypes(e: Event) {
-  return e.ticket_types;
-}
-
-export function isSoldOut(e: Event): boolean {
-  if (e.remaining <= 0) return true;
-  return e.ticket_types.length > 0 && e.ticket_types.every((t) => t.remaining <= 0);
 }

@@ -1,8 +1,9 @@
+import { useTranslation } from 'react-i18next';
 import { useMemo, useState, type FormEvent } from 'react';
 import { Field, SelectField, TextAreaField } from '@/components/Field';
 import { ErrorMessage } from '@/components/ErrorMessage';
 import { isApiError, type EventFields } from '@/lib/api';
-import { useCategories } from '@/lib/categories';
+import { categoryLabel, useCategories } from '@/lib/categories';
 import { timeZones } from '@/lib/dates';
 import { blankTicketType, draftToBody, type EventDraft, type TicketTypeDraft } from './eventForm';
 
@@ -21,6 +22,7 @@ export function EventForm({
   pending: boolean;
   error: unknown;
 }) {
+  const { t } = useTranslation();
   const [d, setD] = useState<EventDraft>(initial);
   const [clientErrors, setClientErrors] = useState<Record<string, string>>({});
   const categories = useCategories();
@@ -30,7 +32,7 @@ export function EventForm({
 
   const set = <K extends keyof EventDraft>(k: K, v: EventDraft[K]) => setD((x) => ({ ...x, [k]: v }));
   const setType = (i: number, patch: Partial<TicketTypeDraft>) =>
-    setD((x) => ({ ...x, ticket_types: x.ticket_types.map((t, j) => (j === i ? { ...t, ...patch } : t)) }));
+    setD((x) => ({ ...x, ticket_types: x.ticket_types.map((tt, j) => (j === i ? { ...tt, ...patch } : tt)) }));
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
@@ -44,7 +46,7 @@ export function EventForm({
   };
 
   const f = (name: string) => ({ 'data-field': name });
-  const typesSum = d.ticket_types.reduce((s, t) => s + (Number(t.capacity) || 0), 0);
+  const typesSum = d.ticket_types.reduce((s, tt) => s + (Number(tt.capacity) || 0), 0);
 
   return (
     <form onSubmit={submit} noValidate className="event-form stack">
@@ -53,38 +55,38 @@ export function EventForm({
       )}
       {isApiError(error) && error.status === 422 && Object.keys(serverErrors).length > 0 && (
         <div className="alert alert-error" role="alert">
-          Please fix the fields marked below.
+          {t('organizer.form.fixFields')}
         </div>
       )}
       <fieldset>
-        <legend>Event</legend>
+        <legend>{t('organizer.form.event')}</legend>
         <div {...f('title')}>
-          <Field label="Title" required maxLength={200} value={d.title} onChange={(e) => set('title', e.target.value)} error={fe.title} />
+          <Field label={t('organizer.form.title')} required maxLength={200} value={d.title} onChange={(e) => set('title', e.target.value)} error={fe.title} />
         </div>
         <div {...f('description')}>
-          <TextAreaField label="Description" rows={6} maxLength={20000} value={d.description} onChange={(e) => set('description', e.target.value)} error={fe.description} />
+          <TextAreaField label={t('organizer.form.description')} rows={6} maxLength={20000} value={d.description} onChange={(e) => set('description', e.target.value)} error={fe.description} />
         </div>
         <div className="grid-2">
           <div {...f('category')}>
-            <SelectField label="Category" value={d.category} onChange={(e) => set('category', e.target.value)} error={fe.category}>
+            <SelectField label={t('organizer.form.category')} value={d.category} onChange={(e) => set('category', e.target.value)} error={fe.category}>
               {(categories.data ?? [{ id: d.category, label: d.category }]).map((c) => (
                 <option key={c.id} value={c.id}>
-                  {c.label}
+                  {categoryLabel(categories.data, c.id)}
                 </option>
               ))}
             </SelectField>
           </div>
           <div {...f('venue')}>
-            <Field label="Venue" required maxLength={300} value={d.venue} onChange={(e) => set('venue', e.target.value)} error={fe.venue} />
+            <Field label={t('organizer.form.venue')} required maxLength={300} value={d.venue} onChange={(e) => set('venue', e.target.value)} error={fe.venue} />
           </div>
         </div>
       </fieldset>
 
       <fieldset>
-        <legend>When</legend>
+        <legend>{t('organizer.form.when')}</legend>
         <div {...f('timezone')}>
-          <SelectField label="Time zone" value={d.timezone} onChange={(e) => set('timezone', e.target.value)} error={fe.timezone}
-            hint="Times below are in this zone; attendees see them in it too.">
+          <SelectField label={t('organizer.form.timezone')} value={d.timezone} onChange={(e) => set('timezone', e.target.value)} error={fe.timezone}
+            hint={t('organizer.form.timezoneHint')}>
             {!zones.includes(d.timezone) && <option value={d.timezone}>{d.timezone}</option>}
             {zones.map((z) => (
               <option key={z} value={z}>
@@ -95,19 +97,19 @@ export function EventForm({
         </div>
         <div className="grid-2">
           <div {...f('starts_at')}>
-            <Field label="Starts" type="datetime-local" required value={d.starts_at} onChange={(e) => set('starts_at', e.target.value)} error={fe.starts_at} />
+            <Field label={t('organizer.form.starts')} type="datetime-local" required value={d.starts_at} onChange={(e) => set('starts_at', e.target.value)} error={fe.starts_at} />
           </div>
           <div {...f('ends_at')}>
-            <Field label="Ends" type="datetime-local" required value={d.ends_at} min={d.starts_at || undefined} onChange={(e) => set('ends_at', e.target.value)} error={fe.ends_at} />
+            <Field label={t('organizer.form.ends')} type="datetime-local" required value={d.ends_at} min={d.starts_at || undefined} onChange={(e) => set('ends_at', e.target.value)} error={fe.ends_at} />
           </div>
         </div>
       </fieldset>
 
       <fieldset>
-        <legend>Capacity and rules</legend>
+        <legend>{t('organizer.form.rules')}</legend>
         <div className="grid-3">
           <div {...f('currency')}>
-            <Field label="Currency" list="currencies" required maxLength={3} value={d.currency}
+            <Field label={t('organizer.form.currency')} list="currencies" required maxLength={3} value={d.currency}
               onChange={(e) => set('currency', e.target.value.toUpperCase())} error={fe.currency} />
             <datalist id="currencies">
               {CURRENCIES.map((c) => (
@@ -116,70 +118,72 @@ export function EventForm({
             </datalist>
           </div>
           <div {...f('capacity')}>
-            <Field label="Total seats" type="number" min={0} inputMode="numeric" value={d.capacity} placeholder={String(typesSum)}
-              onChange={(e) => set('capacity', e.target.value)} error={fe.capacity} hint="Empty: the sum of the ticket types." />
+            <Field label={t('organizer.form.capacity')} type="number" min={0} inputMode="numeric" value={d.capacity} placeholder={String(typesSum)}
+              onChange={(e) => set('capacity', e.target.value)} error={fe.capacity} hint={t('organizer.form.capacityHint')} />
           </div>
           <div {...f('max_per_user')}>
-            <Field label="Tickets per person" type="number" min={1} inputMode="numeric" value={d.max_per_user}
-              onChange={(e) => set('max_per_user', e.target.value)} error={fe.max_per_user} hint="Empty: no limit." />
+            <Field label={t('organizer.form.maxPerUser')} type="number" min={1} inputMode="numeric" value={d.max_per_user}
+              onChange={(e) => set('max_per_user', e.target.value)} error={fe.max_per_user} hint={t('organizer.form.noLimit')} />
           </div>
           <div {...f('hold_minutes')}>
-            <Field label="Payment hold (minutes)" type="number" min={1} inputMode="numeric" value={d.hold_minutes}
+            <Field label={t('organizer.form.holdMinutes')} type="number" min={1} inputMode="numeric" value={d.hold_minutes}
               onChange={(e) => set('hold_minutes', e.target.value)} error={fe.hold_minutes} />
           </div>
           <div {...f('waitlist_offer_minutes')}>
-            <Field label="Waiting-list offer (minutes)" type="number" min={1} inputMode="numeric" value={d.waitlist_offer_minutes}
+            <Field label={t('organizer.form.offerMinutes')} type="number" min={1} inputMode="numeric" value={d.waitlist_offer_minutes}
               onChange={(e) => set('waitlist_offer_minutes', e.target.value)} error={fe.waitlist_offer_minutes} />
           </div>
           <div {...f('cancel_cutoff_hours')}>
-            <Field label="Cancel until (hours before)" type="number" min={0} inputMode="numeric" value={d.cancel_cutoff_hours}
-              onChange={(e) => set('cancel_cutoff_hours', e.target.value)} error={fe.cancel_cutoff_hours} hint="Empty: until the start." />
+            <Field label={t('organizer.form.cancelCutoff')} type="number" min={0} inputMode="numeric" value={d.cancel_cutoff_hours}
+              onChange={(e) => set('cancel_cutoff_hours', e.target.value)} error={fe.cancel_cutoff_hours} hint={t('organizer.form.cancelCutoffHint')} />
           </div>
         </div>
       </fieldset>
 
       <fieldset>
-        <legend>Ticket types</legend>
+        <legend>{t('organizer.form.ticketTypes')}</legend>
         {fe.ticket_types && <div className="field-error">{fe.ticket_types}</div>}
         <ol className="tt-list">
-          {d.ticket_types.map((t, i) => {
+          {d.ticket_types.map((tt, i) => {
             const p = `ticket_types[${i}]`;
             return (
-              <li key={t.key} className="tt-row card">
+              <li key={tt.key} className="tt-row card">
                 <div className="grid-3">
                   <div {...f(`${p}.name`)}>
-                    <Field label="Name" required value={t.name} maxLength={200} onChange={(e) => setType(i, { name: e.target.value })} error={fe[`${p}.name`]} />
+                    <Field label={t('organizer.form.name')} required value={tt.name} maxLength={200} onChange={(e) => setType(i, { name: e.target.value })} error={fe[`${p}.name`]} />
                   </div>
                   <div {...f(`${p}.price`)}>
-                    <Field label={`Price (${d.currency || '…'})`} inputMode="decimal" value={t.price} onChange={(e) => setType(i, { price: e.target.value })} error={fe[`${p}.price`]} hint="0 is free." />
+                    <Field label={t('organizer.form.price', { currency: d.currency || '…' })} inputMode="decimal" value={tt.price} onChange={(e) => setType(i, { price: e.target.value })} error={fe[`${p}.price`]} hint={t('organizer.form.priceHint')} />
                   </div>
                   <div {...f(`${p}.capacity`)}>
-                    <Field label="Tickets" type="number" min={t.sold} inputMode="numeric" value={t.capacity} onChange={(e) => setType(i, { capacity: e.target.value })}
-                      error={fe[`${p}.capacity`]} hint={t.id ? `${t.sold} sold` : undefined} />
+                    <Field label={t('organizer.form.tickets')} type="number" min={tt.sold} inputMode="numeric" value={tt.capacity} onChange={(e) => setType(i, { capacity: e.target.value })}
+                      error={fe[`${p}.capacity`]} hint={tt.id ? t('organizer.form.sold', { count: tt.sold }) : undefined} />
                   </div>
                 </div>
                 <div {...f(`${p}.description`)}>
-                  <Field label="Description" maxLength={2000} value={t.description} onChange={(e) => setType(i, { description: e.target.value })} error={fe[`${p}.description`]} />
+                  <Field label={t('organizer.form.description')} maxLength={2000} value={tt.description} onChange={(e) => setType(i, { description: e.target.value })} error={fe[`${p}.description`]} />
                 </div>
                 <div className="grid-3">
                   <div {...f(`${p}.sales_start`)}>
-                    <Field label="Sales start" type="datetime-local" value={t.sales_start} onChange={(e) => setType(i, { sales_start: e.target.value })} error={fe[`${p}.sales_start`]} />
+                    <Field label={t('organizer.form.salesStart')} type="datetime-local" value={tt.sales_start} onChange={(e) => setType(i, { sales_start: e.target.value })} error={fe[`${p}.sales_start`]} />
                   </div>
                   <div {...f(`${p}.sales_end`)}>
-                    <Field label="Sales end" type="datetime-local" value={t.sales_end} onChange={(e) => setType(i, { sales_end: e.target.value })} error={fe[`${p}.sales_end`]} />
+                    <Field label={t('organizer.form.salesEnd')} type="datetime-local" value={tt.sales_end} onChange={(e) => setType(i, { sales_end: e.target.value })} error={fe[`${p}.sales_end`]} />
                   </div>
                   <div {...f(`${p}.max_per_order`)}>
-                    <Field label="Max per order" type="number" min={1} inputMode="numeric" value={t.max_per_order} onChange={(e) => setType(i, { max_per_order: e.target.value })} error={fe[`${p}.max_per_order`]} />
+                    <Field label={t('organizer.form.maxPerOrder')} type="number" min={1} inputMode="numeric" value={tt.max_per_order} onChange={(e) => setType(i, { max_per_order: e.target.value })} error={fe[`${p}.max_per_order`]} />
                   </div>
                 </div>
                 <div className="tt-actions">
                   <label className="checkbox">
-                    <input type="checkbox" checked={t.hidden} onChange={(e) => setType(i, { hidden: e.target.checked })} /> Hidden (only with a promo code)
+                    <input type="checkbox" checked={tt.hidden} onChange={(e) => setType(i, { hidden: e.target.checked })} />{' '}
+                    {t('organizer.form.hidden')}
                   </label>
-                  <button type="button" className="btn btn-link danger" disabled={t.sold > 0 || d.ticket_types.length === 1}
-                    title={t.sold > 0 ? 'Tickets of this type are sold' : undefined}
+                  <button type="button" className="btn btn-link danger" disabled={tt.sold > 0 || d.ticket_types.length === 1}
+                    title={tt.sold > 0 ? t('organizer.form.typeSold') : undefined}
                     onClick={() => setD((x) => ({ ...x, ticket_types: x.ticket_types.filter((_, j) => j !== i) }))}>
-                    Remove<span className="visually-hidden"> {t.name || `ticket type ${i + 1}`}</span>
+                    {t('organizer.form.remove')}
+                    <span className="visually-hidden"> {tt.name || t('organizer.form.typeN', { n: i + 1 })}</span>
                   </button>
                 </div>
               </li>
@@ -187,12 +191,12 @@ export function EventForm({
           })}
         </ol>
         <button type="button" className="btn btn-secondary" onClick={() => setD((x) => ({ ...x, ticket_types: [...x.ticket_types, blankTicketType()] }))}>
-          Add a ticket type
+          {t('organizer.form.addType')}
         </button>
       </fieldset>
       <div className="form-actions">
         <button type="submit" className="btn btn-primary" disabled={pending}>
-          {pending ? 'Saving…' : submitLabel}
+          {pending ? t('common.saving') : submitLabel}
         </button>
       </div>
     </form>

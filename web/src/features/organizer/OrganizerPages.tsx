@@ -1,9 +1,10 @@
+import { useTranslation } from 'react-i18next';
 import { Link, NavLink, Outlet, useNavigate, useOutletContext, useParams } from 'react-router';
 import { ConfirmButton } from '@/components/ConfirmButton';
 import { ErrorMessage, Loading } from '@/components/ErrorMessage';
 import { StatusBadge } from '@/components/StatusBadge';
 import { isApiError, type Event } from '@/lib/api';
-import { formatEventRange } from '@/lib/dates';
+import { formatEventRange, formatNumber } from '@/lib/format';
 import { useCancelEvent, useCreateEvent, useOrganizerEvent, useOrganizerEvents, usePublishEvent, useUpdateEvent } from './api';
 import { EventForm } from './EventForm';
 import { blankDraft, draftFromEvent } from './eventForm';
@@ -11,14 +12,15 @@ import { StatsPanel } from './StatsPanel';
 
 /** /organizer — the organizer's events, every state. */
 export function OrganizerHome() {
+  const { t } = useTranslation();
   const events = useOrganizerEvents();
   return (
     <section className="page">
       <div className="page-head">
-        <title>{'Your events · admit'}</title>
-        <h1>Your events</h1>
+        <title>{t('common.pageTitle', { title: t('organizer.pages.yourEvents') })}</title>
+        <h1>{t('organizer.pages.yourEvents')}</h1>
         <Link className="btn btn-primary" to="/organizer/events/new">
-          New event
+          {t('organizer.pages.newEvent')}
         </Link>
       </div>
       {events.isPending ? (
@@ -26,16 +28,16 @@ export function OrganizerHome() {
       ) : events.isError ? (
         <ErrorMessage error={events.error} />
       ) : events.data.length === 0 ? (
-        <p className="empty">No events yet. Create your first one.</p>
+        <p className="empty">{t('organizer.pages.none')}</p>
       ) : (
         <div className="table-wrap">
           <table>
             <thead>
               <tr>
-                <th scope="col">Event</th>
-                <th scope="col">When</th>
-                <th scope="col">Status</th>
-                <th scope="col" className="num">Sold</th>
+                <th scope="col">{t('organizer.pages.event')}</th>
+                <th scope="col">{t('organizer.pages.when')}</th>
+                <th scope="col">{t('organizer.pages.status')}</th>
+                <th scope="col" className="num">{t('organizer.pages.sold')}</th>
               </tr>
             </thead>
             <tbody>
@@ -50,7 +52,7 @@ export function OrganizerHome() {
                     <StatusBadge status={e.status} />
                   </td>
                   <td className="num">
-                    {e.sold} / {e.capacity}
+                    {t('organizer.pages.soldOf', { sold: formatNumber(e.sold), capacity: formatNumber(e.capacity) })}
                   </td>
                 </tr>
               ))}
@@ -63,19 +65,20 @@ export function OrganizerHome() {
 }
 
 export function NewEventPage() {
+  const { t } = useTranslation();
   const create = useCreateEvent();
   const navigate = useNavigate();
   return (
     <section className="page narrow-wide">
       <p className="breadcrumbs">
-        <Link to="/organizer">← Your events</Link>
+        <Link to="/organizer">{t('organizer.pages.back')}</Link>
       </p>
-      <title>{'New event · admit'}</title>
-      <h1>New event</h1>
-      <p className="hint">It stays a draft, seen only by you, until you publish it.</p>
+      <title>{t('common.pageTitle', { title: t('organizer.pages.newEvent') })}</title>
+      <h1>{t('organizer.pages.newEvent')}</h1>
+      <p className="hint">{t('organizer.pages.draftHint')}</p>
       <EventForm
         initial={blankDraft()}
-        submitLabel="Create draft"
+        submitLabel={t('organizer.pages.createDraft')}
         pending={create.isPending}
         error={create.error}
         onSubmit={(body) =>
@@ -94,6 +97,7 @@ export interface OrganizerEventContext {
 
 /** /organizer/events/:id/* — header, actions and sub-pages. */
 export function OrganizerEventLayout() {
+  const { t } = useTranslation();
   const { id = '' } = useParams();
   const ev = useOrganizerEvent(id);
   const publish = usePublishEvent(id);
@@ -102,7 +106,7 @@ export function OrganizerEventLayout() {
   if (ev.isError)
     return (
       <section className="page">
-        {isApiError(ev.error) && ev.error.status === 404 ? <p>Event not found.</p> : <ErrorMessage error={ev.error} />}
+        {isApiError(ev.error) && ev.error.status === 404 ? <p>{t('organizer.pages.notFound')}</p> : <ErrorMessage error={ev.error} />}
       </section>
     );
   const e = ev.data;
@@ -110,11 +114,11 @@ export function OrganizerEventLayout() {
   return (
     <section className="page">
       <p className="breadcrumbs">
-        <Link to="/organizer">← Your events</Link>
+        <Link to="/organizer">{t('organizer.pages.back')}</Link>
       </p>
       <div className="page-head">
         <div>
-          <title>{`${e.title} · Organize · admit`}</title>
+          <title>{t('organizer.pages.eventTitle', { title: e.title })}</title>
           <h1>
             {e.title} <StatusBadge status={e.status} />
           </h1>
@@ -125,36 +129,36 @@ export function OrganizerEventLayout() {
         <div className="actions">
           {e.status === 'published' && (
             <Link className="btn btn-secondary" to={`/events/${encodeURIComponent(e.id)}`}>
-              Public page
+              {t('organizer.pages.publicPage')}
             </Link>
           )}
           {e.status === 'draft' && (
             <button type="button" className="btn btn-primary" disabled={publish.isPending} onClick={() => publish.mutate()}>
-              Publish
+              {t('organizer.pages.publish')}
             </button>
           )}
           {e.status !== 'cancelled' && (
             <ConfirmButton
-              question="Cancel the event? Every registration is cancelled and refunded, and attendees are told."
-              confirmLabel="Cancel event"
-              cancelLabel="Keep it"
+              question={t('organizer.pages.cancelQuestion')}
+              confirmLabel={t('organizer.pages.cancelEvent')}
+              cancelLabel={t('organizer.pages.keepIt')}
               busy={cancel.isPending}
               onConfirm={() => cancel.mutate()}
             >
-              Cancel event
+              {t('organizer.pages.cancelEvent')}
             </ConfirmButton>
           )}
         </div>
       </div>
       <ErrorMessage error={publish.error ?? cancel.error} showFields />
-      <nav className="tabs" aria-label="Event sections">
+      <nav className="tabs" aria-label={t('organizer.pages.sections')}>
         <NavLink end to={base}>
-          Overview
+          {t('organizer.pages.overview')}
         </NavLink>
-        <NavLink to={`${base}/registrations`}>Registrations</NavLink>
-        <NavLink to={`${base}/promo-codes`}>Promo codes</NavLink>
-        <NavLink to={`${base}/door`}>Door</NavLink>
-        {e.status !== 'cancelled' && <NavLink to={`${base}/edit`}>Edit</NavLink>}
+        <NavLink to={`${base}/registrations`}>{t('organizer.pages.registrations')}</NavLink>
+        <NavLink to={`${base}/promo-codes`}>{t('organizer.pages.promoCodes')}</NavLink>
+        <NavLink to={`${base}/door`}>{t('organizer.pages.door')}</NavLink>
+        {e.status !== 'cancelled' && <NavLink to={`${base}/edit`}>{t('organizer.pages.edit')}</NavLink>}
       </nav>
       <Outlet context={{ event: e } satisfies OrganizerEventContext} />
     </section>
@@ -171,16 +175,17 @@ export function OverviewTab() {
 }
 
 export function EditTab() {
+  const { t } = useTranslation();
   const { event } = useOrganizerEventContext();
   const update = useUpdateEvent(event.id);
   const navigate = useNavigate();
   return (
     <div className="narrow-wide">
-      <h2 className="visually-hidden">Edit event</h2>
+      <h2 className="visually-hidden">{t('organizer.pages.editEvent')}</h2>
       <EventForm
         key={event.updated_at ?? event.id}
         initial={draftFromEvent(event)}
-        submitLabel="Save changes"
+        submitLabel={t('organizer.pages.saveChanges')}
         pending={update.isPending}
         error={update.error}
         onSubmit={(body) =>

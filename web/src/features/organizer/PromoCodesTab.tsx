@@ -1,13 +1,17 @@
+import i18n from '@/i18n';
+import { useTranslation } from 'react-i18next';
 import { useState, type FormEvent } from 'react';
 import { Field, SelectField } from '@/components/Field';
 import { ErrorMessage, Loading } from '@/components/ErrorMessage';
 import { isApiError, type PromoCode, type PromoCodeCreate, type TicketType } from '@/lib/api';
-import { formatDateTime, zonedInputToUtc } from '@/lib/dates';
-import { formatMoney, parseMoneyInput } from '@/lib/money';
+import { zonedInputToUtc } from '@/lib/dates';
+import { formatDateTime, formatList, formatMoney, formatNumber, formatPercent } from '@/lib/format';
+import { minorToInput, parseMoneyInput } from '@/lib/money';
 import { useCreatePromoCode, usePromoCodes } from './api';
 import { useOrganizerEventContext } from './OrganizerPages';
 
 export function PromoCodesTab() {
+  const { t } = useTranslation();
   const { event } = useOrganizerEventContext();
   const codes = usePromoCodes(event.id);
   const create = useCreatePromoCode(event.id);
@@ -21,7 +25,7 @@ export function PromoCodesTab() {
   const [until, setUntil] = useState('');
   const [clientErr, setClientErr] = useState<Record<string, string>>({});
   const fe = { ...(isApiError(create.error) ? create.error.fieldErrors() : {}), ...clientErr };
-  const typeName = (id: string) => event.ticket_types.find((t) => t.id === id)?.name ?? id;
+  const typeName = (id: string) => event.ticket_types.find((tt) => tt.id === id)?.name ?? id;
   // Hidden types a code with `unlocks_hidden` makes available: its own type, or all of them.
   const unlockable = hiddenInScope(event.ticket_types, scope || null);
   const canUnlock = unlockable.length > 0;
@@ -32,13 +36,13 @@ export function PromoCodesTab() {
     let amt: number | null;
     if (kind === 'percent') {
       amt = /^\d+$/.test(amount.trim()) ? Number(amount) : null;
-      if (amt === null || amt > 100) errs.amount = 'Enter a percentage from 0 to 100.';
+      if (amt === null || amt > 100) errs.amount = t('organizer.promo.errPercent');
     } else {
       amt = parseMoneyInput(amount, event.currency);
-      if (amt === null) errs.amount = 'Enter an amount like 5.00.';
+      if (amt === null) errs.amount = t('organizer.promo.errAmount', { example: minorToInput(500, event.currency) });
     }
-    if (!/^[A-Za-z0-9_-]{3,64}$/.test(code.trim())) errs.code = 'Use 3 to 64 letters, digits, - or _.';
-    if (maxUses.trim() && !/^[1-9]\d*$/.test(maxUses.trim())) errs.max_uses = 'Use a whole number of at least 1.';
+    if (!/^[A-Za-z0-9_-]{3,64}$/.test(code.trim())) errs.code = t('organizer.promo.errCode');
+    if (maxUses.trim() && !/^[1-9]\d*$/.test(maxUses.trim())) errs.max_uses = t('organizer.promo.errMaxUses');
     setClientErr(errs);
     if (Object.keys(errs).length) return;
     const body: PromoCodeCreate = {
@@ -66,24 +70,24 @@ export function PromoCodesTab() {
 
   return (
     <section aria-labelledby="promo-h" className="stack">
-      <h2 id="promo-h">Promo codes</h2>
+      <h2 id="promo-h">{t('organizer.promo.title')}</h2>
       {codes.isPending ? (
         <Loading />
       ) : codes.isError ? (
         <ErrorMessage error={codes.error} />
       ) : codes.data.length === 0 ? (
-        <p className="empty">No promo codes yet.</p>
+        <p className="empty">{t('organizer.promo.none')}</p>
       ) : (
         <div className="table-wrap">
           <table className="stack-sm">
             <thead>
               <tr>
-                <th scope="col">Code</th>
-                <th scope="col">Discount</th>
-                <th scope="col">Applies to</th>
-                <th scope="col">Unlocks</th>
-                <th scope="col" className="num">Used</th>
-                <th scope="col">Valid</th>
+                <th scope="col">{t('organizer.promo.code')}</th>
+                <th scope="col">{t('organizer.promo.discount')}</th>
+                <th scope="col">{t('organizer.promo.appliesTo')}</th>
+                <th scope="col">{t('organizer.promo.unlocks')}</th>
+                <th scope="col" className="num">{t('organizer.promo.used')}</th>
+                <th scope="col">{t('organizer.promo.valid')}</th>
               </tr>
             </thead>
             <tbody>
@@ -92,26 +96,25 @@ export function PromoCodesTab() {
                   <td>
                     <code className="code">{c.code}</code>
                   </td>
-                  <td data-label="Discount">
+                  <td data-label={t('organizer.promo.discount')}>
                     {c.amount === 0
-                      ? 'None'
+                      ? t('organizer.promo.noDiscount')
                       : c.kind === 'percent'
-                        ? `${c.amount}% off`
-                        : `${formatMoney(c.amount, event.currency)} off the order`}
+                        ? t('organizer.promo.percentValue', { percent: formatPercent(c.amount) })
+                        : t('organizer.promo.amountValue', { amount: formatMoney(c.amount, event.currency) })}
                   </td>
-                  <td data-label="Applies to">{c.ticket_type_id ? typeName(c.ticket_type_id) : 'Whole event'}</td>
-                  <td data-label="Unlocks">{unlocksLabel(c, event.ticket_types)}</td>
-                  <td className="num" data-label="Used">
-                    {c.uses}
-                    {c.max_uses ? ` / ${c.max_uses}` : ''}
+                  <td data-label={t('organizer.promo.appliesTo')}>{c.ticket_type_id ? typeName(c.ticket_type_id) : t('organizer.promo.wholeEvent')}</td>
+                  <td data-label={t('organizer.promo.unlocks')}>{unlocksLabel(c, event.ticket_types)}</td>
+                  <td className="num" data-label={t('organizer.promo.used')}>
+                    {c.max_uses ? t('organizer.promo.usesOf', { uses: c.uses, max: c.max_uses }) : formatNumber(c.uses)}
                   </td>
-                  <td data-label="Valid">
+                  <td data-label={t('organizer.promo.valid')}>
                     {[
-                      c.valid_from && `from ${formatDateTime(c.valid_from, event.timezone)}`,
-                      c.valid_until && `until ${formatDateTime(c.valid_until, event.timezone)}`,
+                      c.valid_from && t('organizer.promo.from', { when: formatDateTime(c.valid_from, event.timezone) }),
+                      c.valid_until && t('organizer.promo.until', { when: formatDateTime(c.valid_until, event.timezone) }),
                     ]
                       .filter(Boolean)
-                      .join(' ') || 'Always'}
+                      .join(' ') || t('organizer.promo.always')}
                   </td>
                 </tr>
               ))}
@@ -120,52 +123,51 @@ export function PromoCodesTab() {
         </div>
       )}
       <form onSubmit={submit} noValidate className="card stack">
-        <h3>Add a code</h3>
+        <h3>{t('organizer.promo.add')}</h3>
         {isApiError(create.error) && !Object.keys(fe).length && <ErrorMessage error={create.error} />}
         <div className="grid-3">
-          <Field label="Code" value={code} maxLength={64} onChange={(e) => setCode(e.target.value)} error={fe.code} />
-          <SelectField label="Kind" value={kind} onChange={(e) => setKind(e.target.value as 'percent' | 'fixed')} error={fe.kind}>
-            <option value="percent">Percent off</option>
-            <option value="fixed">Amount off the order</option>
+          <Field label={t('organizer.promo.code')} value={code} maxLength={64} onChange={(e) => setCode(e.target.value)} error={fe.code} />
+          <SelectField label={t('organizer.promo.kind')} value={kind} onChange={(e) => setKind(e.target.value as 'percent' | 'fixed')} error={fe.kind}>
+            <option value="percent">{t('organizer.promo.percentOff')}</option>
+            <option value="fixed">{t('organizer.promo.amountOff')}</option>
           </SelectField>
-          <Field label={kind === 'percent' ? 'Percent' : `Amount (${event.currency})`} inputMode="decimal" value={amount}
-            onChange={(e) => setAmount(e.target.value)} error={fe.amount} hint={canUnlock ? '0 for a code that only reveals hidden tickets.' : undefined} />
+          <Field label={kind === 'percent' ? t('organizer.promo.percent') : t('organizer.promo.amount', { currency: event.currency })} inputMode="decimal" value={amount}
+            onChange={(e) => setAmount(e.target.value)} error={fe.amount} hint={canUnlock ? t('organizer.promo.zeroHint') : undefined} />
         </div>
         <div className="grid-3">
           <SelectField
-            label="Applies to"
+            label={t('organizer.promo.appliesTo')}
             value={scope}
             onChange={(e) => setScope(e.target.value)}
             error={fe.ticket_type_id}
-            hint={scope ? 'Only this ticket type is discounted.' : 'Every ticket type in the order.'}
+            hint={scope ? t('organizer.promo.scopeOne') : t('organizer.promo.scopeAll')}
           >
-            <option value="">Whole event</option>
-            {event.ticket_types.map((t) => (
-              <option key={t.id} value={t.id}>
-                {t.name}
-                {t.hidden ? ' (hidden)' : ''}
+            <option value="">{t('organizer.promo.wholeEvent')}</option>
+            {event.ticket_types.map((tt) => (
+              <option key={tt.id} value={tt.id}>
+                {tt.hidden ? t('organizer.promo.hiddenType', { name: tt.name }) : tt.name}
               </option>
             ))}
           </SelectField>
-          <Field label="Max uses" type="number" min={1} value={maxUses} onChange={(e) => setMaxUses(e.target.value)} error={fe.max_uses} hint="Registrations; empty: unlimited." />
+          <Field label={t('organizer.promo.maxUses')} type="number" min={1} value={maxUses} onChange={(e) => setMaxUses(e.target.value)} error={fe.max_uses} hint={t('organizer.promo.maxUsesHint')} />
         </div>
         <div className="grid-3">
-          <Field label="Valid from" type="datetime-local" value={from} onChange={(e) => setFrom(e.target.value)} error={fe.valid_from} />
-          <Field label="Valid until" type="datetime-local" value={until} onChange={(e) => setUntil(e.target.value)} error={fe.valid_until} />
+          <Field label={t('organizer.promo.validFrom')} type="datetime-local" value={from} onChange={(e) => setFrom(e.target.value)} error={fe.valid_from} />
+          <Field label={t('organizer.promo.validUntil')} type="datetime-local" value={until} onChange={(e) => setUntil(e.target.value)} error={fe.valid_until} />
         </div>
         {canUnlock && (
           <div className="field">
             <label className="checkbox">
-              <input type="checkbox" checked={unlocks} onChange={(e) => setUnlocks(e.target.checked)} /> Reveals hidden
-              tickets: {unlockable.map((t) => t.name).join(', ')}
+              <input type="checkbox" checked={unlocks} onChange={(e) => setUnlocks(e.target.checked)} />{' '}
+              {t('organizer.promo.reveals', { names: formatList(unlockable.map((tt) => tt.name)) })}
             </label>
-            <div className="hint">Buyers who enter the code can see and buy {unlockable.length === 1 ? 'it' : 'them'}.</div>
+            <div className="hint">{t('organizer.promo.revealsHint', { count: unlockable.length })}</div>
             {fe.unlocks_hidden && <div className="field-error">{fe.unlocks_hidden}</div>}
           </div>
         )}
         <div>
           <button type="submit" className="btn btn-primary" disabled={create.isPending}>
-            Add code
+            {t('organizer.promo.submit')}
           </button>
         </div>
       </form>
@@ -175,11 +177,10 @@ export function PromoCodesTab() {
 
 /** The hidden ticket types a code with this scope (a type id, or null for the whole event) can reveal. */
 export function hiddenInScope(types: TicketType[], scope: string | null): TicketType[] {
-  return types.filter((t) => t.hidden && (scope == null || t.id === scope));
+  return types.filter((tt) => tt.hidden && (scope == null || tt.id === scope));
 }
 
 function unlocksLabel(c: PromoCode, types: TicketType[]): string {
-  if (!c.unlocks_hidden) return '—';
-  const names = hiddenInScope(types, c.ticket_type_id).map((t) => t.name);
-  return names.length ? names.join(', ') : '—';
+  const names = c.unlocks_hidden ? hiddenInScope(types, c.ticket_type_id).map((tt) => tt.name) : [];
+  return names.length ? formatList(names) : i18n.t('common.emptyValue');
 }

@@ -1,22 +1,22 @@
+import { useTranslation } from 'react-i18next';
 import { useState, type FormEvent } from 'react';
 import { ConfirmButton } from '@/components/ConfirmButton';
 import { ErrorMessage, Loading } from '@/components/ErrorMessage';
 import { StatusBadge } from '@/components/StatusBadge';
-import { formatDateTime } from '@/lib/dates';
-import { formatPrice } from '@/lib/money';
-import { registrationsCsvUrl, useEventRegistrations, useRegistrationAction, type RegistrationFilter } from './api';
+import { formatDateTime, formatPrice } from '@/lib/format';
+import {
+  registrationsCsvUrl,
+  useEventRegistrations,
+  useRegistrationAction,
+  type RegistrationFilter,
+  type RegistrationStatusFilter,
+} from './api';
 import { useOrganizerEventContext } from './OrganizerPages';
 
-const STATUSES = [
-  ['', 'All statuses'],
-  ['confirmed', 'Confirmed'],
-  ['pending_payment', 'Awaiting payment'],
-  ['cancelled', 'Cancelled'],
-  ['expired', 'Expired'],
-  ['refunded', 'Refunded'],
-] as const;
+const STATUSES = ['confirmed', 'pending_payment', 'cancelled', 'expired', 'refunded'] as const satisfies readonly RegistrationStatusFilter[];
 
 export function RegistrationsTab() {
+  const { t } = useTranslation();
   const { event } = useOrganizerEventContext();
   const [filter, setFilter] = useState<RegistrationFilter>({ q: '', status: '' });
   const [q, setQ] = useState('');
@@ -33,27 +33,28 @@ export function RegistrationsTab() {
   return (
     <section aria-labelledby="regs-h">
       <div className="page-head">
-        <h2 id="regs-h">Registrations</h2>
+        <h2 id="regs-h">{t('organizer.regs.title')}</h2>
         <a className="btn btn-secondary" href={registrationsCsvUrl(event.id, filter)} download>
-          Export CSV
+          {t('organizer.regs.export')}
         </a>
       </div>
-      <form className="filters" role="search" aria-label="Filter registrations" onSubmit={submit}>
+      <form className="filters" role="search" aria-label={t('organizer.regs.filterLabel')} onSubmit={submit}>
         <div className="field filter-q">
-          <label htmlFor="reg-q">Search</label>
+          <label htmlFor="reg-q">{t('organizer.regs.search')}</label>
           <div className="input-with-button">
-            <input id="reg-q" type="search" placeholder="Name or email" value={q} onChange={(e) => setQ(e.target.value)} />
+            <input id="reg-q" type="search" placeholder={t('organizer.regs.searchPlaceholder')} value={q} onChange={(e) => setQ(e.target.value)} />
             <button type="submit" className="btn btn-primary">
-              Search
+              {t('organizer.regs.search')}
             </button>
           </div>
         </div>
         <div className="field">
-          <label htmlFor="reg-status">Status</label>
-          <select id="reg-status" value={filter.status} onChange={(e) => setFilter((f) => ({ ...f, q, status: e.target.value }))}>
-            {STATUSES.map(([v, l]) => (
+          <label htmlFor="reg-status">{t('organizer.regs.status')}</label>
+          <select id="reg-status" value={filter.status} onChange={(e) => setFilter((f) => ({ ...f, q, status: e.target.value as RegistrationFilter['status'] }))}>
+            <option value="">{t('organizer.regs.allStatuses')}</option>
+            {STATUSES.map((v) => (
               <option key={v} value={v}>
-                {l}
+                {t(`status.${v}`)}
               </option>
             ))}
           </select>
@@ -65,20 +66,20 @@ export function RegistrationsTab() {
       ) : regs.isError && rows.length === 0 ? (
         <ErrorMessage error={regs.error} />
       ) : rows.length === 0 ? (
-        <p className="empty">No registrations match.</p>
+        <p className="empty">{t('organizer.regs.none')}</p>
       ) : (
         <>
           <div className="table-wrap">
             <table className="regs-table stack-sm">
               <thead>
                 <tr>
-                  <th scope="col">Buyer</th>
-                  <th scope="col">Attendees</th>
-                  <th scope="col">Status</th>
-                  <th scope="col" className="num">Total</th>
-                  <th scope="col">Registered</th>
+                  <th scope="col">{t('organizer.regs.buyer')}</th>
+                  <th scope="col">{t('organizer.regs.attendees')}</th>
+                  <th scope="col">{t('organizer.regs.status')}</th>
+                  <th scope="col" className="num">{t('organizer.regs.total')}</th>
+                  <th scope="col">{t('organizer.regs.registered')}</th>
                   <th scope="col">
-                    <span className="visually-hidden">Actions</span>
+                    <span className="visually-hidden">{t('organizer.regs.actions')}</span>
                   </th>
                 </tr>
               </thead>
@@ -86,37 +87,37 @@ export function RegistrationsTab() {
                 {rows.map((r) => (
                   <tr key={r.id}>
                     <td>
-                      {r.buyer.name || '—'}
+                      {r.buyer.name || t('common.emptyValue')}
                       <span className="hint block">{r.buyer.email}</span>
-                      <span className="hint block">ref {r.id}</span>
+                      <span className="hint block">{t('organizer.regs.ref', { id: r.id })}</span>
                     </td>
-                    <td data-label="Attendees">
+                    <td data-label={t('organizer.regs.attendees')}>
                       <ul className="plain">
-                        {r.tickets.map((t) => (
-                          <li key={t.id}>
-                            {t.attendee_name} {t.status === 'checked_in' && <StatusBadge status="checked_in" />}
+                        {r.tickets.map((tk) => (
+                          <li key={tk.id}>
+                            {tk.attendee_name} {tk.status === 'checked_in' && <StatusBadge status="checked_in" />}
                           </li>
                         ))}
                       </ul>
                     </td>
-                    <td data-label="Status">
+                    <td data-label={t('organizer.regs.status')}>
                       <StatusBadge status={r.status} />
                     </td>
-                    <td className="num" data-label="Total">
+                    <td className="num" data-label={t('organizer.regs.total')}>
                       {formatPrice(r.total, r.currency)}
                     </td>
-                    <td data-label="Registered">{formatDateTime(r.created_at, event.timezone)}</td>
+                    <td data-label={t('organizer.regs.registered')}>{formatDateTime(r.created_at, event.timezone)}</td>
                     <td className="row-actions">
                       {(r.status === 'confirmed' || r.status === 'pending_payment') && (
-                        <ConfirmButton className="btn btn-link danger" question="Cancel it?" confirmLabel="Cancel registration"
+                        <ConfirmButton className="btn btn-link danger" question={t('organizer.regs.cancelQuestion')} confirmLabel={t('organizer.regs.cancelConfirm')}
                           busy={cancel.isPending} onConfirm={() => cancel.mutate(r.id)}>
-                          Cancel
+                          {t('organizer.regs.cancel')}
                         </ConfirmButton>
                       )}
                       {r.status === 'confirmed' && r.total > 0 && (
-                        <ConfirmButton className="btn btn-link danger" question="Refund it?" confirmLabel="Refund"
+                        <ConfirmButton className="btn btn-link danger" question={t('organizer.regs.refundQuestion')} confirmLabel={t('organizer.regs.refund')}
                           busy={refund.isPending} onConfirm={() => refund.mutate(r.id)}>
-                          Refund
+                          {t('organizer.regs.refund')}
                         </ConfirmButton>
                       )}
                     </td>
@@ -128,7 +129,7 @@ export function RegistrationsTab() {
           {regs.hasNextPage && (
             <div className="load-more">
               <button type="button" className="btn btn-secondary" disabled={regs.isFetchingNextPage} onClick={() => regs.fetchNextPage()}>
-                {regs.isFetchingNextPage ? 'Loading…' : 'Load more'}
+                {regs.isFetchingNextPage ? t('common.loading') : t('events.loadMore')}
               </button>
             </div>
           )}

@@ -1,29 +1,20 @@
 import { keepPreviousData, useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import {
-  api,
-  type Event,
-  type EventCreate,
-  type EventFields,
-  type EventStats,
-  type PromoCode,
-  type PromoCodeCreate,
-  type Registration,
-  type RegistrationPage,
-} from '@/lib/api';
+import { client, unwrap, type Event, type EventCreate, type EventFields, type PromoCodeCreate } from '@/lib/api';
+import type { operations } from '@/lib/api/schema';
 
-const eid = (id: string) => encodeURIComponent(id);
+const path = (id: string) => ({ params: { path: { id } } });
 
 export function useOrganizerEvents() {
   return useQuery({
     queryKey: ['organizer', 'events'],
-    queryFn: () => api.get<{ items: Event[] }>('/api/v1/organizer/events').then((r) => r.items),
+    queryFn: () => unwrap(client.GET('/api/v1/organizer/events')).then((r) => r.items),
   });
 }
 
 export function useOrganizerEvent(id: string) {
   return useQuery({
     queryKey: ['events', 'one', id, ''],
-    queryFn: () => api.get<Event>(`/api/v1/events/${eid(id)}`),
+    queryFn: () => unwrap(client.GET('/api/v1/events/{id}', path(id))),
     enabled: !!id,
   });
 }
@@ -40,44 +31,56 @@ function useEventWrite<TVars>(fn: (v: TVars) => Promise<Event>) {
   });
 }
 
-export const useCreateEvent = () => useEventWrite((body: EventCreate) => api.post<Event>('/api/v1/events', body));
+export const useCreateEvent = () =>
+  useEventWrite((body: EventCreate) => unwrap(client.POST('/api/v1/events', { body })));
 export const useUpdateEvent = (id: string) =>
-  useEventWrite((body: EventFields) => api.patch<Event>(`/api/v1/events/${eid(id)}`, body));
+  useEventWrite((body: EventFields) => unwrap(client.PATCH('/api/v1/events/{id}', { ...path(id), body })));
 export const usePublishEvent = (id: string) =>
-  useEventWrite(() => api.post<Event>(`/api/v1/events/${eid(id)}/publish`));
+  useEventWrite(() => unwrap(client.POST('/api/v1/events/{id}/publish', path(id))));
 export const useCancelEvent = (id: string) =>
-  useEventWrite(() => api.post<Event>(`/api/v1/events/${eid(id)}/cancel`));
+  useEventWrite(() => unwrap(client.POST('/api/v1/events/{id}/cancel', path(id))));
 
 export function useEventStats(id: string) {
   return useQuery({
     queryKey: ['organizer', 'stats', id],
-    queryFn: () => api.get<EventStats>(`/api/v1/events/${eid(id)}/stats`),
+    queryFn: () => unwrap(client.GET('/api/v1/events/{id}/stats', path(id))),
     refetchInterval: 30_000,
   });
 }
 
+export type RegistrationStatusFilter = NonNullable<
+  NonNullable<operations['listEventRegistrations']['parameters']['query']>['status']
+>;
+
 export interface RegistrationFilter {
   q: string;
-  status: string;
+  status: RegistrationStatusFilter | '';
 }
 
+/** The CSV export is a download the browser follows (a link), not a fetch. */
 export function registrationsCsvUrl(id: string, f: RegistrationFilter): string {
   const p = new URLSearchParams({ format: 'csv' });
   if (f.q.trim()) p.set('q', f.q.trim());
   if (f.status) p.set('status', f.status);
-  return `/api/v1/events/${eid(id)}/registrations?${p}`;
+  return `/api/v1/events/${encodeURIComponent(id)}/registrations?${p}`;
 }
 
 export function useEventRegistrations(id: string, f: RegistrationFilter) {
   return useInfiniteQuery({
     queryKey: ['organizer', 'registrations', id, f],
-    queryFn: ({ pageParam }) =>
-      api.get<RegistrationPage>(`/api/v1/events/${eid(id)}/registrations`, {
-        q: f.q.trim() || undefined,
-        status: f.status || undefined,
-        limit: 50,
-        cursor: pageParam,
-      }),
+    queryFn: async ({ pageParam }) => {
+      const page = await unwrap(
+        client.GET('/api/v1/events/{id}/registrations', {
+          params: {
+            path: { id },
+            query: { q: f.q.trim() || undefined, status: f.status || undefined, limit: 50, cursor: pageParam },
+          },
+        }),
+      );
+      // Without format=csv the answer is the JSON page (the CSV is a link: registrationsCsvUrl).
+      if (typeof page === 'string') throw new TypeError('expected a JSON page of registrations');
+      return page;
+    },
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (last) => last.next_cursor ?? undefined,
     placeholderData: keepPreviousData,
@@ -87,7 +90,12 @@ export function useEventRegistrations(id: string, f: RegistrationFilter) {
 export function useRegistrationAction(eventId: string, action: 'cancel' | 'refund') {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (regId: string) => api.post<Registration>(`/api/v1/registrations/${eid(regId)}/${action}`),
+    mutationFn: (regId: string) =>
+      unwrap(
+        action === 'cancel'
+          ? client.POST('/api/v1/registrations/{id}/cancel', path(regId))
+          : client.POST('/api/v1/registrations/{id}/refund', path(regId)),
+      ),
     onSuccess: () => {
       qc.invalidateQueries({ queryKey: ['organizer', 'registrations', eventId] });
       qc.invalidateQueries({ queryKey: ['organizer', 'stats', eventId] });
@@ -99,14 +107,14 @@ export function useRegistrationAction(eventId: string, action: 'cancel' | 'refun
 export function usePromoCodes(id: string) {
   return useQuery({
     queryKey: ['organizer', 'promo', id],
-    queryFn: () => api.get<{ items: PromoCode[] }>(`/api/v1/events/${eid(id)}/promo-codes`).then((r) => r.items),
+    queryFn: () => unwrap(client.GET('/api/v1/events/{id}/promo-codes', path(id))).then((r) => r.items),
   });
 }
 
 export function useCreatePromoCode(id: string) {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (body: PromoCodeCreate) => api.post<PromoCode>(`/api/v1/events/${eid(id)}/promo-codes`, body),
+    mutationFn: (body: PromoCodeCreate) => unwrap(client.POST('/api/v1/events/{id}/promo-codes', { ...path(id), body })),
     onSuccess: () => qc.invalidateQueries({ queryKey: ['organizer', 'promo', id] }),
   });
 }

@@ -17,6 +17,7 @@ const event: Event = {
   organizer_id: 'u1',
   sold: 3,
   remaining: 97,
+  sold_out: false,
   max_per_user: null,
   hold_minutes: 15,
   waitlist_offer_minutes: 60,

@@ -1,4 +1,5 @@
 // The event editor's state (strings, as inputs hold them) and its conversion to the API body.
+import i18n from '@/i18n';
 import type { Event, EventFields, TicketTypeInput } from '@/lib/api';
 import { browserTimeZone, utcToZonedInput, zonedInputToUtc } from '@/lib/dates';
 import { minorToInput, parseMoneyInput } from '@/lib/money';
@@ -67,7 +68,7 @@ export function blankDraft(): EventDraft {
     hold_minutes: '15',
     waitlist_offer_minutes: '60',
     cancel_cutoff_hours: '',
-    ticket_types: [{ ...blankTicketType(), name: 'General admission' }],
+    ticket_types: [{ ...blankTicketType(), name: i18n.t('organizer.form.defaultType') }],
   };
 }
 
@@ -115,27 +116,27 @@ function int(v: string): number | null {
 /** Validates the draft; the API body, or errors keyed by API field path. */
 export function draftToBody(d: EventDraft): { body?: EventFields; errors: Record<string, string> } {
   const errors: Record<string, string> = {};
-  const need = (field: keyof EventDraft, label: string) => {
-    if (!String(d[field]).trim()) errors[field] = `${label} is required.`;
+  const need = (field: 'title' | 'venue' | 'category' | 'timezone') => {
+    if (!String(d[field]).trim()) errors[field] = i18n.t(`organizer.form.required.${field}`);
   };
-  need('title', 'A title');
-  need('venue', 'A venue');
-  need('category', 'A category');
-  need('timezone', 'A time zone');
+  need('title');
+  need('venue');
+  need('category');
+  need('timezone');
   const currency = d.currency.trim().toUpperCase();
-  if (!/^[A-Z]{3}$/.test(currency)) errors.currency = 'Use a three-letter currency code, like EUR.';
+  if (!/^[A-Z]{3}$/.test(currency)) errors.currency = i18n.t('organizer.form.errCurrency');
   const starts = zonedInputToUtc(d.starts_at, d.timezone);
   const ends = zonedInputToUtc(d.ends_at, d.timezone);
-  if (!starts) errors.starts_at = 'Choose when the event starts.';
-  if (!ends) errors.ends_at = 'Choose when the event ends.';
-  if (starts && ends && ends <= starts) errors.ends_at = 'The end must be after the start.';
+  if (!starts) errors.starts_at = i18n.t('organizer.form.errStarts');
+  if (!ends) errors.ends_at = i18n.t('organizer.form.errEnds');
+  if (starts && ends && ends <= starts) errors.ends_at = i18n.t('organizer.form.errEndAfterStart');
 
   const optionalInt = (field: keyof EventDraft, min: number): number | null => {
     const raw = String(d[field]).trim();
     if (raw === '') return null;
     const n = int(raw);
     if (n === null || n < min) {
-      errors[field] = `Use a whole number of at least ${min}.`;
+      errors[field] = i18n.t('organizer.form.errWholeNumber', { min });
       return null;
     }
     return n;
@@ -145,23 +146,23 @@ export function draftToBody(d: EventDraft): { body?: EventFields; errors: Record
   const hold = optionalInt('hold_minutes', 1);
   const offer = optionalInt('waitlist_offer_minutes', 1);
 
-  if (d.ticket_types.length === 0) errors.ticket_types = 'Add at least one ticket type.';
+  if (d.ticket_types.length === 0) errors.ticket_types = i18n.t('organizer.form.errNoTypes');
   const types: TicketTypeInput[] = d.ticket_types.map((t, i) => {
     const p = `ticket_types[${i}]`;
-    if (!t.name.trim()) errors[`${p}.name`] = 'A name is required.';
+    if (!t.name.trim()) errors[`${p}.name`] = i18n.t('organizer.form.required.name');
     const price = parseMoneyInput(t.price, currency || 'EUR');
-    if (price === null) errors[`${p}.price`] = 'Enter a price like 12.50 (0 for free).';
+    if (price === null) errors[`${p}.price`] = i18n.t('organizer.form.errPrice', { example: minorToInput(1250, currency || 'EUR') });
     const cap = int(t.capacity);
-    if (cap === null) errors[`${p}.capacity`] = 'Enter the number of tickets.';
-    else if (cap < t.sold) errors[`${p}.capacity`] = `${t.sold} are already sold.`;
+    if (cap === null) errors[`${p}.capacity`] = i18n.t('organizer.form.errTickets');
+    else if (cap < t.sold) errors[`${p}.capacity`] = i18n.t('organizer.form.errAlreadySold', { count: t.sold });
     let mpo: number | null = null;
     if (t.max_per_order.trim()) {
       mpo = int(t.max_per_order);
-      if (mpo === null || mpo < 1) errors[`${p}.max_per_order`] = 'Use a whole number of at least 1.';
+      if (mpo === null || mpo < 1) errors[`${p}.max_per_order`] = i18n.t('organizer.form.errWholeNumber', { min: 1 });
     }
     const ss = t.sales_start ? zonedInputToUtc(t.sales_start, d.timezone) : null;
     const se = t.sales_end ? zonedInputToUtc(t.sales_end, d.timezone) : null;
-    if (ss && se && se <= ss) errors[`${p}.sales_end`] = 'Sales must end after they start.';
+    if (ss && se && se <= ss) errors[`${p}.sales_end`] = i18n.t('organizer.form.errSalesEnd');
     const out: TicketTypeInput = {
       name: t.name.trim(),
       description: t.description.trim(),
@@ -178,7 +179,7 @@ export function draftToBody(d: EventDraft): { body?: EventFields; errors: Record
 
   let capacity = int(d.capacity);
   if (d.capacity.trim() === '') capacity = types.reduce((s, t) => s + t.capacity, 0);
-  else if (capacity === null) errors.capacity = 'Enter the total number of seats.';
+  else if (capacity === null) errors.capacity = i18n.t('organizer.form.errSeats');
 
   if (Object.keys(errors).length) return { errors };
   return {

@@ -1,8 +1,10 @@
+import { Trans, useTranslation } from 'react-i18next';
 import { useEffect, useState } from 'react';
-import { formatCountdown } from '@/lib/dates';
+import { formatCountdown } from '@/lib/format';
 
 /** Time left on a held registration; calls onExpire once when it runs out. */
 export function HoldCountdown({ expiresAt, onExpire }: { expiresAt: string; onExpire?: () => void }) {
+  const { t } = useTranslation();
   const end = new Date(expiresAt).getTime();
   const [now, setNow] = useState(() => Date.now());
   const left = end - now;
@@ -11,14 +13,14 @@ export function HoldCountdown({ expiresAt, onExpire }: { expiresAt: string; onEx
       onExpire?.();
       return;
     }
-    const t = setTimeout(() => setNow(Date.now()), 1000 - (Date.now() % 1000) + 5);
-    return () => clearTimeout(t);
+    const timer = setTimeout(() => setNow(Date.now()), 1000 - (Date.now() % 1000) + 5);
+    return () => clearTimeout(timer);
   }, [left, onExpire]);
-  if (left <= 0) return <span className="countdown expired">The hold has ended.</span>;
+  if (left <= 0) return <span className="countdown expired">{t('registration.holdEnded')}</span>;
   return (
     <span className="countdown">
-      Seats held for <strong aria-hidden="true">{formatCountdown(left)}</strong>
-      <span className="visually-hidden">{Math.ceil(left / 60000)} more minutes</span>
+      <Trans i18nKey="registration.heldFor" values={{ time: formatCountdown(left) }} components={[<strong key="c" aria-hidden="true" />]} />
+      <span className="visually-hidden">{t('registration.minutesLeft', { count: Math.ceil(left / 60000) })}</span>
     </span>
   );
 }

@@ -1,3 +1,4 @@
+import { Trans, useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { ConfirmButton } from '@/components/ConfirmButton';
 import { ErrorMessage, Loading } from '@/components/ErrorMessage';
@@ -6,40 +7,41 @@ import { useCancelRegistration, useEventsById, useMyRegistrations } from './api'
 import { EventLine, EventLink, Summary, TicketList, canCancel, type EventInfo } from './RegistrationView';
 
 function RegistrationCard({ reg, ev }: { reg: Registration; ev: EventInfo | undefined }) {
+  const { t } = useTranslation();
   const cancel = useCancelRegistration();
   const cancellable = canCancel(reg, ev);
   return (
-    <article className="card registration-card" aria-label={`Registration for ${ev?.title ?? 'event'}`}>
+    <article className="card registration-card" aria-label={t('registration.cardLabel', { title: ev?.title ?? t('events.event') })}>
       <h3 className="card-title">
         <EventLink reg={reg} ev={ev} />
       </h3>
       <EventLine ev={ev} />
       <Summary reg={reg} />
       {reg.status === 'confirmed' && (
-        <p className="hint">{reg.tickets_emailed_at ? 'Tickets emailed.' : reg.tickets_issued_at ? 'Tickets ready.' : 'Tickets being prepared.'}</p>
+        <p className="hint">{reg.tickets_emailed_at ? t('registration.ticketsEmailedShort') : reg.tickets_issued_at ? t('registration.ticketsReadyShort') : t('registration.ticketsPreparingShort')}</p>
       )}
       <details>
-        <summary>Tickets</summary>
+        <summary>{t('registration.tickets')}</summary>
         <TicketList reg={reg} ev={ev} />
       </details>
       <p className="card-actions">
         <Link className="btn btn-secondary btn-small" to={`/registrations/${encodeURIComponent(reg.id)}`}>
-          {reg.status === 'pending_payment' ? 'Pay now' : 'View'}
+          {reg.status === 'pending_payment' ? t('registration.payNow') : t('registration.view')}
         </Link>
         {reg.status === 'confirmed' && reg.tickets_issued_at && (
           <Link className="btn btn-primary btn-small" to={`/registrations/${encodeURIComponent(reg.id)}/tickets`}>
-            Tickets
+            {t('registration.tickets')}
           </Link>
         )}
         {cancellable && (
           <ConfirmButton
             className="btn btn-danger-outline btn-small"
-            question="Cancel this registration?"
-            confirmLabel="Yes, cancel it"
+            question={t('registration.cancelQuestion')}
+            confirmLabel={t('registration.cancelConfirm')}
             busy={cancel.isPending}
             onConfirm={() => cancel.mutate(reg.id)}
           >
-            Cancel
+            {t('common.cancel')}
           </ConfirmButton>
         )}
       </p>
@@ -50,6 +52,7 @@ function RegistrationCard({ reg, ev }: { reg: Registration; ev: EventInfo | unde
 
 /** /me/registrations — upcoming and past. */
 export function MyRegistrationsPage() {
+  const { t } = useTranslation();
   const regs = useMyRegistrations();
   const events = useEventsById((regs.data ?? []).map((r) => r.event_id));
 
@@ -66,18 +69,18 @@ export function MyRegistrationsPage() {
 
   return (
     <section className="page">
-      <title>{'My registrations · admit'}</title>
-      <h1>My registrations</h1>
+      <title>{t('common.pageTitle', { title: t('nav.myRegistrations') })}</title>
+      <h1>{t('nav.myRegistrations')}</h1>
       {regs.data.length === 0 ? (
         <p className="empty">
-          You haven&apos;t registered for anything yet. <Link to="/">Find an event.</Link>
+          <Trans i18nKey="registration.none" components={[<Link key="l" to="/" />]} />
         </p>
       ) : (
         <>
           <section aria-labelledby="upcoming-h">
-            <h2 id="upcoming-h">Upcoming</h2>
+            <h2 id="upcoming-h">{t('registration.upcoming')}</h2>
             {upcoming.length === 0 ? (
-              <p className="empty">Nothing coming up.</p>
+              <p className="empty">{t('registration.nothingUpcoming')}</p>
             ) : (
               <ul className="card-list">
                 {upcoming.map(({ r, ev }) => (
@@ -90,7 +93,7 @@ export function MyRegistrationsPage() {
           </section>
           {past.length > 0 && (
             <section aria-labelledby="past-h">
-              <h2 id="past-h">Past</h2>
+              <h2 id="past-h">{t('registration.past')}</h2>
               <ul className="card-list">
                 {past.map(({ r, ev }) => (
                   <li key={r.id}>

@@ -1,45 +1,18 @@
 import { useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
+import { Trans, useTranslation } from 'react-i18next';
 import { Link, useLocation, useNavigate } from 'react-router';
 import { ErrorMessage } from '@/components/ErrorMessage';
-import { isApiError, type Event, type TicketType, type User, type WaitlistEntry } from '@/lib/api';
-import { formatDateTime } from '@/lib/dates';
-import { formatMoney, formatPrice } from '@/lib/money';
+import { isApiError, type Event, type Quote, type TicketType, type User } from '@/lib/api';
+import { formatDateTime, formatMoney, formatPercent, formatPrice } from '@/lib/format';
 import { uuid } from '@/lib/uuid';
-import { orderTotal, unitPrice, useRegister, useWaitlistEntry } from './api';
+import { useDebounced } from '@/lib/useDebounced';
+import { useQuote, useRegister, useWaitlistEntry } from './api';
 import { WaitlistPanel, openOffer } from './WaitlistPanel';
 
+/** The longest quantity list a select offers (the server's limit may be higher). */
 const MAX_PICK = 20;
 
-type SaleState = 'on_sale' | 'not_yet' | 'ended' | 'sold_out';
-
-/** Seats a waiting-list offer holds for this buyer, of this type. */
-function offered(t: TicketType, offer: WaitlistEntry | null): number {
-  if (!offer) return 0;
-  if (offer.offered_ticket_type_id && offer.offered_ticket_type_id !== t.id) return 0;
-  return offer.offered_quantity ?? offer.quantity ?? 1;
-}
-
-function saleState(t: TicketType, now: number, offer: WaitlistEntry | null): SaleState {
-  if (t.sales_start && new Date(t.sales_start).getTime() > now) return 'not_yet';
-  if (t.sales_end && new Date(t.sales_end).getTime() <= now) return 'ended';
-  if (t.remaining <= 0 && offered(t, offer) === 0) return 'sold_out';
-  return 'on_sale';
-}
-
-/** How many of a type one order may take (seats held by a waiting-list offer count). */
-export function maxPick(t: TicketType, event: Event, offer: WaitlistEntry | null = null): number {
-  const held = offered(t, offer);
-  return Math.max(
-    0,
-    Math.min(
-      Math.max(t.remaining, held),
-      Math.max(event.remaining, held),
-      t.max_per_order ?? MAX_PICK,
-      event.max_per_user ?? MAX_PICK,
-      MAX_PICK,
-    ),
-  );
-}
+type QuotedType = Quote['ticket_types'][number];
 
 interface AttendeeRow {
   key: string;
@@ -63,6 +36,7 @@ export function RegisterPanel({
   promoError?: unknown;
   promoPending?: boolean;
 }) {
+  const { t } = useTranslation();
   const navigate = useNavigate();
   const location = useLocation();
   const register = useRegister(event.id);
@@ -70,27 +44,30 @@ export function RegisterPanel({
   const [overrides, setOverrides] = useState<Record<string, { name?: string; email?: string }>>({});
   const [promoInput, setPromoInput] = useState(promo);
   useEffect(() => setPromoInput(promo), [promo]);
-  const now = Date.now();
 
   const types = event.ticket_types;
-  const lines = types.map((t) => ({ typeId: t.id, price: t.price, quantity: qty[t.id] ?? 0 }));
-  const total = orderTotal(lines, event.promo);
-  const fullTotal = orderTotal(lines, undefined);
-  const count = types.reduce((s, t) => s + (qty[t.id] ?? 0), 0);
-  const open = event.status === 'published' && new Date(event.ends_at).getTime() > now;
-  const soldOut = event.remaining <= 0 || (types.length > 0 && types.every((t) => t.remaining <= 0));
+  const items = types.filter((tt) => (qty[tt.id] ?? 0) > 0).map((tt) => ({ ticket_type_id: tt.id, quantity: qty[tt.id] }));
+  const count = items.reduce((sum, i) => sum + i.quantity, 0);
+  // Prices, sale states and limits are the server's answer (POST /events/{id}/quote).
+  const appliedPromo = promo && !promoError ? promo : undefined;
+  const quoteBody = useDebounced(useMemo(() => ({ items, promo_code: appliedPromo }), [JSON.stringify(items), appliedPromo]), 200);
+  const quote = useQuote(event.id, quoteBody);
+  const q = quote.data;
+  const quoted = new Map<string, QuotedType>(q?.ticket_types.map((qt) => [qt.ticket_type_id, qt]) ?? []);
+  const open = q?.state === 'on_sale' || q?.state === 'sold_out';
+  const soldOut = q?.state === 'sold_out';
   const signInHref = `/sign-in?next=${encodeURIComponent(location.pathname + location.search)}`;
   const waitEntry = useWaitlistEntry(event.id, !!user && soldOut && open);
   const offer = openOffer(waitEntry.data);
 
   const attendees: AttendeeRow[] = useMemo(() => {
     const rows: AttendeeRow[] = [];
-    for (const t of types) {
-      for (let i = 0; i < (qty[t.id] ?? 0); i++) {
-        const key = `${t.id}:${i}`;
+    for (const tt of types) {
+      for (let i = 0; i < (qty[tt.id] ?? 0); i++) {
+        const key = `${tt.id}:${i}`;
         rows.push({
           key,
-          typeName: t.name,
+          typeName: tt.name,
           name: overrides[key]?.name ?? user?.name ?? '',
           email: overrides[key]?.email ?? user?.email ?? '',
         });
@@ -103,15 +80,16 @@ export function RegisterPanel({
   const signature = JSON.stringify([qty, attendees.map((a) => [a.name, a.email]), promo]);
   const keyRef = useRef<{ sig: string; key: string } | null>(null);
 
-  const overUserLimit = event.max_per_user != null && count > event.max_per_user;
+  // A quote of this very order that the server refused (over a limit): shown, and no submit.
+  const quoteSettled = JSON.stringify(quoteBody.items) === JSON.stringify(items);
+  const quoteError = count > 0 && quoteSettled && isApiError(quote.error) ? quote.error : null;
   const regError = isApiError(register.error) ? register.error : null;
   const fe = regError?.fieldErrors() ?? {};
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    if (!user || count === 0 || overUserLimit) return;
+    if (!user || count === 0 || quoteError) return;
     if (!keyRef.current || keyRef.current.sig !== signature) keyRef.current = { sig: signature, key: uuid() };
-    const items = types.filter((t) => (qty[t.id] ?? 0) > 0).map((t) => ({ ticket_type_id: t.id, quantity: qty[t.id] }));
     register.mutate(
       {
         idempotencyKey: keyRef.current.key,
@@ -135,80 +113,47 @@ export function RegisterPanel({
   };
 
   const promoFieldErr = isApiError(promoError) ? promoError.fieldError('promo_code') : undefined;
-  const promoErr = promoFieldErr ? `That code ${promoFieldErr}.` : isApiError(promoError) ? promoError.detail : undefined;
-  const unlocked = types.filter((t) => t.hidden);
+  const promoErr = promoFieldErr
+    ? t('register.promoInvalid', { reason: promoFieldErr })
+    : isApiError(promoError)
+      ? promoError.detail
+      : undefined;
+  const unlocked = types.filter((tt) => tt.hidden);
+  const showQty = !!user && open;
 
   return (
     <section aria-labelledby="tickets-h" className="register">
-      <h2 id="tickets-h">Tickets</h2>
-      {types.length === 0 && <p className="empty">No tickets are on sale.</p>}
+      <h2 id="tickets-h">{t('register.title')}</h2>
+      {types.length === 0 && <p className="empty">{t('register.noTickets')}</p>}
       <form onSubmit={submit} noValidate>
         {types.length > 0 && (
           <div className="table-wrap">
             <table className="ticket-table">
               <thead>
                 <tr>
-                  <th scope="col">Ticket</th>
-                  <th scope="col" className="num">Price</th>
-                  {user && open && <th scope="col" className="qty-col">Quantity</th>}
+                  <th scope="col">{t('register.colTicket')}</th>
+                  <th scope="col" className="num">
+                    {t('register.colPrice')}
+                  </th>
+                  {showQty && (
+                    <th scope="col" className="qty-col">
+                      {t('register.colQuantity')}
+                    </th>
+                  )}
                 </tr>
               </thead>
               <tbody>
-                {types.map((t) => {
-                  const state = saleState(t, now, offer);
-                  const price = unitPrice(t.price, t.id, event.promo);
-                  const max = maxPick(t, event, offer);
-                  return (
-                    <tr key={t.id} className="ticket-row">
-                      <th scope="row">
-                        <span className="ticket-name">{t.name}</span>
-                        {t.hidden && <span className="badge badge-offered"> Unlocked</span>}
-                        {t.description && <span className="hint block">{t.description}</span>}
-                        {state === 'not_yet' && t.sales_start && (
-                          <span className="hint block">On sale from {formatDateTime(t.sales_start, event.timezone)}</span>
-                        )}
-                        {state === 'ended' && <span className="hint block">Sales have ended</span>}
-                        {t.max_per_order && state === 'on_sale' && (
-                          <span className="hint block">Up to {t.max_per_order} per order</span>
-                        )}
-                      </th>
-                      <td className="num">
-                        {price !== t.price && (
-                          <del className="hint">{formatMoney(t.price, event.currency)}</del>
-                        )}{' '}
-                        {formatPrice(price, event.currency)}
-                        <span className="block remaining">
-                          {t.remaining <= 0 ? <span className="sold-out">Sold out</span> : `${t.remaining} left`}
-                        </span>
-                      </td>
-                      {user && open && (
-                        <td>
-                          {state === 'on_sale' && max > 0 ? (
-                            <>
-                              <label className="visually-hidden" htmlFor={`qty-${t.id}`}>
-                                Quantity of {t.name}
-                              </label>
-                              <select
-                                id={`qty-${t.id}`}
-                                name={`qty-${t.id}`}
-                                value={qty[t.id] ?? 0}
-                                onChange={(e) => setQty((q) => ({ ...q, [t.id]: Number(e.target.value) }))}
-                              >
-                                {Array.from({ length: max + 1 }, (_, n) => (
-                                  <option key={n} value={n}>
-                                    {n}
-                                  </option>
-                                ))}
-                              </select>
-                            </>
-                          ) : (
-                            <span className="hint">—</span>
-                          )}
-                        </td>
-                      )}
-                    </tr>
-                  );
-                })}
+                {types.map((tt) => (
+                  <TicketRow
+                    key={tt.id}
+                    type={tt}
+                    event={event}
+                    quoted={quoted.get(tt.id)}
+                    showQty={showQty}
+                    value={qty[tt.id] ?? 0}
+                    onChange={(n) => setQty((prev) => ({ ...prev, [tt.id]: n }))}
+                  />
+                ))}
               </tbody>
             </table>
           </div>
@@ -216,7 +161,7 @@ export function RegisterPanel({
 
         {open && (
           <div className="promo">
-            <label htmlFor="promo-code">Promo code</label>
+            <label htmlFor="promo-code">{t('register.promoLabel')}</label>
             <div className="input-with-button">
               <input
                 id="promo-code"
@@ -235,11 +180,11 @@ export function RegisterPanel({
                 aria-describedby={promoErr ? 'promo-err' : event.promo ? 'promo-ok' : undefined}
               />
               <button type="button" className="btn btn-secondary" disabled={promoPending} onClick={() => onApplyPromo(promoInput.trim())}>
-                Apply
+                {t('register.promoApply')}
               </button>
               {promo && (
                 <button type="button" className="btn btn-link" onClick={() => onApplyPromo('')}>
-                  Remove
+                  {t('register.promoRemove')}
                 </button>
               )}
             </div>
@@ -250,84 +195,58 @@ export function RegisterPanel({
             )}
             {event.promo && !promoErr && (
               <div id="promo-ok" className="hint ok" role="status">
-                Code {event.promo.code} applied{promoSummary(event, unlocked)}.
+                {t('register.promoApplied', { code: event.promo.code, summary: promoSummary(event, unlocked, t) })}
               </div>
             )}
           </div>
         )}
 
-        {!open ? (
-          event.status === 'published' && <p className="hint">This event has ended.</p>
-        ) : soldOut && !offer ? (
+        {q?.state === 'ended' ? (
+          <p className="hint">{t('register.ended')}</p>
+        ) : !open ? null : soldOut && !offer ? (
           <WaitlistPanel eventId={event.id} timezone={event.timezone} signedIn={!!user} signInHref={signInHref} />
         ) : !user ? (
           <p className="cta">
-            <Link className="btn btn-primary" to={signInHref}>
-              Sign in to register
-            </Link>{' '}
-            or <Link to={`/sign-up?next=${encodeURIComponent(location.pathname)}`}>create an account</Link>
+            <Trans
+              i18nKey="register.signInCta"
+              components={[
+                <Link key="in" className="btn btn-primary" to={signInHref} />,
+                <Link key="up" to={`/sign-up?next=${encodeURIComponent(location.pathname)}`} />,
+              ]}
+            />
           </p>
         ) : (
           <>
-            {offer && (
-              <WaitlistPanel eventId={event.id} timezone={event.timezone} signedIn signInHref={signInHref} />
-            )}
+            {offer && <WaitlistPanel eventId={event.id} timezone={event.timezone} signedIn signInHref={signInHref} />}
             {attendees.length > 0 && (
               <details className="attendees">
                 <summary>
-                  Attendee details <span className="hint">(each ticket is in your name unless you change it)</span>
+                  {t('register.attendeesTitle')} <span className="hint">{t('register.attendeesHint')}</span>
                 </summary>
                 <ol>
                   {attendees.map((a, i) => (
-                    <li key={a.key} className="attendee-row">
-                      <span className="attendee-label">
-                        Ticket {i + 1}: {a.typeName}
-                      </span>
-                      <div className="field">
-                        <label htmlFor={`att-name-${a.key}`}>Name</label>
-                        <input
-                          id={`att-name-${a.key}`}
-                          value={a.name}
-                          maxLength={200}
-                          required
-                          onChange={(e) =>
-                            setOverrides((o) => ({ ...o, [a.key]: { ...o[a.key], name: e.target.value } }))
-                          }
-                          aria-invalid={fe[`attendees[${i}].name`] ? true : undefined}
-                        />
-                        {fe[`attendees[${i}].name`] && <div className="field-error">{fe[`attendees[${i}].name`]}</div>}
-                      </div>
-                      <div className="field">
-                        <label htmlFor={`att-email-${a.key}`}>Email</label>
-                        <input
-                          id={`att-email-${a.key}`}
-                          type="email"
-                          value={a.email}
-                          maxLength={254}
-                          required
-                          onChange={(e) =>
-                            setOverrides((o) => ({ ...o, [a.key]: { ...o[a.key], email: e.target.value } }))
-                          }
-                          aria-invalid={fe[`attendees[${i}].email`] ? true : undefined}
-                        />
-                        {fe[`attendees[${i}].email`] && (
-                          <div className="field-error">{fe[`attendees[${i}].email`]}</div>
-                        )}
-                      </div>
-                    </li>
+                    <AttendeeFields
+                      key={a.key}
+                      row={a}
+                      index={i}
+                      errors={fe}
+                      onChange={(field, value) =>
+                        setOverrides((o) => ({ ...o, [a.key]: { ...o[a.key], [field]: value } }))
+                      }
+                    />
                   ))}
                 </ol>
               </details>
             )}
-            {overUserLimit && (
+            {quoteError && (
               <p className="field-error" role="alert">
-                You can have at most {event.max_per_user} tickets for this event.
+                {quoteError.fieldError('items') ?? quoteError.detail}
               </p>
             )}
             {regError &&
               (regError.code === 'sold_out' ? (
                 <div className="alert alert-error" role="alert">
-                  Sorry, there aren&apos;t enough seats left for that order. Try fewer tickets, or join the waiting list.
+                  {t('register.notEnoughSeats')}
                 </div>
               ) : (
                 <ErrorMessage error={regError} showFields />
@@ -336,21 +255,34 @@ export function RegisterPanel({
             <div className="order-bar">
               <p className="order-total" aria-live="polite">
                 {count === 0 ? (
-                  'Choose your tickets'
+                  t('register.chooseTickets')
                 ) : (
                   <>
-                    {count} {count === 1 ? 'ticket' : 'tickets'} ·{' '}
-                    {total !== fullTotal && (
+                    {t('register.ticketCount', { count })}
+                    {' · '}
+                    {q && quoteSettled && (
                       <>
-                        <del className="hint">{formatMoney(fullTotal, event.currency)}</del>{' '}
+                        {q.discount > 0 && (
+                          <>
+                            <del className="hint">{formatMoney(q.subtotal, event.currency)}</del>{' '}
+                          </>
+                        )}
+                        <strong>{formatPrice(q.total, event.currency)}</strong>
                       </>
                     )}
-                    <strong>{formatPrice(total, event.currency)}</strong>
                   </>
                 )}
               </p>
-              <button type="submit" className="btn btn-primary" disabled={count === 0 || overUserLimit || register.isPending}>
-                {register.isPending ? 'Registering…' : regError?.retryable ? 'Try again' : 'Register'}
+              <button
+                type="submit"
+                className="btn btn-primary"
+                disabled={count === 0 || !!quoteError || register.isPending}
+              >
+                {register.isPending
+                  ? t('register.submitting')
+                  : regError?.retryable
+                    ? t('common.tryAgain')
+                    : t('register.submit')}
               </button>
             </div>
             {regError?.code === 'sold_out' && (
@@ -363,19 +295,149 @@ export function RegisterPanel({
   );
 }
 
+/** One ticket type's row: name, notes on its sale state, the price the server quoted, the quantity. */
+function TicketRow({
+  type,
+  event,
+  quoted,
+  showQty,
+  value,
+  onChange,
+}: {
+  type: TicketType;
+  event: Event;
+  quoted: QuotedType | undefined;
+  showQty: boolean;
+  value: number;
+  onChange: (n: number) => void;
+}) {
+  const { t } = useTranslation();
+  const state = quoted?.state;
+  const price = quoted?.unit_price ?? type.price;
+  const max = Math.min(quoted?.max_quantity ?? 0, MAX_PICK);
+  return (
+    <tr className="ticket-row">
+      <th scope="row">
+        <span className="ticket-name">{type.name}</span>
+        {type.hidden && <span className="badge badge-offered"> {t('register.unlocked')}</span>}
+        {type.description && <span className="hint block">{type.description}</span>}
+        {state === 'not_yet' && type.sales_start && (
+          <span className="hint block">
+            {t('register.onSaleFrom', { when: formatDateTime(type.sales_start, event.timezone) })}
+          </span>
+        )}
+        {state === 'ended' && <span className="hint block">{t('register.salesEnded')}</span>}
+        {type.max_per_order && state === 'on_sale' && (
+          <span className="hint block">{t('register.perOrder', { count: type.max_per_order })}</span>
+        )}
+      </th>
+      <td className="num">
+        {price !== type.price && <del className="hint">{formatMoney(type.price, event.currency)}</del>}{' '}
+        {formatPrice(price, event.currency)}
+        <span className="block remaining">
+          {state === 'sold_out' || (quoted === undefined && type.remaining <= 0) ? (
+            <span className="sold-out">{t('register.soldOut')}</span>
+          ) : (
+            t('register.left', { count: type.remaining })
+          )}
+        </span>
+      </td>
+      {showQty && (
+        <td>
+          {state === 'on_sale' && max > 0 ? (
+            <>
+              <label className="visually-hidden" htmlFor={`qty-${type.id}`}>
+                {t('register.quantityOf', { name: type.name })}
+              </label>
+              <select
+                id={`qty-${type.id}`}
+                name={`qty-${type.id}`}
+                value={value}
+                onChange={(e) => onChange(Number(e.target.value))}
+              >
+                {Array.from({ length: max + 1 }, (_, n) => (
+                  <option key={n} value={n}>
+                    {n}
+                  </option>
+                ))}
+              </select>
+            </>
+          ) : (
+            <span className="hint">{t('common.emptyValue')}</span>
+          )}
+        </td>
+      )}
+    </tr>
+  );
+}
+
+/** Name and email of one ticket's attendee. */
+function AttendeeFields({
+  row,
+  index,
+  errors,
+  onChange,
+}: {
+  row: AttendeeRow;
+  index: number;
+  errors: Record<string, string>;
+  onChange: (field: 'name' | 'email', value: string) => void;
+}) {
+  const { t } = useTranslation();
+  const nameErr = errors[`attendees[${index}].name`];
+  const emailErr = errors[`attendees[${index}].email`];
+  return (
+    <li className="attendee-row">
+      <span className="attendee-label">{t('register.attendeeLabel', { n: index + 1, type: row.typeName })}</span>
+      <div className="field">
+        <label htmlFor={`att-name-${row.key}`}>{t('common.name')}</label>
+        <input
+          id={`att-name-${row.key}`}
+          value={row.name}
+          maxLength={200}
+          required
+          onChange={(e) => onChange('name', e.target.value)}
+          aria-invalid={nameErr ? true : undefined}
+        />
+        {nameErr && <div className="field-error">{nameErr}</div>}
+      </div>
+      <div className="field">
+        <label htmlFor={`att-email-${row.key}`}>{t('common.email')}</label>
+        <input
+          id={`att-email-${row.key}`}
+          type="email"
+          value={row.email}
+          maxLength={254}
+          required
+          onChange={(e) => onChange('email', e.target.value)}
+          aria-invalid={emailErr ? true : undefined}
+        />
+        {emailErr && <div className="field-error">{emailErr}</div>}
+      </div>
+    </li>
+  );
+}
+
+type T = ReturnType<typeof useTranslation>['t'];
+
 /** What the applied code does, for the line under the promo field (`: 20% off Supporter; unlocks Crew`). */
-function promoSummary(event: Event, unlocked: TicketType[]): string {
+function promoSummary(event: Event, unlocked: TicketType[], t: T): string {
   const p = event.promo;
   if (!p) return '';
   const parts: string[] = [];
   if (p.amount > 0) {
-    const scope = p.ticket_type_id != null ? event.ticket_types.find((t) => t.id === p.ticket_type_id)?.name : undefined;
-    parts.push(
-      p.kind === 'percent'
-        ? `${p.amount}% off ${scope ?? 'every ticket'}`
-        : `${formatMoney(p.amount, event.currency)} off ${scope ? `${scope} tickets in ` : ''}your order`,
-    );
+    const scope = p.ticket_type_id != null ? event.ticket_types.find((tt) => tt.id === p.ticket_type_id)?.name : undefined;
+    if (p.kind === 'percent') {
+      const percent = formatPercent(p.amount);
+      parts.push(scope ? t('register.promoPercentOn', { percent, scope }) : t('register.promoPercentAll', { percent }));
+    } else {
+      const amount = formatMoney(p.amount, event.currency);
+      parts.push(scope ? t('register.promoFixedOn', { amount, scope }) : t('register.promoFixedAll', { amount }));
+    }
   }
-  if (unlocked.length > 0) parts.push(`unlocks ${unlocked.map((t) => t.name).join(', ')}`);
-  return parts.length ? `: ${parts.join('; ')}` : '';
+  if (unlocked.length > 0) {
+    const names = new Intl.ListFormat(undefined, { type: 'conjunction' }).format(unlocked.map((tt) => tt.name));
+    parts.push(t('register.promoUnlocks', { names }));
+  }
+  return parts.length ? t('register.promoSummary', { parts: parts.join('; ') }) : '';
 }

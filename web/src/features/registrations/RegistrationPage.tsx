@@ -1,3 +1,4 @@
+import { useTranslation } from 'react-i18next';
 import { useCallback } from 'react';
 import { Link, useParams } from 'react-router';
 import { ConfirmButton } from '@/components/ConfirmButton';
@@ -9,6 +10,7 @@ import { EventLine, EventLink, Summary, TicketList, canCancel, ticketsNotice } f
 
 /** /registrations/:id — the confirmation, the hold and payment link, the tickets. */
 export function RegistrationPage() {
+  const { t } = useTranslation();
   const { id = '' } = useParams();
   const reg = useRegistration(id);
   const events = useEventsById(reg.data ? [reg.data.event_id] : []);
@@ -20,9 +22,9 @@ export function RegistrationPage() {
   if (reg.isError) {
     return (
       <section className="page narrow">
-        <title>{'Registration · admit'}</title>
-        <h1>Registration</h1>
-        {isApiError(reg.error) && reg.error.status === 404 ? <p>We couldn&apos;t find this registration.</p> : <ErrorMessage error={reg.error} />}
+        <title>{t('common.pageTitle', { title: t('registration.title') })}</title>
+        <h1>{t('registration.title')}</h1>
+        {isApiError(reg.error) && reg.error.status === 404 ? <p>{t('registration.notFound')}</p> : <ErrorMessage error={reg.error} />}
       </section>
     );
   }
@@ -32,13 +34,13 @@ export function RegistrationPage() {
 
   return (
     <section className="page narrow">
-      <title>{'Your registration · admit'}</title>
+      <title>{t('common.pageTitle', { title: t('registration.yours') })}</title>
       <h1>
         {r.status === 'confirmed'
-          ? "You're registered"
+          ? t('registration.registered')
           : r.status === 'pending_payment'
-            ? 'Complete your payment'
-            : 'Registration'}
+            ? t('registration.completePayment')
+            : t('registration.title')}
       </h1>
       <h2 className="h3">
         <EventLink reg={r} ev={ev} />
@@ -48,11 +50,11 @@ export function RegistrationPage() {
       {r.status === 'pending_payment' && (
         <div className="alert alert-warn pay-box">
           {r.expires_at && <p><HoldCountdown expiresAt={r.expires_at} onExpire={onExpire} /></p>}
-          <p>Your seats are held until you pay. Unpaid seats are released when the time runs out.</p>
+          <p>{t('registration.heldUntilPaid')}</p>
           {r.checkout_url && (
             <p>
               <a className="btn btn-primary" href={r.checkout_url}>
-                Pay now
+                {t('registration.payNow')}
               </a>
             </p>
           )}
@@ -60,28 +62,28 @@ export function RegistrationPage() {
       )}
       {r.status === 'confirmed' && (
         <div className="alert alert-ok" role="status">
-          <p>{ticketsNotice(r)}</p>
+          <p>{ticketsNotice(r, t)}</p>
           {r.tickets_issued_at && (
             <p>
               <Link className="btn btn-primary" to={`/registrations/${encodeURIComponent(r.id)}/tickets`}>
-                Show tickets
+                {t('registration.showTickets')}
               </Link>
             </p>
           )}
         </div>
       )}
-      {r.status === 'expired' && <p className="alert alert-error">The hold ran out before payment; the seats were released.</p>}
+      {r.status === 'expired' && <p className="alert alert-error">{t('registration.holdExpired')}</p>}
       <TicketList reg={r} ev={ev} />
       <ErrorMessage error={cancel.error} />
       {cancellable && (
         <p>
           <ConfirmButton
-            question="Cancel this registration? Your seats go back on sale."
-            confirmLabel="Yes, cancel it"
+            question={t('registration.cancelQuestionLong')}
+            confirmLabel={t('registration.cancelConfirm')}
             busy={cancel.isPending}
             onConfirm={() => cancel.mutate(r.id)}
           >
-            Cancel registration
+            {t('registration.cancel')}
           </ConfirmButton>
         </p>
       )}

@@ -1,8 +1,11 @@
+import i18n from '@/i18n';
+import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { StatusBadge } from '@/components/StatusBadge';
+import type { TFunction } from 'i18next';
 import type { Event, Registration, Ticket } from '@/lib/api';
-import { formatDateTime, formatEventRange } from '@/lib/dates';
-import { formatPrice } from '@/lib/money';
+import { formatDateTime, formatEventRange, formatPrice } from '@/lib/format';
+
 
 export type EventInfo = Event;
 
@@ -11,18 +14,18 @@ export type EventInfo = Event;
  * public event view leaves out), else the event's list, else a generic word.
  */
 export function ticketTypeName(ticket: Ticket, ev: EventInfo | undefined): string {
-  return ticket.ticket_type_name ?? ev?.ticket_types.find((t) => t.id === ticket.ticket_type_id)?.name ?? 'Ticket';
+  return ticket.ticket_type_name ?? ev?.ticket_types.find((tt) => tt.id === ticket.ticket_type_id)?.name ?? i18n.t('registration.ticket');
 }
 
 /**
  * What the confirmation box says about the tickets: "emailed" only once the mail with them
  * was queued (`tickets_emailed_at`), never before.
  */
-export function ticketsNotice(reg: Registration): string | null {
+export function ticketsNotice(reg: Registration, t: TFunction = i18n.t): string | null {
   if (reg.status !== 'confirmed') return null;
-  if (reg.tickets_emailed_at) return 'We\u2019ve emailed your tickets (PDF and calendar entry). You can also show them from here.';
-  if (reg.tickets_issued_at) return 'Your tickets are ready. Show them from here or download the PDF.';
-  return 'Your tickets are being prepared; they will be emailed to you in a moment.';
+  if (reg.tickets_emailed_at) return t('registration.ticketsEmailed');
+  if (reg.tickets_issued_at) return t('registration.ticketsReady');
+  return t('registration.ticketsPreparing');
 }
 
 /** Whether the attendee may still cancel: an active registration before the event's cut-off. */
@@ -43,40 +46,42 @@ export function EventLine({ ev }: { ev: EventInfo | undefined }) {
 }
 
 export function TicketList({ reg, ev }: { reg: Registration; ev: EventInfo | undefined }) {
+  const { t } = useTranslation();
   if (reg.tickets.length === 0) return null;
   return (
     <div className="table-wrap">
       <table className="tickets">
-        <caption className="visually-hidden">Tickets</caption>
+        <caption className="visually-hidden">{t('registration.tickets')}</caption>
         <thead>
           <tr>
-            <th scope="col">Ticket</th>
-            <th scope="col">Attendee</th>
-            <th scope="col">Status</th>
+            <th scope="col">{t('registration.ticket')}</th>
+            <th scope="col">{t('registration.attendee')}</th>
+            <th scope="col">{t('registration.status')}</th>
             <th scope="col">
-              <span className="visually-hidden">Download</span>
+              <span className="visually-hidden">{t('registration.download')}</span>
             </th>
           </tr>
         </thead>
         <tbody>
-          {reg.tickets.map((t) => (
-            <tr key={t.id}>
-              <td>{ticketTypeName(t, ev)}</td>
+          {reg.tickets.map((tk) => (
+            <tr key={tk.id}>
+              <td>{ticketTypeName(tk, ev)}</td>
               <td>
-                {t.attendee_name}
-                <span className="hint block">{t.attendee_email}</span>
+                {tk.attendee_name}
+                <span className="hint block">{tk.attendee_email}</span>
               </td>
               <td>
-                <StatusBadge status={t.status} />
-                {t.checked_in_at && ev && (
-                  <span className="hint block">{formatDateTime(t.checked_in_at, ev.timezone)}</span>
+                <StatusBadge status={tk.status} />
+                {tk.checked_in_at && ev && (
+                  <span className="hint block">{formatDateTime(tk.checked_in_at, ev.timezone)}</span>
                 )}
               </td>
               <td>
                 {/* pdf_url is null until the tickets are issued, and for tickets that are not valid. */}
-                {reg.status === 'confirmed' && t.status !== 'cancelled' && t.pdf_url && (
-                  <a className="btn btn-secondary btn-small" href={t.pdf_url}>
-                    PDF<span className="visually-hidden"> ticket for {t.attendee_name}</span>
+                {reg.status === 'confirmed' && tk.status !== 'cancelled' && tk.pdf_url && (
+                  <a className="btn btn-secondary btn-small" href={tk.pdf_url}>
+                    {t('registration.pdf')}
+                    <span className="visually-hidden">{t('registration.pdfFor', { name: tk.attendee_name })}</span>
                   </a>
                 )}
               </td>
@@ -89,16 +94,18 @@ export function TicketList({ reg, ev }: { reg: Registration; ev: EventInfo | und
 }
 
 export function Summary({ reg }: { reg: Registration }) {
+  const { t } = useTranslation();
   const count = reg.items.reduce((s, i) => s + i.quantity, 0);
   return (
     <p className="reg-summary">
       <StatusBadge status={reg.status} />{' '}
-      {count} {count === 1 ? 'ticket' : 'tickets'} · {formatPrice(reg.total, reg.currency)}
-      <span className="hint"> · ref {reg.id}</span>
+      {t('register.ticketCount', { count })} · {formatPrice(reg.total, reg.currency)}
+      <span className="hint">{t('registration.ref', { id: reg.id })}</span>
     </p>
   );
 }
 
 export function EventLink({ reg, ev }: { reg: Registration; ev: EventInfo | undefined }) {
-  return <Link to={`/events/${encodeURIComponent(reg.event_id)}`}>{ev?.title ?? 'Event'}</Link>;
+  const { t } = useTranslation();
+  return <Link to={`/events/${encodeURIComponent(reg.event_id)}`}>{ev?.title ?? t('events.event')}</Link>;
 }

@@ -1,10 +1,11 @@
+import { useTranslation } from 'react-i18next';
 import { useEffect, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import QRCode from 'qrcode';
 import { ErrorMessage, Loading } from '@/components/ErrorMessage';
 import { StatusBadge } from '@/components/StatusBadge';
 import { isApiError, type Ticket } from '@/lib/api';
-import { formatEventRange } from '@/lib/dates';
+import { formatEventRange } from '@/lib/format';
 import { useEventsById, useRegistration } from './api';
 import { EventLink, ticketTypeName } from './RegistrationView';
 
@@ -24,31 +25,33 @@ export function TicketQr({ text, label }: { text: string; label: string }) {
   return <div className="ticket-qr" role="img" aria-label={label} dangerouslySetInnerHTML={{ __html: svg }} />;
 }
 
-function TicketCard({ t, index, count, typeName }: { t: Ticket; index: number; count: number; typeName: string }) {
-  const usable = t.status !== 'cancelled' && t.qr;
+function TicketCard({ tk, index, count, typeName }: { tk: Ticket; index: number; count: number; typeName: string }) {
+  const { t } = useTranslation();
+  const usable = tk.status !== 'cancelled' && tk.qr;
   return (
     <li className="ticket-card">
       <p className="hint">
-        Ticket {index + 1} of {count}
+        {t('tickets.nOfCount', { n: index + 1, count })}
       </p>
-      {usable && t.qr ? (
-        <TicketQr text={t.qr} label={`QR code of the ticket for ${t.attendee_name}`} />
+      {usable && tk.qr ? (
+        <TicketQr text={tk.qr} label={t('tickets.qrLabel', { name: tk.attendee_name })} />
       ) : (
-        <p className="alert alert-warn">{t.status === 'cancelled' ? 'This ticket was cancelled and is not valid.' : 'This ticket is not valid yet.'}</p>
+        <p className="alert alert-warn">{tk.status === 'cancelled' ? t('tickets.cancelled') : t('tickets.notValidYet')}</p>
       )}
       <p className="ticket-name" dir="auto">
-        {t.attendee_name}
+        {tk.attendee_name}
       </p>
       <p>
-        {typeName} <StatusBadge status={t.status} />
+        {typeName} <StatusBadge status={tk.status} />
       </p>
-      <p className="hint">{t.id}</p>
+      <p className="hint">{tk.id}</p>
     </li>
   );
 }
 
 /** /registrations/:id/tickets — each ticket's QR code, big and bright for the door. */
 export function TicketsPage() {
+  const { t } = useTranslation();
   const { id = '' } = useParams();
   const reg = useRegistration(id);
   const events = useEventsById(reg.data ? [reg.data.event_id] : []);
@@ -57,8 +60,8 @@ export function TicketsPage() {
   if (reg.isError) {
     return (
       <section className="page narrow">
-        <h1>Tickets</h1>
-        {isApiError(reg.error) && reg.error.status === 404 ? <p>We couldn&apos;t find these tickets.</p> : <ErrorMessage error={reg.error} />}
+        <h1>{t('registration.tickets')}</h1>
+        {isApiError(reg.error) && reg.error.status === 404 ? <p>{t('tickets.notFound')}</p> : <ErrorMessage error={reg.error} />}
       </section>
     );
   }
@@ -68,7 +71,8 @@ export function TicketsPage() {
   const pdf = r.tickets.find((t) => t.pdf_url)?.pdf_url;
   return (
     <section className="page narrow tickets-page">
-      <h1>Your tickets</h1>
+      <title>{t('common.pageTitle', { title: t('tickets.title') })}</title>
+      <h1>{t('tickets.title')}</h1>
       <h2 className="h3">
         <EventLink reg={r} ev={ev} />
       </h2>
@@ -79,29 +83,29 @@ export function TicketsPage() {
       )}
       {r.status === 'confirmed' && !issued && (
         <p className="alert" role="status">
-          Your tickets are being prepared…
+          {t('tickets.preparing')}
         </p>
       )}
-      {r.status !== 'confirmed' && <p className="alert alert-warn">Tickets are valid only once the registration is confirmed.</p>}
+      {r.status !== 'confirmed' && <p className="alert alert-warn">{t('tickets.onlyConfirmed')}</p>}
       {issued && (
         <p className="ticket-actions">
           {pdf && (
             <a className="btn btn-primary" href={pdf} download>
-              Download PDF
+              {t('tickets.downloadPdf')}
             </a>
           )}{' '}
           <a className="btn btn-secondary" href={`/api/v1/registrations/${encodeURIComponent(r.id)}/calendar.ics`} download>
-            Add to calendar
+            {t('tickets.addToCalendar')}
           </a>
         </p>
       )}
       <ol className="ticket-cards">
-        {r.tickets.map((t, i) => (
-          <TicketCard key={t.id} t={t} index={i} count={r.tickets.length} typeName={ticketTypeName(t, ev)} />
+        {r.tickets.map((tk, i) => (
+          <TicketCard key={tk.id} tk={tk} index={i} count={r.tickets.length} typeName={ticketTypeName(tk, ev)} />
         ))}
       </ol>
       <p>
-        <Link to={`/registrations/${encodeURIComponent(r.id)}`}>Registration details</Link>
+        <Link to={`/registrations/${encodeURIComponent(r.id)}`}>{t('tickets.details')}</Link>
       </p>
     </section>
   );

@@ -1,8 +1,9 @@
+import { Trans, useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import type { WaitlistEntry } from '@/lib/api';
 import { ErrorMessage } from '@/components/ErrorMessage';
 import { ConfirmButton } from '@/components/ConfirmButton';
-import { formatDateTime } from '@/lib/dates';
+import { formatDateTime } from '@/lib/format';
 import { useJoinWaitlist, useLeaveWaitlist, useWaitlistEntry } from './api';
 
 export function WaitlistPanel({
@@ -16,6 +17,7 @@ export function WaitlistPanel({
   signedIn: boolean;
   signInHref: string;
 }) {
+  const { t } = useTranslation();
   const entry = useWaitlistEntry(eventId, signedIn);
   const join = useJoinWaitlist(eventId);
   const leave = useLeaveWaitlist(eventId);
@@ -25,7 +27,7 @@ export function WaitlistPanel({
     return (
       <div className="waitlist">
         <p>
-          This event is sold out. <Link to={signInHref}>Sign in</Link> to join the waiting list.
+          <Trans i18nKey="waitlist.signIn" components={[<Link key="l" to={signInHref} />]} />
         </p>
       </div>
     );
@@ -36,25 +38,29 @@ export function WaitlistPanel({
         <>
           {e.status === 'offered' ? (
             <p className="alert alert-ok">
-              Seats came free and are held for you
-              {e.offer_expires_at ? ` until ${formatDateTime(e.offer_expires_at, timezone)}` : ''}. Choose your
-              tickets above and register to claim them.
+              {e.offer_expires_at
+                ? t('waitlist.offerUntil', { when: formatDateTime(e.offer_expires_at, timezone) })
+                : t('waitlist.offer')}
             </p>
           ) : (
             <p>
-              You&apos;re on the waiting list{e.position ? ` (number ${e.position})` : ''}. We&apos;ll email you if
-              seats come free.
+              {e.position ? t('waitlist.onListAt', { position: e.position }) : t('waitlist.onList')}
             </p>
           )}
-          <ConfirmButton question="Leave the waiting list?" confirmLabel="Leave" busy={leave.isPending} onConfirm={() => leave.mutate()}>
-            Leave the waiting list
+          <ConfirmButton
+            question={t('waitlist.leaveQuestion')}
+            confirmLabel={t('waitlist.leaveConfirm')}
+            busy={leave.isPending}
+            onConfirm={() => leave.mutate()}
+          >
+            {t('waitlist.leave')}
           </ConfirmButton>
         </>
       ) : (
         <>
-          <p>This event is sold out. Join the waiting list and we&apos;ll email you if seats come free.</p>
+          <p>{t('waitlist.soldOut')}</p>
           <button type="button" className="btn btn-primary" onClick={() => join.mutate()} disabled={join.isPending || entry.isPending}>
-            Join the waiting list
+            {t('waitlist.join')}
           </button>
         </>
       )}

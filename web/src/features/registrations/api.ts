@@ -1,5 +1,7 @@
-import { useMutation, useQueries, useQuery, useQueryClient } from '@tanstack/react-query';
-import { api, isApiError, type Event, type Registration, type RegistrationCreate, type WaitlistEntry } from '@/lib/api';
+import { keepPreviousData, useMutation, useQueries, useQuery, useQueryClient } from '@tanstack/react-query';
+import { client, isApiError, unwrap, type Event, type QuoteRequest, type Registration, type RegistrationCreate } from '@/lib/api';
+
+const path = (id: string) => ({ params: { path: { id } } });
 
 export const myRegistrationsKey = ['registrations', 'mine'] as const;
 export const registrationKey = (id: string) => ['registrations', 'one', id] as const;
@@ -7,7 +9,7 @@ export const registrationKey = (id: string) => ['registrations', 'one', id] as c
 export function useMyRegistrations() {
   return useQuery({
     queryKey: myRegistrationsKey,
-    queryFn: () => api.get<{ items: Registration[] }>('/api/v1/me/registrations').then((r) => r.items),
+    queryFn: () => unwrap(client.GET('/api/v1/me/registrations')).then((r) => r.items),
   });
 }
 
@@ -19,7 +21,7 @@ export function awaitingTickets(r: Registration | undefined): boolean {
 export function useRegistration(id: string) {
   return useQuery({
     queryKey: registrationKey(id),
-    queryFn: () => api.get<Registration>(`/api/v1/registrations/${encodeURIComponent(id)}`),
+    queryFn: () => unwrap(client.GET('/api/v1/registrations/{id}', path(id))),
     // While a payment is pending, look again every few seconds (the webhook may land);
     // a confirmed registration is issued within moments: look again soon.
     refetchInterval: (q) =>
@@ -33,7 +35,7 @@ export function useEventsById(ids: string[]) {
   const results = useQueries({
     queries: unique.map((id) => ({
       queryKey: ['events', 'one', id, ''],
-      queryFn: () => api.get<Event>(`/api/v1/events/${encodeURIComponent(id)}`),
+      queryFn: () => unwrap(client.GET('/api/v1/events/{id}', path(id))),
       staleTime: 60_000,
       retry: false,
     })),
@@ -49,9 +51,12 @@ export function useRegister(eventId: string) {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: ({ body, idempotencyKey }: { body: RegistrationCreate; idempotencyKey: string }) =>
-      api.post<Registration>(`/api/v1/events/${encodeURIComponent(eventId)}/registrations`, body, {
-        'Idempotency-Key': idempotencyKey,
-      }),
+      unwrap(
+        client.POST('/api/v1/events/{id}/registrations', {
+          params: { path: { id: eventId }, header: { 'Idempotency-Key': idempotencyKey } },
+          body,
+        }),
+      ),
     onSuccess: (reg) => {
       qc.setQueryData(registrationKey(reg.id), reg);
       qc.invalidateQueries({ queryKey: myRegistrationsKey });
@@ -66,7 +71,7 @@ export function useRegister(eventId: string) {
 export function useCancelRegistration() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (id: string) => api.post<Registration>(`/api/v1/registrations/${encodeURIComponent(id)}/cancel`),
+    mutationFn: (id: string) => unwrap(client.POST('/api/v1/registrations/{id}/cancel', path(id))),
     onSuccess: (reg) => {
       qc.setQueryData(registrationKey(reg.id), reg);
       qc.invalidateQueries({ queryKey: myRegistrationsKey });
@@ -83,7 +88,7 @@ export function useWaitlistEntry(eventId: string, enabled: boolean) {
     enabled,
     queryFn: async () => {
       try {
-        return await api.get<WaitlistEntry>(`/api/v1/events/${encodeURIComponent(eventId)}/waitlist`);
+        return await unwrap(client.GET('/api/v1/events/{id}/waitlist', path(eventId)));
       } catch (e) {
         if (isApiError(e) && e.status === 404) return null;
         throw e;
@@ -95,7 +100,7 @@ export function useWaitlistEntry(eventId: string, enabled: boolean) {
 export function useJoinWaitlist(eventId: string) {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: () => api.post<WaitlistEntry>(`/api/v1/events/${encodeURIComponent(eventId)}/waitlist`, {}),
+    mutationFn: () => unwrap(client.POST('/api/v1/events/{id}/waitlist', { ...path(eventId), body: { quantity: 1 } })),
     onSuccess: (entry) => qc.setQueryData(waitlistKey(eventId), entry),
   });
 }
@@ -103,51 +108,25 @@ export function useJoinWaitlist(eventId: string) {
 export function useLeaveWaitlist(eventId: string) {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: () => api.del(`/api/v1/events/${encodeURIComponent(eventId)}/waitlist`),
+    mutationFn: () => unwrap(client.DELETE('/api/v1/events/{id}/waitlist', path(eventId))),
     onSuccess: () => qc.setQueryData(waitlistKey(eventId), null),
   });
 }
 
-type Promo = NonNullable<Event['promo']>;
-
-/** Whether the promo code of the event view discounts this ticket type (null scope: every type). */
-export function promoAppliesTo(promo: Event['promo'], typeId: string): promo is Promo {
-  return !!promo && (promo.ticket_type_id == null || promo.ticket_type_id === typeId);
-}
+export const quoteKey = (eventId: string, body: QuoteRequest) => ['quote', eventId, body] as const;
 
 /**
- * The price of one ticket as the table shows it: a percent code lowers it; a fixed code
- * comes off the order as a whole (see `orderTotal`), so the unit price stays.
+ * The server's quote for an order (POST /api/v1/events/{id}/quote): each ticket type's
+ * sale state, shown unit price and order limit, and the order's lines, discount and total.
+ * Prices and sale states are the server's rules; the page only shows them.
  */
-export function unitPrice(price: number, typeId: string, promo: Event['promo']): number {
-  if (!promoAppliesTo(promo, typeId) || promo.kind !== 'percent') return price;
-  return price - percentOff(price, promo.amount);
-}
-
-function percentOff(amount: number, pct: number): number {
-  const p = Math.min(100, Math.max(0, pct));
-  return Math.floor((amount * p + 50) / 100); // half up, as the server rounds
-}
-
-/**
- * The order's total as the server prices it (the registration's `total` is final):
- * percent codes come off each in-scope item (rounded half up per item), fixed codes off
- * the in-scope items in order until the amount is used up.
- */
-export function orderTotal(lines: { typeId: string; price: number; quantity: number }[], promo: Event['promo']): number {
-  let fixedLeft = promo && promo.kind === 'fixed' ? Math.max(0, promo.amount) : 0;
-  let total = 0;
-  for (const l of lines) {
-    let amount = l.price * l.quantity;
-    if (promoAppliesTo(promo, l.typeId)) {
-      if (promo.kind === 'percent') amount -= percentOff(amount, promo.amount);
-      else {
-        const off = Math.min(fixedLeft, amount);
-        amount -= off;
-        fixedLeft -= off;
-      }
-    }
-    total += amount;
-  }
-  return total;
+export function useQuote(eventId: string, body: QuoteRequest, enabled = true) {
+  return useQuery({
+    queryKey: quoteKey(eventId, body),
+    queryFn: ({ signal }) => unwrap(client.POST('/api/v1/events/{id}/quote', { ...path(eventId), body, signal })),
+    enabled,
+    placeholderData: keepPreviousData,
+    staleTime: 10_000,
+    retry: false,
+  });
 }

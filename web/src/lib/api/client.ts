@@ -1,5 +1,9 @@
-// The one HTTP client of the web app: JSON in and out, same-origin cookies, the CSRF
-// header on every state-changing request, and problem+json errors as ApiError.
+// The one HTTP client of the web app, typed by the generated OpenAPI paths (schema.d.ts,
+// `npm run gen:api`) through openapi-fetch: a wrong path, method, parameter, body or
+// response type does not compile. JSON in and out, same-origin cookies, the CSRF header on
+// every state-changing request, and problem+json errors as ApiError (`unwrap`).
+import createClient, { type Middleware } from 'openapi-fetch';
+import type { paths } from './schema';
 import type { FieldError, Problem } from './types';
 
 export const CSRF_HEADER = 'X-Admit-CSRF';
@@ -50,29 +54,10 @@ export function isApiError(e: unknown): e is ApiError {
   return e instanceof ApiError;
 }
 
-export type Query = Record<string, string | number | boolean | null | undefined>;
+/** The message of a request that never reached the server (translated where shown). */
+export const NETWORK_ERROR_CODE = 'network_error';
 
-export interface RequestOptions {
-  method?: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
-  query?: Query;
-  body?: unknown;
-  headers?: Record<string, string>;
-  signal?: AbortSignal;
-}
-
-/** `/api/v1/events` + {category: 'music', q: ''} → `/api/v1/events?category=music` (empty values dropped). */
-export function buildUrl(path: string, query?: Query): string {
-  if (!query) return path;
-  const params = new URLSearchParams();
-  for (const [k, v] of Object.entries(query)) {
-    if (v === undefined || v === null || v === '') continue;
-    params.set(k, String(v));
-  }
-  const qs = params.toString();
-  return qs ? `${path}${path.includes('?') ? '&' : '?'}${qs}` : path;
-}
-
-function statusTitle(status: number): string {
+function statusCode(status: number): string {
   if (status === 401) return 'unauthenticated';
   if (status === 403) return 'forbidden';
   if (status === 404) return 'not_found';
@@ -84,78 +69,75 @@ function statusTitle(status: number): string {
   return 'bad_request';
 }
 
-/** Turns a non-2xx response into an ApiError, reading problem+json when present. */
-export async function toApiError(res: Response): Promise<ApiError> {
+/** Turns a failed answer (its parsed problem+json body, if any) into an ApiError. */
+export function toApiError(res: Response, body: unknown): ApiError {
   const retryHeader = res.headers.get('Retry-After');
   const retryAfter = retryHeader && /^\d+$/.test(retryHeader) ? Number(retryHeader) : null;
-  let problem: Partial<Problem> = {};
-  const type = res.headers.get('Content-Type') ?? '';
-  if (type.includes('json')) {
-    try {
-      problem = (await res.json()) as Partial<Problem>;
-    } catch {
-      problem = {};
-    }
-  }
+  const problem: Partial<Problem> = body && typeof body === 'object' ? (body as Partial<Problem>) : {};
   const errors = Array.isArray(problem.errors)
     ? problem.errors.filter(
-        (e): e is FieldError =>
-          !!e && typeof e.field === 'string' && typeof e.message === 'string',
+        (e): e is FieldError => !!e && typeof e.field === 'string' && typeof e.message === 'string',
       )
     : [];
   return new ApiError({
     status: res.status,
-    code: typeof problem.code === 'string' ? problem.code : statusTitle(res.status),
+    code: typeof problem.code === 'string' ? problem.code : statusCode(res.status),
     detail:
       (typeof problem.detail === 'string' && problem.detail) ||
       (typeof problem.title === 'string' && problem.title) ||
       res.statusText ||
-      `Request failed (${res.status})`,
+      `HTTP ${res.status}`,
     errors,
     retryAfter,
   });
 }
 
-/** Calls the API; resolves to the parsed JSON body (undefined for 204/empty). */
-export async function request<T>(path: string, opts: RequestOptions = {}): Promise<T> {
-  const method = opts.method ?? 'GET';
-  const headers: Record<string, string> = { Accept: 'application/json', ...opts.headers };
-  if (method !== 'GET') headers[CSRF_HEADER] = '1';
-  let body: string | undefined;
-  if (opts.body !== undefined) {
-    headers['Content-Type'] = 'application/json';
-    body = JSON.stringify(opts.body);
-  }
-  let res: Response;
+/** Sends X-Admit-CSRF: 1 on every request that may change something. */
+const csrf: Middleware = {
+  onRequest({ request }) {
+    if (request.method !== 'GET' && request.method !== 'HEAD') request.headers.set(CSRF_HEADER, '1');
+    return request;
+  },
+};
+
+function sameOrigin(): string {
+  return typeof window !== 'undefined' && window.location ? window.location.origin : '';
+}
+
+/**
+ * The typed client: `client.GET('/api/v1/events/{id}', {params: {path: {id}}})`. Use it
+ * through `unwrap`, which answers the success body or throws an ApiError.
+ */
+export const client = createClient<paths>({
+  baseUrl: sameOrigin(),
+  credentials: 'same-origin',
+  headers: { Accept: 'application/json' },
+  // Looked up on every call, so tests can stub the global fetch.
+  fetch: (request) => globalThis.fetch(request),
+});
+client.use(csrf);
+
+type Answer = { data?: unknown; error?: unknown; response: Response };
+/** The success body of an answer (undefined for 204). */
+export type Data<A extends Answer> = Exclude<A['data'], undefined>;
+
+/**
+ * Awaits a typed call and answers its success body; a problem answer throws ApiError, a
+ * request that never reached the server throws ApiError with status 0 (an abort is
+ * rethrown as it is).
+ */
+export async function unwrap<A extends Answer>(call: Promise<A>): Promise<Data<A>> {
+  let answer: A;
   try {
-    res = await fetch(buildUrl(path, opts.query), {
-      method,
-      headers,
-      body,
-      credentials: 'same-origin',
-      signal: opts.signal,
-    });
+    answer = await call;
   } catch (e) {
     if (e instanceof DOMException && e.name === 'AbortError') throw e;
     throw new ApiError({
       status: 0,
-      code: 'network_error',
-      detail: 'Could not reach the server. Check your connection and try again.',
+      code: NETWORK_ERROR_CODE,
+      detail: 'Could not reach the server.',
     });
   }
-  if (!res.ok) throw await toApiError(res);
-  if (res.status === 204) return undefined as T;
-  const text = await res.text();
-  if (!text) return undefined as T;
-  const type = res.headers.get('Content-Type') ?? '';
-  return (type.includes('json') ? JSON.parse(text) : text) as T;
+  if (!answer.response.ok) throw toApiError(answer.response, answer.error);
+  return answer.data as Data<A>;
 }
-
-export const api = {
-  get: <T>(path: string, query?: Query, signal?: AbortSignal) =>
-    request<T>(path, { query, signal }),
-  post: <T>(path: string, body?: unknown, headers?: Record<string, string>) =>
-    request<T>(path, { method: 'POST', body, headers }),
-  patch: <T>(path: string, body: unknown) => request<T>(path, { method: 'PATCH', body }),
-  del: <T = void>(path: string) => request<T>(path, { method: 'DELETE' }),
-};

@@ -1,3 +1,3 @@
-export { api, request, buildUrl, ApiError, isApiError, CSRF_HEADER, toApiError } from './client';
-export type { Query, RequestOptions } from './client';
+export { client, unwrap, ApiError, isApiError, CSRF_HEADER, NETWORK_ERROR_CODE, toApiError } from './client';
+export type { Data } from './client';
 export type * from './types';

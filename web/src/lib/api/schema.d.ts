@@ -471,6 +471,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/events/{id}/quote": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["EventId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Price an order and say which ticket types can be bought now (anyone).
+         * @description The registration rules answer, so no client prices an order or decides a sale state
+         *     itself: each visible ticket type's `state` (`on_sale`, `not_yet`, `ended`, `sold_out`;
+         *     seats a waiting-list offer holds for the caller count as available), the unit price
+         *     a list shows (a percent code lowers it; a fixed code comes off the order as a
+         *     whole), the most one order may take, and for the `items` given the amount of each
+         *     line, the discount and the total, as a registration with this body would be priced.
+         *     Nothing is held or stored. `items` may be empty (only the states). A non-empty order
+         *     is checked as a registration is: a type of another event or a hidden one the code
+         *     does not unlock, or more than `max_per_order` / `max_per_user`, is 422 naming the
+         *     field; an event that is over or cancelled, or a type not on sale, is 409. A
+         *     `promo_code` counts against the promo-code budget of `GET /api/v1/events/{id}` (429
+         *     with `Retry-After` over it) and a code that cannot be used now is 422 `promo_code`.
+         *     Drafts are 404 except for their organizer (and administrators).
+         */
+        post: operations["quoteOrder"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/events/{id}/registrations": {
         parameters: {
             query?: never;
@@ -1084,6 +1118,8 @@ export interface components {
             ticket_types: components["schemas"]["TicketType"][];
             sold: number;
             remaining: number;
+            /** @description No seat of the event, or of any of its ticket types, is left (the registration rules decide; clients show it as it is). */
+            sold_out: boolean;
             /** @description Tickets one account may hold for this event. */
             max_per_user: number | null;
             /** @description How long a pending payment holds seats. */
@@ -1293,6 +1329,61 @@ export interface components {
         RegistrationPage: {
             items: components["schemas"]["OrganizerRegistration"][];
             next_cursor: string | null;
+        };
+        QuoteRequest: {
+            /** @description The order to price; empty for the ticket types' states only. */
+            items: {
+                ticket_type_id: string;
+                quantity: number;
+            }[];
+            promo_code?: string | null;
+        };
+        /**
+         * @description Whether a ticket type can be bought now: before `sales_start` (not_yet), at or after `sales_end` (ended), no seat left and none held for the caller (sold_out).
+         * @enum {string}
+         */
+        SaleState: "on_sale" | "not_yet" | "ended" | "sold_out";
+        /**
+         * @description Whether the event takes registrations now; sold_out when no seat of it or of any of its ticket types is left.
+         * @enum {string}
+         */
+        EventSaleState: "draft" | "cancelled" | "ended" | "sold_out" | "on_sale";
+        Quote: {
+            event_id: string;
+            /** @description ISO 4217; every amount is in its minor units. */
+            currency: string;
+            state: components["schemas"]["EventSaleState"];
+            /** @description The promo code applied, or null. */
+            promo: components["schemas"]["Promo"] | null;
+            /** @description Every ticket type the caller may see, in the event's order. */
+            ticket_types: {
+                ticket_type_id: string;
+                state: components["schemas"]["SaleState"];
+                /** @description The price of one ticket after a percent code (a fixed code comes off the order). */
+                unit_price: number;
+                /** @description The most one order may take: seats left (or held for the caller), max_per_order, max_per_user, 100. */
+                max_quantity: number;
+                /** @description Seats of this type a waiting-list offer holds for the caller. */
+                held: number;
+            }[];
+            /** @description The lines of the order, as a registration prices them. */
+            items: {
+                ticket_type_id: string;
+                ticket_type_name: string;
+                quantity: number;
+                /** @description The list price of one ticket. */
+                unit_price: number;
+                /** @description unit_price × quantity. */
+                subtotal: number;
+                /** @description What the promo code takes off this line. */
+                discount: number;
+                /** @description subtotal − discount. */
+                amount: number;
+            }[];
+            subtotal: number;
+            discount: number;
+            /** @description What a registration with this order would cost now. */
+            total: number;
         };
         RegistrationCreate: {
             items: {
@@ -2517,6 +2608,44 @@ export interface operations {
             503: components["responses"]["Unavailable"];
         };
     };
+    quoteOrder: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description `1`. Required on state-changing requests authenticated by the session cookie unless `Origin` matches the public origin. */
+                "X-Admit-CSRF"?: components["parameters"]["CsrfHeader"];
+            };
+            path: {
+                id: components["parameters"]["EventId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["QuoteRequest"];
+            };
+        };
+        responses: {
+            /** @description The quote, as of now. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Quote"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["ValidationFailed"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
     listEventRegistrations: {
         parameters: {
             query?: {
@@ -2989,8 +3118,8 @@ export interface operations {
     getCheckinBundle: {
         parameters: {
             query?: {
-                /** @description `version` of an earlier bundle. */
-                since?: number;
+                /** @description `version` of an earlier bundle (an integer, as the bundle gives it). */
+                since?: string;
             };
             header?: never;
             path: {

@@ -34,3 +34,7 @@ export type Ticket = S['Ticket'];
 export type WaitlistEntry = S['WaitlistEntry'];
 export type SignupRequest = S['SignupRequest'];
 export type UpdateMeRequest = S['UpdateMeRequest'];
+export type Quote = S['Quote'];
+export type QuoteRequest = S['QuoteRequest'];
+export type SaleState = S['SaleState'];
+export type EventSaleState = S['EventSaleState'];
