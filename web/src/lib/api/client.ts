@@ -3,6 +3,7 @@
 // response type does not compile. JSON in and out, same-origin cookies, the CSRF header on
 // every state-changing request, and problem+json errors as ApiError (`unwrap`).
 import createClient, { type Middleware } from 'openapi-fetch';
+import i18n from '@/i18n';
 import type { paths } from './schema';
 import type { FieldError, Problem } from './types';
 
@@ -135,7 +136,7 @@ export async function unwrap<A extends Answer>(call: Promise<A>): Promise<Data<A
     throw new ApiError({
       status: 0,
       code: NETWORK_ERROR_CODE,
-      detail: 'Could not reach the server.',
+      detail: i18n.t('common.errorNetwork'),
     });
   }
   if (!answer.response.ok) throw toApiError(answer.response, answer.error);
