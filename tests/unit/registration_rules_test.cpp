@@ -130,6 +130,54 @@ TEST(RegistrationRules, PricesWithPercentAndFixedDiscounts) {
   EXPECT_EQ(f.total, 999);
 }
 
+TEST(RegistrationRules, SaleStatesOfTypesAndEvents) {
+  TicketType t = tt("tt_a");
+  t.sales_start = kNow - 1h;
+  t.sales_end = kNow + 1h;
+  EXPECT_EQ(ticket_sale_state(t, kNow), SaleState::on_sale);
+  EXPECT_EQ(ticket_sale_state(t, kNow - 2h), SaleState::not_yet);
+  EXPECT_EQ(ticket_sale_state(t, kNow + 1h), SaleState::ended);  // sales_end is exclusive
+  t.sold = t.capacity;
+  EXPECT_EQ(ticket_sale_state(t, kNow), SaleState::sold_out);
+  EXPECT_EQ(ticket_sale_state(t, kNow, /*held=*/2), SaleState::on_sale);  // an offer holds seats
+  EXPECT_EQ(to_string(SaleState::not_yet), "not_yet");
+
+  Event e = event_with({tt("tt_a"), tt("tt_b")});
+  EXPECT_EQ(event_sale_state(e, kNow), EventSaleState::on_sale);
+  e.ticket_types[0].sold = 50;
+  EXPECT_EQ(event_sale_state(e, kNow), EventSaleState::on_sale);
+  e.ticket_types[1].sold = 50;  // every type gone
+  EXPECT_EQ(event_sale_state(e, kNow), EventSaleState::sold_out);
+  e.ticket_types[1].sold = 0;
+  e.sold = e.capacity;  // the event's own capacity gone
+  EXPECT_TRUE(is_sold_out(e));
+  EXPECT_EQ(event_sale_state(e, kNow + 27h), EventSaleState::ended);
+  e.status = EventStatus::cancelled;
+  EXPECT_EQ(event_sale_state(e, kNow), EventSaleState::cancelled);
+  e.status = EventStatus::draft;
+  EXPECT_EQ(to_string(event_sale_state(e, kNow)), "draft");
+}
+
+TEST(RegistrationRules, MaxOrderQuantityIsTheTightestLimit) {
+  Event e = event_with({tt("tt_a")});
+  TicketType& t = e.ticket_types[0];
+  EXPECT_EQ(max_order_quantity(e, t), 50);  // seats left of the type
+  t.max_per_order = 4;
+  EXPECT_EQ(max_order_quantity(e, t), 4);
+  e.max_per_user = 3;
+  EXPECT_EQ(max_order_quantity(e, t), 3);
+  t.sold = 49;
+  EXPECT_EQ(max_order_quantity(e, t), 1);
+  t.sold = 50;
+  EXPECT_EQ(max_order_quantity(e, t), 0);
+  EXPECT_EQ(max_order_quantity(e, t, /*held=*/2), 2);
+  e.max_per_user.reset();
+  t.max_per_order.reset();
+  t.capacity = t.sold + 500;
+  e.capacity = e.sold + 500;
+  EXPECT_EQ(max_order_quantity(e, t), RegistrationLimits::kQuantityMax);
+}
+
 TEST(RegistrationCsv, NeutralisesFormulaCellsAndDoublesQuotes) {
   EXPECT_EQ(http::csv_cell("Ada"), "\"Ada\"");
   EXPECT_EQ(http::csv_cell("=1+1"), "\"'=1+1\"");

@@ -2,7 +2,6 @@
 
 #include <boost/json/array.hpp>
 
-#include "domain/services/registration_rules.hpp"
 #include "http/handlers/offload.hpp"
 #include "http/handlers/support.hpp"
 
@@ -17,16 +16,7 @@ namespace json = boost::json;
 Status read_quote_body(const json::value& body, RegistrationRequest& out) {
   FieldErrors errors;
   JsonObjectReader r(body, errors);
-  if (const json::array* items = r.array("items", Need::required)) {
-    for (std::size_t i = 0; i < items->size(); ++i) {
-      JsonObjectReader item((*items)[i], errors, "items[" + std::to_string(i) + "]");
-      RequestedItem ri;
-      ri.ticket_type_id = item.string("ticket_type_id", Need::required, 100).value_or("");
-      ri.quantity = item.integer("quantity", Need::required).value_or(0);
-      item.finish();
-      out.items.push_back(std::move(ri));
-    }
-  }
+  read_order_items(r, errors, out.items);
   out.promo_code = r.string("promo_code", Need::optional, 200);
   if (out.promo_code && out.promo_code->empty()) out.promo_code.reset();
   r.finish();
@@ -138,6 +128,19 @@ Response quote(const Quotes& q, Request& req) {
 }
 
 }  // namespace
+
+void read_order_items(JsonObjectReader& r, FieldErrors& errors, std::vector<RequestedItem>& out) {
+  const json::array* items = r.array("items", Need::required);
+  if (!items) return;
+  for (std::size_t i = 0; i < items->size(); ++i) {
+    JsonObjectReader item((*items)[i], errors, "items[" + std::to_string(i) + "]");
+    RequestedItem ri;
+    ri.ticket_type_id = item.string("ticket_type_id", Need::required, 100).value_or("");
+    ri.quantity = item.integer("quantity", Need::required).value_or(0);
+    item.finish();
+    out.push_back(std::move(ri));
+  }
+}
 
 void add_quote_routes(Router& router, Quotes quotes) {
   RouteOptions options;

@@ -4,8 +4,14 @@
 // that no client prices an order or decides "on sale / not yet / ended / sold out" itself.
 // Nothing is held or written; a promo code counts as one attempt of the caller
 // (RegistrationService::try_promo), as on the event page.
+#include <vector>
+
+#include <boost/json/value.hpp>
+
 #include "common/clock.hpp"
+#include "common/json_input.hpp"
 #include "domain/services/catalog_service.hpp"
+#include "domain/services/registration_rules.hpp"
 #include "domain/services/registration_service.hpp"
 #include "http/router.hpp"
 
@@ -18,5 +24,9 @@ struct Quotes {
 };
 
 void add_quote_routes(Router& router, Quotes quotes);
+
+// Reads an order's `items: [{ticket_type_id, quantity}]` (required) from `r` into `out`, as
+// registering and quoting both take it; problems go to `errors`, named by field path.
+void read_order_items(JsonObjectReader& r, FieldErrors& errors, std::vector<RequestedItem>& out);
 
 }  // namespace admit::http

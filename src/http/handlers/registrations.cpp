@@ -3,6 +3,7 @@
 #include <boost/json/array.hpp>
 
 #include "http/handlers/offload.hpp"
+#include "http/handlers/quotes.hpp"
 #include "http/handlers/support.hpp"
 #include "http/handlers/views.hpp"
 
@@ -15,16 +16,7 @@ namespace json = boost::json;
 Status read_registration_body(const json::value& body, RegistrationRequest& out) {
   FieldErrors errors;
   JsonObjectReader r(body, errors);
-  if (const json::array* items = r.array("items", Need::required)) {
-    for (std::size_t i = 0; i < items->size(); ++i) {
-      JsonObjectReader item((*items)[i], errors, "items[" + std::to_string(i) + "]");
-      RequestedItem ri;
-      ri.ticket_type_id = item.string("ticket_type_id", Need::required, 100).value_or("");
-      ri.quantity = item.integer("quantity", Need::required).value_or(0);
-      item.finish();
-      out.items.push_back(std::move(ri));
-    }
-  }
+  read_order_items(r, errors, out.items);
   if (const json::array* attendees = r.array("attendees")) {
     for (std::size_t i = 0; i < attendees->size(); ++i) {
       JsonObjectReader a((*attendees)[i], errors, "attendees[" + std::to_string(i) + "]");
