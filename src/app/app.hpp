@@ -14,6 +14,7 @@
 #include "domain/services/account_service.hpp"
 #include "domain/services/catalog_service.hpp"
 #include "domain/services/registration_engine.hpp"
+#include "domain/services/payment_service.hpp"
 #include "domain/services/registration_service.hpp"
 #include "domain/services/ticket_service.hpp"
 #include "app/ticket_documents.hpp"
@@ -23,6 +24,7 @@
 #include "storage/sql/sql_account_store.hpp"
 #include "storage/sql/sql_event_store.hpp"
 #include "storage/sql/sql_outbox_store.hpp"
+#include "storage/sql/sql_payment_store.hpp"
 #include "storage/sql/sql_registration_store.hpp"
 #include "storage/sql/sql_ticket_store.hpp"
 #include "storage/sql/sql_user_store.hpp"
@@ -80,9 +82,10 @@ class App {
   std::unique_ptr<WorkPool> hash_pool_;  // argon2id on 2 threads, 64 queued; made by serve()
   std::unique_ptr<WorkPool> pdf_pool_;   // ticket PDFs (pdf_threads, pdf_queue); made by serve()
   http::Metrics metrics_;
-  // Registrations (issue 5): the batching engine and the rest; no payment provider yet.
+  // Registrations (issue 5): the batching engine and the rest; payments (issue 13):
+  // Stripe Checkout when a secret key is configured, otherwise none.
   sql::SqlRegistrationStore registration_store_;
-  NoPaymentGateway payments_;
+  std::unique_ptr<PaymentGateway> payments_;
   RegistrationEngine engine_;
   RegistrationService registrations_;
   // Tickets (issue 11): signing keys, blob store, documents, download links, the issuer.
@@ -92,6 +95,8 @@ class App {
   AppTicketDocuments documents_;
   LinkSigner links_;
   TicketService tickets_;
+  sql::SqlPaymentStore payment_store_;
+  PaymentService payment_service_;
 };
 
 }  // namespace admit::app
