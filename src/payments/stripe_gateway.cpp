@@ -103,13 +103,16 @@ Timestamp StripeGateway::session_expiry(Timestamp now, Timestamp hold_end) {
 
 Result<CheckoutSession> StripeGateway::create_checkout(const Event& event, const Registration& r,
                                                        const CheckoutRequest& request) {
+  // Stripe's clock is the real one: the session ends with the hold, within Stripe's limits.
+  const auto real_now = std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
+  const Timestamp expires = session_expiry(real_now, request.expires_at);
   Form form{{"mode", "payment"},
             {"client_reference_id", r.id},
             {"metadata[registration_id]", r.id},
             {"payment_intent_data[metadata][registration_id]", r.id},
             {"success_url", request.success_url},
             {"cancel_url", request.cancel_url},
-            {"expires_at", std::to_string(to_millis(request.expires_at) / 1000)}};
+            {"expires_at", std::to_string(to_millis(expires) / 1000)}};
   int line = 0;
   for (const auto& item : r.items) {
     if (item.amount == 0) continue;
@@ -125,8 +128,8 @@ Result<CheckoutSession> StripeGateway::create_checkout(const Event& event, const
     form.emplace_back(p + "[price_data][product_data][name]", name);
     form.emplace_back(p + "[quantity]", std::to_string(even ? item.quantity : 1));
   }
-  auto reply = call("POST", "/v1/checkout/sessions", form, "checkout-" + r.id + "-" +
-                    std::to_string(to_millis(request.expires_at) / 1000));
+  auto reply = call("POST", "/v1/checkout/sessions", form,
+                    "checkout-" + r.id + "-" + std::to_string(to_millis(request.expires_at) / 1000));
   if (!reply) return std::move(reply).error();
   if (reply->status / 100 != 2) return stripe_error(reply->status, reply->body);
   auto o = parse_object(reply->body, "checkout session");
