@@ -197,6 +197,7 @@ App::App(Config config, std::shared_ptr<const Clock> clock)
   registrations_.limit_abuse(abuse_limiter_, abuse_limits(config_));
   catalog_.limit_creation(abuse_limiter_, RateRule{config_.event_rate_per_user, std::chrono::hours(1)});
   payment_service_.on_confirmed([this] { tickets_.wake(); });  // paid: issue its tickets now
+  payment_service_.on_seats_returned([this](const std::string& event_id) { engine_.seats_returned(event_id); });
   accounts_.on_account_deleting(
       [this](const std::string& user_id) { registrations_.cancel_upcoming_for_user(user_id); });
 }

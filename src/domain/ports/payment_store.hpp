@@ -53,6 +53,12 @@ enum class PaymentOutcome {
 };
 std::string_view to_string(PaymentOutcome o) noexcept;
 
+struct PaymentApplied {
+  PaymentOutcome outcome = PaymentOutcome::ignored;
+  std::string registration_id;  // the registration the event was about ("" when unknown)
+  std::string event_id;         // its event (seats may have come back)
+};
+
 // The mail an attendee gets when a late payment could not take its seats.
 struct LateRefundNotice {
   std::string to;
@@ -68,7 +74,7 @@ class PaymentStore {
   virtual std::optional<Payment> find(const std::string& registration_id) = 0;
   // Records the event and applies it (see above). `late_notice` writes the attendee's mail
   // for late_no_seats, queued in the same transaction.
-  virtual PaymentOutcome apply(const PaymentEvent& event, Timestamp now,
+  virtual PaymentApplied apply(const PaymentEvent& event, Timestamp now,
                                const std::function<LateRefundNotice(const Registration&)>& late_notice) = 0;
   // A refund asked of the provider: counted as pending until the webhook (or
   // reconciliation) reports it.

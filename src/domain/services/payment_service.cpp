@@ -61,12 +61,15 @@ PaymentOutcome PaymentService::apply(const PaymentEvent& e) {
              "it.\nThe full amount is being refunded to you; no tickets were issued.\n";
     return n;
   };
-  const PaymentOutcome outcome = payments_.apply(e, clock_.now(), notice);
-  log::info("payment event", {{"event", e.id}, {"type", e.type}, {"registration", e.registration_id},
+  const PaymentApplied applied = payments_.apply(e, clock_.now(), notice);
+  const PaymentOutcome outcome = applied.outcome;
+  log::info("payment event", {{"event", e.id}, {"type", e.type}, {"registration", applied.registration_id},
                               {"outcome", std::string(to_string(outcome))}});
   if ((outcome == PaymentOutcome::confirmed || outcome == PaymentOutcome::late_confirmed) && on_confirmed_)
     on_confirmed_();
-  if (outcome == PaymentOutcome::late_no_seats) refund_late(e.registration_id);
+  if ((outcome == PaymentOutcome::hold_released || outcome == PaymentOutcome::refunded) && on_seats_returned_)
+    on_seats_returned_(applied.event_id);
+  if (outcome == PaymentOutcome::late_no_seats) refund_late(applied.registration_id);
   return outcome;
 }
 

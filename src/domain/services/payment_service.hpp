@@ -44,6 +44,9 @@ class PaymentService {
 
   // Called after a registration was confirmed by a payment (wakes the ticket issuer).
   void on_confirmed(std::function<void()> fn) { on_confirmed_ = std::move(fn); }
+  // Called with the event id when a payment event gave seats back (the engine's sold-out
+  // flag must drop).
+  void on_seats_returned(std::function<void(const std::string&)> fn) { on_seats_returned_ = std::move(fn); }
 
   // The provider's checkout page for the caller's pending registration.
   Result<std::string> checkout(const Actor& actor, const std::string& registration_id);
@@ -68,6 +71,7 @@ class PaymentService {
   const Clock& clock_;
   std::string public_url_;
   std::function<void()> on_confirmed_;
+  std::function<void(const std::string&)> on_seats_returned_;
 };
 
 }  // namespace admit

@@ -242,9 +242,12 @@ std::string registration_of(Connection& c, const PaymentEvent& e) {
   return {};
 }
 
-PaymentOutcome transition(Connection& c, const PaymentEvent& e, Timestamp now, const Notice& notice) {
+PaymentOutcome transition(Connection& c, const PaymentEvent& e, Timestamp now, const Notice& notice,
+                          PaymentApplied& out) {
   auto reg = load_reg(c, registration_of(c, e));
   if (!reg) return PaymentOutcome::ignored;
+  out.registration_id = reg->r.id;
+  out.event_id = reg->r.event_id;
   const std::string& t = e.type;
   if (t == "checkout.session.completed" || t == "checkout.session.async_payment_succeeded") {
     if (e.payment_status != "paid") {  // an async method still settling: wait for its event
@@ -294,17 +297,20 @@ std::optional<Payment> SqlPaymentStore::find(const std::string& registration_id)
   return load_payment(*conn, "registration_id = ?", {registration_id});
 }
 
-PaymentOutcome SqlPaymentStore::apply(const PaymentEvent& e, Timestamp now, const Notice& notice) {
+PaymentApplied SqlPaymentStore::apply(const PaymentEvent& e, Timestamp now, const Notice& notice) {
   auto conn = db_.writer();
   return in_transaction(*conn, [&](Connection& c) {
+    PaymentApplied out;
     if (c.execute("INSERT INTO payment_events (id, type, registration_id, outcome, received_at) "
                   "VALUES (?, ?, ?, 'pending', ?) ON CONFLICT (id) DO NOTHING",
                   {e.id, e.type, e.registration_id.empty() ? Value(nullptr) : Value(e.registration_id),
-                   to_millis(now)}) != 1)
-      return PaymentOutcome::duplicate;
-    const PaymentOutcome outcome = transition(c, e, now, notice);
-    c.execute("UPDATE payment_events SET outcome = ? WHERE id = ?", {std::string(to_string(outcome)), e.id});
-    return outcome;
+                   to_millis(now)}) != 1) {
+      out.outcome = PaymentOutcome::duplicate;
+      return out;
+    }
+    out.outcome = transition(c, e, now, notice, out);
+    c.execute("UPDATE payment_events SET outcome = ? WHERE id = ?", {std::string(to_string(out.outcome)), e.id});
+    return out;
   });
 }
 

@@ -11,7 +11,7 @@ class SqlPaymentStore final : public PaymentStore {
 
   void save_session(const Payment& payment) override;
   std::optional<Payment> find(const std::string& registration_id) override;
-  PaymentOutcome apply(const PaymentEvent& event, Timestamp now,
+  PaymentApplied apply(const PaymentEvent& event, Timestamp now,
                        const std::function<LateRefundNotice(const Registration&)>& late_notice) override;
   void refund_requested(const std::string& registration_id, std::int64_t amount,
                         const std::string& reason, Timestamp now) override;
