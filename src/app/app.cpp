@@ -185,7 +185,10 @@ App::App(Config config, std::shared_ptr<const Clock> clock)
       payment_store_(*db_),
       payment_service_(payment_store_, registration_store_, events_, *payments_, *clock_, config_.public_url) {
   log::set_level(level_of(config_.log_level));
-  catalog_.on_cancelled([this](const Event& e) { registrations_.on_event_cancelled(e); });
+  catalog_.on_cancelled([this](const Event& e) {
+    registrations_.on_event_cancelled(e);
+    payment_service_.refund_due();  // every paid registration of it (the rest: reconciliation)
+  });
   catalog_.on_updated([this](const Event& e) {
     registrations_.on_event_updated(e);
     tickets_.on_event_updated(e);  // PDFs show the event: render them again when asked

@@ -199,6 +199,17 @@ Result<RefundResult> StripeGateway::refund(const RefundRequest& request) {
   return RefundResult{str(*o, "id"), str(*o, "status"), num(*o, "amount")};
 }
 
+Result<std::int64_t> StripeGateway::amount_refunded(const std::string& payment_intent) {
+  auto reply = call("GET", "/v1/payment_intents/" + escape(payment_intent) + "?expand%5B%5D=latest_charge", {}, "");
+  if (!reply) return std::move(reply).error();
+  if (reply->status / 100 != 2) return stripe_error(reply->status, reply->body);
+  auto o = parse_object(reply->body, "payment intent");
+  if (!o) return Error::unavailable(5, "payment provider answered something unreadable");
+  auto* charge = o->if_contains("latest_charge");
+  if (!charge || !charge->is_object()) return std::int64_t{0};
+  return num(charge->as_object(), "amount_refunded");
+}
+
 Result<StripeGateway::Reply> StripeGateway::call(const std::string& method, const std::string& path,
                                                  const Form& form, const std::string& idempotency_key) {
   const std::string body = form_encode(form);

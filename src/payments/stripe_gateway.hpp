@@ -37,6 +37,7 @@ class StripeGateway final : public PaymentGateway {
                                     Timestamp now) override;
   Result<SessionState> find_session(const std::string& session_id) override;
   Result<RefundResult> refund(const RefundRequest& request) override;
+  Result<std::int64_t> amount_refunded(const std::string& payment_intent) override;
 
   // Stripe accepts expires_at 30 minutes to 24 hours ahead; a shorter hold gets a
   // 30-minute session (a payment after the hold is a late payment: PaymentService).

@@ -6,6 +6,7 @@
 //   POST /v1/checkout/sessions       form-encoded, Idempotency-Key honoured
 //   GET  /v1/checkout/sessions/:id
 //   POST /v1/refunds                 then sends charge.refunded
+//   GET  /v1/payment_intents/:id     ?expand[]=latest_charge (amount_refunded)
 //   GET  /checkout/:id               the page an attendee pays on (Pay / Cancel buttons)
 //   POST /checkout/:id/pay|cancel    pays (sends checkout.session.completed) or goes back
 //
@@ -164,6 +165,16 @@ export async function startStripeServer({ port = 0, webhookUrl, secret, apiKey }
       const s = state.sessions.get(decodeURIComponent(m[1]));
       if (!s) return stripeError(res, 404, 'invalid_request_error', `No such checkout.session: '${m[1]}'`, 'id');
       return send(res, 200, s);
+    }
+    const pi = url.pathname.match(/^\/v1\/payment_intents\/([^/]+)$/);
+    if (req.method === 'GET' && pi) {
+      const s = [...state.sessions.values()].find((x) => x.payment_intent === decodeURIComponent(pi[1]));
+      if (!s) return stripeError(res, 404, 'invalid_request_error', `No such payment_intent: '${pi[1]}'`, 'intent');
+      const charge = { id: s.charge, object: 'charge', amount: s.amount_total, amount_refunded: s.amount_refunded ?? 0,
+                       currency: s.currency, payment_intent: s.payment_intent };
+      const expand = url.searchParams.getAll('expand[]').includes('latest_charge');
+      return send(res, 200, { id: s.payment_intent, object: 'payment_intent', amount: s.amount_total,
+                              currency: s.currency, status: 'succeeded', latest_charge: expand ? charge : charge.id });
     }
     return stripeError(res, 404, 'invalid_request_error', `Unrecognized request URL (${req.method}: ${url.pathname}).`);
   }

@@ -92,6 +92,10 @@ class PaymentGateway {
   virtual Result<SessionState> find_session(const std::string&) {
     return Error::unavailable(0, "payments are not configured");
   }
+  // How much of a payment has been refunded so far (minor units), as the provider sees it.
+  virtual Result<std::int64_t> amount_refunded(const std::string&) {
+    return Error::unavailable(0, "payments are not configured");
+  }
   virtual Result<RefundResult> refund(const RefundRequest&) {
     return Error::unavailable(0, "payments are not configured");
   }

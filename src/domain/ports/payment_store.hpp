@@ -85,6 +85,9 @@ class PaymentStore {
   // Open sessions last changed before `before` and payments with refunds in flight, for
   // reconciliation.
   virtual std::vector<Payment> unsettled(Timestamp before, int limit) = 0;
+  // Stripe payments of registrations whose refund is due (cancelled by the attendee, the
+  // organizer or with their event; paid too late) and not yet asked for.
+  virtual std::vector<Payment> refunds_due(int limit) = 0;
 };
 
 }  // namespace admit

@@ -69,7 +69,8 @@ PaymentOutcome PaymentService::apply(const PaymentEvent& e) {
     on_confirmed_();
   if ((outcome == PaymentOutcome::hold_released || outcome == PaymentOutcome::refunded) && on_seats_returned_)
     on_seats_returned_(applied.event_id);
-  if (outcome == PaymentOutcome::late_no_seats) refund_late(applied.registration_id);
+  if (outcome == PaymentOutcome::late_no_seats)
+    refund_whole(applied.registration_id, "paid after the hold ended, no seats left");
   return outcome;
 }
 
@@ -79,17 +80,44 @@ Result<PaymentOutcome> PaymentService::webhook(std::string_view body, std::strin
   return apply(*e);
 }
 
-void PaymentService::refund_late(const std::string& registration_id) {
+void PaymentService::refund_whole(const std::string& registration_id, const std::string& reason) {
   auto p = payments_.find(registration_id);
   if (!p || !p->payment_intent || p->amount_paid <= p->amount_refunded) return;
   const std::int64_t amount = p->amount_paid - p->amount_refunded;
-  auto done = gateway_.refund(RefundRequest{*p->payment_intent, amount, "late payment, no seats left",
-                                            "late-refund-" + registration_id});
+  auto done = gateway_.refund(RefundRequest{*p->payment_intent, amount, reason,
+                                            "refund-due-" + registration_id + "-" + std::to_string(p->amount_refunded)});
   if (!done) {
-    log::warn("late payment refund failed; reconciliation retries", {{"registration", registration_id}});
+    log::warn("refund failed; reconciliation retries", {{"registration", registration_id}});
     return;
   }
-  payments_.refund_requested(registration_id, amount, "late payment, no seats left", clock_.now());
+  payments_.refund_requested(registration_id, amount, reason, clock_.now());
+}
+
+int PaymentService::refund_due() {
+  if (!gateway_.enabled()) return 0;
+  int n = 0;
+  for (const auto& p : payments_.refunds_due(200)) {
+    refund_whole(p.registration_id, "registration cancelled");
+    ++n;
+  }
+  return n;
+}
+
+// A refund asked for and not yet reported by webhook: what the provider says now.
+bool PaymentService::settle_refund(const Payment& p) {
+  if (!p.payment_intent) return false;
+  auto refunded = gateway_.amount_refunded(*p.payment_intent);
+  if (!refunded || *refunded <= p.amount_refunded) return false;
+  PaymentEvent e;
+  e.id = "reconcile:refund:" + *p.payment_intent + ":" + std::to_string(*refunded);
+  e.type = "charge.refunded";
+  e.registration_id = p.registration_id;
+  e.payment_intent = *p.payment_intent;
+  e.amount = p.amount_paid;
+  e.amount_refunded = *refunded;
+  e.currency = p.currency;
+  const auto outcome = apply(e);
+  return outcome != PaymentOutcome::duplicate && outcome != PaymentOutcome::ignored;
 }
 
 Result<Event> PaymentService::managed_event(const Actor& actor, const Registration& r) {
@@ -150,7 +178,11 @@ ReconcileResult PaymentService::reconcile(std::chrono::seconds quiet_for) {
   const Timestamp now = clock_.now();
   for (const auto& p : payments_.unsettled(now - quiet_for, 200)) {
     ++out.checked;
-    if (p.status != "open" || !p.session_id) continue;  // refunds in flight: see the report
+    if (p.refund_requested > p.amount_refunded) {
+      if (settle_refund(p)) ++out.applied;
+      continue;
+    }
+    if (p.status != "open" || !p.session_id) continue;
     auto s = gateway_.find_session(*p.session_id);
     if (!s) continue;
     PaymentEvent e;
@@ -167,6 +199,7 @@ ReconcileResult PaymentService::reconcile(std::chrono::seconds quiet_for) {
     auto outcome = apply(e);
     if (outcome != PaymentOutcome::duplicate && outcome != PaymentOutcome::ignored) ++out.applied;
   }
+  out.applied += refund_due();
   return out;
 }
 

@@ -58,10 +58,15 @@ class PaymentService {
   // The registration's payment for its owner or organizer (not_found otherwise or when none).
   Result<Payment> payment(const Actor& actor, const std::string& registration_id);
   ReconcileResult reconcile(std::chrono::seconds quiet_for = std::chrono::seconds(60));
+  // Asks the provider for every refund that is due and not yet asked for (registrations
+  // cancelled after paying, a cancelled event's, late payments without seats). Returns how
+  // many were asked. Also part of reconcile().
+  int refund_due();
 
  private:
   PaymentOutcome apply(const PaymentEvent& e);
-  void refund_late(const std::string& registration_id);
+  void refund_whole(const std::string& registration_id, const std::string& reason);
+  bool settle_refund(const Payment& p);
   Result<Event> managed_event(const Actor& actor, const Registration& r);
 
   PaymentStore& payments_;

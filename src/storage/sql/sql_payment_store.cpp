@@ -355,4 +355,22 @@ std::vector<Payment> SqlPaymentStore::unsettled(Timestamp before, int limit) {
   return out;
 }
 
+std::vector<Payment> SqlPaymentStore::refunds_due(int limit) {
+  auto conn = db_.reader();
+  std::string cols;
+  for (std::string_view rest = kColumns; !rest.empty();) {
+    auto comma = rest.find(", ");
+    cols += (cols.empty() ? "p." : ", p.") + std::string(rest.substr(0, comma));
+    rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 2);
+  }
+  std::vector<Payment> out;
+  for (const auto& row : conn->query("SELECT " + cols + " FROM payments p JOIN registrations r ON r.id = p.registration_id "
+                                     "WHERE r.refund_status = 'due' AND p.provider = 'stripe' AND p.status = 'paid' "
+                                     "AND p.payment_intent IS NOT NULL AND p.refund_requested <= p.amount_refunded "
+                                     "AND p.amount_paid > p.amount_refunded ORDER BY p.updated_at LIMIT ?",
+                                     {std::int64_t{std::max(1, limit)}}))
+    out.push_back(payment_of(row));
+  return out;
+}
+
 }  // namespace admit::sql

@@ -17,6 +17,7 @@ class SqlPaymentStore final : public PaymentStore {
                         const std::string& reason, Timestamp now) override;
   Result<Registration> mark_paid(const std::string& registration_id, Timestamp now) override;
   std::vector<Payment> unsettled(Timestamp before, int limit) override;
+  std::vector<Payment> refunds_due(int limit) override;
 
  private:
   Database& db_;

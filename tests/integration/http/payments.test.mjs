@@ -294,6 +294,37 @@ test('with 10% of webhooks lost, reconciliation leaves no paid registration with
     });
 });
 
+test('cancelling an event refunds every paid registration; a lost refund webhook is healed by reconciliation', async () => {
+  const ev = await paidEvent();
+  const paid = [];
+  for (let i = 0; i < 3; ++i) {
+    const who = server.createUser();
+    const r = await register(ev, 1, who);
+    await stripe.complete((await checkout(r, who)).id);
+    await until(`confirmation of ${r.id}`, async () => (await getReg(r.id, who)).status === 'confirmed');
+    paid.push(r);
+  }
+  stripe.dropRate = 1;  // every charge.refunded webhook is lost
+  try {
+    const cancel = await server.post(`/api/v1/events/${ev.id}/cancel`, undefined, { token: org.token });
+    assert.equal(cancel.status, 200, cancel.text);
+    for (const r of paid)
+      await until(`refund of ${r.id}`, async () => {
+        const got = await server.get(`/api/v1/registrations/${r.id}`, { token: org.token });
+        return got.body.status === 'cancelled' && got.body.refund_status === 'refunded';
+      });
+  } finally {
+    stripe.dropRate = 0;
+  }
+  // One refund asked per registration, however often reconciliation ran meanwhile.
+  for (const r of paid) {
+    const session = [...stripe.state.sessions.values()].find((x) => x.client_reference_id === r.id);
+    const asked = stripe.state.requests.filter((q) => q.path === '/v1/refunds' && q.body.includes(session.payment_intent));
+    assert.equal(asked.length, 1, `refunds asked for ${r.id}`);
+    assert.equal(session.amount_refunded, 2500);
+  }
+});
+
 test('pay at the door: the organizer marks a held registration paid; attendees cannot', async () => {
   const ev = await paidEvent();
   const reg = await register(ev);
