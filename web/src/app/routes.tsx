@@ -11,6 +11,7 @@ import { ForgotPasswordPage } from '@/features/auth/ForgotPasswordPage';
 import { ResetPasswordPage } from '@/features/auth/ResetPasswordPage';
 import { RegistrationPage } from '@/features/registrations/RegistrationPage';
 import { TicketsPage } from '@/features/registrations/TicketsPage';
+import { PaymentCancelledPage, PaymentSuccessPage } from '@/features/registrations/PaymentReturnPages';
 import { MyRegistrationsPage } from '@/features/registrations/MyRegistrationsPage';
 import { EventRoute } from './EventRoute';
 import { Layout } from './Layout';
@@ -54,6 +55,8 @@ export function AppRoutes() {
           <Route path="me/registrations" element={<RequireAuth><MyRegistrationsPage /></RequireAuth>} />
           <Route path="registrations/:id" element={<RequireAuth><RegistrationPage /></RequireAuth>} />
           <Route path="registrations/:id/tickets" element={<RequireAuth><TicketsPage /></RequireAuth>} />
+          <Route path="registrations/:id/paid" element={<RequireAuth><PaymentSuccessPage /></RequireAuth>} />
+          <Route path="registrations/:id/payment-cancelled" element={<RequireAuth><PaymentCancelledPage /></RequireAuth>} />
           <Route path="organizer" element={<RequireAuth role="organizer"><OrganizerHome /></RequireAuth>} />
           <Route path="organizer/events/new" element={<RequireAuth role="organizer"><NewEventPage /></RequireAuth>} />
           <Route path="organizer/events/:id" element={<RequireAuth role="organizer"><OrganizerEventLayout /></RequireAuth>}>

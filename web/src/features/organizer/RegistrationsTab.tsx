@@ -6,6 +6,7 @@ import { formatDateTime } from '@/lib/dates';
 import { formatPrice } from '@/lib/money';
 import { registrationsCsvUrl, useEventRegistrations, useRegistrationAction, type RegistrationFilter } from './api';
 import { useOrganizerEventContext } from './OrganizerPages';
+import { RefundForm } from './RefundForm';
 
 const STATUSES = [
   ['', 'All statuses'],
@@ -22,7 +23,8 @@ export function RegistrationsTab() {
   const [q, setQ] = useState('');
   const regs = useEventRegistrations(event.id, filter);
   const cancel = useRegistrationAction(event.id, 'cancel');
-  const refund = useRegistrationAction(event.id, 'refund');
+  const markPaid = useRegistrationAction(event.id, 'mark-paid');
+  const [refunding, setRefunding] = useState<string | null>(null);
   const rows = regs.data?.pages.flatMap((p) => p.items) ?? [];
 
   const submit = (e: FormEvent) => {
@@ -59,7 +61,7 @@ export function RegistrationsTab() {
           </select>
         </div>
       </form>
-      <ErrorMessage error={cancel.error ?? refund.error} />
+      <ErrorMessage error={cancel.error ?? markPaid.error} />
       {regs.isPending ? (
         <Loading />
       ) : regs.isError && rows.length === 0 ? (
@@ -101,6 +103,7 @@ export function RegistrationsTab() {
                     </td>
                     <td data-label="Status">
                       <StatusBadge status={r.status} />
+                      {r.refund_status && <span className="hint block">refund: {r.refund_status.replace('_', ' ')}</span>}
                     </td>
                     <td className="num" data-label="Total">
                       {formatPrice(r.total, r.currency)}
@@ -113,12 +116,20 @@ export function RegistrationsTab() {
                           Cancel
                         </ConfirmButton>
                       )}
-                      {r.status === 'confirmed' && r.total > 0 && (
-                        <ConfirmButton className="btn btn-link danger" question="Refund it?" confirmLabel="Refund"
-                          busy={refund.isPending} onConfirm={() => refund.mutate(r.id)}>
-                          Refund
+                      {r.status === 'pending_payment' && (
+                        <ConfirmButton className="btn btn-link" question="Paid at the door or by invoice?" confirmLabel="Mark paid"
+                          busy={markPaid.isPending} onConfirm={() => markPaid.mutate(r.id)}>
+                          Mark paid
                         </ConfirmButton>
                       )}
+                      {r.status === 'confirmed' && r.total > 0 && r.refund_status !== 'refunded' &&
+                        (refunding === r.id ? (
+                          <RefundForm reg={r} eventId={event.id} onDone={() => setRefunding(null)} />
+                        ) : (
+                          <button type="button" className="btn btn-link danger" onClick={() => setRefunding(r.id)}>
+                            Refund…
+                          </button>
+                        ))}
                     </td>
                   </tr>
                 ))}
