@@ -122,7 +122,10 @@ Result<CheckoutSession> StripeGateway::create_checkout(const Event& event, const
     // A discount that does not divide evenly goes as one line for the whole item.
     const bool even = item.amount % item.quantity == 0;
     if (!even) name += " × " + std::to_string(item.quantity);
-    form.emplace_back(p + "[price_data][currency]", r.currency);
+    std::string currency = r.currency;  // Stripe's currency codes are lower-case
+    std::transform(currency.begin(), currency.end(), currency.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    form.emplace_back(p + "[price_data][currency]", currency);
     form.emplace_back(p + "[price_data][unit_amount]",
                       std::to_string(even ? item.amount / item.quantity : item.amount));
     form.emplace_back(p + "[price_data][product_data][name]", name);
