@@ -7,7 +7,7 @@ export ADMIT_DATA_DIR ?= data
 export ADMIT_DATABASE ?= sqlite:data/admit.db
 export ADMIT_WEB_ROOT ?= web/dist
 
-.PHONY: run test build build-debug web deps bench clean
+.PHONY: run test build build-debug web deps bench soak clean
 
 deps:
 	@scripts/install-deps
@@ -37,6 +37,16 @@ run: build
 # real binary on both backends, web unit tests, and the browser journeys in Chromium.
 test: build-debug
 	ctest --test-dir build/debug --output-on-failure -j $(JOBS) --timeout 900
+
+# Thousands of simulated power cuts under a registration load (tests/integration/powercut):
+# SOAK_ROUNDS rounds (a cut in most) per mode, SOAK_SEED for another sequence (each run
+# prints its seed); the server's logs go to build/debug/soak.log.
+SOAK_ROUNDS ?= 1500
+soak: deps
+	cmake --preset debug >/dev/null
+	cmake --build --preset debug -j $(JOBS) --target admit_powercut_tests
+	ADMIT_POWERCUT_ROUNDS=$(SOAK_ROUNDS) ADMIT_POWERCUT_SEED=$${SOAK_SEED:-$$(date +%s)} \
+	  build/debug/tests/admit_powercut_tests 2>build/debug/soak.log
 
 bench: deps
 	cmake --preset release >/dev/null

@@ -9,6 +9,10 @@
 //                 --seats N [--after 2] [--timeout 120] [--host 127.0.0.1]
 // tokens FILE: one bearer token a line. events FILE: "<event id> <ticket type id>" a line.
 // Output: human lines, then one machine line "RESULT key=value ...".
+//
+//   admit_loadgen --port 8081 --connections 256 --get /small.txt --duration 5
+// The ceiling: the same connections sending GET PATH back to back for --duration
+// seconds (a small static file served by nginx); prints "CEILING answers_per_s=... ...".
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -44,6 +48,8 @@ struct Options {
   long seats = 0;       // total seats over all events
   double after = 2.0;   // seconds of sold-out traffic after the last seat
   double timeout = 180; // give up after this many seconds
+  std::string get_path; // ceiling mode: GET this path
+  double duration = 5;  // ceiling mode: seconds
 };
 
 struct Conn {
@@ -124,6 +130,88 @@ double percentile(std::vector<double>& v, double p) {
   return v[k];
 }
 
+// Ceiling mode: GET o.get_path on every connection, back to back, for o.duration seconds.
+int run_ceiling(const Options& o) {
+  const std::string request = "GET " + o.get_path + " HTTP/1.1\r\nHost: " + o.host + "\r\n\r\n";
+  int ep = ::epoll_create1(EPOLL_CLOEXEC);
+  std::vector<Conn> conns(static_cast<std::size_t>(o.connections));
+  auto send_some = [&](Conn& c) {
+    while (c.sent < c.out.size()) {
+      ssize_t n = ::send(c.fd, c.out.data() + c.sent, c.out.size() - c.sent, MSG_NOSIGNAL);
+      if (n < 0) {
+        if (errno == EAGAIN) return;
+        die("send");
+      }
+      c.sent += static_cast<std::size_t>(n);
+    }
+  };
+  auto start_request = [&](Conn& c) {
+    c.out = request;
+    c.sent = 0;
+    c.started = Clock::now();
+    send_some(c);
+  };
+  for (int i = 0; i < o.connections; ++i) {
+    Conn& c = conns[static_cast<std::size_t>(i)];
+    c.fd = connect_to(o);
+    epoll_event e{};
+    e.events = EPOLLIN | EPOLLOUT | EPOLLET;
+    e.data.u32 = static_cast<std::uint32_t>(i);
+    if (::epoll_ctl(ep, EPOLL_CTL_ADD, c.fd, &e) < 0) die("epoll_ctl");
+    start_request(c);
+  }
+  long ok = 0, other = 0;
+  std::vector<double> latency_ms;
+  latency_ms.reserve(1 << 20);
+  std::vector<epoll_event> ready(1024);
+  char buf[65536];
+  const auto start = Clock::now();
+  for (;;) {
+    if (std::chrono::duration<double>(Clock::now() - start).count() >= o.duration) break;
+    int n = ::epoll_wait(ep, ready.data(), static_cast<int>(ready.size()), 100);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      die("epoll_wait");
+    }
+    for (int k = 0; k < n; ++k) {
+      const auto& ev = ready[static_cast<std::size_t>(k)];
+      Conn& c = conns[ev.data.u32];
+      if (ev.events & EPOLLOUT) send_some(c);
+      if (!(ev.events & (EPOLLIN | EPOLLHUP | EPOLLERR))) continue;
+      for (;;) {
+        ssize_t r = ::recv(c.fd, buf, sizeof buf, 0);
+        if (r > 0) {
+          c.in.append(buf, static_cast<std::size_t>(r));
+          continue;
+        }
+        if (r == 0) die("server closed a connection");
+        if (errno == EAGAIN) break;
+        die("recv");
+      }
+      int status = 0;
+      bool unused = false;
+      while (std::size_t len = complete_response(c.in, status, unused)) {
+        c.in.erase(0, len);
+        if (status == 200) {
+          ++ok;
+          latency_ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - c.started).count());
+        } else {
+          ++other;
+        }
+        start_request(c);
+      }
+    }
+  }
+  const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  const double p50 = percentile(latency_ms, 0.50), p99 = percentile(latency_ms, 0.99);
+  std::printf("ceiling: %ld answers in %.2f s = %.0f/s; latency p50 %.2f ms, p99 %.2f ms\n", ok,
+              seconds, static_cast<double>(ok) / seconds, p50, p99);
+  std::printf("CEILING answers=%ld answers_per_s=%.0f p50_ms=%.2f p99_ms=%.2f other=%ld\n", ok,
+              static_cast<double>(ok) / seconds, p50, p99, other);
+  for (auto& c : conns) ::close(c.fd);
+  return other == 0 && ok > 0 ? 0 : 1;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -138,8 +226,11 @@ int main(int argc, char** argv) {
     else if (k == "--seats") o.seats = std::atol(v.c_str());
     else if (k == "--after") o.after = std::atof(v.c_str());
     else if (k == "--timeout") o.timeout = std::atof(v.c_str());
+    else if (k == "--get") o.get_path = v;
+    else if (k == "--duration") o.duration = std::atof(v.c_str());
     else die("unknown option " + k);
   }
+  if (!o.get_path.empty()) return run_ceiling(o);
   if (o.tokens_file.empty() || o.events_file.empty() || o.seats <= 0)
     die("usage: admit_loadgen --port P --connections N --tokens FILE --events FILE --seats N");
   const auto tokens = read_lines(o.tokens_file);

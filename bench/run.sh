@@ -13,9 +13,21 @@
 # Environment: BENCH_BUILD (build/release), BENCH_BACKENDS ("sqlite postgres"),
 # BENCH_BATCHES ("default 1": the configured default, then one request a transaction;
 # numbers set registration_batch), BENCH_CONNECTIONS (256), BENCH_EVENTS (8), BENCH_SEATS (10000),
+# BENCH_SEATS_UNBATCHED (1000: seats per event for the runs with registration_batch=1),
 # BENCH_AFTER (2), BENCH_SETTLE (15 s between runs), BENCH_SERVER_ENV (extra ADMIT_* settings for the server),
 # BENCH_POSTGRES_URL (use this server instead of a throwaway one), BENCH_KEEP (keep the
-# work folder), BENCH_PERF=PREFIX (record the server with perf; reports to PREFIX.*.txt).
+# work folder), BENCH_PERF=PREFIX (record the server with perf; reports to PREFIX.*.txt),
+# BENCH_CEILING_SECONDS (5: how long nginx is measured before each run), BENCH_PREPARED_HOOK
+# (a command run with each prepared database's URL, e.g. to try a schema change).
+#
+# Durable settings throughout: SQLite as admit configures it by default (synchronous=FULL),
+# PostgreSQL on a cluster with fsync, synchronous_commit and full_page_writes on
+# (tests/support/postgres.sh --durable). Before each run the same load generator, with the
+# same connection count, measures a ceiling on this machine: a small static file served by
+# Debian's nginx; every throughput is also printed as a ratio to it. During each run the
+# fsync/fdatasync calls made on the machine are counted (perf's syscall tracepoints, all
+# processes; nothing else here syncs), and the flush requests the disk completed
+# (/proc/diskstats), both per second of the load.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -26,11 +38,15 @@ SETUP=$BUILD/bench/admit_bench_setup
 CONNECTIONS=${BENCH_CONNECTIONS:-256}
 EVENTS=${BENCH_EVENTS:-8}
 SEATS=${BENCH_SEATS:-10000}
+# One request a transaction means one sync per registration on durable settings (a few
+# hundred a second here): those runs sell fewer seats so they end in reasonable time.
+SEATS_UNBATCHED=${BENCH_SEATS_UNBATCHED:-1000}
 AFTER=${BENCH_AFTER:-2}
 BACKENDS=${BENCH_BACKENDS-"sqlite postgres"}  # set but empty: only the ticket PDFs
 BATCHES=${BENCH_BATCHES:-"default 1"}
 SETTLE=${BENCH_SETTLE:-15}  # seconds of quiet between runs
 SERVER_ENV=${BENCH_SERVER_ENV:-}  # extra ADMIT_* settings for the server, e.g. "ADMIT_DB_POOL=16"
+<<<<<<< HEAD
 PDF_BENCH=$BUILD/bench/admit_pdf_bench
 PDF_SECONDS=${BENCH_PDF_SECONDS:-10}  # ticket PDF rendering (BENCH_BACKENDS="" runs only that)
 
@@ -38,14 +54,23 @@ needed=("$PDF_BENCH")
 [ -n "${BACKENDS// /}" ] && needed+=("$ADMIT" "$LOADGEN" "$SETUP")
 for f in "${needed[@]}"; do
   [ -x "$f" ] || { echo "bench: $f is missing; build the release preset first (make bench)" >&2; exit 1; }
+=======
+CEILING_SECONDS=${BENCH_CEILING_SECONDS:-5}
+NGINX=${BENCH_NGINX:-$(command -v nginx || echo /usr/sbin/nginx)}
+
+for f in "$ADMIT" "$LOADGEN" "$SETUP" "$NGINX"; do
+  [ -x "$f" ] || { echo "bench: $f is missing; build the release preset first and run scripts/install-deps (make bench)" >&2; exit 1; }
+>>>>>>> main
 done
 
 work=$(mktemp -d /tmp/admit-bench.XXXXXX)
 chmod 755 "$work"
 pgdir=""
 server=""
+nginx_pid=""
 cleanup() {
   if [ -n "$server" ] && kill -0 "$server" 2>/dev/null; then kill -TERM "$server"; wait "$server" || true; fi
+  if [ -n "$nginx_pid" ] && kill -0 "$nginx_pid" 2>/dev/null; then kill -QUIT "$nginx_pid"; wait "$nginx_pid" || true; fi
   if [ -n "$pgdir" ]; then tests/support/postgres.sh stop "$pgdir" >/dev/null 2>&1 || true; fi
   if [ -z "${BENCH_KEEP:-}" ]; then rm -rf "$work"; else echo "bench: kept $work"; fi
 }
@@ -60,11 +85,92 @@ if [[ " $BACKENDS " == *" postgres "* ]]; then
   if [ -n "${BENCH_POSTGRES_URL:-}" ]; then
     admin=$BENCH_POSTGRES_URL
   else
-    pgdir=/tmp/admit-bench-pg-$$
-    tests/support/postgres.sh start "$pgdir" >&2
+    pgdir=$work/pg
+    tests/support/postgres.sh start "$pgdir" --durable >&2
     admin=$(cat "$pgdir/url")
   fi
+  echo "PostgreSQL settings: $(psql "$admin" -AtXc "SELECT string_agg(name || '=' || current_setting(name), ' ' ORDER BY name) FROM pg_settings WHERE name IN ('fsync', 'synchronous_commit', 'full_page_writes', 'wal_sync_method', 'shared_buffers', 'wal_level', 'max_wal_size')")"
 fi
+
+# The ceiling: Debian's nginx serving a small static file (the size of a registration
+# answer) on 127.0.0.1, as many worker processes as cores, no access log.
+start_nginx() {
+  local dir=$work/nginx
+  mkdir -p "$dir/www" "$dir/tmp"
+  head -c 600 /dev/zero | tr '\0' 'x' >"$dir/www/small.txt"
+  nginx_port=$(free_port)
+  cat >"$dir/nginx.conf" <<CONF
+worker_processes $(nproc);
+pid $dir/nginx.pid;
+error_log $dir/error.log warn;
+daemon off;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  keepalive_requests 100000000;
+  keepalive_timeout 600s;
+  client_body_temp_path $dir/tmp/body;
+  proxy_temp_path $dir/tmp/proxy;
+  fastcgi_temp_path $dir/tmp/fastcgi;
+  uwsgi_temp_path $dir/tmp/uwsgi;
+  scgi_temp_path $dir/tmp/scgi;
+  server {
+    listen 127.0.0.1:$nginx_port;
+    root $dir/www;
+  }
+}
+CONF
+  "$NGINX" -p "$dir" -c "$dir/nginx.conf" -e "$dir/error.log" &
+  nginx_pid=$!
+  for _ in $(seq 1 100); do
+    curl -fs "http://127.0.0.1:$nginx_port/small.txt" >/dev/null 2>&1 && return
+    kill -0 "$nginx_pid" 2>/dev/null || { echo "bench: nginx exited:" >&2; cat "$dir/error.log" >&2; exit 1; }
+    sleep 0.05
+  done
+  echo "bench: nginx did not answer" >&2
+  exit 1
+}
+# Prints nginx's answers/s with this run's load generator and connection count.
+measure_ceiling() {
+  "$LOADGEN" --port "$nginx_port" --connections "$CONNECTIONS" --get /small.txt \
+    --duration "$CEILING_SECONDS" >"$1" || { cat "$1" >&2; echo 0; return; }
+  grep '^CEILING' "$1" | tr ' ' '\n' | awk -F= '$1 == "answers_per_s" { print $2 }'
+}
+start_nginx
+
+# fsyncs during the load: perf counting fsync/fdatasync system calls on every CPU, when perf
+# may (else "n/a"), and the disk's completed flush requests from /proc/diskstats.
+disk=$(basename "$(df --output=source "$work" | tail -n 1)")
+disk_flushes() { awk -v d="$disk" '$3 == d { print $19 }' /proc/diskstats; }
+perf_syncs=0
+if perf stat -a -x, -e syscalls:sys_enter_fsync,syscalls:sys_enter_fdatasync -o /dev/null true >/dev/null 2>&1; then
+  perf_syncs=1
+fi
+start_sync_count() {
+  flushes_before=$(disk_flushes)
+  sync_perf_pid=""
+  if [ "$perf_syncs" = 1 ]; then
+    perf stat -a -x, -e syscalls:sys_enter_fsync,syscalls:sys_enter_fdatasync -o "$1" &
+    sync_perf_pid=$!
+  fi
+}
+# Writes "<fsync+fdatasync calls> <disk flushes>" since start_sync_count to $2. (Runs in
+# this shell, not in a $(...) subshell, so it can wait for perf, its child.)
+stop_sync_count() {
+  local calls=n/a after
+  if [ -n "$sync_perf_pid" ]; then
+    kill -INT "$sync_perf_pid"; wait "$sync_perf_pid" || true
+    calls=$(awk -F, '$3 ~ /sys_enter_f(data)?sync/ { n += $1 } END { print n + 0 }' "$1")
+  fi
+  after=$(disk_flushes)
+  if [ -n "$after" ] && [ -n "$flushes_before" ]; then
+    echo "$calls $((after - flushes_before))" >"$2"
+  else
+    echo "$calls n/a" >"$2"
+  fi
+}
+per_second() { awk -v n="$1" -v s="$2" 'BEGIN { if (n ~ /^[0-9]+$/ && s > 0) printf "%.0f", n / s; else print "n/a" }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a ~ /^[0-9.]+$/ && b > 0) printf "%.3f", a / b; else print "n/a" }'; }
 
 # CPU seconds (user + system) used so far by this shell's finished children (the load generator).
 # (`times` must run in this shell, not in a $(...) subshell, hence the file.)
@@ -77,7 +183,7 @@ children_seconds() {
 # one that ended meanwhile counts 0).
 cpu_seconds() {
   [ $# -gt 0 ] || { echo 0; return; }
-  cat "$@" 2>/dev/null | awk -v hz="$(getconf CLK_TCK)" '{ t += $14 + $15 } END { printf "%.2f", t / hz }'
+  { cat "$@" 2>/dev/null || true; } | awk -v hz="$(getconf CLK_TCK)" '{ t += $14 + $15 } END { printf "%.2f", t / hz }'
 }
 # The server's, and every PostgreSQL process's on the machine (its backends serve the bench).
 server_seconds() { cpu_seconds "/proc/$server/stat"; }
@@ -93,7 +199,7 @@ per_answer_us() {
 
 metric() { awk -v name="$1" '$1 == name { print $2 }' "$2" | head -n 1; }
 
-echo "admit flash-sale benchmark: $CONNECTIONS clients, $EVENTS events x $SEATS free seats, $(nproc) cores"
+echo "admit flash-sale benchmark: $CONNECTIONS clients, $EVENTS events x $SEATS free seats ($SEATS_UNBATCHED with batch 1), $(nproc) cores"
 results=()
 for backend in $BACKENDS; do
   for batch in $BATCHES; do
@@ -108,7 +214,11 @@ for backend in $BACKENDS; do
     fi
     echo
     echo "== $backend, registration_batch=$batch"
-    "$SETUP" prepare --database "$db" --users "$CONNECTIONS" --events "$EVENTS" --seats "$SEATS" --out "$dir"
+    seats=$SEATS
+    if [ "$batch" = 1 ]; then seats=$SEATS_UNBATCHED; fi
+    "$SETUP" prepare --database "$db" --users "$CONNECTIONS" --events "$EVENTS" --seats "$seats" --out "$dir"
+    # BENCH_PREPARED_HOOK: a command run with the prepared database's URL (A/B of a schema change).
+    if [ -n "${BENCH_PREPARED_HOOK:-}" ]; then $BENCH_PREPARED_HOOK "$db"; fi
     # Start from a settled machine: the previous run's dirty pages (hundreds of MB of WAL and
     # checkpoint writes) written back, then a pause. Right after the SQLite run with batching
     # off, the next run's p99 was 54-64 ms instead of ~40 on this VM, with the machine
@@ -131,14 +241,24 @@ for backend in $BACKENDS; do
       perf record ${BENCH_PERF_ARGS:--g} -o "$dir/perf.data" -p "$server" >/dev/null 2>&1 &
       perf_pid=$!
     fi
+    ceiling=$(measure_ceiling "$dir/ceiling.txt")
+    echo "ceiling: nginx, small static file, $CONNECTIONS connections: $ceiling answers/s"
     cpu_before=$(server_seconds)
     db_before=$(postgres_seconds)
     children_seconds >"$dir/load_before.txt"
     load_before=$(cat "$dir/load_before.txt")
+    start_sync_count "$dir/syncs.csv"
+    load_started=$(date +%s.%N)
     set +e
     "$LOADGEN" --port "$port" --connections "$CONNECTIONS" --tokens "$dir/tokens" --events "$dir/events" \
-      --seats $((EVENTS * SEATS)) --after "$AFTER" | tee "$dir/load.txt"
+      --seats $((EVENTS * seats)) --after "$AFTER" | tee "$dir/load.txt"
     set -e
+    load_seconds=$(awk -v a="$load_started" -v b="$(date +%s.%N)" 'BEGIN { print b - a }')
+    stop_sync_count "$dir/syncs.csv" "$dir/syncs.txt"
+    read -r sync_calls flushes <"$dir/syncs.txt"
+    fsyncs_per_s=$(per_second "$sync_calls" "$load_seconds")
+    flushes_per_s=$(per_second "$flushes" "$load_seconds")
+    echo "syncs during the load ($load_seconds s): $sync_calls fsync/fdatasync calls ($fsyncs_per_s/s), $flushes disk flushes ($flushes_per_s/s)"
     cpu_after=$(server_seconds)
     db_after=$(postgres_seconds)
     children_seconds >"$dir/load_after.txt"
@@ -172,7 +292,9 @@ for backend in $BACKENDS; do
     db_us=n/a
     if [ "$backend" = postgres ]; then db_us=$(per_answer_us "$db_before" "$db_after" "$answers"); fi
     echo "CPU per answer: server $cpu_us us, load generator $load_us us, PostgreSQL $db_us us"
-    line="$line cpu_us=$cpu_us load_cpu_us=$load_us db_cpu_us=$db_us"
+    rate=$(echo "$line" | tr ' ' '\n' | awk -F= '$1 == "confirmed_per_s" { print $2 }')
+    echo "confirmed/s ${rate:-n/a} = $(ratio "${rate:-}" "$ceiling") x nginx ($ceiling/s)"
+    line="$line cpu_us=$cpu_us load_cpu_us=$load_us db_cpu_us=$db_us nginx_per_s=$ceiling ratio=$(ratio "${rate:-}" "$ceiling") fsync_per_s=$fsyncs_per_s flush_per_s=$flushes_per_s"
     verify=$(grep '^VERIFY' "$dir/verify.txt" || echo "VERIFY failed=1")
     results+=("$backend batch=$batch ${line#RESULT } mean_batch=$mean ${verify#VERIFY }")
   done
@@ -180,11 +302,15 @@ done
 
 echo
 echo "== summary"
-printf '%-9s %8s %12s %9s %9s %12s %10s %9s %12s %12s\n' backend batch confirmed/s p50_ms p99_ms sold_out/s mean_batch oversold cpu_us/answer db_us/answer
+fmt='%-9s %8s %12s %9s %9s %7s %9s %12s %10s %9s %9s %9s %12s %12s\n'
+# shellcheck disable=SC2059
+printf "$fmt" backend batch confirmed/s nginx/s ratio p50_ms p99_ms sold_out/s mean_batch oversold fsync/s flush/s cpu_us/answer db_us/answer
 for r in "${results[@]}"; do
   get() { echo "$r" | tr ' ' '\n' | awk -F= -v k="$1" '$1 == k { print $2 }'; }
-  printf '%-9s %8s %12s %9s %9s %12s %10s %9s %12s %12s\n' "$(echo "$r" | cut -d' ' -f1)" "$(get batch)" \
-    "$(get confirmed_per_s)" "$(get p50_ms)" "$(get p99_ms)" "$(get sold_out_per_s)" "$(get mean_batch)" "$(get oversold)" "$(get cpu_us)" "$(get db_cpu_us)"
+  # shellcheck disable=SC2059
+  printf "$fmt" "$(echo "$r" | cut -d' ' -f1)" "$(get batch)" "$(get confirmed_per_s)" "$(get nginx_per_s)" "$(get ratio)" \
+    "$(get p50_ms)" "$(get p99_ms)" "$(get sold_out_per_s)" "$(get mean_batch)" "$(get oversold)" "$(get fsync_per_s)" \
+    "$(get flush_per_s)" "$(get cpu_us)" "$(get db_cpu_us)"
 done
 
 # Ticket PDFs: rendering throughput on every core and the size of one ticket's PDF.

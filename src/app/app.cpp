@@ -38,6 +38,10 @@ std::unique_ptr<sql::Database> open(const Config& config) {
   }
   sql::OpenOptions options;
   options.pool_size = config.db_pool;
+  options.durable = config.durability != "relaxed";
+  if (!options.durable)
+    log::warn("durability is relaxed: a power cut or crash may lose the last commits whose "
+              "answers were already sent");
   return sql::open_database(config.database, options);
 }
 

@@ -31,6 +31,7 @@ const std::vector<Setting>& settings() {
       {"work_threads", &Config::work_threads, 1, 256},
       {"work_queue", &Config::work_queue, 16, 1000000},
       {"db_pool", &Config::db_pool, 1, 256},
+      {"durability", &Config::durability},
       {"log_level", &Config::log_level},
       {"trust_proxy", &Config::trust_proxy},
       {"smtp_url", &Config::smtp_url, 0, 0, true},
@@ -167,6 +168,8 @@ Result<Config> load_config(const std::optional<std::string>& file,
   if (c.database.rfind("sqlite:", 0) != 0 && c.database.rfind("postgresql://", 0) != 0 &&
       c.database.rfind("postgres://", 0) != 0)
     errors.push_back({"database", "must start with sqlite: or postgresql://"});
+  if (c.durability != "durable" && c.durability != "relaxed")
+    errors.push_back({"durability", "must be durable or relaxed"});
   if (c.data_dir.empty()) errors.push_back({"data_dir", "must not be empty"});
   if (c.public_url.empty()) c.public_url = "http://" + c.listen;
   while (!c.public_url.empty() && c.public_url.back() == '/') c.public_url.pop_back();

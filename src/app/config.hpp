@@ -22,6 +22,12 @@ struct Config {
   int work_threads = 8;
   int work_queue = 4096;
   int db_pool = 8;
+  // "durable" (default): an answer that stored something (a registration, a cancellation,
+  // a check-in, a payment state) is sent only after its commit reached stable storage.
+  // "relaxed": commits return before that, so a power cut or OS crash (on PostgreSQL: a
+  // database server crash) may lose the last commits whose answers went out. See
+  // docs/operations.md and docs/decisions/0007-durable-acknowledgements.md.
+  std::string durability = "durable";
   std::string log_level = "info";
   bool trust_proxy = false;
   // Mail: empty smtp_url writes .eml files to <data_dir>/outbox.

@@ -36,6 +36,9 @@ Error sold_out_error() {
   return e;
 }
 
+// Retry-After of a registration whose transaction failed (database busy or unreachable).
+constexpr int kRetryAfterSeconds = 2;
+
 Error key_reused_error() {
   return Error::conflict(
       "This Idempotency-Key was already used for a different registration request.");
@@ -202,7 +205,8 @@ void RegistrationEngine::answer_sold_out_or_replay(const std::string& user_id,
     }
   } catch (const std::exception& e) {
     log::error("idempotency key look-up failed", {{"error", e.what()}});
-    answer(done, Error::internal());
+    answer(done, Error::unavailable(kRetryAfterSeconds, "The registration could not be checked; "
+                                                        "try again with the same Idempotency-Key."));
     return;
   }
   sold_out_memory_.fetch_add(1, std::memory_order_relaxed);
@@ -215,11 +219,11 @@ void RegistrationEngine::seats_returned(const std::string& event_id) {
 }
 
 bool RegistrationEngine::flagged_sold_out(const RegistrationRequest& r) {
-  const auto now = std::chrono::steady_clock::now();
+  const Timestamp now = clock_.now();
   std::lock_guard lock(flags_mu_);
   auto it = flags_.find(r.event_id);
   if (it == flags_.end()) return false;
-  auto fresh = [&](std::optional<SteadyTime>& at) {
+  auto fresh = [&](std::optional<Timestamp>& at) {
     if (!at) return false;
     if (now - *at < options_.sold_out_recheck) return true;
     at.reset();  // stale: let this request re-check the database
@@ -229,7 +233,7 @@ bool RegistrationEngine::flagged_sold_out(const RegistrationRequest& r) {
   for (const auto& item : r.items) {
     auto t = it->second.types.find(item.ticket_type_id);
     if (t == it->second.types.end()) continue;
-    std::optional<SteadyTime> at = t->second;
+    std::optional<Timestamp> at = t->second;
     if (fresh(at)) return true;
     it->second.types.erase(t);
   }
@@ -237,7 +241,7 @@ bool RegistrationEngine::flagged_sold_out(const RegistrationRequest& r) {
 }
 
 void RegistrationEngine::flag_sold_out(const std::map<std::string, BatchEvent>& events) {
-  const auto now = std::chrono::steady_clock::now();
+  const Timestamp now = clock_.now();
   std::lock_guard lock(flags_mu_);
   for (const auto& [id, be] : events) {
     // An open waiting-list offer holds seats its user may claim: no flag then.
@@ -300,8 +304,13 @@ void RegistrationEngine::run_batch(std::vector<Pending>& batch) {
       }
       return;
     }
+    // Not stored, or stored by a commit whose outcome never reached us: either way the
+    // client may retry with the same key (which then answers the stored registration).
     log::error("registration failed", {{"error", e.what()}});
-    answer(batch[0].done, Error::internal());
+    answer(batch[0].done, Error::unavailable(
+                              kRetryAfterSeconds,
+                              "The registration could not be saved; try again with the same "
+                              "Idempotency-Key."));
     return;
   }
   batches_.fetch_add(1, std::memory_order_relaxed);

@@ -34,7 +34,8 @@ struct RegistrationEngineOptions {
   int batch = 128;      // requests per transaction at most (1 = batching off)
   int queue = 20000;    // requests waiting over all writers before answering unavailable
   // How long an in-memory sold-out flag is trusted before one request re-checks the
-  // database (seats returned on another node, capacity raised elsewhere).
+  // database (seats returned on another node, capacity raised elsewhere). Measured on the
+  // engine's Clock, so tests can move time.
   std::chrono::milliseconds sold_out_recheck{2000};
 };
 
@@ -63,7 +64,11 @@ struct RegistrationEngineOptions {
 // - Once an event (or a ticket type) is seen full at commit, requests for it answer
 //   sold_out from memory until seats_returned() or `sold_out_recheck` passes.
 // - A batch that fails with an unexpected database error is retried one request per
-//   transaction, so one bad request cannot fail its neighbours.
+//   transaction, so one bad request cannot fail its neighbours. A request whose own
+//   transaction fails too answers unavailable (503 with Retry-After): nothing was
+//   acknowledged, and a retry with the same Idempotency-Key answers the registration if
+//   the failed commit did reach the database after all. A registration is answered as
+//   created only after the commit that stored it returned.
 // Thread-safe. start() once; stop() answers or processes everything queued, then joins.
 class RegistrationEngine {
  public:
@@ -143,10 +148,9 @@ class RegistrationEngine {
   bool stopped_ = false;
   std::mutex lifecycle_mu_;
 
-  using SteadyTime = std::chrono::steady_clock::time_point;
-  struct SoldOutFlags {
-    std::optional<SteadyTime> event;
-    std::map<std::string, SteadyTime, std::less<>> types;
+  struct SoldOutFlags {  // when each was raised (clock_)
+    std::optional<Timestamp> event;
+    std::map<std::string, Timestamp, std::less<>> types;
   };
   mutable std::mutex flags_mu_;
   std::map<std::string, SoldOutFlags, std::less<>> flags_;

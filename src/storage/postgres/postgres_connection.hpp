@@ -32,8 +32,10 @@ std::string number_placeholders(std::string_view sql, int& count);
 class PostgresConnection final : public Connection {
  public:
   // Connects to `url` (a libpq URI). Throws DbError(connection) naming the server but
-  // never the password.
-  explicit PostgresConnection(const std::string& url);
+  // never the password. Durable (the default): the session's `synchronous_commit` stays
+  // as the server sets it, except that `off` is turned back to `on`, so COMMIT returns
+  // only after its WAL is flushed. Not durable: the session runs `synchronous_commit=off`.
+  explicit PostgresConnection(const std::string& url, bool durable = true);
   ~PostgresConnection() override;
   PostgresConnection(const PostgresConnection&) = delete;
   PostgresConnection& operator=(const PostgresConnection&) = delete;

@@ -16,9 +16,9 @@ namespace {
 class PostgresDatabase final : public Database {
  public:
   PostgresDatabase(std::string url, const OpenOptions& options)
-      : url_(std::move(url)), max_size_(options.pool_size) {
+      : url_(std::move(url)), max_size_(options.pool_size), durable_(options.durable) {
     // One connection now, so a wrong URL or an unreachable server fails at start.
-    idle_.push_back(std::make_unique<PostgresConnection>(url_));
+    idle_.push_back(std::make_unique<PostgresConnection>(url_, durable_));
     open_ = 1;
   }
 
@@ -63,7 +63,7 @@ class PostgresDatabase final : public Database {
     ++open_;
     lock.unlock();
     try {
-      auto fresh = std::make_unique<PostgresConnection>(url_);
+      auto fresh = std::make_unique<PostgresConnection>(url_, durable_);
       lock.lock();
       ++in_use_;
       return lend(fresh.release());
@@ -99,6 +99,7 @@ class PostgresDatabase final : public Database {
 
   const std::string url_;
   const int max_size_;
+  const bool durable_;
   mutable std::mutex mu_;
   std::condition_variable cv_;
   std::vector<std::unique_ptr<PostgresConnection>> idle_;

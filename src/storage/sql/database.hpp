@@ -171,6 +171,13 @@ auto in_result_transaction(Connection& conn, F&& fn) -> decltype(fn(conn)) {
 struct OpenOptions {
   int pool_size = 8;               // readers (SQLite) or connections (PostgreSQL)
   int busy_timeout_ms = 5000;      // SQLite busy timeout
+  // Durable (the default): a commit returns only once it is on stable storage. SQLite runs
+  // `synchronous=FULL` (the WAL is synced at every commit); PostgreSQL sessions keep
+  // `synchronous_commit` on, and turn it back on where the server's default is off.
+  // Relaxed: SQLite `synchronous=NORMAL` and PostgreSQL `synchronous_commit=off`; a power
+  // cut or OS crash may lose the last commits (never corrupts); see
+  // docs/decisions/0007-durable-acknowledgements.md.
+  bool durable = true;
 };
 std::unique_ptr<Database> open_database(const std::string& url, const OpenOptions& options = {});
 

@@ -69,7 +69,8 @@ void configure_sqlite_once() {
 
 }  // namespace
 
-SqliteConnection::SqliteConnection(const std::string& target, Mode mode, int busy_timeout_ms)
+SqliteConnection::SqliteConnection(const std::string& target, Mode mode, int busy_timeout_ms,
+                                   bool durable)
     : read_only_(mode == Mode::read_only) {
   configure_sqlite_once();
   int flags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI;
@@ -88,16 +89,18 @@ SqliteConnection::SqliteConnection(const std::string& target, Mode mode, int bus
   // property of the file that the writer set.
   if (!read_only_) {
     try {
-      // temp_store: statement journals of multi-row inserts stay in memory instead of a
-      // temporary file created and unlinked per transaction. cache_size: 32 MiB, so the
-      // pages a registration batch touches at random (the per-user idempotency index) are
-      // not read back from the WAL each time.
-      execute_script(
-          "PRAGMA journal_mode=WAL;"
-          "PRAGMA synchronous=NORMAL;"
-          "PRAGMA foreign_keys=ON;"
-          "PRAGMA temp_store=MEMORY;"
-          "PRAGMA cache_size=-32768;");
+      // synchronous: FULL syncs the WAL at every commit, so a commit (and the answer
+      // that follows it) survives a power cut; NORMAL only at checkpoints
+      // (docs/decisions/0007-durable-acknowledgements.md). temp_store: statement journals
+      // of multi-row inserts stay in memory instead of a temporary file created and
+      // unlinked per transaction. cache_size: 32 MiB, so the pages a registration batch
+      // touches at random (the per-user idempotency index) are not read back from the
+      // WAL each time.
+      execute_script(std::string("PRAGMA journal_mode=WAL;") +
+                     (durable ? "PRAGMA synchronous=FULL;" : "PRAGMA synchronous=NORMAL;") +
+                     "PRAGMA foreign_keys=ON;"
+                     "PRAGMA temp_store=MEMORY;"
+                     "PRAGMA cache_size=-32768;");
     } catch (...) {
       sqlite3_close_v2(db_);
       db_ = nullptr;

@@ -26,8 +26,11 @@ class SqliteConnection final : public Connection {
  public:
   enum class Mode { read_write, read_only };
 
-  // Opens `target` (a file path, ":memory:" or a "file:" URI). Throws DbError.
-  SqliteConnection(const std::string& target, Mode mode, int busy_timeout_ms);
+  // Opens `target` (a file path, ":memory:" or a "file:" URI). Throws DbError. A
+  // read-write connection commits durably (`synchronous=FULL`: the WAL is synced before
+  // COMMIT returns) unless `durable` is false (`synchronous=NORMAL`: synced only at
+  // checkpoints, so a power cut may lose the last commits).
+  SqliteConnection(const std::string& target, Mode mode, int busy_timeout_ms, bool durable = true);
   ~SqliteConnection() override;
   SqliteConnection(const SqliteConnection&) = delete;
   SqliteConnection& operator=(const SqliteConnection&) = delete;

@@ -27,8 +27,9 @@ class SqliteDatabase final : public Database {
         memory_(memory),
         busy_timeout_ms_(options.busy_timeout_ms),
         max_readers_(options.pool_size),
+        durable_(options.durable),
         writer_(std::make_unique<SqliteConnection>(target_, SqliteConnection::Mode::read_write,
-                                                   busy_timeout_ms_)) {
+                                                   busy_timeout_ms_, durable_)) {
     if (!memory_) start_checkpointer();
   }
 
@@ -105,7 +106,7 @@ class SqliteDatabase final : public Database {
   void start_checkpointer() {
     writer_->execute_script("PRAGMA wal_autocheckpoint=0;");
     auto conn = std::make_unique<SqliteConnection>(target_, SqliteConnection::Mode::read_write,
-                                                   busy_timeout_ms_);
+                                                   busy_timeout_ms_, durable_);
     checkpointer_ = std::thread([this, c = std::move(conn)] {
       pthread_setname_np(pthread_self(), "checkpointer");
       std::unique_lock lock(checkpoint_mu_);
@@ -174,6 +175,7 @@ class SqliteDatabase final : public Database {
   const bool memory_;
   const int busy_timeout_ms_;
   const int max_readers_;
+  const bool durable_;
 
   mutable std::mutex mu_;
   std::condition_variable writer_cv_;

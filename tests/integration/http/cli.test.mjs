@@ -35,6 +35,20 @@ test('config check names each wrong setting', () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
+test('durability is durable unless relaxed is asked for; anything else is refused', () => {
+  const { dir, env } = tempEnv();
+  const dflt = runCli(env, ['config', 'check']);
+  assert.equal(dflt.status, 0, dflt.stderr);
+  assert.match(dflt.stdout, /durability\s+durable/);
+  const relaxed = runCli({ ...env, ADMIT_DURABILITY: 'relaxed' }, ['config', 'check']);
+  assert.equal(relaxed.status, 0, relaxed.stderr);
+  assert.match(relaxed.stdout, /durability\s+relaxed/);
+  const bad = runCli({ ...env, ADMIT_DURABILITY: 'fast' }, ['config', 'check']);
+  assert.notEqual(bad.status, 0);
+  assert.match(bad.stderr, /durability: must be durable or relaxed/);
+  rmSync(dir, { recursive: true, force: true });
+});
+
 test('config file is read and environment overrides it; secrets are masked', () => {
   const { dir, env } = tempEnv();
   const file = join(dir, 'admit.toml');
