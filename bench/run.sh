@@ -46,21 +46,15 @@ BACKENDS=${BENCH_BACKENDS-"sqlite postgres"}  # set but empty: only the ticket P
 BATCHES=${BENCH_BATCHES:-"default 1"}
 SETTLE=${BENCH_SETTLE:-15}  # seconds of quiet between runs
 SERVER_ENV=${BENCH_SERVER_ENV:-}  # extra ADMIT_* settings for the server, e.g. "ADMIT_DB_POOL=16"
-<<<<<<< HEAD
 PDF_BENCH=$BUILD/bench/admit_pdf_bench
 PDF_SECONDS=${BENCH_PDF_SECONDS:-10}  # ticket PDF rendering (BENCH_BACKENDS="" runs only that)
-
-needed=("$PDF_BENCH")
-[ -n "${BACKENDS// /}" ] && needed+=("$ADMIT" "$LOADGEN" "$SETUP")
-for f in "${needed[@]}"; do
-  [ -x "$f" ] || { echo "bench: $f is missing; build the release preset first (make bench)" >&2; exit 1; }
-=======
 CEILING_SECONDS=${BENCH_CEILING_SECONDS:-5}
 NGINX=${BENCH_NGINX:-$(command -v nginx || echo /usr/sbin/nginx)}
 
-for f in "$ADMIT" "$LOADGEN" "$SETUP" "$NGINX"; do
+needed=("$PDF_BENCH")
+[ -n "${BACKENDS// /}" ] && needed+=("$ADMIT" "$LOADGEN" "$SETUP" "$NGINX")
+for f in "${needed[@]}"; do
   [ -x "$f" ] || { echo "bench: $f is missing; build the release preset first and run scripts/install-deps (make bench)" >&2; exit 1; }
->>>>>>> main
 done
 
 work=$(mktemp -d /tmp/admit-bench.XXXXXX)

@@ -134,7 +134,7 @@ export interface paths {
         put?: never;
         /**
          * Set a new password with the token from the reset mail.
-         * @description Signs out every session of the account.
+         * @description Signs out every session of the account and revokes every API token (the mail that confirms the change says so).
          */
         post: operations["confirmPasswordReset"];
         delete?: never;
@@ -156,9 +156,10 @@ export interface paths {
         post?: never;
         /**
          * Delete the account.
-         * @description Signs out everywhere, revokes tokens and erases personal data; upcoming
-         *     registrations are cancelled. An organizer with published upcoming events answers
-         *     409 `conflict`.
+         * @description Cancels the registrations for events that have not ended (tickets voided, seats
+         *     back on sale), then signs out everywhere, revokes tokens and erases personal data,
+         *     including the names and emails on the account's tickets. An organizer with
+         *     published upcoming events answers 409 `conflict` and nothing changes.
          */
         delete: operations["deleteMe"];
         options?: never;
@@ -295,7 +296,10 @@ export interface paths {
         /** Published events that have not ended, soonest first. */
         get: operations["listEvents"];
         put?: never;
-        /** Create an event (organizer); it starts as `draft`. */
+        /**
+         * Create an event (organizer); it starts as `draft`.
+         * @description At most 50 new events an hour per account (429 `rate_limited` with `Retry-After` beyond; configurable). Without `max_per_user` the event gets a per-person cap of 10.
+         */
         post: operations["createEvent"];
         delete?: never;
         options?: never;
@@ -334,7 +338,10 @@ export interface paths {
          *     list: entries with an `id` update that type (keeping its sales), entries without
          *     one are added, and types left out are deleted. Deleting a type with sales, or a
          *     capacity below what is sold, answers 409 `conflict`. A cancelled event cannot be
-         *     changed (409).
+         *     changed (409). Read-only fields (`id`, `status`, `organizer_id`, `sold`,
+         *     `remaining`, `created_at`, `updated_at`, `published_at`; in a ticket type `sold`,
+         *     `remaining`, `event_id`) answer 422 naming the field: the status changes only
+         *     through publish and cancel. Administrators may change any organizer's event.
          */
         patch: operations["updateEvent"];
         trace?: never;
@@ -462,10 +469,12 @@ export interface paths {
          *     answers 409 `sold_out`; more than `max_per_order` or `max_per_user`, a type not on
          *     sale, or a bad promo code answer 422 naming the field. A request carrying a
          *     `promo_code` counts against the promo-code budget of `GET /api/v1/events/{id}`
-         *     (429 `rate_limited` with `Retry-After` over it). A 201 is sent only once the
-         *     registration is stored durably (docs/operations.md, Durability); when it could not
-         *     be stored the answer is 503 `unavailable` with `Retry-After`, and a retry with the
-         *     same `Idempotency-Key` is safe.
+         *     (429 `rate_limited` with `Retry-After` over it). Every attempt counts against a
+         *     budget per account (30 a minute) and per client address (600 a minute): 429 with
+         *     `Retry-After` beyond (both configurable, docs/security.md). A 201 is sent only once
+         *     the registration is stored durably (docs/operations.md, Durability); when it could
+         *     not be stored the answer is 503 `unavailable` with `Retry-After`, and a retry with
+         *     the same `Idempotency-Key` is safe.
          */
         post: operations["createRegistration"];
         delete?: never;
@@ -527,10 +536,82 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Refund a paid registration (organizer).
-         * @description Not served by this build yet (the payments and tickets issues add it): it answers 404 `not_found` until then.
+         * Refund all or part of a paid registration (the event's organizer or an admin).
+         * @description Asks Stripe for the refund (with an `Idempotency-Key`, so a retried request cannot
+         *     refund twice). The answer is the registration as it is now: the refund's state comes
+         *     back through the webhook (`refund_status` `partially_refunded`, then `refunded`; a full
+         *     refund ends the registration as `refunded` and returns its seats). 409 `conflict` when
+         *     the registration has no online payment or nothing is left to refund; 503 when Stripe
+         *     cannot be reached (nothing was refunded: try again). Attendees get 404.
          */
         post: operations["refundRegistration"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/registrations/{id}/checkout": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        /**
+         * Sends the owner of a pending_payment registration to Stripe Checkout (the registration's `checkout_url`).
+         * @description Creates the Checkout Session on first use (one line item per ticket type, the
+         *     registration id as `client_reference_id` and `metadata[registration_id]`, expiring with
+         *     the hold but never sooner than Stripe's 30 minutes) and reuses it while it is open.
+         *     Following it pays nothing by itself: only a verified webhook confirms the registration.
+         */
+        get: operations["goToCheckout"];
+        put?: never;
+        /** The same as GET, answering the checkout page's URL as JSON (for the web app). */
+        post: operations["startCheckout"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/registrations/{id}/payment": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        /** The payment of a registration (its owner, the event's organizer, an admin); 404 when it has none. */
+        get: operations["getPayment"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/registrations/{id}/mark-paid": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Pay at the door or by invoice: the organizer confirms a pending_payment registration as paid.
+         * @description Its tickets are then issued and mailed like any confirmed registration. 409 when it is not waiting for payment; attendees get 404.
+         */
+        post: operations["markRegistrationPaid"];
         delete?: never;
         options?: never;
         head?: never;
@@ -551,7 +632,9 @@ export interface paths {
         put?: never;
         /**
          * Join the waiting list of a sold-out event (attendee).
-         * @description When seats come back the first entry gets an offer by mail: seats are held for it
+         * @description Entries are served in arrival order. At most 20 joins an hour per account (429
+         *     `rate_limited` with `Retry-After` beyond; configurable).
+         *     When seats come back the first entry gets an offer by mail: seats are held for it
          *     (`status: offered`, `offered_ticket_type_id`, `offered_quantity`, `offer_expires_at`)
          *     for the event's `waitlist_offer_minutes`, and its owner claims them by registering
          *     as usual before the offer expires (`status` becomes `accepted`). Joining twice, or
@@ -577,9 +660,59 @@ export interface paths {
         };
         /**
          * Redirect to a short-lived signed link serving the ticket PDF (owner or organizer).
-         * @description Not served by this build yet (the payments and tickets issues add it): it answers 404 `not_found` until then.
+         * @description The PDF holds every ticket of the ticket's registration, one page each. The link lives 10 minutes (`download_link_seconds`) and works only for the caller: with the file store it is `/api/v1/files/tickets/{registration}.pdf?expires=..&signature=..` on this server (HMAC-SHA256 with its own key), with S3 a presigned URL of the bucket. A PDF the store lost is rendered again first. Runs on the bounded PDF pool: 503 when it is full.
          */
         get: operations["getTicketPdf"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/registrations/{id}/calendar.ics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        /**
+         * The event as an iCalendar file (owner or organizer of a confirmed registration).
+         * @description The same file the confirmation mail carries: METHOD:PUBLISH, UTC times, UID `<registration id>@admit`.
+         */
+        get: operations["getRegistrationCalendar"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/files/tickets/{file}": {
+        parameters: {
+            query: {
+                /** @description Unix time (seconds) the link ends. */
+                expires: number;
+                /** @description base64url HMAC-SHA256 of the path */
+                signature: string;
+            };
+            header?: never;
+            path: {
+                /** @description `<registration id>.pdf` */
+                file: string;
+            };
+            cookie?: never;
+        };
+        /**
+         * A signed download link made by GET /api/v1/tickets/{id}/pdf (file store only).
+         * @description Needs the same signed-in user the link was made for. A changed, expired or someone else's link, or no sign-in, answers 403 with the same problem every time.
+         */
+        get: operations["downloadTicketPdf"];
         put?: never;
         post?: never;
         delete?: never;
@@ -621,9 +754,15 @@ export interface paths {
         put?: never;
         /**
          * Stripe's signed event.
-         * @description Checked against `Stripe-Signature: t=..,v1=..` in constant time with a tolerance
-         *     on `t`. Duplicates answer 2xx and are acted on once. No session, no CSRF header.
-         *     Not served by this build yet (the payments and tickets issues add it): it answers 404 `not_found` until then.
+         * @description `Stripe-Signature: t=..,v1=..` is verified before the body is parsed: HMAC-SHA256 of
+         *     `"{t}.{raw body}"` under any configured endpoint secret (several during a rotation),
+         *     any of several `v1` values, constant-time comparison, 300 s tolerance either side.
+         *     Missing, garbled, stale or wrong: 400 `invalid_signature`. Every event id is stored;
+         *     a duplicate answers 200 with `outcome: duplicate` and changes nothing. Handled:
+         *     `checkout.session.completed`, `checkout.session.async_payment_succeeded` / `_failed`,
+         *     `checkout.session.expired`, `payment_intent.payment_failed`, `charge.refunded`,
+         *     `charge.dispute.created`; other verified events answer 200 `ignored`. No session, no
+         *     CSRF header; door tokens get 403 like everywhere outside check-in.
          */
         post: operations["stripeWebhook"];
         delete?: never;
@@ -660,7 +799,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Disable an account (admin); its sessions and tokens stop working. */
+        /** Disable an account (admin); its sessions end and its API tokens are revoked (for good). */
         post: operations["disableUser"];
         delete?: never;
         options?: never;
@@ -679,7 +818,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Enable a disabled account again (admin). */
+        /** Enable a disabled account again (admin); its old API tokens stay revoked. */
         post: operations["enableUser"];
         delete?: never;
         options?: never;
@@ -819,6 +958,7 @@ export interface components {
             password?: string;
         };
         Session: {
+            /** @description A public handle (`ses_...`) for ending this session; not the cookie or its hash. */
             id: string;
             /** Format: date-time */
             created_at: string;
@@ -966,6 +1106,7 @@ export interface components {
             currency?: string;
             /** @description Total seats; ticket types may add up to more (they then share it). */
             capacity?: number;
+            /** @description Tickets one account may hold for the event. A new event without it gets 10; `null` means no cap. */
             max_per_user?: number | null;
             /** @default 15 */
             hold_minutes: number;
@@ -1087,15 +1228,48 @@ export interface components {
             /** @description Where to pay a `pending_payment` registration. */
             checkout_url: string | null;
             /**
-             * @description `due` when a paid registration was cancelled and its money is owed back, `refunded` once returned; null when no refund is involved.
+             * @description `due` when a paid registration was cancelled (or paid too late for its seats) and its money is owed back, `partially_refunded` after a partial refund, `refunded` once all is returned; null when no refund is involved.
              * @enum {string|null}
              */
-            refund_status: "due" | "refunded" | null;
+            refund_status: "due" | "partially_refunded" | "refunded" | null;
             /** Format: date-time */
             created_at: string;
             /** Format: date-time */
             cancelled_at: string | null;
+            /**
+             * Format: date-time
+             * @description When the tickets got their signed codes and PDF (confirmed registrations
+             */
+            tickets_issued_at: string | null;
+            /**
+             * Format: date-time
+             * @description When the mail carrying the tickets (PDF and .ics attached) was queued; null while it is not.
+             */
+            tickets_emailed_at: string | null;
             tickets: components["schemas"]["Ticket"][];
+        };
+        /** @description How a registration was paid. Amounts in minor units of `currency`. */
+        Payment: {
+            registration_id: string;
+            /** @enum {string} */
+            provider: "stripe" | "door";
+            /** @enum {string} */
+            status: "open" | "paid" | "failed" | "expired" | "refunded";
+            amount_paid: number;
+            amount_refunded: number;
+            /** @description Asked of Stripe and not yet confirmed by its webhook. */
+            refund_pending: number;
+            currency: string;
+            /**
+             * @description Something the organizer must look at.
+             * @enum {string|null}
+             */
+            flag: "amount_mismatch" | "disputed" | "late_no_seats" | null;
+            refund_reason: string | null;
+            /** Format: date-time */
+            session_expires_at: string | null;
+            /** Format: date-time */
+            updated_at: string;
         };
         /** @description A registration in the organizer's listing (`GET /api/v1/events/{id}/registrations`): with who registered. */
         OrganizerRegistration: components["schemas"]["Registration"] & {
@@ -1129,9 +1303,9 @@ export interface components {
             attendee_email: string;
             /** @enum {string} */
             status: "valid" | "checked_in" | "cancelled";
-            /** @description The exact text encoded in the ticket's QR code (null until confirmed). */
+            /** @description The exact text encoded in the ticket's QR code: "AT" + base45 of version, key id, ticket id, event id and an Ed25519 signature (131 characters of the QR alphanumeric set; a version 6 code at level M). Null until issued and whenever the registration is not confirmed: such a ticket is not valid. */
             qr: string | null;
-            /** @description A short-lived signed link (null until the PDF is rendered). */
+            /** @description `/api/v1/tickets/{id}/pdf`, which redirects to a short-lived signed link; null like `qr`. */
             pdf_url: string | null;
             /** Format: date-time */
             checked_in_at: string | null;
@@ -1202,7 +1376,7 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description Not allowed (`forbidden`, e.g. missing CSRF header or role; `email_not_verified`; `account_disabled`). */
+        /** @description Not allowed (`forbidden`, e.g. missing CSRF header or role, or a door token, which is limited to check-in for one event; `email_not_verified`; `account_disabled`). */
         Forbidden: {
             headers: {
                 [name: string]: unknown;
@@ -1310,6 +1484,7 @@ export interface operations {
                     "application/json": components["schemas"]["VerificationSent"];
                 };
             };
+            403: components["responses"]["Forbidden"];
             422: components["responses"]["ValidationFailed"];
             429: components["responses"]["RateLimited"];
         };
@@ -1339,6 +1514,7 @@ export interface operations {
                     "application/json": components["schemas"]["StatusAnswer"];
                 };
             };
+            403: components["responses"]["Forbidden"];
             410: components["responses"]["Gone"];
             422: components["responses"]["ValidationFailed"];
         };
@@ -1368,6 +1544,7 @@ export interface operations {
                     "application/json": components["schemas"]["VerificationSent"];
                 };
             };
+            403: components["responses"]["Forbidden"];
             422: components["responses"]["ValidationFailed"];
             429: components["responses"]["RateLimited"];
         };
@@ -1452,6 +1629,7 @@ export interface operations {
                     "application/json": components["schemas"]["StatusAnswer"];
                 };
             };
+            403: components["responses"]["Forbidden"];
             422: components["responses"]["ValidationFailed"];
             429: components["responses"]["RateLimited"];
         };
@@ -1479,6 +1657,7 @@ export interface operations {
                 };
                 content?: never;
             };
+            403: components["responses"]["Forbidden"];
             410: components["responses"]["Gone"];
             422: components["responses"]["ValidationFailed"];
         };
@@ -1502,6 +1681,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
         };
     };
     deleteMe: {
@@ -1580,6 +1760,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
         };
     };
     deleteSessions: {
@@ -1627,6 +1808,7 @@ export interface operations {
                 content?: never;
             };
             401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
         };
     };
@@ -1651,6 +1833,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
         };
     };
     createToken: {
@@ -1681,6 +1864,7 @@ export interface operations {
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             422: components["responses"]["ValidationFailed"];
+            429: components["responses"]["RateLimited"];
         };
     };
     revokeToken: {
@@ -1705,6 +1889,7 @@ export interface operations {
                 content?: never;
             };
             401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
         };
     };
@@ -1732,6 +1917,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
             422: components["responses"]["ValidationFailed"];
         };
     };
@@ -1755,6 +1941,7 @@ export interface operations {
                     };
                 };
             };
+            403: components["responses"]["Forbidden"];
         };
     };
     listEvents: {
@@ -1788,6 +1975,7 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            403: components["responses"]["Forbidden"];
             422: components["responses"]["ValidationFailed"];
         };
     };
@@ -1819,6 +2007,7 @@ export interface operations {
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             422: components["responses"]["ValidationFailed"];
+            429: components["responses"]["RateLimited"];
         };
     };
     getEvent: {
@@ -1844,6 +2033,7 @@ export interface operations {
                     "application/json": components["schemas"]["Event"];
                 };
             };
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             422: components["responses"]["ValidationFailed"];
             429: components["responses"]["RateLimited"];
@@ -1907,6 +2097,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             422: components["responses"]["ValidationFailed"];
@@ -1936,6 +2127,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
         };
@@ -1985,6 +2177,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
         };
     };
@@ -2011,6 +2204,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
         };
     };
@@ -2042,6 +2236,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             422: components["responses"]["ValidationFailed"];
@@ -2078,6 +2273,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             422: components["responses"]["ValidationFailed"];
         };
@@ -2150,6 +2346,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
         };
     };
@@ -2177,6 +2374,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
         };
@@ -2193,9 +2391,142 @@ export interface operations {
             };
             cookie?: never;
         };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description Minor units; default: everything not yet refunded. */
+                    amount?: number;
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The registration, refund requested. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Registration"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            /** @description The body is not JSON (`unsupported_media_type`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            422: components["responses"]["ValidationFailed"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    goToCheckout: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
         requestBody?: never;
         responses: {
-            /** @description The refunded registration. */
+            /** @description To the checkout page. */
+            303: {
+                headers: {
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    startCheckout: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description `1`. Required on state-changing requests authenticated by the session cookie unless `Origin` matches the public origin. */
+                "X-Admit-CSRF"?: components["parameters"]["CsrfHeader"];
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Where to pay. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uri */
+                        checkout_url: string;
+                    };
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getPayment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The payment. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Payment"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    markRegistrationPaid: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description `1`. Required on state-changing requests authenticated by the session cookie unless `Origin` matches the public origin. */
+                "X-Admit-CSRF"?: components["parameters"]["CsrfHeader"];
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The confirmed registration. */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -2205,6 +2536,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
         };
@@ -2230,6 +2562,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
         };
     };
@@ -2261,9 +2594,11 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             422: components["responses"]["ValidationFailed"];
+            429: components["responses"]["RateLimited"];
         };
     };
     leaveWaitlist: {
@@ -2288,6 +2623,7 @@ export interface operations {
                 content?: never;
             };
             401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
         };
     };
@@ -2306,12 +2642,71 @@ export interface operations {
             303: {
                 headers: {
                     Location?: string;
+                    "Cache-Control"?: "no-store";
                     [name: string]: unknown;
                 };
                 content?: never;
             };
             401: components["responses"]["Unauthenticated"];
             404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getRegistrationCalendar: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The calendar file. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/calendar": string;
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+        };
+    };
+    downloadTicketPdf: {
+        parameters: {
+            query: {
+                /** @description Unix time (seconds) the link ends. */
+                expires: number;
+                /** @description base64url HMAC-SHA256 of the path */
+                signature: string;
+            };
+            header?: never;
+            path: {
+                /** @description `<registration id>.pdf` */
+                file: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The registration's tickets, one page each. */
+            200: {
+                headers: {
+                    /** @description `attachment; filename="tickets-<registration id>.pdf"` */
+                    "Content-Disposition"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": string;
+                };
+            };
+            403: components["responses"]["Forbidden"];
             503: components["responses"]["Unavailable"];
         };
     };
@@ -2362,14 +2757,30 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Accepted. */
+            /** @description Verified and recorded. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        received: boolean;
+                        /** @enum {string} */
+                        outcome: "duplicate" | "confirmed" | "late_confirmed" | "late_no_seats" | "mismatch" | "hold_released" | "failed" | "refunded" | "disputed" | "ignored";
+                    };
+                };
             };
             400: components["responses"]["BadRequest"];
+            403: components["responses"]["Forbidden"];
+            /** @description Larger than 256 KiB (`payload_too_large`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     listUsers: {
@@ -2479,6 +2890,7 @@ export interface operations {
                     "text/plain": "ok";
                 };
             };
+            403: components["responses"]["Forbidden"];
         };
     };
     readyz: {
@@ -2499,6 +2911,7 @@ export interface operations {
                     "text/plain": "ok";
                 };
             };
+            403: components["responses"]["Forbidden"];
             503: components["responses"]["Unavailable"];
         };
     };
@@ -2520,6 +2933,7 @@ export interface operations {
                     "text/plain": string;
                 };
             };
+            403: components["responses"]["Forbidden"];
         };
     };
 }
