@@ -222,8 +222,7 @@ for backend in $BACKENDS; do
     port=$(free_port)
     # shellcheck disable=SC2086 # BENCH_SERVER_ENV is a list of NAME=value words
     env ADMIT_LISTEN=127.0.0.1:$port ADMIT_DATABASE=$db ADMIT_DATA_DIR=$dir ADMIT_LOG_LEVEL=warn \
-      ADMIT_WEB_ROOT=$dir/no-web ADMIT_REGISTRATION_BATCH=${batch/default/0} \
-      ADMIT_REGISTRATION_RATE_PER_USER=0 ADMIT_REGISTRATION_RATE_PER_ADDRESS=0 $SERVER_ENV \
+      ADMIT_WEB_ROOT=$dir/no-web ADMIT_REGISTRATION_BATCH=${batch/default/0} $SERVER_ENV \
       "$ADMIT" serve >"$dir/server.log" 2>&1 &
     server=$!
     for _ in $(seq 1 200); do
