@@ -325,6 +325,26 @@ test('cancelling an event refunds every paid registration; a lost refund webhook
   }
 });
 
+test('a failed payment is recorded and keeps the hold; a dispute flags the payment for the organizer', async () => {
+  const ev = await paidEvent();
+  const reg = await register(ev);
+  const session = await checkout(reg);
+  const failed = JSON.stringify(stripe.event('payment_intent.payment_failed',
+    { id: 'pi_test_failed', object: 'payment_intent', amount: 2500, currency: 'eur', metadata: { registration_id: reg.id } }));
+  assert.equal((await webhook(failed, stripe.sign(failed))).body.outcome, 'failed');
+  assert.equal((await getReg(reg.id)).status, 'pending_payment');
+  assert.equal((await server.get(`/api/v1/registrations/${reg.id}/payment`, { token: att.token })).body.status, 'failed');
+  // Paid after all (another attempt), then disputed by the card holder.
+  await stripe.complete(session.id);
+  await issued(reg.id);
+  const dispute = JSON.stringify(stripe.event('charge.dispute.created',
+    { id: 'dp_test_1', object: 'dispute', amount: 2500, currency: 'eur', payment_intent: session.payment_intent }));
+  assert.equal((await webhook(dispute, stripe.sign(dispute))).body.outcome, 'disputed');
+  const payment = await server.get(`/api/v1/registrations/${reg.id}/payment`, { token: org.token });
+  assert.equal(payment.body.flag, 'disputed');
+  assert.equal((await getReg(reg.id)).status, 'confirmed');
+});
+
 test('pay at the door: the organizer marks a held registration paid; attendees cannot', async () => {
   const ev = await paidEvent();
   const reg = await register(ev);
