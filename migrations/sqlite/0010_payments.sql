@@ -29,3 +29,7 @@ CREATE TABLE payment_events (
   outcome         TEXT NOT NULL,
   received_at     INTEGER NOT NULL
 );
+
+-- Pay at the door / by invoice: the organizer turns it on per event and marks held
+-- registrations paid later.
+ALTER TABLE events ADD COLUMN pay_at_door INTEGER NOT NULL DEFAULT 0;

@@ -154,7 +154,9 @@ Result<Registration> PaymentService::refund(const Actor& actor, const std::strin
 Result<Registration> PaymentService::mark_paid(const Actor& actor, const std::string& id) {
   auto r = registrations_.find(id);
   if (!r) return Error::not_found("registration");
-  if (auto e = managed_event(actor, *r); !e) return std::move(e).error();
+  auto e = managed_event(actor, *r);
+  if (!e) return std::move(e).error();
+  if (!e->pay_at_door) return Error::conflict("this event does not take payment at the door or by invoice (pay_at_door)");
   auto done = payments_.mark_paid(id, clock_.now());
   if (!done) return std::move(done).error();
   if (on_confirmed_) on_confirmed_();

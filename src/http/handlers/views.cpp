@@ -55,6 +55,7 @@ boost::json::object event_json(const Event& e, bool include_hidden, const PromoC
           {"remaining", e.remaining()},
           {"max_per_user", or_null(e.max_per_user)},
           {"hold_minutes", e.hold_minutes},
+          {"pay_at_door", e.pay_at_door},
           {"waitlist_offer_minutes", e.waitlist_offer_minutes},
           {"cancel_cutoff_hours", or_null(e.cancel_cutoff_hours)},
           {"created_at", format_rfc3339(e.created_at)},

@@ -345,8 +345,14 @@ test('a failed payment is recorded and keeps the hold; a dispute flags the payme
   assert.equal((await getReg(reg.id)).status, 'confirmed');
 });
 
-test('pay at the door: the organizer marks a held registration paid; attendees cannot', async () => {
-  const ev = await paidEvent();
+test('pay at the door: an event that allows it lets its organizer mark a hold paid; attendees cannot', async () => {
+  const online = await paidEvent();
+  const heldOnline = await register(online);
+  const refused = await server.post(`/api/v1/registrations/${heldOnline.id}/mark-paid`, undefined, { token: org.token });
+  assert.equal(refused.status, 409, refused.text);
+  assert.match(refused.body.detail, /pay_at_door/);
+  const ev = await paidEvent({ pay_at_door: true });
+  assert.equal(ev.pay_at_door, true);
   const reg = await register(ev);
   const path = `/api/v1/registrations/${reg.id}/mark-paid`;
   assert.equal((await server.post(path, undefined, { token: att.token })).status, 404);
@@ -354,6 +360,7 @@ test('pay at the door: the organizer marks a held registration paid; attendees c
   assert.equal(marked.status, 200, marked.text);
   assert.equal(marked.body.status, 'confirmed');
   await issued(reg.id);
+  assert.equal((await server.get(`/api/v1/registrations/${reg.id}/payment`, { token: org.token })).body.provider, 'door');
   assert.equal((await server.post(path, undefined, { token: org.token })).status, 409);
 });
 

@@ -116,7 +116,7 @@ export function RegistrationsTab() {
                           Cancel
                         </ConfirmButton>
                       )}
-                      {r.status === 'pending_payment' && (
+                      {r.status === 'pending_payment' && event.pay_at_door && (
                         <ConfirmButton className="btn btn-link" question="Paid at the door or by invoice?" confirmLabel="Mark paid"
                           busy={markPaid.isPending} onConfirm={() => markPaid.mutate(r.id)}>
                           Mark paid

@@ -609,7 +609,7 @@ export interface paths {
         put?: never;
         /**
          * Pay at the door or by invoice: the organizer confirms a pending_payment registration as paid.
-         * @description Its tickets are then issued and mailed like any confirmed registration. 409 when it is not waiting for payment; attendees get 404.
+         * @description Its tickets are then issued and mailed like any confirmed registration. 409 when it is not waiting for payment or the event does not take payment at the door (`pay_at_door`); attendees get 404.
          */
         post: operations["markRegistrationPaid"];
         delete?: never;
@@ -1058,6 +1058,8 @@ export interface components {
             max_per_user: number | null;
             /** @description How long a pending payment holds seats. */
             hold_minutes: number;
+            /** @description The organizer may mark held registrations paid (at the door, by invoice): POST /api/v1/registrations/{id}/mark-paid. */
+            pay_at_door: boolean;
             /** @description How long a waiting-list offer holds seats. */
             waitlist_offer_minutes: number;
             /** @description Attendees may cancel until this many hours before the start; null means until the start. */
@@ -1110,6 +1112,11 @@ export interface components {
             max_per_user?: number | null;
             /** @default 15 */
             hold_minutes: number;
+            /**
+             * @description Allow marking held registrations paid at the door or by invoice.
+             * @default false
+             */
+            pay_at_door: boolean;
             /** @default 60 */
             waitlist_offer_minutes: number;
             cancel_cutoff_hours?: number | null;
