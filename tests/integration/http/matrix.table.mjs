@@ -132,7 +132,12 @@ export const TABLE = {
     A:                                                   '401  204  204  204  204  204   403   403   401   401   401',
     B:                                                   '401  204  204  204  204  204   403   403   401   401   401' },
 
-  'GET /api/v1/tickets/{id}/pdf':                 { '-': '404  404  404  404  404  404   404   404   404   404   404' },
+  // Tickets: the PDF redirects its owner, the event's organizer and admins to a signed link;
+  // the link itself is public to the dispatcher and refused (403) by the handler when its
+  // signature is wrong, whoever presents it.
+  'GET /api/v1/tickets/{id}/pdf':                 { '-': '401  303  404  303  404  303   403   403   401   401   401' },
+  'GET /api/v1/registrations/{id}/calendar.ics':  { '-': '401  200  404  200  404  200   403   403   401   401   401' },
+  'GET /api/v1/files/tickets/{file}':             { '-': '403  403  403  403  403  403   403   403   403   403   403' },
   'POST /api/v1/events/{id}/checkins':            { '-': '404  404  404  404  404  404   404   404   404   404   404' },
   // Unsigned: 400 invalid_signature for whoever sends it; a door token is 403 everywhere.
   'POST /api/v1/payments/stripe/webhook':         { '-': '400  400  400  400  400  400   403   403   400   400   400' },

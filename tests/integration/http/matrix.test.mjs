@@ -186,6 +186,8 @@ const CALLS = {
   'GET /api/v1/events/{id}/waitlist': (o) => ({ path: `/api/v1/events/${ownerSold(o).id}/waitlist` }),
   'DELETE /api/v1/events/{id}/waitlist': (o) => ({ path: `/api/v1/events/${ownerSold(o).id}/waitlist` }),
   'GET /api/v1/tickets/{id}/pdf': () => ({ path: `/api/v1/tickets/${res.regA.tickets[0].id}/pdf` }),
+  'GET /api/v1/registrations/{id}/calendar.ics': () => ({ path: `/api/v1/registrations/${res.regA.id}/calendar.ics` }),
+  'GET /api/v1/files/tickets/{file}': () => ({ path: `/api/v1/files/tickets/${res.regA.id}.pdf?expires=1&signature=x` }),
   'POST /api/v1/events/{id}/checkins': () => ({ path: `/api/v1/events/${res.eventA.id}/checkins`, body: { qr: 'x' } }),
   'POST /api/v1/payments/stripe/webhook': () => ({ path: '/api/v1/payments/stripe/webhook', body: {} }),
   'GET /api/v1/admin/users': () => ({ path: '/api/v1/admin/users' }),
