@@ -13,6 +13,8 @@
 //   admit_loadgen --port 8081 --connections 256 --get /small.txt --duration 5
 // The ceiling: the same connections sending GET PATH back to back for --duration
 // seconds (a small static file served by nginx); prints "CEILING answers_per_s=... ...".
+// `admit_loadgen get ...` (first argument): the read benchmark's mode, with latency
+// percentiles and idle connections held open (read_load.cpp, bench/reads.sh).
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -214,7 +216,10 @@ int run_ceiling(const Options& o) {
 
 }  // namespace
 
+int run_reads(int argc, char** argv);  // read_load.cpp: `admit_loadgen get ...`
+
 int main(int argc, char** argv) {
+  if (argc > 1 && std::string_view(argv[1]) == "get") return run_reads(argc, argv);
   Options o;
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string k = argv[i], v = argv[i + 1];

@@ -7,6 +7,9 @@
 # batch size from /metrics, stops the server and checks the database for oversold seats
 # and counters that differ from their rows.
 #
+# Then check-in throughput (BENCH_CHECKIN_TICKETS distinct tickets, 50,000, scanned once each
+# with a door token; every ticket must end up admitted exactly once), per backend.
+#
 # Then it renders one-page ticket PDFs on every core for BENCH_PDF_SECONDS (10) and prints
 # tickets per second and the size of one PDF (admit_pdf_bench).
 #
@@ -35,6 +38,8 @@ BUILD=${BENCH_BUILD:-build/release}
 ADMIT=$BUILD/src/admit
 LOADGEN=$BUILD/bench/admit_loadgen
 SETUP=$BUILD/bench/admit_bench_setup
+CHECKIN_LOADGEN=$BUILD/bench/admit_checkin_loadgen
+CHECKIN_TICKETS=${BENCH_CHECKIN_TICKETS:-50000}  # distinct tickets scanned once each (0: skip check-in)
 CONNECTIONS=${BENCH_CONNECTIONS:-256}
 EVENTS=${BENCH_EVENTS:-8}
 SEATS=${BENCH_SEATS:-10000}
@@ -52,7 +57,7 @@ CEILING_SECONDS=${BENCH_CEILING_SECONDS:-5}
 NGINX=${BENCH_NGINX:-$(command -v nginx || echo /usr/sbin/nginx)}
 
 needed=("$PDF_BENCH")
-[ -n "${BACKENDS// /}" ] && needed+=("$ADMIT" "$LOADGEN" "$SETUP" "$NGINX")
+[ -n "${BACKENDS// /}" ] && needed+=("$ADMIT" "$LOADGEN" "$SETUP" "$NGINX" "$CHECKIN_LOADGEN")
 for f in "${needed[@]}"; do
   [ -x "$f" ] || { echo "bench: $f is missing; build the release preset first and run scripts/install-deps (make bench)" >&2; exit 1; }
 done
@@ -220,9 +225,11 @@ for backend in $BACKENDS; do
     sync
     if [ ${#results[@]} -gt 0 ]; then sleep "$SETTLE"; fi
     port=$(free_port)
+    metrics_port=$(free_port)  # /metrics is not on the public listener (docs/operations.md)
     # shellcheck disable=SC2086 # BENCH_SERVER_ENV is a list of NAME=value words
-    env ADMIT_LISTEN=127.0.0.1:$port ADMIT_DATABASE=$db ADMIT_DATA_DIR=$dir ADMIT_LOG_LEVEL=warn \
-      ADMIT_WEB_ROOT=$dir/no-web ADMIT_REGISTRATION_BATCH=${batch/default/0} $SERVER_ENV \
+    env ADMIT_LISTEN=127.0.0.1:$port ADMIT_METRICS_LISTEN=127.0.0.1:$metrics_port ADMIT_DATABASE=$db ADMIT_DATA_DIR=$dir ADMIT_LOG_LEVEL=warn \
+      ADMIT_WEB_ROOT=$dir/no-web ADMIT_REGISTRATION_BATCH=${batch/default/0} \
+      ADMIT_REGISTRATION_RATE_PER_USER=0 ADMIT_REGISTRATION_RATE_PER_ADDRESS=0 $SERVER_ENV \
       "$ADMIT" serve >"$dir/server.log" 2>&1 &
     server=$!
     for _ in $(seq 1 200); do
@@ -261,7 +268,7 @@ for backend in $BACKENDS; do
       awk '{ s[$1] += $2; n[$1]++ } END { for (k in s) printf "  %-16s x%-3d %6.2f s\n", k, n[k], s[k] }' |
       sort -k3 -rn >"$dir/threads.txt"
     echo "server CPU by thread:"; cat "$dir/threads.txt"
-    curl -fs "http://127.0.0.1:$port/metrics" >"$dir/metrics.txt" || true
+    curl -fs "http://127.0.0.1:$metrics_port/metrics" >"$dir/metrics.txt" || true
     if [ -n "${BENCH_PERF:-}" ]; then
       kill -INT "$perf_pid"; wait "$perf_pid" || true
       perf report -i "$dir/perf.data" --no-children --percent-limit 1.5 --stdio 2>/dev/null | grep -v '^$' | head -n 80 >"$BENCH_PERF.$backend-$batch.txt" || true
@@ -306,7 +313,78 @@ for r in "${results[@]}"; do
     "$(get flush_per_s)" "$(get cpu_us)" "$(get db_cpu_us)"
 done
 
+# Check-in at the door: one event of CHECKIN_TICKETS issued tickets, each scanned once with
+# a door token by CONNECTIONS keep-alive clients; the database must then hold every ticket
+# checked in exactly once (one `ok` scan each). Floors (issue 12): SQLite 10,000 scans/s,
+# PostgreSQL 5,000/s, p99 under 50 ms.
+checkin_results=()
+if [ "$CHECKIN_TICKETS" -gt 0 ]; then
+  for backend in $BACKENDS; do
+    dir=$work/checkin-$backend
+    mkdir -p "$dir"
+    if [ "$backend" = sqlite ]; then
+      db="sqlite:$dir/admit.db"
+    else
+      name=admit_bench_checkin_$$
+      psql "$admin" -v ON_ERROR_STOP=1 -qc "CREATE DATABASE $name" >/dev/null
+      db="${admin%/*}/$name"
+    fi
+    echo
+    echo "== check-in, $backend: $CHECKIN_TICKETS distinct tickets, $CONNECTIONS clients"
+    "$SETUP" prepare-checkin --database "$db" --tickets "$CHECKIN_TICKETS" --out "$dir"
+    sync
+    sleep "$SETTLE"
+    ceiling=$(measure_ceiling "$dir/ceiling.txt")
+    port=$(free_port)
+    # shellcheck disable=SC2086 # BENCH_SERVER_ENV is a list of NAME=value words
+    env ADMIT_LISTEN=127.0.0.1:$port ADMIT_DATABASE=$db ADMIT_DATA_DIR=$dir ADMIT_LOG_LEVEL=warn \
+      ADMIT_WEB_ROOT=$dir/no-web $SERVER_ENV "$ADMIT" serve >"$dir/server.log" 2>&1 &
+    server=$!
+    for _ in $(seq 1 200); do
+      curl -fs "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break
+      kill -0 "$server" 2>/dev/null || { echo "bench: admit serve exited:" >&2; cat "$dir/server.log" >&2; exit 1; }
+      sleep 0.05
+    done
+    set +e
+    "$CHECKIN_LOADGEN" --port "$port" --connections "$CONNECTIONS" --token "$dir/door_token" \
+      --event "$(cat "$dir/checkin_event")" --codes "$dir/codes" | tee "$dir/load.txt"
+    set -e
+    curl -fs "http://127.0.0.1:$port/metrics" >"$dir/metrics.txt" || true
+    kill -TERM "$server"
+    wait "$server" || true
+    server=""
+    set +e
+    "$SETUP" verify-checkin --database "$db" --event "$(cat "$dir/checkin_event")" --tickets "$CHECKIN_TICKETS" |
+      tee "$dir/verify.txt"
+    set -e
+    batches=$(metric admit_checkin_batches_total "$dir/metrics.txt")
+    line=$(grep '^RESULT' "$dir/load.txt" || echo "RESULT failed=1")
+    rate=$(echo "$line" | tr ' ' '\n' | awk -F= '$1 == "scans_per_s" { print $2 }')
+    mean=$(awk -v a="$CHECKIN_TICKETS" -v b="${batches:-0}" 'BEGIN { if (b > 0) printf "%.1f", a / b; else print "n/a" }')
+    echo "scans/s ${rate:-n/a} = $(ratio "${rate:-}" "$ceiling") x nginx ($ceiling/s); mean scans per transaction $mean"
+    verify=$(grep '^VERIFY_CHECKIN' "$dir/verify.txt" || echo "VERIFY_CHECKIN failed=1")
+    checkin_results+=("$backend ${line#RESULT } nginx_per_s=$ceiling ratio=$(ratio "${rate:-}" "$ceiling") mean_batch=$mean ${verify#VERIFY_CHECKIN }")
+  done
+  echo
+  echo "== check-in summary"
+  cfmt='%-9s %10s %9s %7s %9s %9s %10s %12s\n'
+  # shellcheck disable=SC2059
+  printf "$cfmt" backend scans/s nginx/s ratio p50_ms p99_ms mean_batch exactly_once
+  for r in "${checkin_results[@]}"; do
+    get() { echo "$r" | tr ' ' '\n' | awk -F= -v k="$1" '$1 == k { print $2 }'; }
+    # shellcheck disable=SC2059
+    printf "$cfmt" "$(echo "$r" | cut -d' ' -f1)" "$(get scans_per_s)" "$(get nginx_per_s)" "$(get ratio)" \
+      "$(get p50_ms)" "$(get p99_ms)" "$(get mean_batch)" "$(get exactly_once)"
+  done
+fi
+
 # Ticket PDFs: rendering throughput on every core and the size of one ticket's PDF.
 echo
 echo "== ticket PDFs ($(nproc) threads, ${PDF_SECONDS} s)"
 "$PDF_BENCH" --threads "$(nproc)" --seconds "$PDF_SECONDS" --out "$work/ticket.pdf"
+# The read scenario (bench/reads.sh: the list, an event, the web app's files, 304s and
+# 10,000 idle connections, each beside nginx serving the same bytes; then Lighthouse).
+if [ "${BENCH_READS:-1}" != 0 ]; then
+  echo
+  BENCH_BUILD=$BUILD bench/reads.sh
+fi

@@ -4,10 +4,20 @@
 //   admit_bench_setup prepare --database URL --users N --events E --seats S --out DIR
 //       migrates, creates N attendees with one token each (DIR/tokens) and E published
 //       events with one free ticket type of S seats (DIR/events: "<event> <ticket type>")
+//   admit_bench_setup prepare-checkin --database URL --tickets N --out DIR
+//       migrates, creates one published event with N confirmed, issued tickets (codes
+//       signed with the key it makes in DIR/keys, which the server then uses as
+//       ADMIT_DATA_DIR=DIR), a door token for it (DIR/door_token), the codes one a line
+//       (DIR/codes) and the event id (DIR/checkin_event)
+//   admit_bench_setup verify-checkin --database URL --event ID --tickets N
+//       prints how many tickets are checked in and how many scans were logged `ok`: both
+//       must be N (every ticket admitted exactly once)
 //   admit_bench_setup verify --database URL --events DIR/events
 //       prints seats sold per the counters and per the rows, oversold = confirmed rows -
 //       capacity (never below 0), and whether every counter equals its rows.
+#include <algorithm>
 #include <chrono>
+#include <filesystem>
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
@@ -15,6 +25,7 @@
 #include <string>
 
 #include "common/random.hpp"
+#include "tickets/keyring.hpp"
 #include "storage/sql/migrations.hpp"
 #include "storage/sql/sql_event_store.hpp"
 #include "storage/sql/sql_registration_store.hpp"
@@ -118,6 +129,104 @@ int verify(sql::Database& db, const std::string& events_file) {
   return oversold == 0 && mismatches.empty() ? 0 : 1;
 }
 
+// One event with `tickets` confirmed tickets, 50 to a registration, their codes signed.
+int prepare_checkin(sql::Database& db, long tickets, const std::string& out) {
+  sql::migrate(db);
+  auto keys = tickets::TicketKeyring::open({std::filesystem::path(out) / "keys", "", ""});
+  if (!keys) {
+    std::cerr << "keys: " << keys.error().detail << "\n";
+    return 1;
+  }
+  const Timestamp t = now();
+  const std::string organizer = new_id("usr"), buyer = new_id("usr"), event = new_id("evt"), type = new_id("tt");
+  const std::string door = new_secret_token();
+  std::ofstream codes(out + "/codes");
+  sql::in_transaction(*db.writer(), [&](sql::Connection& c) {
+    for (const auto& [id, role] : {std::pair{organizer, "organizer"}, std::pair{buyer, "attendee"}})
+      c.execute("INSERT INTO users (id, email, name, password_hash, roles, email_verified_at, disabled, "
+                "created_at, updated_at) VALUES (?, ?, ?, 'bench-no-password', ?, ?, 0, ?, ?)",
+                {id, id + "@example.com", std::string("Bench ") + role, std::string(role), to_millis(t),
+                 to_millis(t), to_millis(t)});
+    c.execute("INSERT INTO api_tokens (id, user_id, name, token_hash, event_scope, created_at) "
+              "VALUES (?, ?, 'bench door', ?, ?, ?)",
+              {new_id("tok"), organizer, sha256_hex(door), event, to_millis(t)});
+  });
+  sql::SqlEventStore event_store(db);
+  Event e;
+  e.id = event;
+  e.organizer_id = organizer;
+  e.title = "Door benchmark";
+  e.description = "Benchmark event";
+  e.category = "music";
+  e.venue = "Bench Arena";
+  e.starts_at = t + 24h;
+  e.ends_at = e.starts_at + 3h;
+  e.timezone = "UTC";
+  e.currency = "EUR";
+  e.capacity = tickets;
+  e.status = EventStatus::draft;
+  e.created_at = e.updated_at = t;
+  TicketType tt;
+  tt.id = type;
+  tt.event_id = event;
+  tt.name = "Standing";
+  tt.capacity = tickets;
+  e.ticket_types.push_back(tt);
+  if (auto created = event_store.create_event(e); !created) {
+    std::cerr << "cannot create event: " << created.error().detail << "\n";
+    return 1;
+  }
+  if (!event_store.set_status(event, EventStatus::published, t)) return 1;
+  auto conn = db.writer();  // the only writer of SQLite: taken after the event store's writes
+  for (long done = 0; done < tickets;) {
+    sql::in_transaction(*conn, [&](sql::Connection& c) {
+      for (int batch = 0; batch < 200 && done < tickets; ++batch) {
+        const long n = std::min(50L, tickets - done);
+        const std::string reg = new_id("reg");
+        c.execute("INSERT INTO registrations (id, event_id, user_id, status, total, currency, idempotency_key, "
+                  "request_hash, created_at, updated_at, tickets_issued_at) VALUES (?, ?, ?, 'confirmed', 0, "
+                  "'EUR', ?, 'bench', ?, ?, ?)",
+                  {reg, event, buyer, reg, to_millis(t), to_millis(t), to_millis(t)});
+        c.execute("INSERT INTO registration_items (registration_id, ticket_type_id, quantity, unit_price, amount) "
+                  "VALUES (?, ?, ?, 0, 0)",
+                  {reg, type, std::int64_t{n}});
+        for (long k = 0; k < n; ++k) {
+          const std::string id = new_id("tkt");
+          const std::string code = *(*keys)->signer().sign(id, event);
+          c.execute("INSERT INTO tickets (id, registration_id, event_id, ticket_type_id, attendee_name, "
+                    "attendee_email, status, qr, position, created_at) VALUES (?, ?, ?, ?, ?, ?, 'valid', ?, ?, ?)",
+                    {id, reg, event, type, "Guest " + std::to_string(done + k), "guest@example.com", code,
+                     std::int64_t{k}, to_millis(t)});
+          codes << code << "\n";
+        }
+        done += n;
+      }
+    });
+  }
+  sql::in_transaction(*conn, [&](sql::Connection& c) {
+    c.execute("UPDATE events SET sold = ? WHERE id = ?", {std::int64_t{tickets}, event});
+    c.execute("UPDATE ticket_types SET sold = ? WHERE id = ?", {std::int64_t{tickets}, type});
+  });
+  std::ofstream(out + "/door_token") << door << "\n";
+  std::ofstream(out + "/checkin_event") << event << "\n";
+  std::cout << "prepared one event with " << tickets << " issued tickets and a door token in " << out << "\n";
+  return 0;
+}
+
+int verify_checkin(sql::Database& db, const std::string& event, long tickets) {
+  auto conn = db.reader();
+  const long in = conn->query("SELECT COUNT(*) FROM tickets WHERE event_id = ? AND status = 'checked_in'", {event})
+                      .at(0).i64(0);
+  const long ok = conn->query("SELECT COUNT(*) FROM checkins WHERE event_id = ? AND result = 'ok'", {event}).at(0).i64(0);
+  const long logged = conn->query("SELECT COUNT(*) FROM checkins WHERE event_id = ?", {event}).at(0).i64(0);
+  const bool once = in == tickets && ok == tickets;
+  std::cout << "database: " << in << " of " << tickets << " tickets checked in, " << ok << " scans logged ok of "
+            << logged << (once ? " (every ticket admitted exactly once)" : " (NOT exactly once)") << "\n";
+  std::cout << "VERIFY_CHECKIN checked_in=" << in << " ok_scans=" << ok << " logged=" << logged
+            << " exactly_once=" << (once ? 1 : 0) << "\n";
+  return once ? 0 : 1;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -134,6 +243,9 @@ int main(int argc, char** argv) {
       return prepare(*db, std::atoi(opt["--users"].c_str()), std::atoi(opt["--events"].c_str()),
                      std::atol(opt["--seats"].c_str()), opt["--out"]);
     if (cmd == "verify") return verify(*db, opt["--events"]);
+    if (cmd == "prepare-checkin") return prepare_checkin(*db, std::atol(opt["--tickets"].c_str()), opt["--out"]);
+    if (cmd == "verify-checkin")
+      return verify_checkin(*db, opt["--event"], std::atol(opt["--tickets"].c_str()));
   } catch (const std::exception& e) {
     std::cerr << "admit_bench_setup: " << e.what() << "\n";
     return 1;

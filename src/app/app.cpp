@@ -1,5 +1,8 @@
 #include "app/app.hpp"
 
+#include <sys/stat.h>
+
+#include <algorithm>
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -10,39 +13,75 @@
 #include "app/periodic_task.hpp"
 #include "auth/memory_rate_limiter.hpp"
 #include "common/log.hpp"
+#include "common/random.hpp"
 #include "http/handlers/account.hpp"
 #include "http/handlers/admin.hpp"
 #include "http/handlers/auth.hpp"
+#include "http/handlers/checkins.hpp"
+#include "http/handlers/event_reads.hpp"
 #include "http/handlers/events.hpp"
 #include "http/handlers/payments.hpp"
 #include "http/handlers/registrations.hpp"
+#include "http/middleware.hpp"
 #include "http/handlers/tickets.hpp"
 #include "blob/file_blob_store.hpp"
 #include "blob/s3_blob_store.hpp"
 #include "http/server.hpp"
 #include "mail/file_mailer.hpp"
+#include "mail/mail_retention.hpp"
 #include "mail/outbox_sender.hpp"
 #include "mail/smtp_mailer.hpp"
 #include "payments/no_payment_gateway.hpp"
 #include "payments/stripe_gateway.hpp"
+#include "storage/postgres/postgres_change_feed.hpp"
 #include "storage/sql/migrations.hpp"
+#include "storage/sql/sql_change_poller.hpp"
 #include "storage/sql/sql_rate_limiter.hpp"
 
 namespace admit::app {
 namespace {
 
-std::unique_ptr<sql::Database> open(const Config& config) {
-  if (config.database.rfind("sqlite:", 0) == 0) {
-    // Relative SQLite paths live where the operator said; make sure the folder exists.
-    std::filesystem::create_directories(config.data_dir);
+// Files the server makes hold personal data (the database, mail, tickets): nobody but the
+// server's user may read them. The umask covers every file made later (SQLite's -wal and
+// -shm, .eml files, keys); the data folder, when made here, is 0700.
+void secure_data_dir(const Config& config) {
+  ::umask(077);
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (!fs::exists(config.data_dir, ec)) {
+    fs::create_directories(config.data_dir);
+    fs::permissions(config.data_dir, fs::perms::owner_all, fs::perm_options::replace, ec);
+  } else if ((fs::status(config.data_dir, ec).permissions() &
+              (fs::perms::group_all | fs::perms::others_all)) != fs::perms::none) {
+    log::warn("the data folder can be read by other users; chmod 700 it",
+              {{"data_dir", config.data_dir}});
   }
+}
+
+// An SQLite database made by an older version (or by hand) may be readable by others:
+// the database file and its -wal/-shm companions are made 0600.
+void restrict_sqlite_files(const Config& config) {
+  if (config.database.rfind("sqlite:", 0) != 0) return;
+  const std::string path = config.database.substr(7);
+  for (const std::string& f : {path, path + "-wal", path + "-shm"}) {
+    std::error_code ec;
+    if (std::filesystem::exists(f, ec))
+      std::filesystem::permissions(f, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write,
+                                   std::filesystem::perm_options::replace, ec);
+  }
+}
+
+std::unique_ptr<sql::Database> open(const Config& config) {
+  secure_data_dir(config);
   sql::OpenOptions options;
   options.pool_size = config.db_pool;
   options.durable = config.durability != "relaxed";
   if (!options.durable)
     log::warn("durability is relaxed: a power cut or crash may lose the last commits whose "
               "answers were already sent");
-  return sql::open_database(config.database, options);
+  auto db = sql::open_database(config.database, options);
+  restrict_sqlite_files(config);
+  return db;
 }
 
 // One node on SQLite counts in memory; PostgreSQL nodes share the rate_limits table.
@@ -111,6 +150,13 @@ LinkKey link_key(const Config& config) {
   auto key = tickets::load_or_create_link_key(config.link_key, std::filesystem::path(config.data_dir) / "keys");
   if (!key) throw std::runtime_error("download link key: " + describe_error(key.error()));
   return *key;
+}
+
+// SQLite has one writer connection: one check-in writer. PostgreSQL spreads tickets.
+CheckinOptions checkin_options(const Config& config, const sql::Database& db) {
+  CheckinOptions o;
+  o.writers = db.dialect() == sql::Dialect::sqlite ? 1 : config.registration_writers;
+  return o;
 }
 
 TicketSettings ticket_settings(const Config& config) {
@@ -187,7 +233,11 @@ App::App(Config config, std::shared_ptr<const Clock> clock)
       tickets_(ticket_store_, registration_store_, events_, users_, *blobs_, documents_, links_,
                *clock_, ticket_settings(config_)),
       payment_store_(*db_),
-      payment_service_(payment_store_, registration_store_, events_, *payments_, *clock_, config_.public_url) {
+      payment_service_(payment_store_, registration_store_, events_, *payments_, *clock_, config_.public_url),
+      checkin_store_(*db_),
+      codes_(keys_),
+      checkins_(checkin_store_, events_, codes_, *clock_, checkin_options(config_, *db_)),
+      snapshots_(events_, *clock_) {
   log::set_level(level_of(config_.log_level));
   catalog_.on_cancelled([this](const Event& e) {
     registrations_.on_event_cancelled(e);
@@ -197,6 +247,13 @@ App::App(Config config, std::shared_ptr<const Clock> clock)
     registrations_.on_event_updated(e);
     tickets_.on_event_updated(e);  // PDFs show the event: render them again when asked
   });
+  // The public snapshots: re-read after an organizer's change or returned seats (before
+  // that request answers), counts straight from each registration commit.
+  catalog_.on_changed([this](const Event& e) { snapshots_.refresh(e.id); });
+  engine_.on_seats_returned([this](const std::string& id) { snapshots_.refresh(id); });
+  engine_.on_counts([this](const std::vector<RegistrationEngine::Counts>& counts) {
+    snapshots_.apply_counts(counts);
+  });
   // Promo codes are guessable by trying them: count tries on the same limiter as sign-in.
   registrations_.limit_promo_attempts(*limiter_);
   // Registration and waiting-list budgets, counted in memory (the hot path never waits
@@ -205,6 +262,7 @@ App::App(Config config, std::shared_ptr<const Clock> clock)
   catalog_.limit_creation(abuse_limiter_, RateRule{config_.event_rate_per_user, std::chrono::hours(1)});
   payment_service_.on_confirmed([this] { tickets_.wake(); });  // paid: issue its tickets now
   payment_service_.on_seats_returned([this](const std::string& event_id) { engine_.seats_returned(event_id); });
+  registrations_.count_checkins_with([this](const std::string& id) { return checkins_.per_hour(id); });
   accounts_.on_account_deleting(
       [this](const std::string& user_id) { registrations_.cancel_upcoming_for_user(user_id); });
 }
@@ -214,23 +272,28 @@ App::~App() = default;
 int App::migrate() { return sql::migrate(*db_); }
 
 void App::add_routes(http::Router& router) {
+  // Exactly `ok` (API.md, api/openapi.yaml); a database that does not answer is a 503 problem.
   const http::RouteOptions open{.allow = http::kPublic};
-  router.get("/healthz", http::sync([](http::Request&) { return http::Response::text(200, "ok\n"); }),
+  router.get("/healthz", http::sync([](http::Request&) { return http::Response::text(200, "ok"); }),
              open);
-  router.get("/readyz", http::sync([this](http::Request&) {
-               if (db_->ping()) return http::Response::text(200, "ok\n");
-               return http::Response::text(503, "database unreachable\n").header("Retry-After", "5");
+  router.get("/readyz", http::sync([this](http::Request& req) {
+               if (db_->ping()) return http::Response::text(200, "ok");
+               return http::Response::problem(Error::unavailable(5, "The database is unreachable."),
+                                              req.request_id);
              }),
              open);
-  router.get("/metrics", http::sync([this](http::Request&) {
-               return http::Response::text(200, metrics_.render(),
-                                           "text/plain; version=0.0.4; charset=utf-8");
-             }),
-             open);
-  http::add_event_routes(router, catalog_,
-                         [this](const Event& event, const std::string& code, const PromoAttempt& who) {
-                           return registrations_.try_promo(event, code, who);
-                         });
+  // /metrics on the public listener only behind its own bearer token (metrics_listen
+  // serves it on a separate address without one; serve()). Without a token the route
+  // still exists, answering 404, so that the web app's fallback never answers it either.
+  add_metrics_route(router, std::optional<std::string>(config_.metrics_token));
+  http::add_public_read_routes(
+      router, http::PublicReads{catalog_, snapshots_,
+                                [this](const Event& event, const std::string& code,
+                                       const PromoAttempt& who) {
+                                  return registrations_.try_promo(event, code, who);
+                                },
+                                http_pool_});
+  http::add_event_routes(router, catalog_);
   const http::SessionCookieOptions cookie{config_.https()};
   http::add_auth_routes(router, accounts_, *hash_pool_, cookie);
   http::add_account_routes(router, accounts_, *hash_pool_, cookie);
@@ -238,6 +301,129 @@ void App::add_routes(http::Router& router) {
   http::add_registration_routes(router, engine_, registrations_);
   http::add_ticket_routes(router, tickets_, *pdf_pool_);
   http::add_payment_routes(router, payment_service_);
+  http::add_checkin_routes(router, checkins_);
+}
+
+void App::add_metrics_route(http::Router& router, const std::optional<std::string>& token) {
+  router.get("/metrics", http::sync([this, token](http::Request& req) {
+               if (token && token->empty())
+                 return http::Response::problem(
+                     Error{ErrorCode::not_found,
+                           "/metrics is not served on this address (ADMIT_METRICS_LISTEN, "
+                           "ADMIT_METRICS_TOKEN).",
+                           {}},
+                     req.request_id);
+               if (token) {
+                 auto given = req.header("authorization");
+                 const std::string expected = "Bearer " + *token;
+                 if (!given || !constant_time_equal(*given, expected)) {
+                   auto r = http::Response::problem(
+                       Error::unauthenticated("/metrics needs Authorization: Bearer <metrics token>."),
+                       req.request_id);
+                   r.header("WWW-Authenticate", "Bearer realm=\"metrics\"");
+                   return r;
+                 }
+               }
+               return http::Response::text(200, metrics_.render(),
+                                           "text/plain; version=0.0.4; charset=utf-8");
+             }),
+             http::RouteOptions{.allow = http::kPublic});  // its own token, checked above
+}
+
+void App::register_metrics(WorkPool& pool) {
+  metrics_.add_gauge("admit_work_queue_depth", "Requests waiting for a handler thread",
+                     [&pool] { return static_cast<double>(pool.queue_depth()); });
+  metrics_.add_gauge("admit_work_busy", "Handler threads busy",
+                     [&pool] { return static_cast<double>(pool.busy()); });
+  metrics_.add_gauge("admit_db_pool_in_use", "Database connections borrowed",
+                     [this] { return static_cast<double>(db_->stats().in_use); });
+  metrics_.add_gauge("admit_db_pool_size", "Database connections open",
+                     [this] { return static_cast<double>(db_->stats().size); });
+  metrics_.add_gauge("admit_hash_queue_depth", "Password hashes waiting for a thread",
+                     [this] { return static_cast<double>(hash_pool_->queue_depth()); });
+  metrics_.add_gauge("admit_registration_queue_depth", "Registration requests waiting for a writer",
+                     [this] { return static_cast<double>(engine_.queue_depth()); });
+  metrics_.add_counter("admit_registration_batches_total", "Registration transactions run by writers",
+                       [this] { return static_cast<double>(engine_.stats().batches); });
+  metrics_.add_counter("admit_registration_batched_requests_total",
+                       "Registration requests carried by those transactions",
+                       [this] { return static_cast<double>(engine_.stats().batched_requests); });
+  metrics_.add_gauge("admit_registration_batch_size_mean", "Mean requests per registration transaction",
+                     [this] {
+                       auto s = engine_.stats();
+                       return s.batches ? static_cast<double>(s.batched_requests) / s.batches : 0.0;
+                     });
+  metrics_.add_counter("admit_registrations_created_total", "Registrations created",
+                       [this] { return static_cast<double>(engine_.stats().created); });
+  metrics_.add_counter("admit_registration_sold_out_total", "sold_out answers from the database",
+                       [this] { return static_cast<double>(engine_.stats().sold_out); });
+  metrics_.add_counter("admit_registration_sold_out_memory_total",
+                       "sold_out answers from the in-memory flag",
+                       [this] { return static_cast<double>(engine_.stats().sold_out_from_memory); });
+  metrics_.add_counter("admit_registration_queue_full_total", "Registrations refused with 503 (queue full)",
+                       [this] { return static_cast<double>(engine_.stats().rejected_queue_full); });
+}
+
+void App::register_server_metrics(const http::Server& server) {
+  metrics_.add_gauge("admit_http_connections", "Open client connections",
+                     [&server] { return static_cast<double>(server.connection_count()); });
+  metrics_.add_counter("admit_http_connections_refused_total",
+                       "Connections closed at accept because max_connections were open",
+                       [&server] { return static_cast<double>(server.refused_connections()); });
+  metrics_.add_counter("admit_http_connections_refused_per_address_total",
+                       "Connections closed at accept because their address had "
+                       "max_connections_per_address open",
+                       [&server] { return static_cast<double>(server.refused_per_address()); });
+}
+
+std::unique_ptr<ChangeFeed> App::start_public_reads() {
+  snapshots_.load_all();
+  snapshots_.start();
+  std::unique_ptr<ChangeFeed> feed;
+  if (db_->dialect() == sql::Dialect::postgres)
+    feed = std::make_unique<sql::PostgresChangeFeed>(config_.database);
+  else
+    feed = std::make_unique<sql::SqlChangePoller>(*db_, std::chrono::seconds(1));
+  feed->start([this](const std::string& id) { snapshots_.refresh_soon(id); },
+              [this] {
+                snapshots_.load_all();
+                snapshots_.refresh_all_soon();
+              });
+  metrics_.add_gauge("admit_public_events_in_memory", "Public events held by the read snapshots",
+                     [this] { return static_cast<double>(snapshots_.stats().events); });
+  metrics_.add_counter("admit_public_event_renders_total", "Event JSON renderings by the snapshots",
+                       [this] { return static_cast<double>(snapshots_.stats().renders); });
+  return feed;
+}
+
+http::ServerOptions App::server_options(WorkPool& pool) const {
+  http::ServerOptions options;
+  options.listen = config_.listen;
+  options.io_threads = config_.io_threads;
+  options.max_connections = static_cast<std::size_t>(config_.max_connections);
+  options.max_connections_per_address = static_cast<std::size_t>(config_.max_connections_per_address);
+  for (const auto& address : config_.connection_limit_exempt_list())  // canonical, as peers are
+    options.per_address_exempt.push_back(http::parse_ip_address(address).value_or(address));
+  options.header_timeout = std::chrono::seconds(config_.header_timeout);
+  options.body_timeout = std::chrono::seconds(config_.body_timeout);
+  options.pool = &pool;
+  options.web_root = config_.web_root;
+  options.public_url = config_.public_url;
+  options.trust_proxy = config_.trust_proxy;
+  return options;
+}
+
+// The .eml files of the file mailer are deleted mail_retention after sending, checked every
+// hour or, for a short retention, four times per retention period.
+std::unique_ptr<PeriodicTask> App::mail_retention_task() const {
+  const std::int64_t keep = config_.mail_retention_seconds();
+  if (!config_.smtp_url.empty() || keep <= 0) return nullptr;
+  const auto every = std::chrono::milliseconds(std::clamp<std::int64_t>(keep * 250, 250, 3600 * 1000));
+  auto dir = std::filesystem::path(config_.data_dir) / "outbox";
+  return std::make_unique<PeriodicTask>("mail_retention", every, [dir, keep] {
+    if (auto n = mail::delete_old_mail(dir, std::chrono::seconds(keep)); n > 0)
+      log::info("deleted sent mail past its retention", {{"files", n}});
+  });
 }
 
 int App::serve() {
@@ -247,20 +433,10 @@ int App::serve() {
 
   WorkPool pool("http", static_cast<std::size_t>(config_.work_threads),
                 static_cast<std::size_t>(config_.work_queue));
-  metrics_.add_gauge("admit_work_queue_depth", "Requests waiting for a handler thread",
-                     [&pool] { return static_cast<double>(pool.queue_depth()); });
-  metrics_.add_gauge("admit_work_busy", "Handler threads busy",
-                     [&pool] { return static_cast<double>(pool.busy()); });
-  metrics_.add_gauge("admit_db_pool_in_use", "Database connections borrowed",
-                     [this] { return static_cast<double>(db_->stats().in_use); });
-  metrics_.add_gauge("admit_db_pool_size", "Database connections open",
-                     [this] { return static_cast<double>(db_->stats().size); });
-
   // Password hashing gets its own small pool: a burst of sign-ins waits there (or answers
   // 503) instead of occupying every handler thread.
   hash_pool_ = std::make_unique<WorkPool>("argon2", 2, 64);
-  metrics_.add_gauge("admit_hash_queue_depth", "Password hashes waiting for a thread",
-                     [this] { return static_cast<double>(hash_pool_->queue_depth()); });
+  register_metrics(pool);
 
   // Mail: queued in the outbox by the services, delivered by this background loop.
   auto mailer = make_mailer(config_);
@@ -279,9 +455,11 @@ int App::serve() {
       log::info("purged ended sessions and mail links", {{"rows", n}});
   });
   purger.start();
+  auto retention = mail_retention_task();
+  if (retention) retention->start();
   sender.start();
   log::info("mail", {{"transport", config_.smtp_url.empty() ? "files" : "smtp"},
-                     {"node", sender.node_id()}});
+                     {"node", sender.node_id()}, {"retention", config_.mail_retention}});
 
   // Tickets: PDFs render on their own bounded pool; the issuer turns confirmed
   // registrations into codes, PDFs and mail (DESIGN.md §5).
@@ -309,52 +487,48 @@ int App::serve() {
     if (r.applied > 0) log::info("payments reconciled", {{"checked", r.checked}, {"applied", r.applied}});
   });
   reconciler.start();
-  metrics_.add_gauge("admit_registration_queue_depth", "Registration requests waiting for a writer",
-                     [this] { return static_cast<double>(engine_.queue_depth()); });
-  metrics_.add_counter("admit_registration_batches_total", "Registration transactions run by writers",
-                       [this] { return static_cast<double>(engine_.stats().batches); });
-  metrics_.add_counter("admit_registration_batched_requests_total",
-                       "Registration requests carried by those transactions",
-                       [this] { return static_cast<double>(engine_.stats().batched_requests); });
-  metrics_.add_gauge("admit_registration_batch_size_mean", "Mean requests per registration transaction",
-                     [this] {
-                       auto s = engine_.stats();
-                       return s.batches ? static_cast<double>(s.batched_requests) / s.batches : 0.0;
-                     });
-  metrics_.add_counter("admit_registrations_created_total", "Registrations created",
-                       [this] { return static_cast<double>(engine_.stats().created); });
-  metrics_.add_counter("admit_registration_sold_out_total", "sold_out answers from the database",
-                       [this] { return static_cast<double>(engine_.stats().sold_out); });
-  metrics_.add_counter("admit_registration_sold_out_memory_total",
-                       "sold_out answers from the in-memory flag",
-                       [this] { return static_cast<double>(engine_.stats().sold_out_from_memory); });
-  metrics_.add_counter("admit_registration_queue_full_total", "Registrations refused with 503 (queue full)",
-                       [this] { return static_cast<double>(engine_.stats().rejected_queue_full); });
 
+  // Check-in: the writers that batch scans into transactions (DESIGN.md §5).
+  checkins_.start();
+  metrics_.add_gauge("admit_checkin_queue_depth", "Scans waiting for a check-in writer",
+                     [this] { return static_cast<double>(checkins_.queue_depth()); });
+  metrics_.add_counter("admit_checkin_batches_total", "Check-in transactions run by writers",
+                       [this] { return static_cast<double>(checkins_.batches()); });
+
+  // Public reads: every published event in memory before the first request; on
+  // PostgreSQL the other nodes' changes arrive through LISTEN/NOTIFY (SQLite: one node,
+  // but other processes, e.g. `admit demo`, may add events: a poll).
+  std::unique_ptr<ChangeFeed> feed = start_public_reads();
+  http_pool_ = &pool;
   http::Router router;
   add_routes(router);
   StoreAuthenticator authenticator(users_, &accounts_, config_.https());
-
-  http::ServerOptions options;
-  options.listen = config_.listen;
-  options.io_threads = config_.io_threads;
-  options.max_connections = static_cast<std::size_t>(config_.max_connections);
-  options.pool = &pool;
-  options.web_root = config_.web_root;
-  options.public_url = config_.public_url;
-  options.trust_proxy = config_.trust_proxy;
-  http::Server server(options, router, &authenticator, metrics_);
-  metrics_.add_gauge("admit_http_connections", "Open client connections",
-                     [&server] { return static_cast<double>(server.connection_count()); });
-  metrics_.add_counter("admit_http_connections_refused_total",
-                       "Connections closed at accept because max_connections were open",
-                       [&server] { return static_cast<double>(server.refused_connections()); });
+  http::Server server(server_options(pool), router, &authenticator, metrics_);
+  register_server_metrics(server);
+  // /metrics on its own address (for the scraper's network only), when configured.
+  http::Router metrics_router;
+  std::unique_ptr<http::Server> metrics_server;
+  if (!config_.metrics_listen.empty()) {
+    add_metrics_route(metrics_router, std::nullopt);
+    http::ServerOptions o;
+    o.listen = config_.metrics_listen;
+    o.io_threads = 1;
+    o.pool = &pool;
+    o.access_log = false;
+    metrics_server = std::make_unique<http::Server>(o, metrics_router, nullptr, metrics_);
+    metrics_server->start();
+    log::info("serving metrics", {{"listen", config_.metrics_listen}, {"port", metrics_server->port()}});
+  }
   server.start();
   log::info("serving", {{"listen", config_.listen},
                         {"port", server.port()},
                         {"public_url", config_.public_url}});
   server.run_until_signal();
+  if (metrics_server) metrics_server->stop();
+  feed->stop();
+  snapshots_.stop();
   pool.stop();
+  checkins_.stop();
   tickets_.stop();
   pdf_pool_->stop();
   reconciler.stop();
@@ -362,6 +536,7 @@ int App::serve() {
   engine_.stop();
   hash_pool_->stop();
   sender.stop();
+  if (retention) retention->stop();
   purger.stop();
   log::info("stopped");
   return 0;

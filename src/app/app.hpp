@@ -3,25 +3,34 @@
 // the database, builds stores, services and routes, and runs the server. Tests and
 // benchmarks drive the same wiring.
 #include <memory>
+#include <optional>
+#include <string>
 
 #include "app/config.hpp"
+#include "app/periodic_task.hpp"
 #include "auth/argon2_passwords.hpp"
 #include "auth/memory_rate_limiter.hpp"
 #include "common/clock.hpp"
 #include "common/work_pool.hpp"
+#include "domain/ports/change_feed.hpp"
 #include "domain/ports/payment_gateway.hpp"
 #include "domain/ports/rate_limiter.hpp"
 #include "domain/services/account_service.hpp"
 #include "domain/services/catalog_service.hpp"
+#include "domain/services/checkin_service.hpp"
 #include "domain/services/registration_engine.hpp"
 #include "domain/services/payment_service.hpp"
 #include "domain/services/registration_service.hpp"
+#include "http/event_snapshots.hpp"
 #include "domain/services/ticket_service.hpp"
+#include "app/ticket_codes.hpp"
 #include "app/ticket_documents.hpp"
 #include "http/metrics.hpp"
 #include "http/router.hpp"
+#include "http/server.hpp"
 #include "storage/sql/database.hpp"
 #include "storage/sql/sql_account_store.hpp"
+#include "storage/sql/sql_checkin_store.hpp"
 #include "storage/sql/sql_event_store.hpp"
 #include "storage/sql/sql_outbox_store.hpp"
 #include "storage/sql/sql_payment_store.hpp"
@@ -53,7 +62,9 @@ class App {
   RegistrationStore& registration_store() { return registration_store_; }
   RegistrationEngine& registration_engine() { return engine_; }
   RegistrationService& registrations() { return registrations_; }
+  http::EventSnapshots& snapshots() { return snapshots_; }
   TicketService& tickets() { return tickets_; }
+  CheckinService& checkins() { return checkins_; }
   BlobStore& blobs() { return *blobs_; }
   const tickets::TicketKeyring& ticket_keys() const { return *keys_; }
 
@@ -64,6 +75,15 @@ class App {
 
  private:
   void add_routes(http::Router& router);
+  // token: nullopt serves /metrics to anyone (the separate metrics listener); a value
+  // serves it to `Authorization: Bearer <value>`; an empty value answers 404.
+  void add_metrics_route(http::Router& router, const std::optional<std::string>& token);
+  void register_metrics(WorkPool& pool);
+  void register_server_metrics(const http::Server& server);
+  http::ServerOptions server_options(WorkPool& pool) const;
+  std::unique_ptr<PeriodicTask> mail_retention_task() const;
+  // Loads the public snapshots and starts the feed of other nodes' (or processes') changes.
+  std::unique_ptr<ChangeFeed> start_public_reads();
 
   Config config_;
   std::shared_ptr<const Clock> clock_;
@@ -97,6 +117,14 @@ class App {
   TicketService tickets_;
   sql::SqlPaymentStore payment_store_;
   PaymentService payment_service_;
+  // Check-in (issue 12): the scan log and offline settlement, codes checked by the keyring.
+  sql::SqlCheckinStore checkin_store_;
+  AppTicketCodes codes_;
+  CheckinService checkins_;
+  // Public reads from memory (issue 14): told of every change by the catalogue, the engine
+  // and, on PostgreSQL, the other nodes (the change feed, started by serve()).
+  http::EventSnapshots snapshots_;
+  WorkPool* http_pool_ = nullptr;  // serve()'s handler pool, for routes that need one
 };
 
 }  // namespace admit::app

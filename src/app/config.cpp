@@ -1,6 +1,10 @@
 #include "app/config.hpp"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
 #include <charconv>
+#include <optional>
 #include <functional>
 #include <variant>
 
@@ -28,6 +32,13 @@ const std::vector<Setting>& settings() {
       {"web_root", &Config::web_root},
       {"io_threads", &Config::io_threads, 1, 64},
       {"max_connections", &Config::max_connections, 16, 1000000},
+      {"max_connections_per_address", &Config::max_connections_per_address, 0, 1000000},
+      {"connection_limit_exempt", &Config::connection_limit_exempt},
+      {"header_timeout", &Config::header_timeout, 1, 300},
+      {"body_timeout", &Config::body_timeout, 1, 3600},
+      {"metrics_listen", &Config::metrics_listen},
+      {"metrics_token", &Config::metrics_token, 0, 0, true},
+      {"mail_retention", &Config::mail_retention},
       {"work_threads", &Config::work_threads, 1, 256},
       {"work_queue", &Config::work_queue, 16, 1000000},
       {"db_pool", &Config::db_pool, 1, 256},
@@ -108,7 +119,64 @@ bool valid_listen(const std::string& listen) {
   return ec == std::errc{} && p == tail.data() + tail.size() && port >= 0 && port <= 65535;
 }
 
+// "7d", "12h", "30m", "90s" or "0" -> seconds; nullopt when unreadable.
+std::optional<std::int64_t> parse_duration(const std::string& text) {
+  if (text == "0") return 0;
+  if (text.size() < 2) return std::nullopt;
+  std::int64_t n = 0;
+  auto [p, ec] = std::from_chars(text.data(), text.data() + text.size() - 1, n);
+  if (ec != std::errc{} || p != text.data() + text.size() - 1 || n <= 0 || n > 100000)
+    return std::nullopt;
+  switch (text.back()) {
+    case 'd': return n * 86400;
+    case 'h': return n * 3600;
+    case 'm': return n * 60;
+    case 's': return n;
+    default: return std::nullopt;
+  }
+}
+
+std::vector<std::string> split_list(const std::string& text) {
+  std::vector<std::string> out;
+  std::size_t from = 0;
+  while (from <= text.size()) {
+    auto comma = text.find(',', from);
+    if (comma == std::string::npos) comma = text.size();
+    std::string item = text.substr(from, comma - from);
+    auto b = item.find_first_not_of(" \t"), e = item.find_last_not_of(" \t");
+    if (b != std::string::npos) out.push_back(item.substr(b, e - b + 1));
+    from = comma + 1;
+  }
+  return out;
+}
+
+bool valid_ip(const std::string& text) {
+  unsigned char buf[sizeof(in6_addr)];
+  return inet_pton(AF_INET, text.c_str(), buf) == 1 || inet_pton(AF_INET6, text.c_str(), buf) == 1;
+}
+
+void check_security_settings(const Config& c, std::vector<FieldError>& errors) {
+  if (!parse_duration(c.mail_retention))
+    errors.push_back({"mail_retention", "must be a duration such as 7d, 12h, 30m or 90s, or 0 to keep mail"});
+  for (const auto& address : c.connection_limit_exempt_list())
+    if (!valid_ip(address))
+      errors.push_back({"connection_limit_exempt",
+                        "must be a comma-separated list of IP addresses ('" + address + "' is not one)"});
+  if (!c.metrics_listen.empty() && !valid_listen(c.metrics_listen))
+    errors.push_back({"metrics_listen", "must be host:port, e.g. 127.0.0.1:9090"});
+  if (!c.metrics_listen.empty() && c.metrics_listen == c.listen)
+    errors.push_back({"metrics_listen", "must differ from listen (use metrics_token to serve /metrics there)"});
+  if (!c.metrics_token.empty() && c.metrics_token.size() < 32)
+    errors.push_back({"metrics_token", "must be at least 32 characters"});
+}
+
 }  // namespace
+
+std::int64_t Config::mail_retention_seconds() const { return parse_duration(mail_retention).value_or(0); }
+
+std::vector<std::string> Config::connection_limit_exempt_list() const {
+  return split_list(connection_limit_exempt);
+}
 
 std::map<std::string, std::string> current_environment() {
   std::map<std::string, std::string> env;
@@ -183,6 +251,7 @@ Result<Config> load_config(const std::optional<std::string>& file,
     errors.push_back({"smtp_url", "must start with smtp:// or smtps://"});
   if (!c.stripe_secret_key.empty() && c.stripe_secret_key.rfind("sk_", 0) != 0)
     errors.push_back({"stripe_secret_key", "must be a Stripe secret key (sk_test_...)"});
+  check_security_settings(c, errors);
   if (c.blob_store != "file" && c.blob_store != "s3")
     errors.push_back({"blob_store", "must be file or s3"});
   if (c.blob_store == "s3") {

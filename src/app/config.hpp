@@ -2,6 +2,7 @@
 // Configuration: one validated struct, read from an optional TOML file and overridden by
 // ADMIT_* environment variables (ADMIT_LISTEN, ADMIT_DATABASE, ...). Every key of the file
 // has an environment twin: the key upper-cased with the ADMIT_ prefix.
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
@@ -19,6 +20,20 @@ struct Config {
   std::string web_root = "web/dist";
   int io_threads = 2;
   int max_connections = 10000;  // open at once; more are closed at accept
+  // Open at once from one client address (0 = no cap); addresses listed in
+  // connection_limit_exempt (comma-separated, e.g. a reverse proxy) are not capped.
+  int max_connections_per_address = 512;
+  std::string connection_limit_exempt;
+  int header_timeout = 10;  // seconds for a request's header to arrive
+  int body_timeout = 30;    // seconds for its body (and for writing an answer)
+  // /metrics: served on this separate address when set ("127.0.0.1:9090"); on the public
+  // listener only with `Authorization: Bearer <metrics_token>` when that is set; else not
+  // at all on the public listener.
+  std::string metrics_listen;
+  std::string metrics_token;
+  // How long sent .eml files stay in <data_dir>/outbox: "7d", "12h", "30m", "90s"; "0"
+  // keeps them.
+  std::string mail_retention = "7d";
   int work_threads = 8;
   int work_queue = 4096;
   int db_pool = 8;
@@ -72,6 +87,8 @@ struct Config {
   int pdf_queue = 1024;  // PDFs waiting for a thread before downloads answer 503
 
   bool https() const { return public_url.rfind("https://", 0) == 0; }
+  std::int64_t mail_retention_seconds() const;  // 0 = keep
+  std::vector<std::string> connection_limit_exempt_list() const;
 };
 
 // Loads the file (if given) then the environment; validates. Errors name each setting,

@@ -21,6 +21,7 @@ std::string_view to_string(ErrorCode code) noexcept {
     case ErrorCode::validation_failed: return "validation_failed";
     case ErrorCode::rate_limited: return "rate_limited";
     case ErrorCode::internal: return "internal";
+    case ErrorCode::not_implemented: return "not_implemented";
     case ErrorCode::unavailable: return "unavailable";
   }
   return "internal";

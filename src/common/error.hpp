@@ -25,6 +25,7 @@ enum class ErrorCode {
   validation_failed,       // 422 field errors in `errors`
   rate_limited,            // 429 with Retry-After
   internal,                // 500
+  not_implemented,         // 501 e.g. a transfer coding the server does not implement
   unavailable,             // 503 with Retry-After (queue full, database down)
 };
 

@@ -15,7 +15,11 @@
 
 namespace admit {
 
-// Parses a request body. Empty or malformed JSON is a bad_request naming the problem.
+// Parses a request body. Empty or malformed JSON, bytes that are not UTF-8 (the offset is
+// named), a lone UTF-16 surrogate escape and nesting deeper than 32 levels are bad_request;
+// a key given twice in one object or a NUL character (\u0000) in a key or string is
+// validation_failed naming the field by its path ("ticket_types[1].name"), so that no two
+// readers of one body can see different values and nothing with NUL is ever stored.
 Result<boost::json::value> parse_json_body(std::string_view body);
 
 enum class Need { optional, required };

@@ -86,8 +86,10 @@ void Dispatcher::dispatch(Request& request, std::string& route, const Respond& r
 
   if (request.method == Method::get || request.method == Method::head) {
     route = "static";
-    guarded(request, route, respond,
-            [&] { respond(static_files_.serve(request.path, request.request_id)); });
+    guarded(request, route, respond, [&] {
+      if (auto cached = static_files_.serve_cached(request)) respond(std::move(*cached));
+      else respond(static_files_.serve(request.path, request.request_id));
+    });
     return;
   }
 
@@ -107,6 +109,20 @@ void Dispatcher::dispatch(Request& request, std::string& route, const Respond& r
 bool Dispatcher::dispatch_inline(Request& request, std::string& route, const Respond& respond,
                                  RouteMatch& match) const {
   match = router_.match(request.method, raw_path_of(request.target));
+  if (!match.handler && match.allowed.empty() && !is_api_path(request.path) &&
+      (request.method == Method::get || request.method == Method::head)) {
+    // The web app's files are in memory: answered here unless only the disk can tell.
+    std::optional<Response> cached;
+    try {
+      cached = static_files_.serve_cached(request);
+    } catch (const std::exception&) {
+      return false;  // let dispatch() meet the failure and answer it
+    }
+    if (!cached) return false;
+    route = "static";
+    respond(std::move(*cached));
+    return true;
+  }
   if (!match.handler || !match.options->nonblocking) return false;
   std::optional<Principal> principal;
   try {
@@ -140,6 +156,33 @@ std::optional<Error> check_access(const Allow& allow, const std::optional<Princi
   if (!allow.role.empty() && !caller->has_role(allow.role))
     return Error::forbidden("This endpoint needs the " + std::string(allow.role) + " role.");
   return std::nullopt;
+}
+
+bool Dispatcher::answer_now(Request& request, std::string& route,
+                            std::optional<Response>& out) const {
+  if (request.method != Method::get && request.method != Method::head) return false;
+  try {
+    RouteMatch match = router_.match(request.method, raw_path_of(request.target));
+    if (!match.handler) {
+      if (!match.allowed.empty() || is_api_path(request.path)) return false;
+      out = static_files_.serve_cached(request);
+      if (out) route = "static";
+      return out.has_value();
+    }
+    if (!match.options->answer_now) return false;
+    std::optional<Principal> principal;
+    if (authenticator_ && !authenticator_->authenticate_now(request, principal)) return false;
+    // The same access rule as every other route; a refusal takes the usual path to answer.
+    if (check_access(match.options->allow, principal, match.params)) return false;
+    request.principal = std::move(principal);
+    request.params = std::move(match.params);
+    out = match.options->answer_now(request);
+    if (out) route = std::move(match.name);
+    return out.has_value();
+  } catch (const std::exception&) {
+    out.reset();
+    return false;  // the usual path meets the failure and answers it
+  }
 }
 
 void Dispatcher::run_handler(Request& request, RouteMatch& match,

@@ -28,11 +28,17 @@ class Dispatcher {
                 RouteMatch match) const;
 
   // For the network thread: runs the request as dispatch() would and returns true when its
-  // route is `nonblocking` and the authenticator knows the caller without blocking; returns
+  // route is `nonblocking` and the authenticator knows the caller without blocking, or when
+  // it is for a web app file held in memory (StaticFiles::serve_cached); returns
   // false otherwise, having done nothing but match the route into `match` (the caller then
   // dispatches on the work pool with it).
   bool dispatch_inline(Request& request, std::string& route, const Respond& respond,
                        RouteMatch& match) const;
+
+  // For the network thread, before anything else: the answer of a GET/HEAD that memory
+  // holds (a web app file, or a route's `answer_now`), when the authenticator knows the
+  // caller without blocking. False (and nothing answered) otherwise.
+  bool answer_now(Request& request, std::string& route, std::optional<Response>& out) const;
 
   const std::string& public_origin() const noexcept { return public_origin_; }
 

@@ -3,6 +3,7 @@
 // Beast/Asio, so handlers and services compile quickly and can be unit-tested directly.
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -64,11 +65,17 @@ struct Response {
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;
   std::string file_path;  // when set, the server streams this file as the body
+  // When set, the body instead of `body`: an answer held ready in memory (a snapshot, a
+  // web app file), sent without a copy.
+  std::shared_ptr<const std::string> shared_body;
   // When set, the answer is built by this function on the network thread just before it
   // is sent, and replaces everything above: a thread that answers many requests at once
   // (a registration writer) hands over the result instead of rendering each body itself.
   std::function<Response()> later;
 
+  std::string_view body_view() const noexcept {
+    return shared_body ? std::string_view(*shared_body) : std::string_view(body);
+  }
   Response& header(std::string name, std::string value) {
     headers.emplace_back(std::move(name), std::move(value));
     return *this;

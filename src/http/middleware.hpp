@@ -40,6 +40,20 @@ std::optional<std::string> parse_ip_address(std::string_view text);
 std::string client_address(std::string_view peer, std::optional<std::string_view> forwarded_for,
                            bool trust_proxy);
 
+// Message framing and Host rules of RFC 9112 for a request whose header has been read
+// (`request.headers` holds every field line, names lower-case; `version` is 10 or 11):
+// - Transfer-Encoding with Content-Length, in an HTTP/1.0 request, with chunked missing
+//   or not last, chunked twice, or an empty coding: 400 (the body length cannot be known);
+// - any coding before the final chunked (gzip, identity, ...): 501, none is implemented;
+// - HTTP/1.1 without Host, more than one Host, or a Host that is not host[:port]: 400.
+// Returns the error to answer (then close), or nullopt.
+std::optional<Error> check_framing(const Request& request, unsigned version);
+
+// True when a Content-Type header names a JSON media type: `application/json` or any
+// `<type>/<subtype>+json`, case-insensitive, with optional parameters (`; charset=utf-8`).
+// The type is parsed (RFC 9110 §8.3.1), so `text/plain; charset=json` is not JSON.
+bool is_json_media_type(std::string_view content_type) noexcept;
+
 // Headers added to every answer (Content-Security-Policy, nosniff, ...; HSTS when hsts).
 std::vector<std::pair<std::string, std::string>> security_headers(bool hsts);
 

@@ -17,7 +17,7 @@ struct ProblemKind {
 };
 
 // Indexed by ErrorCode; the static_asserts below keep the order honest.
-constexpr std::array<ProblemKind, 18> kProblems{{
+constexpr std::array<ProblemKind, 19> kProblems{{
     {ErrorCode::bad_request, 400, "Bad request"},
     {ErrorCode::invalid_signature, 400, "Invalid signature"},
     {ErrorCode::unauthenticated, 401, "Authentication required"},
@@ -35,6 +35,7 @@ constexpr std::array<ProblemKind, 18> kProblems{{
     {ErrorCode::validation_failed, 422, "Validation failed"},
     {ErrorCode::rate_limited, 429, "Too many requests"},
     {ErrorCode::internal, 500, "Internal server error"},
+    {ErrorCode::not_implemented, 501, "Not implemented"},
     {ErrorCode::unavailable, 503, "Service unavailable"},
 }};
 

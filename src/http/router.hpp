@@ -2,7 +2,9 @@
 // Routes (method, path pattern) to handlers. Patterns use {name} segments:
 // "/api/v1/events/{id}/publish". A path that matches with another method answers 405
 // with Allow; no match answers 404 (API paths) or falls through to the web app.
+#include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -39,6 +41,10 @@ struct RouteOptions {
   // handler copies what it keeps from the Request: the server frees the request's payload
   // as soon as the handler returns, on the thread that allocated it.
   bool nonblocking = false;
+  // For a GET whose answer may already be in memory: returns it at once (on the network
+  // thread, without blocking), or nullopt to let the handler run as usual. The server then
+  // sends it without handing the request anywhere (Dispatcher::answer_now).
+  std::function<std::optional<Response>(Request&)> answer_now;
 };
 
 struct RouteMatch {

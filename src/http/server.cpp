@@ -46,6 +46,8 @@
 #include "common/handoff.hpp"
 #include "common/log.hpp"
 #include "common/time.hpp"
+#include "http/compression.hpp"
+#include "http/descriptor_limit.hpp"
 #include "http/dispatch.hpp"
 #include "http/middleware.hpp"
 #include "http/url.hpp"
@@ -145,14 +147,29 @@ tcp::endpoint parse_listen(asio::io_context& ioc, const std::string& listen) {
   return results.begin()->endpoint();
 }
 
+// What the per-address connection cap counts: an IPv4 address (also when mapped into
+// IPv6), or the /64 of an IPv6 address, since one IPv6 client usually holds a whole /64
+// (the rate limits count IPv6 the same way).
+std::string connection_cap_key(const asio::ip::address& address) {
+  if (address.is_v4()) return address.to_string();
+  auto v6 = address.to_v6();
+  if (v6.is_v4_mapped()) return asio::ip::make_address_v4(asio::ip::v4_mapped, v6).to_string();
+  auto bytes = v6.to_bytes();
+  std::fill(bytes.begin() + 8, bytes.end(), static_cast<unsigned char>(0));
+  return asio::ip::address_v6(bytes).to_string() + "/64";
+}
+
 }  // namespace
 
 // Everything the network threads touch. It owns the io_context and is shared with pending
 // exchanges, so an answer that arrives after the Server is gone still posts somewhere valid.
 struct Server::Core : std::enable_shared_from_this<Server::Core>, HandoffTarget {
   struct Connection {
-    explicit Connection(tcp::socket&& socket) : stream(std::move(socket)) {}
+    Connection(tcp::socket&& socket, std::string peer, std::string cap_key)
+        : stream(std::move(socket)), peer(std::move(peer)), cap_key(std::move(cap_key)) {}
     beast::tcp_stream stream;
+    const std::string peer;     // the client address, canonical text ("" when unknown)
+    const std::string cap_key;  // what the per-address cap counts: the address, or its /64
     bool idle = true;  // waiting for the next request (touched only on the strand)
   };
 
@@ -250,10 +267,22 @@ struct Server::Core : std::enable_shared_from_this<Server::Core>, HandoffTarget 
     ioc.reset();
   }
 
-  // ---- connection registry (for graceful shutdown) ----
-  void add_connection(const std::shared_ptr<Connection>& c) {
+  // ---- connection registry (for graceful shutdown and the per-address cap) ----
+  bool exempt(const std::string& address) const {
+    return std::find(options.per_address_exempt.begin(), options.per_address_exempt.end(),
+                     address) != options.per_address_exempt.end();
+  }
+  // Registers the connection unless its address already has its share open.
+  bool add_connection(const std::shared_ptr<Connection>& c) {
     std::lock_guard lock(connections_mutex);
+    const std::size_t cap = options.max_connections_per_address;
+    if (cap > 0 && !exempt(c->peer)) {
+      std::size_t& open = per_address[c->cap_key];
+      if (open >= cap) return false;
+      ++open;
+    }
     connections.emplace(c.get(), c);
+    return true;
   }
   std::size_t connection_count() const {
     std::lock_guard lock(connections_mutex);
@@ -261,7 +290,10 @@ struct Server::Core : std::enable_shared_from_this<Server::Core>, HandoffTarget 
   }
   void remove_connection(Connection* c) {
     std::lock_guard lock(connections_mutex);
-    connections.erase(c);
+    if (connections.erase(c) > 0) {
+      if (auto it = per_address.find(c->cap_key); it != per_address.end() && --it->second == 0)
+        per_address.erase(it);
+    }
     if (connections.empty()) connections_cv.notify_all();
   }
 
@@ -306,6 +338,8 @@ struct Server::Core : std::enable_shared_from_this<Server::Core>, HandoffTarget 
   mutable std::mutex connections_mutex;
   std::condition_variable connections_cv;
   std::unordered_map<Connection*, std::weak_ptr<Connection>> connections;
+  std::unordered_map<std::string, std::size_t> per_address;  // open connections by address
+  std::atomic<std::uint64_t> refused_address{0};
 
   std::mutex state_mutex;  // lifecycle
   std::condition_variable state_cv;
@@ -337,9 +371,23 @@ asio::awaitable<void> Server::Core::accept_loop() {
       continue;
     }
     error_code ignored;
+    std::string peer, cap_key;
+    if (auto endpoint = socket.remote_endpoint(ignored); !ignored) {
+      peer = endpoint.address().to_string();
+      cap_key = connection_cap_key(endpoint.address());
+    }
     socket.set_option(tcp::no_delay(true), ignored);
-    auto connection = std::make_shared<Connection>(std::move(socket));
-    add_connection(connection);
+    auto connection =
+        std::make_shared<Connection>(std::move(socket), std::move(peer), std::move(cap_key));
+    if (!add_connection(connection)) {
+      // Closed unread, as above: one address may not hold every slot.
+      const auto n = refused_address.fetch_add(1) + 1;
+      if (n == 1 || n % 1000 == 0)
+        log::warn("connection refused: too many open from one address",
+                  {{"max_connections_per_address", options.max_connections_per_address},
+                   {"remote", connection->peer}, {"refused_so_far", n}});
+      continue;
+    }
     auto ex = connection->stream.get_executor();
     asio::co_spawn(ex, session(std::move(connection)), [](std::exception_ptr error) {
       if (!error) return;
@@ -355,6 +403,13 @@ asio::awaitable<void> Server::Core::accept_loop() {
 }
 
 asio::awaitable<std::tuple<Response, std::string>> Server::Core::dispatch(Request request) {
+  // An answer memory holds goes out at once: no exchange, no post back to the strand.
+  {
+    std::optional<Response> now;
+    std::string route;
+    if (dispatcher.answer_now(request, route, now))
+      co_return std::tuple<Response, std::string>(std::move(*now), std::move(route));
+  }
   auto initiate = [this, &request](auto handler) {
     using Handler = decltype(handler);
     auto fallback = asio::any_io_executor(ioc->get_executor());
@@ -439,13 +494,14 @@ asio::awaitable<std::size_t> Server::Core::send(Connection& connection, Response
   // threads in the flash-sale profile (bench/README.md).
   const bool forbidden = body_forbidden(response.status);
   std::string head = response_head(response, version, keep_alive, forbidden, request_id);
-  const std::size_t bytes = forbidden || head_only ? 0 : response.body.size();
+  const std::string_view body = response.body_view();  // a shared body is never copied
+  const std::size_t bytes = forbidden || head_only ? 0 : body.size();
   connection.stream.expires_after(options.body_timeout);
   if (bytes == 0) {
     auto [ec, n] = co_await asio::async_write(connection.stream, asio::buffer(head), kUseTuple);
     ok = !ec;
   } else {
-    std::array<asio::const_buffer, 2> buffers{asio::buffer(head), asio::buffer(response.body)};
+    std::array<asio::const_buffer, 2> buffers{asio::buffer(head), asio::buffer(body)};
     auto [ec, n] = co_await asio::async_write(connection.stream, buffers, kUseTuple);
     ok = !ec;
   }
@@ -469,7 +525,7 @@ std::string Server::Core::response_head(const Response& response, unsigned versi
     head += "\r\n";
   };
   for_each_field(response, request_id, field);
-  if (!forbidden) field("Content-Length", std::to_string(response.body.size()));
+  if (!forbidden) field("Content-Length", std::to_string(response.body_view().size()));
   // HTTP/1.1 stays open unless told; HTTP/1.0 closes unless told.
   if (version == 10 && keep_alive) field("Connection", "keep-alive");
   if (version != 10 && !keep_alive) field("Connection", "close");
@@ -550,12 +606,7 @@ asio::awaitable<void> Server::Core::session(std::shared_ptr<Connection> connecti
   } unregister{this, connection.get()};
 
   beast::tcp_stream& stream = connection->stream;
-  std::string peer;
-  {
-    error_code ec;
-    auto endpoint = stream.socket().remote_endpoint(ec);
-    if (!ec) peer = endpoint.address().to_string();
-  }
+  const std::string& peer = connection->peer;
   beast::flat_buffer buffer;
   std::optional<bhttp::request_parser<bhttp::string_body>> parser;
   bool first = true;
@@ -601,6 +652,11 @@ asio::awaitable<void> Server::Core::session(std::shared_ptr<Connection> connecti
           close_quietly = true;
         else if (header_ec == bhttp::error::header_limit)
           rejection = Error::bad_request("The request headers are too large.");
+        else if (header_ec == bhttp::error::bad_transfer_encoding ||
+                 header_ec == bhttp::error::bad_content_length)
+          rejection = Error::bad_request(
+              "The request's Content-Length or Transfer-Encoding is not valid (both given, or "
+              "one given twice).");
         else
           rejection = Error::bad_request("The request is not valid HTTP/1.1.");
         break;
@@ -623,6 +679,12 @@ asio::awaitable<void> Server::Core::session(std::shared_ptr<Connection> connecti
       request.request_id = request_id;
       request.remote_address =
           client_address(peer, request.header("x-forwarded-for"), options.trust_proxy);
+
+      version = message.version();
+      if (auto framing = check_framing(request, version)) {
+        rejection = std::move(framing);
+        break;
+      }
 
       std::string_view target = request.target;
       if (target.empty() || target.front() != '/') {
@@ -674,7 +736,6 @@ asio::awaitable<void> Server::Core::session(std::shared_ptr<Connection> connecti
       }
       request.body = std::move(parser->get().body());
       keep_alive_requested = parser->get().keep_alive();
-      version = parser->get().version();
     } while (false);
     parser.reset();
 
@@ -690,6 +751,7 @@ asio::awaitable<void> Server::Core::session(std::shared_ptr<Connection> connecti
     // The access line is built only when it will be written (the bench runs at warn).
     const bool access_log = options.access_log && log::enabled(log::Level::info);
     std::string remote = access_log ? request.remote_address : std::string();
+    const AcceptedEncodings accepted = parse_accept_encoding(request.header("accept-encoding"));
     auto [response, route] = co_await dispatch(std::move(request));
     if (response.later) {
       auto make = std::move(response.later);
@@ -701,6 +763,7 @@ asio::awaitable<void> Server::Core::session(std::shared_ptr<Connection> connecti
         response = Response::problem(Error::internal(), request_id);
       }
     }
+    compress_if_worthwhile(response, accepted);
 
     const bool keep_alive = keep_alive_requested && !draining.load();
     const int status = response.status;
@@ -740,6 +803,7 @@ Server::~Server() { stop(); }
 
 void Server::start() {
   Core& core = *core_;
+  raise_descriptor_limit(core.options.max_connections);
   std::lock_guard lock(core.state_mutex);
   if (core.started) throw std::logic_error("Server::start called twice");
   tcp::endpoint endpoint = parse_listen(*core.ioc, core.options.listen);
@@ -778,6 +842,8 @@ std::uint16_t Server::port() const { return core_->bound_port; }
 std::size_t Server::connection_count() const { return core_->connection_count(); }
 
 std::uint64_t Server::refused_connections() const { return core_->refused.load(); }
+
+std::uint64_t Server::refused_per_address() const { return core_->refused_address.load(); }
 
 void Server::run_until_signal() {
   Core& core = *core_;

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "common/work_pool.hpp"
 #include "http/authenticator.hpp"
@@ -30,6 +31,12 @@ struct ServerOptions {
   // refused_connections(), logged), so a flood of idle sockets cannot use up descriptors
   // and memory.
   std::size_t max_connections = 10000;
+  // Connections open at once from one client address (the TCP peer: behind a proxy, the
+  // proxy; IPv6 peers count per /64); one more is closed at accept like above
+  // (refused_per_address()). 0 = no cap.
+  // Addresses in per_address_exempt (canonical text, e.g. a reverse proxy) are not capped.
+  std::size_t max_connections_per_address = 512;
+  std::vector<std::string> per_address_exempt;
 };
 
 // Server: accepts HTTP/1.1 connections (keep-alive, pipelining answered in order) on
@@ -65,6 +72,8 @@ class Server {
   std::size_t connection_count() const;
   // Connections closed at accept because max_connections were open.
   std::uint64_t refused_connections() const;
+  // Connections closed at accept because their address had max_connections_per_address open.
+  std::uint64_t refused_per_address() const;
 
  private:
   struct Core;

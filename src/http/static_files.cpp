@@ -3,6 +3,11 @@
 #include <sys/stat.h>
 
 #include <array>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+
+#include "common/log.hpp"
 
 namespace admit::http {
 namespace {
@@ -34,10 +39,80 @@ std::string_view extension_of(std::string_view name) noexcept {
   return name.substr(dot + 1);
 }
 
+constexpr std::string_view kImmutable = "public, max-age=31536000, immutable";
+constexpr std::string_view kRevalidate = "no-cache";
+
+std::optional<std::string> read_file(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return std::nullopt;
+  std::string data((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (in.bad()) return std::nullopt;
+  return data;
+}
+
 }  // namespace
 
 StaticFiles::StaticFiles(std::string web_root) : root_(std::move(web_root)) {
   while (root_.size() > 1 && root_.back() == '/') root_.pop_back();
+  if (!root_.empty()) load();
+}
+
+void StaticFiles::load() {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  const fs::path root(root_);
+  if (!fs::is_directory(root, ec)) return;
+  for (auto it = fs::recursive_directory_iterator(root, ec); !ec && it != fs::end(it);
+       it.increment(ec)) {
+    if (!it->is_regular_file(ec)) continue;
+    const fs::path& path = it->path();
+    const std::string ext = path.extension().string();
+    if (ext == ".gz" || ext == ".br") continue;  // twins, read with their original
+    std::string url(1, '/');  // (not "/" + ...: GCC 12 -O3 warns falsely, -Wrestrict)
+    url += fs::relative(path, root, ec).generic_string();
+    if (ec || !safe_path(url)) continue;
+    auto data = read_file(path);
+    if (!data) continue;
+    if (bytes_ + data->size() > kMemoryLimit) {
+      log::warn("web app larger than the memory cache; the rest is read from disk",
+                {{"limit_bytes", kMemoryLimit}});
+      break;
+    }
+    auto rep = std::make_shared<Representation>();
+    rep->hash = content_hash(*data);
+    rep->content_type = std::string(content_type_for(url));
+    bytes_ += data->size();
+    auto twin = [&](std::string_view suffix) -> std::shared_ptr<const std::string> {
+      auto packed = read_file(path.string() + std::string(suffix));
+      if (!packed || packed->size() >= data->size()) return nullptr;
+      bytes_ += packed->size();
+      return std::make_shared<const std::string>(std::move(*packed));
+    };
+    rep->gzip = twin(".gz");
+    rep->br = twin(".br");
+    rep->identity = std::make_shared<const std::string>(std::move(*data));
+    files_.emplace(url, std::move(rep));
+  }
+  if (auto it = files_.find("/index.html"); it != files_.end()) index_ = it->second;
+  log::info("web app in memory", {{"files", files_.size()}, {"bytes", bytes_}});
+}
+
+std::optional<Response> StaticFiles::serve_cached(const Request& request) const {
+  if (root_.empty()) return Response::problem(Error::not_found("page"), request.request_id);
+  const std::string& path = request.path;
+  if (!safe_path(path)) return Response::problem(Error::bad_request("invalid path"), request.request_id);
+  if (path == "/" || path == "/index.html") {
+    if (!index_) return std::nullopt;
+    return answer(request, *index_, kRevalidate);
+  }
+  if (auto it = files_.find(path); it != files_.end())
+    return answer(request, *it->second, path.starts_with("/assets/") ? kImmutable : kRevalidate);
+  if (path.back() == '/' || extension_of(path).empty()) {
+    // An app route (the browser's router decides): index.html.
+    if (!index_) return std::nullopt;
+    return answer(request, *index_, kRevalidate);
+  }
+  return std::nullopt;  // perhaps a file written after start: the disk decides
 }
 
 std::string_view StaticFiles::content_type_for(std::string_view file_name) noexcept {

@@ -49,7 +49,7 @@ Status FileMailer::send(const MailMessage& message) {
   const auto final_path = directory_ / name;
   // The temporary name neither ends in .eml nor shows in a listing of *.eml files.
   const auto temp_path = directory_ / (".tmp-" + new_id("eml"));
-  int fd = ::open(temp_path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0640);
+  int fd = ::open(temp_path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
   if (fd < 0) return Error::unavailable(60, "cannot write " + temp_path.string() + ": " + std::strerror(errno));
   std::size_t done = 0;
   while (done < text.size()) {

@@ -1,7 +1,8 @@
 // Fuzz target: a request body through the strict JSON reading every handler uses
 // (parse_json_body, then JsonObjectReader as the registration handler reads one).
-// Properties: nothing crashes or leaks; a body either parses or answers bad_request;
-// every field error names a field.
+// Properties: nothing crashes or leaks; a body either parses, or answers bad_request, or
+// (duplicate key, NUL character) validation_failed naming the field; every field error
+// names a field.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -16,7 +17,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const std::string_view body(reinterpret_cast<const char*>(data), size);
   auto parsed = parse_json_body(body);
   if (!parsed) {
-    if (parsed.error().code != ErrorCode::bad_request) std::abort();
+    // Malformed, invalid UTF-8 or too deep: bad_request. A key twice or a NUL character:
+    // validation_failed naming exactly one field.
+    const Error& e = parsed.error();
+    if (e.code == ErrorCode::validation_failed) {
+      if (e.errors.size() != 1 || e.errors[0].field.empty()) std::abort();
+    } else if (e.code != ErrorCode::bad_request) {
+      std::abort();
+    }
     return 0;
   }
   FieldErrors errors;

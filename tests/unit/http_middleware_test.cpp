@@ -205,6 +205,52 @@ TEST_F(StaticFilesTest, ServesIndexAssetsAndSpaFallback) {
   EXPECT_EQ(files.serve("/assets", "r").file_path, (root_ / "index.html").string());
 }
 
+Request static_request(std::string path, std::vector<std::pair<std::string, std::string>> headers = {}) {
+  Request r;
+  r.method = Method::get;
+  r.target = path;
+  r.path = std::move(path);
+  r.headers = std::move(headers);
+  r.request_id = "r";
+  return r;
+}
+
+TEST_F(StaticFilesTest, ServesFromMemoryWithTwinsTagsAndDiskFallback) {
+  std::ofstream(root_ / "assets" / "app-1a2b.js.br") << "br";  // smaller than the file: used
+  std::ofstream(root_ / "assets" / "app-1a2b.js.gz") << "gzip bytes, longer";  // not smaller: unused
+  StaticFiles files(root_.string());
+  EXPECT_EQ(files.cached_files(), 3u) << "the twins are read with their original";
+
+  auto plain = files.serve_cached(static_request("/assets/app-1a2b.js"));
+  ASSERT_TRUE(plain);
+  EXPECT_EQ(plain->body_view(), "console.log(1)");
+  EXPECT_EQ(header_of(*plain, "Cache-Control"), "public, max-age=31536000, immutable");
+  EXPECT_EQ(header_of(*plain, "Content-Encoding"), "");
+  const std::string tag = header_of(*plain, "ETag");
+  EXPECT_FALSE(tag.empty());
+
+  auto br = files.serve_cached(static_request("/assets/app-1a2b.js", {{"accept-encoding", "gzip, br"}}));
+  EXPECT_EQ(br->body_view(), "br");
+  EXPECT_EQ(header_of(*br, "Content-Encoding"), "br");
+  EXPECT_EQ(header_of(*br, "Vary"), "Accept-Encoding");
+  auto gz = files.serve_cached(static_request("/assets/app-1a2b.js", {{"accept-encoding", "gzip"}}));
+  EXPECT_EQ(gz->body_view(), "console.log(1)") << "a twin that is not smaller is not used";
+
+  auto again = files.serve_cached(static_request("/assets/app-1a2b.js", {{"if-none-match", tag}}));
+  EXPECT_EQ(again->status, 304);
+  EXPECT_TRUE(again->body_view().empty());
+
+  auto spa = files.serve_cached(static_request("/events/evt_1"));
+  EXPECT_EQ(spa->body_view(), "<!doctype html><title>admit</title>");
+  EXPECT_EQ(header_of(*spa, "Cache-Control"), "no-cache");
+  EXPECT_EQ(files.serve_cached(static_request("/../x"))->status, 400);
+
+  // A file written after start: only the disk can tell.
+  std::ofstream(root_ / "assets" / "late-9z.js") << "late";
+  EXPECT_FALSE(files.serve_cached(static_request("/assets/late-9z.js")));
+  EXPECT_EQ(files.serve("/assets/late-9z.js", "r").file_path, (root_ / "assets" / "late-9z.js").string());
+}
+
 TEST_F(StaticFilesTest, RefusesTraversal) {
   StaticFiles files(root_.string());
   EXPECT_EQ(files.serve("/../etc/passwd", "r").status, 400);
@@ -289,6 +335,56 @@ TEST(Dispatcher, RoutesAuthenticatesAndLabels) {
   EXPECT_EQ(ev.route, "/api/v1/events/{id}");
 }
 
+TEST_F(StaticFilesTest, AnswerNowServesMemoryOnlyAndLeavesTheRestAlone) {
+  Router router;
+  RouteOptions options;
+  options.allow = kPublic;
+  options.nonblocking = true;
+  options.answer_now = [](Request& req) -> std::optional<Response> {
+    if (req.param("id") == "held") return Response::text(200, "from memory");
+    return std::nullopt;
+  };
+  // The same memory behind a route that needs a caller: the access rule holds on this path
+  // too, so an anonymous request is left to the usual path (which answers 401).
+  RouteOptions members = options;
+  members.allow = Allow{};
+  router.get("/api/v1/members/{id}", sync([](Request&) { return Response::text(200, "handler"); }),
+             members);
+  int handler_runs = 0;
+  router.get("/api/v1/things/{id}", sync([&](Request&) { ++handler_runs; return Response::text(200, "handler"); }),
+             options);
+  router.post("/api/v1/things/{id}", sync([](Request&) { return Response::text(201, "made"); }), options);
+  router.get("/api/v1/plain", sync([](Request&) { return Response::text(200, "plain"); }));
+  Dispatcher d(router, nullptr, "", root_.string());
+
+  auto now = [&](Method m, std::string target, std::string& route) {
+    Request r = make(m, target);
+    std::optional<Response> out;
+    bool answered = d.answer_now(r, route, out);
+    EXPECT_EQ(answered, out.has_value());
+    return out;
+  };
+  std::string route;
+  auto held = now(Method::get, "/api/v1/things/held", route);
+  ASSERT_TRUE(held);
+  EXPECT_EQ(held->body, "from memory");
+  EXPECT_EQ(route, "/api/v1/things/{id}");
+  EXPECT_EQ(handler_runs, 0);
+  route.clear();
+  EXPECT_FALSE(now(Method::get, "/api/v1/things/other", route)) << "memory does not have it";
+  EXPECT_FALSE(now(Method::post, "/api/v1/things/held", route)) << "only GET and HEAD";
+  EXPECT_FALSE(now(Method::get, "/api/v1/plain", route)) << "no answer_now";
+  EXPECT_FALSE(now(Method::get, "/api/v1/members/held", route)) << "needs a caller";
+  EXPECT_FALSE(now(Method::get, "/api/v1/nothing", route)) << "unknown API paths answer the usual way";
+  auto page = now(Method::get, "/events/1", route);
+  ASSERT_TRUE(page);
+  EXPECT_EQ(page->body_view(), "<!doctype html><title>admit</title>");
+  EXPECT_EQ(route, "static");
+  // The usual path still runs the handler when memory did not answer.
+  EXPECT_EQ(run(d, make(Method::get, "/api/v1/things/other")).response.body, "handler");
+  EXPECT_EQ(handler_runs, 1);
+}
+
 TEST(Dispatcher, UnknownApiPathIs404AndWrongMethod405) {
   Router router;
   router.get("/api/v1/events", sync([](Request&) { return Response::text(200, "x"); }));
@@ -358,8 +454,8 @@ TEST_F(StaticFilesTest, DispatcherServesWebAppForNonApiPaths) {
   Dispatcher d(router, nullptr, "", root_.string());
   auto page = run(d, make(Method::get, "/events/1"));
   EXPECT_EQ(page.route, "static");
-  EXPECT_EQ(page.response.file_path, (root_ / "index.html").string());
-  EXPECT_EQ(run(d, make(Method::head, "/")).response.file_path, (root_ / "index.html").string());
+  EXPECT_EQ(page.response.body_view(), "<!doctype html><title>admit</title>") << "from memory";
+  EXPECT_EQ(run(d, make(Method::head, "/")).response.body_view(), page.response.body_view());
   EXPECT_EQ(run(d, make(Method::get, "/healthz")).response.body, "ok");
   auto post = run(d, make(Method::post, "/events/1"));
   EXPECT_EQ(post.response.status, 405);

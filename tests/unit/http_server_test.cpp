@@ -486,6 +486,56 @@ TEST_F(ServerTest, AnswersHandedBackInOneBatchReachEveryConnection) {
   EXPECT_EQ(bodies.size(), static_cast<std::size_t>(kClients));  // each got its own answer
 }
 
+TEST_F(ServerTest, OneAddressHoldsAtMostItsShareOfConnections) {
+  ServerOptions options;
+  options.max_connections_per_address = 2;
+  start(options);
+  Client a(port());
+  Client b(port());
+  EXPECT_EQ(a.request("GET /api/ping HTTP/1.1\r\nHost: x\r\n\r\n").status, 200);
+  EXPECT_EQ(b.request("GET /api/ping HTTP/1.1\r\nHost: x\r\n\r\n").status, 200);
+  Client c(port());
+  EXPECT_FALSE(c.request("GET /api/ping HTTP/1.1\r\nHost: x\r\n\r\n").ok);  // closed unanswered
+  EXPECT_EQ(server_->refused_per_address(), 1u);
+  EXPECT_EQ(server_->refused_connections(), 0u);
+  a.close();
+  for (int i = 0; i < 200 && server_->connection_count() > 1; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  Client d(port());
+  EXPECT_EQ(d.request("GET /api/ping HTTP/1.1\r\nHost: x\r\n\r\n").status, 200);
+}
+
+TEST_F(ServerTest, AnExemptAddressIsNotCapped) {
+  ServerOptions options;
+  options.max_connections_per_address = 1;
+  options.per_address_exempt = {"127.0.0.1"};
+  start(options);
+  Client a(port());
+  Client b(port());
+  EXPECT_EQ(a.request("GET /api/ping HTTP/1.1\r\nHost: x\r\n\r\n").status, 200);
+  EXPECT_EQ(b.request("GET /api/ping HTTP/1.1\r\nHost: x\r\n\r\n").status, 200);
+  EXPECT_EQ(server_->refused_per_address(), 0u);
+}
+
+TEST_F(ServerTest, AmbiguousFramingIsRefusedAndTheConnectionClosed) {
+  start();
+  struct Case {
+    const char* request;
+    int status;
+  };
+  for (const Case& k : {Case{"GET /api/ping HTTP/1.1\r\n\r\n", 400},
+                        Case{"GET /api/ping HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n", 400},
+                        Case{"POST /api/echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip, chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n", 501},
+                        Case{"POST /api/echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: identity\r\nContent-Length: 5\r\n\r\nhello", 400},
+                        Case{"POST /api/echo HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n", 400}}) {
+    Client c(port());
+    auto r = c.request(k.request);
+    EXPECT_EQ(r.status, k.status) << k.request;
+    EXPECT_EQ(r.headers["connection"], "close") << k.request;
+    EXPECT_TRUE(c.closed_by_server()) << k.request;
+  }
+}
+
 TEST_F(ServerTest, ConnectionsBeyondTheLimitAreClosedAtAccept) {
   ServerOptions options;
   options.max_connections = 2;

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "common/time.hpp"
+#include "domain/model/checkin.hpp"
 
 namespace admit {
 
@@ -151,6 +152,7 @@ struct EventStats {
   std::int64_t checked_in = 0;
   std::vector<TicketTypeStats> by_ticket_type;
   std::vector<DaySales> sales_by_day;
+  std::vector<CheckinCount> checkins_by_hour;  // admitting check-ins per hour (CheckinService)
 };
 
 }  // namespace admit

@@ -180,6 +180,7 @@ Result<Event> CatalogService::update(const Actor& actor, const std::string& even
   if (auto ok = validate(e, input, false); !ok) return std::move(ok).error();
   auto updated = store_.update_event(e);
   if (updated && updated_hook_) updated_hook_(*updated);
+  if (updated && changed_hook_) changed_hook_(*updated);
   return updated;
 }
 
@@ -191,7 +192,9 @@ Result<Event> CatalogService::publish(const Actor& actor, const std::string& eve
     return Error::conflict("a cancelled event cannot be published");
   if (current->ends_at <= clock_.now())
     return Error::field("ends_at", "is in the past; an event that has ended cannot be published");
-  return store_.set_status(event_id, EventStatus::published, clock_.now());
+  auto published = store_.set_status(event_id, EventStatus::published, clock_.now());
+  if (published && changed_hook_) changed_hook_(*published);
+  return published;
 }
 
 Result<Event> CatalogService::cancel(const Actor& actor, const std::string& event_id) {
@@ -200,6 +203,7 @@ Result<Event> CatalogService::cancel(const Actor& actor, const std::string& even
   if (current->status == EventStatus::cancelled) return current;
   auto result = store_.set_status(event_id, EventStatus::cancelled, clock_.now());
   if (result && cancelled_hook_) cancelled_hook_(*result);
+  if (result && changed_hook_) changed_hook_(*result);
   return result;
 }
 

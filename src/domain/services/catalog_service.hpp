@@ -83,6 +83,9 @@ class CatalogService {
   void on_cancelled(std::function<void(const Event&)> hook) { cancelled_hook_ = std::move(hook); }
   // Called after an event was edited (capacity may have grown: sold-out flags are forgotten).
   void on_updated(std::function<void(const Event&)> hook) { updated_hook_ = std::move(hook); }
+  // Called with the stored result of every edit, publish and cancel, after the hooks above
+  // (the public snapshots replace the event's; http/event_snapshots.hpp).
+  void on_changed(std::function<void(const Event&)> hook) { changed_hook_ = std::move(hook); }
 
  private:
   Status validate(const Event& event, const EventInput& input, bool creating) const;
@@ -93,6 +96,7 @@ class CatalogService {
   RateRule create_rule_;
   std::function<void(const Event&)> cancelled_hook_;
   std::function<void(const Event&)> updated_hook_;
+  std::function<void(const Event&)> changed_hook_;
 };
 
 }  // namespace admit

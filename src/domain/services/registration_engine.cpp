@@ -214,8 +214,29 @@ void RegistrationEngine::answer_sold_out_or_replay(const std::string& user_id,
 }
 
 void RegistrationEngine::seats_returned(const std::string& event_id) {
-  std::lock_guard lock(flags_mu_);
-  flags_.erase(event_id);
+  {
+    std::lock_guard lock(flags_mu_);
+    flags_.erase(event_id);
+  }
+  if (returned_hook_) returned_hook_(event_id);
+}
+
+void RegistrationEngine::report_counts(const std::map<std::string, BatchEvent>& events) {
+  if (!counts_hook_) return;
+  std::vector<Counts> counts;
+  for (const auto& [id, be] : events) {
+    if (!be.locked) continue;
+    Counts c;
+    c.event_id = id;
+    c.sold = be.event_sold;
+    c.type_sold.assign(be.type_sold.begin(), be.type_sold.end());
+    counts.push_back(std::move(c));
+  }
+  try {
+    counts_hook_(counts);
+  } catch (const std::exception& e) {
+    log::error("registration counts hook failed", {{"error", e.what()}});
+  }
 }
 
 bool RegistrationEngine::flagged_sold_out(const RegistrationRequest& r) {
@@ -316,6 +337,7 @@ void RegistrationEngine::run_batch(std::vector<Pending>& batch) {
   batches_.fetch_add(1, std::memory_order_relaxed);
   batched_.fetch_add(batch.size(), std::memory_order_relaxed);
   flag_sold_out(events);
+  report_counts(events);
   HandoffBatch handoff;  // the answers below reach their network threads together
   for (std::size_t i = 0; i < batch.size(); ++i) {
     auto& r = results[i];

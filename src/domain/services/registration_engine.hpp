@@ -89,8 +89,24 @@ class RegistrationEngine {
   void submit(RegistrationRequest request, RegistrationCallback done);
 
   // Seats of the event came back (cancellation, expiry, capacity raised): forget its
-  // sold-out flags.
+  // sold-out flags, and tell the seats_returned hook.
   void seats_returned(const std::string& event_id);
+
+  // An event's counters as a batch's commit left them: read and changed under the event's
+  // row lock, so exact at that commit. Reported after the commit, before any request of the
+  // batch is answered, so the public snapshots (http/event_snapshots.hpp) never show fewer
+  // seats sold than a 201 already promised.
+  struct Counts {
+    std::string event_id;
+    std::int64_t sold = 0;
+    std::vector<std::pair<std::string, std::int64_t>> type_sold;  // ticket type id → sold
+  };
+  // Set both before start(); they run on writer threads (counts) and on the threads that
+  // call seats_returned(), and must not block for long.
+  void on_counts(std::function<void(const std::vector<Counts>&)> hook) { counts_hook_ = std::move(hook); }
+  void on_seats_returned(std::function<void(const std::string&)> hook) {
+    returned_hook_ = std::move(hook);
+  }
 
   struct Stats {
     std::uint64_t batches = 0;            // transactions run by writers
@@ -129,6 +145,7 @@ class RegistrationEngine {
   void answer_sold_out_or_replay(const std::string& user_id, const std::string& key,
                                  const std::string& fingerprint, const RegistrationCallback& done);
   void flag_sold_out(const std::map<std::string, BatchEvent>& events);
+  void report_counts(const std::map<std::string, BatchEvent>& events);
   static void answer(const RegistrationCallback& done, Result<RegistrationOutcome> result);
 
   RegistrationStore& store_;
@@ -154,6 +171,9 @@ class RegistrationEngine {
   };
   mutable std::mutex flags_mu_;
   std::map<std::string, SoldOutFlags, std::less<>> flags_;
+
+  std::function<void(const std::vector<Counts>&)> counts_hook_;
+  std::function<void(const std::string&)> returned_hook_;
 
   std::atomic<std::uint64_t> batches_{0}, batched_{0}, created_{0}, sold_out_{0},
       sold_out_memory_{0}, replayed_{0}, rejected_{0};

@@ -133,7 +133,9 @@ Result<RegistrationPage> RegistrationService::list_for_event(const Actor& actor,
 Result<EventStats> RegistrationService::stats(const Actor& actor, const std::string& event_id) {
   auto e = managed_event(actor, event_id);
   if (!e) return e.error();
-  return store_.stats(event_id);
+  EventStats s = store_.stats(event_id);
+  if (checkin_counts_) s.checkins_by_hour = checkin_counts_(event_id);
+  return s;
 }
 
 void RegistrationService::on_event_cancelled(const Event& event) {

@@ -10,6 +10,7 @@
 #include <condition_variable>
 #include <mutex>
 #include <optional>
+#include <functional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -91,6 +92,10 @@ class RegistrationService {
   // The event's registrations for its organizer.
   Result<RegistrationPage> list_for_event(const Actor& actor, RegistrationQuery query);
   Result<EventStats> stats(const Actor& actor, const std::string& event_id);
+  // Where stats() gets check-ins per hour (CheckinService); set before serving.
+  void count_checkins_with(std::function<std::vector<CheckinCount>(const std::string&)> fn) {
+    checkin_counts_ = std::move(fn);
+  }
 
   // Cancels every registration of a cancelled event (CatalogService::on_cancelled).
   void on_event_cancelled(const Event& event);
@@ -137,6 +142,7 @@ class RegistrationService {
   Result<Event> managed_event(const Actor& actor, const std::string& event_id);
 
  private:
+  std::function<std::vector<CheckinCount>(const std::string&)> checkin_counts_;
 
   RegistrationStore& store_;
   EventStore& events_;

@@ -46,6 +46,22 @@ void add_account_routes(Router& router, AccountService& accounts, WorkPool& hash
                    .header("Cache-Control", "no-store");
              }));
 
+  // The web app's "who am I" on every page: signed out is an answer, not an error (a 401
+  // from GET /api/v1/me would be a console error on every signed-out page).
+  router.get("/api/v1/session", sync([&accounts](Request& req) {
+               json::value user = nullptr;
+               if (auto actor = actor_of(req)) {
+                 auto me = accounts.me(*actor);
+                 if (!me && me.error().code != ErrorCode::not_found &&
+                     me.error().code != ErrorCode::unauthenticated)
+                   return problem(req, me.error());
+                 if (me) user = user_json(*me);
+               }
+               return Response::json(200, json::object{{"user", std::move(user)}})
+                   .header("Cache-Control", "no-store");
+             }),
+             {.allow = kPublic});
+
   router.patch("/api/v1/me", [&accounts, &hash_pool](Request& req, Respond respond) {
     const Actor actor = caller_of(req);
     auto change = read_profile_change(req);

@@ -71,73 +71,9 @@ Result<EventInput> read_event_input(const json::value& body, bool create) {
   return in;
 }
 
-Response list_events(CatalogService& catalog, Request& req) {
-  FieldErrors errors;
-  EventQuery q;
-  q.category = req.query("category");
-  if (q.category && q.category->empty()) q.category.reset();
-  q.q = req.query("q");
-  q.cursor = req.query("cursor");
-  if (q.cursor && q.cursor->empty()) q.cursor.reset();
-  for (auto [name, target] : {std::pair{"from", &q.from}, std::pair{"to", &q.to}}) {
-    if (auto raw = req.query(name); raw && !raw->empty()) {
-      *target = parse_date_or_time(*raw);
-      if (!*target) errors.add(name, "must be a date (2026-05-01) or an RFC 3339 time");
-    }
-  }
-  // A plain `to` date includes that whole day.
-  if (auto raw = req.query("to"); raw && raw->size() == 10 && q.to)
-    *q.to += std::chrono::days(1);
-  q.limit = static_cast<int>(query_int(req, "limit", 1, 100, errors).value_or(20));
-  if (!errors.empty()) return problem(req, std::move(errors).to_error());
-  auto page = catalog.list_public(std::move(q));
-  if (!page) return problem(req, page.error());
-  json::array items;
-  for (const auto& e : page->items) items.push_back(event_json(e));
-  json::object body{{"items", std::move(items)}};
-  body["next_cursor"] = page->next_cursor ? json::value(*page->next_cursor) : json::value(nullptr);
-  return Response::json(200, body);
-}
-
-// One event. Hidden ticket types show for its organizer, and those a usable promo code
-// unlocks (with the code's summary) for anyone.
-Response get_event(CatalogService& catalog, const PromoResolver& resolve_promo, Request& req) {
-  auto actor = actor_of(req);
-  auto event = catalog.get(actor, req.param("id"));
-  if (!event) return problem(req, event.error());
-  const bool manager = actor && (event->organizer_id == actor->user_id || actor->is_admin());
-  std::optional<PromoCode> promo;
-  if (auto code = req.query("promo_code"); code && !code->empty() && resolve_promo) {
-    PromoAttempt who{client_of(req).ip, actor ? std::optional(actor->user_id) : std::nullopt};
-    auto found = resolve_promo(*event, *code, who);
-    if (!found) return problem(req, found.error());
-    promo = std::move(*found);
-  }
-  return Response::json(200, event_json(*event, manager, promo ? &*promo : nullptr));
-}
-
 }  // namespace
 
-void add_event_routes(Router& router, CatalogService& catalog, PromoResolver resolve_promo) {
-  // Browsing is public; every other route here needs a signed-in caller (the default).
-  const RouteOptions kOpen{.allow = kPublic};
-  router.get("/api/v1/categories", sync([](Request&) {
-               json::array items;
-               for (const auto& c : categories()) items.push_back({{"id", c.id}, {"label", c.label}});
-               return Response::json(200, json::object{{"items", std::move(items)}})
-                   .header("Cache-Control", "public, max-age=300");
-             }),
-             kOpen);
-
-  router.get("/api/v1/events", sync([&catalog](Request& req) { return list_events(catalog, req); }),
-             kOpen);
-
-  router.get("/api/v1/events/{id}",
-             sync([&catalog, resolve = std::move(resolve_promo)](Request& req) {
-               return get_event(catalog, resolve, req);
-             }),
-             kOpen);
-
+void add_event_routes(Router& router, CatalogService& catalog) {
   router.post("/api/v1/events", sync([&catalog](Request& req) {
                 const Actor actor = caller_of(req);
                 auto body = json_body(req);

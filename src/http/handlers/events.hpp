@@ -1,5 +1,5 @@
 #pragma once
-// Event catalogue endpoints: public listing and detail, organizer create/edit/publish/cancel.
+// Event catalogue endpoints of organizers: create/edit/publish/cancel, their own list.
 #include <functional>
 #include <string>
 
@@ -16,7 +16,8 @@ namespace admit::http {
 using PromoResolver = std::function<Result<PromoCode>(const Event& event, const std::string& code,
                                                       const PromoAttempt& who)>;
 
-// Without a resolver, `promo_code` is ignored.
-void add_event_routes(Router& router, CatalogService& catalog, PromoResolver resolve_promo = {});
+// The organizer's endpoints (create, edit, publish, cancel, own list). The public reads
+// are in event_reads.hpp.
+void add_event_routes(Router& router, CatalogService& catalog);
 
 }  // namespace admit::http

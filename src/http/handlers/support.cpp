@@ -3,6 +3,8 @@
 #include <charconv>
 #include <stdexcept>
 
+#include "http/middleware.hpp"
+
 namespace admit::http {
 
 std::optional<Actor> actor_of(const Request& req) {
@@ -18,7 +20,7 @@ Actor caller_of(const Request& req) {
 
 Result<boost::json::value> json_body(const Request& req) {
   auto type = req.header("content-type");
-  if (!type || type->find("json") == std::string_view::npos)
+  if (!type || !is_json_media_type(*type))
     return Error{ErrorCode::unsupported_media_type,
                  "Send the body as JSON with Content-Type: application/json.",
                  {}};

@@ -196,13 +196,16 @@ boost::json::object stats_json(const EventStats& s) {
   boost::json::array days;
   for (const auto& d : s.sales_by_day)
     days.push_back({{"date", d.date}, {"tickets", d.tickets}, {"revenue", d.revenue}});
+  boost::json::array hours;
+  for (const auto& h : s.checkins_by_hour) hours.push_back({{"hour", h.hour}, {"count", h.count}});
   return {{"capacity", s.capacity},
           {"sold", s.sold},
           {"remaining", s.capacity > s.sold ? s.capacity - s.sold : 0},
           {"revenue", s.revenue},
           {"checked_in", s.checked_in},
           {"by_ticket_type", std::move(types)},
-          {"sales_by_day", std::move(days)}};
+          {"sales_by_day", std::move(days)},
+          {"checkins_by_hour", std::move(hours)}};
 }
 
 }  // namespace admit::http

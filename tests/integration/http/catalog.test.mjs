@@ -25,7 +25,7 @@ test('operations endpoints answer', async () => {
   const ready = await server.get('/readyz');
   assert.equal(ready.status, 200);
   assert.match(ready.text, /ok/);
-  const metrics = await server.get('/metrics');
+  const metrics = await server.get('/metrics', { headers: { authorization: `Bearer ${server.metricsToken}` } });
   assert.equal(metrics.status, 200);
   assert.match(metrics.text, /admit_http_requests_total/);
 });

@@ -21,16 +21,15 @@
 // - Another owner's resource is 404, never 403 (API.md): an attendee editing an event, or
 //   organizer B reading A's attendee list, learns nothing about it.
 // - A role the route needs (organizer for events, admin for accounts) is 403.
-// - A door token is 403 everywhere until the check-in endpoints exist (public pages too:
-//   it is a credential for the door, not a browser), and no endpoint answers it 2xx.
+// - A door token is 403 everywhere but the scan, the offline sync and the bundle of its own
+//   event (public pages too: it is a credential for the door, not a browser).
 // - A revoked token, an expired session and a disabled account's token are no caller at
 //   all: 401 where a caller is needed, the public answer where none is.
 // - Administrators may manage every organizer's event (edit, publish, cancel, attendee
 //   lists, statistics, promo codes): support staff act for an organizer who asks
 //   (docs/security.md, "Who may call what").
 //   They cannot act as another user: /me is always the caller's own account.
-// - Rows the server does not serve yet (check-in: another issue) are 404
-//   for everyone, before any authentication.
+// - Every operation the server routes is served: no row is 404 for everyone by absence.
 // Statuses that are not about who calls: login answers 200 (a real account's password),
 // verify 410 (a made-up link), reset-confirm 422 (a weak password, refused before any
 // hashing, to keep the matrix fast); DELETE /api/v1/me is 409 for organizers with live
@@ -42,7 +41,9 @@ export const CALLERS = ['anon', 'attA', 'attB', 'orgA', 'orgB', 'admin', 'doorA'
 export const TABLE = {
   'GET /healthz':                                 { '-': '200  200  200  200  200  200   403   403   200   200   200' },
   'GET /readyz':                                  { '-': '200  200  200  200  200  200   403   403   200   200   200' },
-  'GET /metrics':                                 { '-': '200  200  200  200  200  200   403   403   200   200   200' },
+  // /metrics on the public listener needs the metrics token (the harness configures one;
+  // without one it answers 404: metrics_exposure.test.mjs): account tokens are not it.
+  'GET /metrics':                                 { '-': '401  401  401  401  401  401   403   403   401   401   401' },
 
   'POST /api/v1/auth/signup':                     { '-': '202  202  202  202  202  202   403   403   202   202   202' },
   'POST /api/v1/auth/verify':                     { '-': '410  410  410  410  410  410   403   403   410   410   410' },
@@ -52,6 +53,8 @@ export const TABLE = {
   'POST /api/v1/auth/password-reset':             { '-': '202  202  202  202  202  202   403   403   202   202   202' },
   'POST /api/v1/auth/password-reset/confirm':     { '-': '422  422  422  422  422  422   403   403   422   422   422' },
 
+  // The web app's session probe: signed out is an answer ({user: null}), never a 401.
+  'GET /api/v1/session':                          { '-': '200  200  200  200  200  200   403   403   200   200   200' },
   'GET /api/v1/me':                               { '-': '401  200  200  200  200  200   403   403   401   401   401' },
   'PATCH /api/v1/me':                             { '-': '401  200  200  200  200  200   403   403   401   401   401' },
   'GET /api/v1/me/sessions':                      { '-': '401  200  200  200  200  200   403   403   401   401   401' },
@@ -132,13 +135,35 @@ export const TABLE = {
     A:                                                   '401  204  204  204  204  204   403   403   401   401   401',
     B:                                                   '401  204  204  204  204  204   403   403   401   401   401' },
 
-  // Tickets: the PDF redirects its owner, the event's organizer and admins to a signed link;
-  // the link itself is public to the dispatcher and refused (403) by the handler when its
-  // signature is wrong, whoever presents it.
-  'GET /api/v1/tickets/{id}/pdf':                 { '-': '401  303  404  303  404  303   403   403   401   401   401' },
-  'GET /api/v1/registrations/{id}/calendar.ics':  { '-': '401  200  404  200  404  200   403   403   401   401   401' },
-  'GET /api/v1/files/tickets/{file}':             { '-': '403  403  403  403  403  403   403   403   403   403   403' },
-  'POST /api/v1/events/{id}/checkins':            { '-': '404  404  404  404  404  404   404   404   404   404   404' },
+  'GET /api/v1/tickets/{id}/pdf': {
+    A:                                                   '401  303  404  303  404  303   403   403   401   401   401',
+    B:                                                   '401  404  303  404  303  303   403   403   401   401   401' },
+  'GET /api/v1/registrations/{id}/calendar.ics': {
+    A:                                                   '401  200  404  200  404  200   403   403   401   401   401',
+    B:                                                   '401  404  200  404  200  200   403   403   401   401   401' },
+  // A download link attendee A got from the row above: it works for A alone. The route is
+  // open at the dispatcher and its handler answers every refusal, no caller included, with
+  // the same 403, so a refused link teaches nothing.
+  'GET /api/v1/files/tickets/{file}':             { A: '403  200  403  403  403  403   403   403   403   403   403' },
+
+  // Check-in: door tokens reach the scan, the sync and the bundle of their own event only;
+  // undo and the scan list are the organizer's (and administrators').
+  'POST /api/v1/events/{id}/checkins': {
+    A:                                                   '401  404  404  200  404  200   200   403   401   401   401',
+    B:                                                   '401  404  404  404  200  200   403   403   401   401   401' },
+  'GET /api/v1/events/{id}/checkins': {
+    A:                                                   '401  404  404  200  404  200   403   403   401   401   401',
+    B:                                                   '401  404  404  404  200  200   403   403   401   401   401' },
+  'POST /api/v1/events/{id}/checkins/sync': {
+    A:                                                   '401  404  404  200  404  200   200   403   401   401   401',
+    B:                                                   '401  404  404  404  200  200   403   403   401   401   401' },
+  'GET /api/v1/events/{id}/checkin-bundle': {
+    A:                                                   '401  404  404  200  404  200   200   403   401   401   401',
+    B:                                                   '401  404  404  404  200  200   403   403   401   401   401' },
+  'POST /api/v1/events/{id}/checkins/{ticket}/undo': {
+    A:                                                   '401  404  404  200  404  200   403   403   401   401   401',
+    B:                                                   '401  404  404  404  200  200   403   403   401   401   401' },
+
   // Unsigned: 400 invalid_signature for whoever sends it; a door token is 403 everywhere.
   'POST /api/v1/payments/stripe/webhook':         { '-': '400  400  400  400  400  400   403   403   400   400   400' },
 

@@ -37,7 +37,7 @@ const CELL = (row) => row.trim().split(/\s+/).map(Number);
 
 function sqlExec(database, query) {
   const r = database.startsWith('sqlite:')
-    ? spawnSync('sqlite3', [database.slice('sqlite:'.length), query], { encoding: 'utf8' })
+    ? spawnSync('sqlite3', ['-cmd', '.timeout 5000', database.slice('sqlite:'.length), query], { encoding: 'utf8' })
     : spawnSync('psql', [database, '-v', 'ON_ERROR_STOP=1', '-tAc', query], { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`query failed: ${r.stderr}`);
   return r.stdout.trim();
@@ -112,6 +112,11 @@ before(async () => {
   const sessionOf = async (u) => (await ok(server.get('/api/v1/me/sessions', { token: u.token }), 200, 'sessions')).items[0].id;
   res.sessionA = await sessionOf(who.attA);
   res.sessionB = await sessionOf(who.attB);
+  // Attendee A's own download link (signed for A's account).
+  const pdf = await server.get(`/api/v1/tickets/${res.regA.tickets[0].id}/pdf`, { token: who.attA.token });
+  assert.equal(pdf.status, 303, pdf.text);
+  const link = new URL(pdf.headers.get('location'));
+  res.linkA = link.pathname + link.search;
   const tokenOf = async (u) => (await ok(server.post('/api/v1/me/tokens', { name: 'extra' }, { token: u.token }), 201, 'token')).id;
   res.tokenA = await tokenOf(who.attA);
   res.tokenB = await tokenOf(who.attB);
@@ -143,6 +148,7 @@ const CALLS = {
   'POST /api/v1/auth/password-reset': () => ({ path: '/api/v1/auth/password-reset', body: { email: `nobody-${uniq()}@example.com` } }),
   'POST /api/v1/auth/password-reset/confirm': () => ({ path: '/api/v1/auth/password-reset/confirm', body: { token: randomBytes(32).toString('base64url'), password: 'short' } }),
   'GET /api/v1/me': () => ({ path: '/api/v1/me' }),
+  'GET /api/v1/session': () => ({ path: '/api/v1/session' }),
   'PATCH /api/v1/me': () => ({ path: '/api/v1/me', body: { name: 'Matrix Person' } }),
   'DELETE /api/v1/me': () => ({ path: '/api/v1/me' }),
   'GET /api/v1/me/sessions': () => ({ path: '/api/v1/me/sessions' }),
@@ -185,10 +191,19 @@ const CALLS = {
   'POST /api/v1/events/{id}/waitlist': (o) => ({ path: `/api/v1/events/${ownerSold(o).id}/waitlist`, body: {} }),
   'GET /api/v1/events/{id}/waitlist': (o) => ({ path: `/api/v1/events/${ownerSold(o).id}/waitlist` }),
   'DELETE /api/v1/events/{id}/waitlist': (o) => ({ path: `/api/v1/events/${ownerSold(o).id}/waitlist` }),
-  'GET /api/v1/tickets/{id}/pdf': () => ({ path: `/api/v1/tickets/${res.regA.tickets[0].id}/pdf` }),
-  'GET /api/v1/registrations/{id}/calendar.ics': () => ({ path: `/api/v1/registrations/${res.regA.id}/calendar.ics` }),
-  'GET /api/v1/files/tickets/{file}': () => ({ path: `/api/v1/files/tickets/${res.regA.id}.pdf?expires=1&signature=x` }),
-  'POST /api/v1/events/{id}/checkins': () => ({ path: `/api/v1/events/${res.eventA.id}/checkins`, body: { qr: 'x' } }),
+  'GET /api/v1/tickets/{id}/pdf': (o) => ({ path: `/api/v1/tickets/${(o === 'A' ? res.regA : res.regB).tickets[0].id}/pdf` }),
+  'GET /api/v1/registrations/{id}/calendar.ics': (o) => ({ path: `/api/v1/registrations/${(o === 'A' ? res.regA : res.regB).id}/calendar.ics` }),
+  'GET /api/v1/files/tickets/{file}': () => ({ path: res.linkA }),
+  'POST /api/v1/events/{id}/checkins': (o) => ({ path: `/api/v1/events/${ownerEvent(o).id}/checkins`, body: { qr: 'x' } }),
+  'GET /api/v1/events/{id}/checkins': (o) => ({ path: `/api/v1/events/${ownerEvent(o).id}/checkins` }),
+  'POST /api/v1/events/{id}/checkins/sync': (o) => ({ path: `/api/v1/events/${ownerEvent(o).id}/checkins/sync`, body: { scans: [] } }),
+  'GET /api/v1/events/{id}/checkin-bundle': (o) => ({ path: `/api/v1/events/${ownerEvent(o).id}/checkin-bundle` }),
+  'POST /api/v1/events/{id}/checkins/{ticket}/undo': async (o) => {
+    // A fresh ticket, checked in, for every cell (an allowed undo makes it valid again).
+    const fresh = await register(o === 'A' ? who.attA : who.attB, ownerEvent(o));
+    sqlExec(server.database, `UPDATE tickets SET status = 'checked_in', checked_in_at = 1 WHERE id = '${fresh.tickets[0].id}'`);
+    return { path: `/api/v1/events/${ownerEvent(o).id}/checkins/${fresh.tickets[0].id}/undo` };
+  },
   'POST /api/v1/payments/stripe/webhook': () => ({ path: '/api/v1/payments/stripe/webhook', body: {} }),
   'GET /api/v1/admin/users': () => ({ path: '/api/v1/admin/users' }),
   'POST /api/v1/admin/users/{id}/disable': () => ({ path: `/api/v1/admin/users/${who.victim.id}/disable` }),
@@ -239,6 +254,6 @@ test('the matrix: every operation × caller × owner answers as the table says',
     }
   }
   const rows = Object.values(TABLE).reduce((n, o) => n + Object.keys(o).length, 0);
-  console.log(`authorization matrix: ${ops.length} operations × ${CALLERS.length} callers × owners (A and B for ${owned} operations, none for ${ops.length - owned}) = ${rows} rows × ${CALLERS.length} = ${cells} cells`);
+  console.log(`authorization matrix: ${ops.length} operations × ${CALLERS.length} callers × owners (A, and B where both own one, for ${owned} operations; none for ${ops.length - owned}) = ${rows} rows × ${CALLERS.length} = ${cells} cells`);
   assert.deepEqual(failures, [], `${failures.length} cells differ from matrix.table.mjs:\n${failures.join('\n')}`);
 });

@@ -219,7 +219,7 @@ test('the organizer lists, searches and exports registrations safely, and sees s
 
   const stats = await server.get(`/api/v1/events/${ev.id}/stats`, { token: organizer.token });
   assert.equal(stats.status, 200);
-  assert.deepEqual(Object.keys(stats.body).sort(), ['by_ticket_type', 'capacity', 'checked_in', 'remaining', 'revenue', 'sales_by_day', 'sold'].sort());
+  assert.deepEqual(Object.keys(stats.body).sort(), ['by_ticket_type', 'capacity', 'checked_in', 'checkins_by_hour', 'remaining', 'revenue', 'sales_by_day', 'sold'].sort());
   assert.equal(stats.body.sold, 5);
   assert.equal(stats.body.remaining, 95);
   assert.equal(stats.body.revenue, 0);

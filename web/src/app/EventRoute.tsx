@@ -21,6 +21,7 @@ export function EventRoute() {
   if (!event) {
     return (
       <section className="page narrow">
+        <title>{'Event not found · admit'}</title>
         <h1>Event</h1>
         {isApiError(base.error) && base.error.status === 404 ? (
           <p>We couldn&apos;t find this event. It may have been removed.</p>

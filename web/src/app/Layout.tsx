@@ -83,18 +83,20 @@ export function Layout() {
                   </li>
                 </>
               ) : (
-                !me.isPending && (
-                  <>
-                    <li>
-                      <NavLink to="/sign-in">Sign in</NavLink>
-                    </li>
-                    <li>
-                      <NavLink to="/sign-up" className="btn btn-primary btn-small">
-                        Sign up
-                      </NavLink>
-                    </li>
-                  </>
-                )
+                // While the session is unknown the links keep their place unseen, so the
+                // nav does not move when the answer comes.
+                <>
+                  <li className={me.isPending ? 'pending' : undefined} aria-hidden={me.isPending || undefined}>
+                    <NavLink to="/sign-in" tabIndex={me.isPending ? -1 : undefined}>
+                      Sign in
+                    </NavLink>
+                  </li>
+                  <li className={me.isPending ? 'pending' : undefined} aria-hidden={me.isPending || undefined}>
+                    <NavLink to="/sign-up" className="btn btn-primary btn-small" tabIndex={me.isPending ? -1 : undefined}>
+                      Sign up
+                    </NavLink>
+                  </li>
+                </>
               )}
             </ul>
           </nav>

@@ -2,3 +2,4 @@
 export { OrganizerHome, NewEventPage, OrganizerEventLayout, OverviewTab, EditTab } from '@/features/organizer/OrganizerPages';
 export { RegistrationsTab } from '@/features/organizer/RegistrationsTab';
 export { PromoCodesTab } from '@/features/organizer/PromoCodesTab';
+export { DoorTab } from '@/features/checkin/DoorTab';

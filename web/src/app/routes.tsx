@@ -3,20 +3,34 @@ import { Link, Route, Routes } from 'react-router';
 import { Loading } from '@/components/ErrorMessage';
 import { RequireAuth } from '@/lib/auth';
 import { BrowsePage } from '@/features/events/BrowsePage';
-import { SignInPage } from '@/features/auth/SignInPage';
-import { SignUpPage } from '@/features/auth/SignUpPage';
-import { CheckEmailPage } from '@/features/auth/CheckEmailPage';
-import { VerifyPage } from '@/features/auth/VerifyPage';
-import { ForgotPasswordPage } from '@/features/auth/ForgotPasswordPage';
-import { ResetPasswordPage } from '@/features/auth/ResetPasswordPage';
-import { RegistrationPage } from '@/features/registrations/RegistrationPage';
-import { TicketsPage } from '@/features/registrations/TicketsPage';
-import { PaymentCancelledPage, PaymentSuccessPage } from '@/features/registrations/PaymentReturnPages';
-import { MyRegistrationsPage } from '@/features/registrations/MyRegistrationsPage';
 import { EventRoute } from './EventRoute';
 import { Layout } from './Layout';
 
-// Pages most visitors never open load on demand.
+// The pages a sale's visitors land on (the list, an event) are in the first script; the
+// rest load on demand, so the first page downloads and runs less.
+const SignInPage = lazy(() => import('@/features/auth/SignInPage').then((m) => ({ default: m.SignInPage })));
+const SignUpPage = lazy(() => import('@/features/auth/SignUpPage').then((m) => ({ default: m.SignUpPage })));
+const CheckEmailPage = lazy(() => import('@/features/auth/CheckEmailPage').then((m) => ({ default: m.CheckEmailPage })));
+const VerifyPage = lazy(() => import('@/features/auth/VerifyPage').then((m) => ({ default: m.VerifyPage })));
+const ForgotPasswordPage = lazy(() =>
+  import('@/features/auth/ForgotPasswordPage').then((m) => ({ default: m.ForgotPasswordPage })),
+);
+const ResetPasswordPage = lazy(() =>
+  import('@/features/auth/ResetPasswordPage').then((m) => ({ default: m.ResetPasswordPage })),
+);
+const RegistrationPage = lazy(() =>
+  import('@/features/registrations/RegistrationPage').then((m) => ({ default: m.RegistrationPage })),
+);
+const TicketsPage = lazy(() => import('@/features/registrations/TicketsPage').then((m) => ({ default: m.TicketsPage })));
+const PaymentSuccessPage = lazy(() =>
+  import('@/features/registrations/PaymentReturnPages').then((m) => ({ default: m.PaymentSuccessPage })),
+);
+const PaymentCancelledPage = lazy(() =>
+  import('@/features/registrations/PaymentReturnPages').then((m) => ({ default: m.PaymentCancelledPage })),
+);
+const MyRegistrationsPage = lazy(() =>
+  import('@/features/registrations/MyRegistrationsPage').then((m) => ({ default: m.MyRegistrationsPage })),
+);
 const AccountPage = lazy(() => import('@/features/account/AccountPage').then((m) => ({ default: m.AccountPage })));
 const organizer = () => import('./organizerRoutes');
 const OrganizerHome = lazy(() => organizer().then((m) => ({ default: m.OrganizerHome })));
@@ -26,10 +40,14 @@ const OverviewTab = lazy(() => organizer().then((m) => ({ default: m.OverviewTab
 const EditTab = lazy(() => organizer().then((m) => ({ default: m.EditTab })));
 const RegistrationsTab = lazy(() => organizer().then((m) => ({ default: m.RegistrationsTab })));
 const PromoCodesTab = lazy(() => organizer().then((m) => ({ default: m.PromoCodesTab })));
+const DoorTab = lazy(() => organizer().then((m) => ({ default: m.DoorTab })));
+// The door scanner: full screen, outside the site layout; a door token needs no sign-in.
+const ScannerPage = lazy(() => import('@/features/checkin/ScannerPage').then((m) => ({ default: m.ScannerPage })));
 
 function NotFound() {
   return (
     <section className="page narrow">
+      <title>{'Page not found · admit'}</title>
       <h1>Page not found</h1>
       <p>
         <Link to="/">Back to the events</Link>
@@ -42,6 +60,7 @@ export function AppRoutes() {
   return (
     <Suspense fallback={<Loading />}>
       <Routes>
+        <Route path="scan/:eventId" element={<ScannerPage />} />
         <Route element={<Layout />}>
           <Route index element={<BrowsePage />} />
           <Route path="events/:id" element={<EventRoute />} />
@@ -64,6 +83,7 @@ export function AppRoutes() {
             <Route path="edit" element={<EditTab />} />
             <Route path="registrations" element={<RegistrationsTab />} />
             <Route path="promo-codes" element={<PromoCodesTab />} />
+            <Route path="door" element={<DoorTab />} />
           </Route>
           <Route path="*" element={<NotFound />} />
         </Route>

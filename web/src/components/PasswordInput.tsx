@@ -1,5 +1,5 @@
-import { useEffect, useId, useState } from 'react';
-import { loadCommonPasswords, passwordRules } from '@/lib/password';
+import { useId, useState } from 'react';
+import { passwordRules } from '@/lib/password';
 
 /** A new-password input that shows the rules and which are met as you type. */
 export function NewPasswordInput({
@@ -18,16 +18,6 @@ export function NewPasswordInput({
   const id = useId();
   const [show, setShow] = useState(false);
   // The full common-password list arrives as its own chunk; re-check when it has.
-  const [, setLoaded] = useState(false);
-  useEffect(() => {
-    let live = true;
-    loadCommonPasswords()
-      .then(() => live && setLoaded(true))
-      .catch(() => {});
-    return () => {
-      live = false;
-    };
-  }, []);
   const rules = passwordRules(value);
   return (
     <div className="field">

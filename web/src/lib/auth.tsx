@@ -1,18 +1,15 @@
-// Who is signed in: GET /api/v1/me (401 means anonymous), shared by every feature.
+// Who is signed in: GET /api/v1/session ({user: null} when signed out, so a signed-out
+// page shows no failed request), shared by every feature.
 import type { ReactNode } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Navigate, useLocation } from 'react-router';
-import { api, isApiError, type User, type Role } from './api';
+import { api, type User, type Role } from './api';
 
 export const meKey = ['me'] as const;
 
 export async function fetchMe(): Promise<User | null> {
-  try {
-    return await api.get<User>('/api/v1/me');
-  } catch (e) {
-    if (isApiError(e) && e.status === 401) return null;
-    throw e;
-  }
+  const session = await api.get<{ user: User | null }>('/api/v1/session');
+  return session.user ?? null;
 }
 
 export function useMe() {
@@ -51,6 +48,7 @@ export function RequireAuth({ children, role }: { children: ReactNode; role?: Ro
   if (role && !hasRole(me.data, role)) {
     return (
       <section className="page narrow">
+        <title>{'Not available · admit'}</title>
         <h1>Not available</h1>
         <p>This page is for {role === 'organizer' ? 'organizers' : `${role}s`}.</p>
       </section>

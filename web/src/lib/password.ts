@@ -3,13 +3,15 @@
 // - 8 to 128 characters (Unicode code points);
 // - an uppercase letter (A–Z, or any Unicode uppercase letter), a digit 0–9, and a
 //   symbol: any character that is not an ASCII letter or digit (so "!", a space, "é");
-// - not a common password (data/common-passwords.txt, the same list the server embeds),
+// - not a common password (data/common-passwords.txt, the list the server embeds),
 //   also not behind ASCII digits and symbols added at either end ("Password1!").
+// The browser checks only a short list of the most common ones: the full list (242 kB) is
+// the server's to check, so sign-up and account pages do not download it.
 
 export const PASSWORD_MIN = 8;
 export const PASSWORD_MAX = 128;
 
-// Used until the full list has loaded (it is a separate chunk fetched on demand).
+// The most common passwords, checked as you type; the server checks the whole list.
 const FALLBACK_COMMON = new Set([
   'password', 'qwerty', 'welcome', 'letmein', 'admin', 'iloveyou', 'monkey', 'dragon', 'football',
   'baseball', 'sunshine', 'princess', 'master', 'trustno1', 'passw0rd', 'p@ssw0rd', 'p@ssword',
@@ -17,16 +19,6 @@ const FALLBACK_COMMON = new Set([
 ]);
 
 let commonList: Set<string> | null = null;
-let loading: Promise<Set<string>> | null = null;
-
-/** Loads the full common-password list (once); resolves when it is in use. */
-export function loadCommonPasswords(): Promise<Set<string>> {
-  loading ??= import('../../../data/common-passwords.txt?raw').then((m) => {
-    commonList = parseCommonPasswords(m.default);
-    return commonList;
-  });
-  return loading;
-}
 
 export function parseCommonPasswords(text: string): Set<string> {
   const set = new Set<string>();

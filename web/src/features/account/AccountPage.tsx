@@ -297,6 +297,7 @@ export function AccountPage() {
   const user = me.data;
   return (
     <section className="page narrow-wide account">
+      <title>{'Your account · admit'}</title>
       <h1>Your account</h1>
       <p className="hint">
         Signed in as {user.email} · {user.roles.join(', ')}

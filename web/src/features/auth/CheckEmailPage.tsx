@@ -8,6 +8,7 @@ export function CheckEmailPage() {
   const resend = useResendVerification();
   return (
     <section className="page narrow">
+      <title>{'Check your email · admit'}</title>
       <h1>Check your email</h1>
       <p>
         We sent a link to {email ? <strong>{email}</strong> : 'your address'}. Open it to confirm your

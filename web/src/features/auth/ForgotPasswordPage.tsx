@@ -15,6 +15,7 @@ export function ForgotPasswordPage() {
   const fe = isApiError(reset.error) ? reset.error.fieldErrors() : {};
   return (
     <section className="page narrow">
+      <title>{'Reset your password · admit'}</title>
       <h1>Reset your password</h1>
       {reset.isSuccess ? (
         <div role="status" className="alert alert-ok">

@@ -25,7 +25,9 @@ export function ResetPasswordPage() {
   if (!token) {
     return (
       <section className="page narrow">
-        <h1>Choose a new password</h1>
+        <title>{'Choose a new password · admit'}</title>
+        <title>{'Choose a new password · admit'}</title>
+      <h1>Choose a new password</h1>
         <p role="alert" className="alert alert-error">
           This link has no token. <Link to="/forgot-password">Ask for a new link.</Link>
         </p>
@@ -34,6 +36,7 @@ export function ResetPasswordPage() {
   }
   return (
     <section className="page narrow">
+      <title>{'Choose a new password · admit'}</title>
       <h1>Choose a new password</h1>
       {confirm.isSuccess ? (
         <div role="status" className="alert alert-ok">

@@ -25,6 +25,7 @@ export function SignInPage() {
 
   return (
     <section className="page narrow">
+      <title>{'Sign in · admit'}</title>
       <h1>Sign in</h1>
       <form onSubmit={submit} className="stack">
         {err &&

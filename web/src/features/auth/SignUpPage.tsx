@@ -32,6 +32,7 @@ export function SignUpPage() {
 
   return (
     <section className="page narrow">
+      <title>{'Create an account · admit'}</title>
       <h1>Create an account</h1>
       <form onSubmit={submit} noValidate className="stack">
         {server && server.status !== 422 && <ErrorMessage error={server} />}

@@ -20,6 +20,7 @@ export function VerifyPage() {
 
   return (
     <section className="page narrow">
+      <title>{'Confirm your email · admit'}</title>
       <h1>Confirm your email</h1>
       {!token ? (
         <p role="alert" className="alert alert-error">

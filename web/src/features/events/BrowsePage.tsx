@@ -16,6 +16,7 @@ export function BrowsePage() {
 
   return (
     <section className="page">
+      <title>{'Upcoming events · admit'}</title>
       <h1>Upcoming events</h1>
       <BrowseFiltersForm value={filters} categories={categories.data ?? []} onChange={apply} />
       {list.isPending ? (

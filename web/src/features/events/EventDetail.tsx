@@ -21,6 +21,7 @@ export function EventDetail({ event, children }: { event: Event; children?: Reac
           <span className={`chip chip-${event.category}`}>{categoryLabel(categories.data, event.category)}</span>
           {event.status !== 'published' && <StatusBadge status={event.status} />}
         </p>
+        <title>{`${event.title} · admit`}</title>
         <h1>{event.title}</h1>
         <dl className="facts">
           <div>

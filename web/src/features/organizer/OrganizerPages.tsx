@@ -15,6 +15,7 @@ export function OrganizerHome() {
   return (
     <section className="page">
       <div className="page-head">
+        <title>{'Your events · admit'}</title>
         <h1>Your events</h1>
         <Link className="btn btn-primary" to="/organizer/events/new">
           New event
@@ -69,6 +70,7 @@ export function NewEventPage() {
       <p className="breadcrumbs">
         <Link to="/organizer">← Your events</Link>
       </p>
+      <title>{'New event · admit'}</title>
       <h1>New event</h1>
       <p className="hint">It stays a draft, seen only by you, until you publish it.</p>
       <EventForm
@@ -112,6 +114,7 @@ export function OrganizerEventLayout() {
       </p>
       <div className="page-head">
         <div>
+          <title>{`${e.title} · Organize · admit`}</title>
           <h1>
             {e.title} <StatusBadge status={e.status} />
           </h1>
@@ -150,6 +153,7 @@ export function OrganizerEventLayout() {
         </NavLink>
         <NavLink to={`${base}/registrations`}>Registrations</NavLink>
         <NavLink to={`${base}/promo-codes`}>Promo codes</NavLink>
+        <NavLink to={`${base}/door`}>Door</NavLink>
         {e.status !== 'cancelled' && <NavLink to={`${base}/edit`}>Edit</NavLink>}
       </nav>
       <Outlet context={{ event: e } satisfies OrganizerEventContext} />

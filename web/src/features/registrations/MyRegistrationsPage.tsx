@@ -66,6 +66,7 @@ export function MyRegistrationsPage() {
 
   return (
     <section className="page">
+      <title>{'My registrations · admit'}</title>
       <h1>My registrations</h1>
       {regs.data.length === 0 ? (
         <p className="empty">

@@ -20,6 +20,7 @@ export function RegistrationPage() {
   if (reg.isError) {
     return (
       <section className="page narrow">
+        <title>{'Registration · admit'}</title>
         <h1>Registration</h1>
         {isApiError(reg.error) && reg.error.status === 404 ? <p>We couldn&apos;t find this registration.</p> : <ErrorMessage error={reg.error} />}
       </section>
@@ -31,6 +32,7 @@ export function RegistrationPage() {
 
   return (
     <section className="page narrow">
+      <title>{'Your registration · admit'}</title>
       <h1>
         {r.status === 'confirmed'
           ? "You're registered"

@@ -134,9 +134,31 @@ export interface paths {
         put?: never;
         /**
          * Set a new password with the token from the reset mail.
-         * @description Signs out every session of the account and revokes every API token (the mail that confirms the change says so).
+         * @description Signs out every session of the account.
          */
         post: operations["confirmPasswordReset"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/session": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Who is signed in, if anyone (the web app's probe; never 401).
+         * @description `{user}` for a signed-in caller (the same `User` as `GET /api/v1/me`), `{user: null}`
+         *     for everyone else, so a signed-out page makes no failing request. Not cached
+         *     (`Cache-Control: no-store`).
+         */
+        get: operations["getSession"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -156,10 +178,9 @@ export interface paths {
         post?: never;
         /**
          * Delete the account.
-         * @description Cancels the registrations for events that have not ended (tickets voided, seats
-         *     back on sale), then signs out everywhere, revokes tokens and erases personal data,
-         *     including the names and emails on the account's tickets. An organizer with
-         *     published upcoming events answers 409 `conflict` and nothing changes.
+         * @description Signs out everywhere, revokes tokens and erases personal data; upcoming
+         *     registrations are cancelled. An organizer with published upcoming events answers
+         *     409 `conflict`.
          */
         delete: operations["deleteMe"];
         options?: never;
@@ -293,13 +314,18 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Published events that have not ended, soonest first. */
+        /**
+         * Published events that have not ended, soonest first.
+         * @description Answered from memory with live `sold`/`remaining` (exact as of the last committed
+         *     registration or cancellation on this node; another node's within a second on
+         *     PostgreSQL). Conditional: the strong `ETag` changes exactly when the page's content
+         *     does, and `If-None-Match` answers 304. Compressed with gzip when accepted and
+         *     worth it. `Cache-Control: public, max-age=0, s-maxage=2, must-revalidate`: browsers
+         *     revalidate every time; a shared cache (CDN) may serve a page for 2 s.
+         */
         get: operations["listEvents"];
         put?: never;
-        /**
-         * Create an event (organizer); it starts as `draft`.
-         * @description At most 50 new events an hour per account (429 `rate_limited` with `Retry-After` beyond; configurable). Without `max_per_user` the event gets a per-person cap of 10.
-         */
+        /** Create an event (organizer); it starts as `draft`. */
         post: operations["createEvent"];
         delete?: never;
         options?: never;
@@ -325,6 +351,11 @@ export interface paths {
          *     an empty one is ignored. Trying codes is limited (30 a minute per client address and
          *     per signed-in account, together with registrations that carry a code): over the
          *     budget any `promo_code` answers 429 `rate_limited` with `Retry-After`.
+         *
+         *     The public view (no organizer, no `promo_code`) comes from memory, with live
+         *     counts, a strong `ETag` (`If-None-Match` answers 304), gzip when accepted, and
+         *     `Cache-Control: public, max-age=0, s-maxage=2, must-revalidate`. The organizer's
+         *     view and a view with a promo code are `Cache-Control: private, no-cache`.
          */
         get: operations["getEvent"];
         put?: never;
@@ -338,10 +369,7 @@ export interface paths {
          *     list: entries with an `id` update that type (keeping its sales), entries without
          *     one are added, and types left out are deleted. Deleting a type with sales, or a
          *     capacity below what is sold, answers 409 `conflict`. A cancelled event cannot be
-         *     changed (409). Read-only fields (`id`, `status`, `organizer_id`, `sold`,
-         *     `remaining`, `created_at`, `updated_at`, `published_at`; in a ticket type `sold`,
-         *     `remaining`, `event_id`) answer 422 naming the field: the status changes only
-         *     through publish and cancel. Administrators may change any organizer's event.
+         *     changed (409).
          */
         patch: operations["updateEvent"];
         trace?: never;
@@ -471,10 +499,10 @@ export interface paths {
          *     `promo_code` counts against the promo-code budget of `GET /api/v1/events/{id}`
          *     (429 `rate_limited` with `Retry-After` over it). Every attempt counts against a
          *     budget per account (30 a minute) and per client address (600 a minute): 429 with
-         *     `Retry-After` beyond (both configurable, docs/security.md). A 201 is sent only once
-         *     the registration is stored durably (docs/operations.md, Durability); when it could
-         *     not be stored the answer is 503 `unavailable` with `Retry-After`, and a retry with
-         *     the same `Idempotency-Key` is safe.
+         *     `Retry-After` beyond (both configurable, docs/security.md). A 201 is sent only once the
+         *     registration is stored durably (docs/operations.md, Durability); when it could not
+         *     be stored the answer is 503 `unavailable` with `Retry-After`, and a retry with the
+         *     same `Idempotency-Key` is safe.
          */
         post: operations["createRegistration"];
         delete?: never;
@@ -536,82 +564,10 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Refund all or part of a paid registration (the event's organizer or an admin).
-         * @description Asks Stripe for the refund (with an `Idempotency-Key`, so a retried request cannot
-         *     refund twice). The answer is the registration as it is now: the refund's state comes
-         *     back through the webhook (`refund_status` `partially_refunded`, then `refunded`; a full
-         *     refund ends the registration as `refunded` and returns its seats). 409 `conflict` when
-         *     the registration has no online payment or nothing is left to refund; 503 when Stripe
-         *     cannot be reached (nothing was refunded: try again). Attendees get 404.
+         * Refund a paid registration (organizer).
+         * @description Not served by this build yet (the payments and tickets issues add it): it answers 404 `not_found` until then.
          */
         post: operations["refundRegistration"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/registrations/{id}/checkout": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        /**
-         * Sends the owner of a pending_payment registration to Stripe Checkout (the registration's `checkout_url`).
-         * @description Creates the Checkout Session on first use (one line item per ticket type, the
-         *     registration id as `client_reference_id` and `metadata[registration_id]`, expiring with
-         *     the hold but never sooner than Stripe's 30 minutes) and reuses it while it is open.
-         *     Following it pays nothing by itself: only a verified webhook confirms the registration.
-         */
-        get: operations["goToCheckout"];
-        put?: never;
-        /** The same as GET, answering the checkout page's URL as JSON (for the web app). */
-        post: operations["startCheckout"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/registrations/{id}/payment": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        /** The payment of a registration (its owner, the event's organizer, an admin); 404 when it has none. */
-        get: operations["getPayment"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/registrations/{id}/mark-paid": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Pay at the door or by invoice: the organizer confirms a pending_payment registration as paid.
-         * @description Its tickets are then issued and mailed like any confirmed registration. 409 when it is not waiting for payment or the event does not take payment at the door (`pay_at_door`); attendees get 404.
-         */
-        post: operations["markRegistrationPaid"];
         delete?: never;
         options?: never;
         head?: never;
@@ -632,9 +588,7 @@ export interface paths {
         put?: never;
         /**
          * Join the waiting list of a sold-out event (attendee).
-         * @description Entries are served in arrival order. At most 20 joins an hour per account (429
-         *     `rate_limited` with `Retry-After` beyond; configurable).
-         *     When seats come back the first entry gets an offer by mail: seats are held for it
+         * @description When seats come back the first entry gets an offer by mail: seats are held for it
          *     (`status: offered`, `offered_ticket_type_id`, `offered_quantity`, `offer_expires_at`)
          *     for the event's `waitlist_offer_minutes`, and its owner claims them by registering
          *     as usual before the offer expires (`status` becomes `accepted`). Joining twice, or
@@ -698,7 +652,7 @@ export interface paths {
             query: {
                 /** @description Unix time (seconds) the link ends. */
                 expires: number;
-                /** @description base64url HMAC-SHA256 of the path */
+                /** @description base64url HMAC-SHA256 of the path, the user and `expires`. */
                 signature: string;
             };
             header?: never;
@@ -730,13 +684,90 @@ export interface paths {
             };
             cookie?: never;
         };
+        /** Every scan of the event, newest first (organizer; not door tokens). */
+        get: operations["listCheckins"];
+        put?: never;
+        /**
+         * Check a ticket in by its QR text (organizer, or a door token of the event).
+         * @description The code's signature is checked first, without the database: a forged, altered or
+         *     unreadable code answers 200 `result: invalid`, a genuine code of another event
+         *     `wrong_event`. A genuine code is admitted by one atomic conditional update: of any
+         *     number of concurrent scans of a ticket exactly one answers `ok`, the others
+         *     `already_checked_in` with when and at which gate. `cancelled`: the ticket or its
+         *     registration was cancelled; `not_paid`: its registration is not confirmed. Every scan
+         *     is logged (GET on this path). 404 for an event the caller does not organize.
+         */
+        post: operations["checkIn"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/events/{id}/checkins/sync": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["EventId"];
+            };
+            cookie?: never;
+        };
         get?: never;
         put?: never;
         /**
-         * Check a ticket in by its QR text (organizer, or a token scoped to the event).
-         * @description Single use, atomically. A forged or unreadable code answers 200 with `result: invalid`. Not served by this build yet (the payments and tickets issues add it): it answers 404 `not_found` until then.
+         * Settle scans made offline (organizer, or a door token of the event).
+         * @description Up to 1000 scans with the device's times, settled in one transaction: the earliest
+         *     scan of a ticket wins (an offline scan earlier than the admitting one takes its
+         *     place), later ones answer `already_checked_in` with the winner's time and gate. A
+         *     scan is identified by (ticket, device, scanned_at): syncing it again changes nothing
+         *     and answers its final result, so a device learns of conflicts on its next sync.
          */
-        post: operations["checkIn"];
+        post: operations["syncCheckins"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/events/{id}/checkin-bundle": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["EventId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * What a scanner needs offline (organizer, or a door token of the event).
+         * @description The keys that verify ticket codes, every ticket with its state, the revoked ones,
+         *     and a `version`. With `?since=VERSION` only tickets changed after that version (with
+         *     a few seconds' overlap; merging is idempotent) and `partial: true`.
+         */
+        get: operations["getCheckinBundle"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/events/{id}/checkins/{ticket}/undo": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["EventId"];
+                ticket: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Undo a ticket's check-in (organizer; not door tokens). */
+        post: operations["undoCheckin"];
         delete?: never;
         options?: never;
         head?: never;
@@ -754,15 +785,9 @@ export interface paths {
         put?: never;
         /**
          * Stripe's signed event.
-         * @description `Stripe-Signature: t=..,v1=..` is verified before the body is parsed: HMAC-SHA256 of
-         *     `"{t}.{raw body}"` under any configured endpoint secret (several during a rotation),
-         *     any of several `v1` values, constant-time comparison, 300 s tolerance either side.
-         *     Missing, garbled, stale or wrong: 400 `invalid_signature`. Every event id is stored;
-         *     a duplicate answers 200 with `outcome: duplicate` and changes nothing. Handled:
-         *     `checkout.session.completed`, `checkout.session.async_payment_succeeded` / `_failed`,
-         *     `checkout.session.expired`, `payment_intent.payment_failed`, `charge.refunded`,
-         *     `charge.dispute.created`; other verified events answer 200 `ignored`. No session, no
-         *     CSRF header; door tokens get 403 like everywhere outside check-in.
+         * @description Checked against `Stripe-Signature: t=..,v1=..` in constant time with a tolerance
+         *     on `t`. Duplicates answer 2xx and are acted on once. No session, no CSRF header.
+         *     Not served by this build yet (the payments and tickets issues add it): it answers 404 `not_found` until then.
          */
         post: operations["stripeWebhook"];
         delete?: never;
@@ -799,7 +824,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Disable an account (admin); its sessions end and its API tokens are revoked (for good). */
+        /** Disable an account (admin); its sessions and tokens stop working. */
         post: operations["disableUser"];
         delete?: never;
         options?: never;
@@ -818,7 +843,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Enable a disabled account again (admin); its old API tokens stay revoked. */
+        /** Enable a disabled account again (admin). */
         post: operations["enableUser"];
         delete?: never;
         options?: never;
@@ -867,7 +892,13 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Prometheus text format. */
+        /**
+         * Prometheus text format.
+         * @description Not served on the public listener by default (404). `ADMIT_METRICS_LISTEN` serves it,
+         *     without credentials, on a separate address meant for the scraper's network only;
+         *     `ADMIT_METRICS_TOKEN` serves it on the public listener to `Authorization: Bearer
+         *     <that token>` (401 without it).
+         */
         get: operations["metrics"];
         put?: never;
         post?: never;
@@ -893,7 +924,7 @@ export interface components {
              *     `invalid_credentials`, `email_not_verified`, `account_disabled`, `forbidden`,
              *     `not_found`, `method_not_allowed`, `conflict`, `sold_out`, `gone`,
              *     `payload_too_large`, `unsupported_media_type`, `validation_failed`,
-             *     `rate_limited`, `internal`, `unavailable`.
+             *     `rate_limited`, `internal`, `not_implemented`, `unavailable`.
              */
             code: string;
             errors?: components["schemas"]["FieldError"][];
@@ -958,7 +989,6 @@ export interface components {
             password?: string;
         };
         Session: {
-            /** @description A public handle (`ses_...`) for ending this session; not the cookie or its hash. */
             id: string;
             /** Format: date-time */
             created_at: string;
@@ -1058,8 +1088,6 @@ export interface components {
             max_per_user: number | null;
             /** @description How long a pending payment holds seats. */
             hold_minutes: number;
-            /** @description The organizer may mark held registrations paid (at the door, by invoice): POST /api/v1/registrations/{id}/mark-paid. */
-            pay_at_door: boolean;
             /** @description How long a waiting-list offer holds seats. */
             waitlist_offer_minutes: number;
             /** @description Attendees may cancel until this many hours before the start; null means until the start. */
@@ -1108,15 +1136,9 @@ export interface components {
             currency?: string;
             /** @description Total seats; ticket types may add up to more (they then share it). */
             capacity?: number;
-            /** @description Tickets one account may hold for the event. A new event without it gets 10; `null` means no cap. */
             max_per_user?: number | null;
             /** @default 15 */
             hold_minutes: number;
-            /**
-             * @description Allow marking held registrations paid at the door or by invoice.
-             * @default false
-             */
-            pay_at_door: boolean;
             /** @default 60 */
             waitlist_offer_minutes: number;
             cancel_cutoff_hours?: number | null;
@@ -1141,6 +1163,15 @@ export interface components {
                 remaining: number;
                 revenue: number;
                 checked_in: number;
+            }[];
+            /** @description Tickets checked in, by the UTC hour of their admitting scan, oldest first. */
+            checkins_by_hour: {
+                /**
+                 * Format: date-time
+                 * @description The start of the hour.
+                 */
+                hour: string;
+                count: number;
             }[];
             sales_by_day: {
                 /**
@@ -1235,17 +1266,17 @@ export interface components {
             /** @description Where to pay a `pending_payment` registration. */
             checkout_url: string | null;
             /**
-             * @description `due` when a paid registration was cancelled (or paid too late for its seats) and its money is owed back, `partially_refunded` after a partial refund, `refunded` once all is returned; null when no refund is involved.
+             * @description `due` when a paid registration was cancelled and its money is owed back, `refunded` once returned; null when no refund is involved.
              * @enum {string|null}
              */
-            refund_status: "due" | "partially_refunded" | "refunded" | null;
+            refund_status: "due" | "refunded" | null;
             /** Format: date-time */
             created_at: string;
             /** Format: date-time */
             cancelled_at: string | null;
             /**
              * Format: date-time
-             * @description When the tickets got their signed codes and PDF (confirmed registrations
+             * @description When the tickets got their signed codes and PDF (confirmed registrations, shortly after confirmation).
              */
             tickets_issued_at: string | null;
             /**
@@ -1254,29 +1285,6 @@ export interface components {
              */
             tickets_emailed_at: string | null;
             tickets: components["schemas"]["Ticket"][];
-        };
-        /** @description How a registration was paid. Amounts in minor units of `currency`. */
-        Payment: {
-            registration_id: string;
-            /** @enum {string} */
-            provider: "stripe" | "door";
-            /** @enum {string} */
-            status: "open" | "paid" | "failed" | "expired" | "refunded";
-            amount_paid: number;
-            amount_refunded: number;
-            /** @description Asked of Stripe and not yet confirmed by its webhook. */
-            refund_pending: number;
-            currency: string;
-            /**
-             * @description Something the organizer must look at.
-             * @enum {string|null}
-             */
-            flag: "amount_mismatch" | "disputed" | "late_no_seats" | null;
-            refund_reason: string | null;
-            /** Format: date-time */
-            session_expires_at: string | null;
-            /** Format: date-time */
-            updated_at: string;
         };
         /** @description A registration in the organizer's listing (`GET /api/v1/events/{id}/registrations`): with who registered. */
         OrganizerRegistration: components["schemas"]["Registration"] & {
@@ -1343,20 +1351,107 @@ export interface components {
             created_at: string;
         };
         CheckinRequest: {
+            /** @description The exact text of the ticket's QR code. */
             qr: string;
             gate?: string;
+            device?: string;
+        };
+        /** @description The ticket as the door sees it, to look at the face. */
+        CheckinTicket: {
+            id: string;
+            attendee_name: string;
+            ticket_type_id: string;
+            /** @description The ticket type's name. */
+            ticket_type: string;
+            /** @enum {string} */
+            status: "valid" | "checked_in" | "cancelled" | "not_paid";
         };
         CheckinResult: {
             /** @enum {string} */
-            result: "ok" | "already_checked_in" | "invalid" | "wrong_event" | "cancelled";
-            ticket: components["schemas"]["Ticket"] | null;
-            /** Format: date-time */
+            result: "ok" | "already_checked_in" | "invalid" | "wrong_event" | "cancelled" | "not_paid" | "undone";
+            /** @description Null for `invalid` and `wrong_event`. */
+            ticket: components["schemas"]["CheckinTicket"] | null;
+            /**
+             * Format: date-time
+             * @description When the admitting scan was made.
+             */
             checked_in_at: string | null;
-            gate?: string | null;
+            /** @description The admitting scan's gate. */
+            gate: string | null;
+        };
+        CheckinSyncRequest: {
+            scans: {
+                qr: string;
+                /**
+                 * Format: date-time
+                 * @description The device's time of the scan.
+                 */
+                scanned_at: string;
+                gate?: string;
+                device?: string;
+            }[];
+        };
+        CheckinBundle: {
+            /** @description An integer (as text); pass it as `since` for the changes after it. */
+            version: string;
+            /** @description True when answering `since`. */
+            partial: boolean;
+            /** @description Ed25519 public keys by key id; a code's second byte names its key. */
+            keys: {
+                id: number;
+                /** @description 32 bytes, hex. */
+                public_key: string;
+            }[];
+            tickets: {
+                id: string;
+                /** @enum {string} */
+                status: "valid" | "checked_in" | "cancelled" | "not_paid";
+                attendee_name: string;
+                ticket_type: string;
+                /** Format: date-time */
+                checked_in_at: string | null;
+            }[];
+            /** @description Ids of tickets that must not be admitted. */
+            revoked: string[];
+            /** @description Tickets not cancelled. */
+            sold: number;
+            checked_in: number;
+        };
+        CheckinLog: {
+            next_cursor: string | null;
+            items: {
+                id: string;
+                ticket_id: string | null;
+                attendee_name: string | null;
+                /** @enum {string} */
+                result: "ok" | "already_checked_in" | "invalid" | "wrong_event" | "cancelled" | "not_paid" | "undone";
+                gate: string;
+                device: string;
+                offline: boolean;
+                /** Format: date-time */
+                scanned_at: string;
+                /** Format: date-time */
+                recorded_at: string;
+            }[];
         };
     };
     responses: {
-        /** @description Malformed request. */
+        /** @description The client's copy is current (If-None-Match matched); no body. */
+        NotModified: {
+            headers: {
+                ETag: components["headers"]["ETag"];
+                "Cache-Control"?: string;
+                [name: string]: unknown;
+            };
+            content?: never;
+        };
+        /**
+         * @description Malformed request (`bad_request`): the body is not valid JSON (or nests deeper than 32
+         *     levels, or is not valid UTF-8), a query parameter or header cannot be read, or the HTTP
+         *     message itself is malformed (RFC 9112: no or two `Host` headers, `Transfer-Encoding`
+         *     with `Content-Length`, `chunked` not the final transfer coding, headers over 16 KiB).
+         *     The connection is closed after a malformed HTTP message.
+         */
         BadRequest: {
             headers: {
                 [name: string]: unknown;
@@ -1383,7 +1478,7 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description Not allowed (`forbidden`, e.g. missing CSRF header or role, or a door token, which is limited to check-in for one event; `email_not_verified`; `account_disabled`). */
+        /** @description Not allowed (`forbidden`, e.g. missing CSRF header or role; `email_not_verified`; `account_disabled`). */
         Forbidden: {
             headers: {
                 [name: string]: unknown;
@@ -1428,10 +1523,33 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
+        /** @description The body is larger than the operation accepts (`payload_too_large`, 1 MiB unless stated); refused before it is read, and the connection is closed. */
+        PayloadTooLarge: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /**
+         * @description The body is not sent as JSON (`unsupported_media_type`): `Content-Type` must be
+         *     `application/json` or another `+json` type, parameters such as `charset=utf-8`
+         *     allowed. `text/plain; charset=json` is not JSON.
+         */
+        UnsupportedMediaType: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
         /** @description Too many requests (`rate_limited`). */
         RateLimited: {
             headers: {
-                "Retry-After"?: number;
+                /** @description Seconds to wait before trying again. */
+                "Retry-After": number;
                 [name: string]: unknown;
             };
             content: {
@@ -1441,7 +1559,8 @@ export interface components {
         /** @description Busy or the database is down (`unavailable`). */
         Unavailable: {
             headers: {
-                "Retry-After"?: number;
+                /** @description Seconds to wait before trying again. */
+                "Retry-After": number;
                 [name: string]: unknown;
             };
             content: {
@@ -1457,11 +1576,26 @@ export interface components {
         Limit: number;
         /** @description Page size, 1 to 200. */
         Limit200: number;
+        /** @description Entity tags of copies the client holds (`"…"`, `W/"…"` or `*`); a match answers 304. */
+        IfNoneMatch: string;
         /** @description Opaque `next_cursor` of the previous page. A malformed one answers 422 naming `cursor`. */
         Cursor: string;
     };
     requestBodies: never;
-    headers: never;
+    headers: {
+        /**
+         * @description Strong entity tag of the bytes sent: `"<hash>"`, or `"<hash>.gz"` / `"<hash>.br"` for
+         *     the compressed forms (the hash is of the content, so it changes exactly when the
+         *     content does; `If-None-Match` with any form of it answers 304).
+         */
+        ETag: string;
+        /** @description `public, max-age=0, s-maxage=2, must-revalidate` */
+        EventDataCacheControl: string;
+        /** @description `Accept-Encoding` when a compressed form exists. */
+        Vary: string;
+        /** @description `gzip` (or `br`) when the client accepts it and it is smaller. */
+        ContentEncoding: "gzip" | "br";
+    };
     pathItems: never;
 }
 export type $defs = Record<string, never>;
@@ -1491,9 +1625,13 @@ export interface operations {
                     "application/json": components["schemas"]["VerificationSent"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["ValidationFailed"];
             429: components["responses"]["RateLimited"];
+            503: components["responses"]["Unavailable"];
         };
     };
     verifyEmail: {
@@ -1521,9 +1659,14 @@ export interface operations {
                     "application/json": components["schemas"]["StatusAnswer"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             403: components["responses"]["Forbidden"];
             410: components["responses"]["Gone"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["ValidationFailed"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["Unavailable"];
         };
     };
     resendVerification: {
@@ -1551,9 +1694,13 @@ export interface operations {
                     "application/json": components["schemas"]["VerificationSent"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["ValidationFailed"];
             429: components["responses"]["RateLimited"];
+            503: components["responses"]["Unavailable"];
         };
     };
     login: {
@@ -1583,10 +1730,14 @@ export interface operations {
                     "application/json": components["schemas"]["LoginAnswer"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["InvalidCredentials"];
             403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["ValidationFailed"];
             429: components["responses"]["RateLimited"];
+            503: components["responses"]["Unavailable"];
         };
     };
     logout: {
@@ -1608,7 +1759,10 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["BadRequest"];
             403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            503: components["responses"]["Unavailable"];
         };
     };
     requestPasswordReset: {
@@ -1636,9 +1790,13 @@ export interface operations {
                     "application/json": components["schemas"]["StatusAnswer"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["ValidationFailed"];
             429: components["responses"]["RateLimited"];
+            503: components["responses"]["Unavailable"];
         };
     };
     confirmPasswordReset: {
@@ -1664,9 +1822,38 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["BadRequest"];
             403: components["responses"]["Forbidden"];
             410: components["responses"]["Gone"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["ValidationFailed"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The session's user, or null. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        user: components["schemas"]["User"] | null;
+                    };
+                };
+            };
+            403: components["responses"]["Forbidden"];
+            503: components["responses"]["Unavailable"];
         };
     };
     getMe: {
@@ -1687,8 +1874,10 @@ export interface operations {
                     "application/json": components["schemas"]["User"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
+            503: components["responses"]["Unavailable"];
         };
     };
     deleteMe: {
@@ -1710,9 +1899,12 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            503: components["responses"]["Unavailable"];
         };
     };
     updateMe: {
@@ -1740,10 +1932,15 @@ export interface operations {
                     "application/json": components["schemas"]["User"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["ValidationFailed"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["Unavailable"];
         };
     };
     listSessions: {
@@ -1766,8 +1963,10 @@ export interface operations {
                     };
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
+            503: components["responses"]["Unavailable"];
         };
     };
     deleteSessions: {
@@ -1789,8 +1988,11 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            503: components["responses"]["Unavailable"];
         };
     };
     deleteSession: {
@@ -1814,9 +2016,12 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            503: components["responses"]["Unavailable"];
         };
     };
     listTokens: {
@@ -1839,8 +2044,10 @@ export interface operations {
                     };
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
+            503: components["responses"]["Unavailable"];
         };
     };
     createToken: {
@@ -1868,10 +2075,14 @@ export interface operations {
                     "application/json": components["schemas"]["ApiTokenCreated"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["ValidationFailed"];
             429: components["responses"]["RateLimited"];
+            503: components["responses"]["Unavailable"];
         };
     };
     revokeToken: {
@@ -1895,9 +2106,12 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            503: components["responses"]["Unavailable"];
         };
     };
     listMyRegistrations: {
@@ -1923,23 +2137,30 @@ export interface operations {
                     };
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             422: components["responses"]["ValidationFailed"];
+            503: components["responses"]["Unavailable"];
         };
     };
     listCategories: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Entity tags of copies the client holds (`"…"`, `W/"…"` or `*`); a match answers 304. */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
             path?: never;
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description Categories in display order. */
+            /** @description Categories in display order (`Cache-Control: public, max-age=300`). */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
+                    "Cache-Control"?: "public, max-age=300";
                     [name: string]: unknown;
                 };
                 content: {
@@ -1948,7 +2169,10 @@ export interface operations {
                     };
                 };
             };
+            304: components["responses"]["NotModified"];
+            400: components["responses"]["BadRequest"];
             403: components["responses"]["Forbidden"];
+            503: components["responses"]["Unavailable"];
         };
     };
     listEvents: {
@@ -1966,7 +2190,10 @@ export interface operations {
                 /** @description Opaque `next_cursor` of the previous page. A malformed one answers 422 naming `cursor`. */
                 cursor?: components["parameters"]["Cursor"];
             };
-            header?: never;
+            header?: {
+                /** @description Entity tags of copies the client holds (`"…"`, `W/"…"` or `*`); a match answers 304. */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -1975,15 +2202,21 @@ export interface operations {
             /** @description One page. */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
+                    "Cache-Control": components["headers"]["EventDataCacheControl"];
+                    Vary: components["headers"]["Vary"];
+                    "Content-Encoding": components["headers"]["ContentEncoding"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["EventPage"];
                 };
             };
+            304: components["responses"]["NotModified"];
             400: components["responses"]["BadRequest"];
             403: components["responses"]["Forbidden"];
             422: components["responses"]["ValidationFailed"];
+            503: components["responses"]["Unavailable"];
         };
     };
     createEvent: {
@@ -2011,10 +2244,14 @@ export interface operations {
                     "application/json": components["schemas"]["Event"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["ValidationFailed"];
             429: components["responses"]["RateLimited"];
+            503: components["responses"]["Unavailable"];
         };
     };
     getEvent: {
@@ -2023,7 +2260,10 @@ export interface operations {
                 /** @description A promo code of this event, any case. */
                 promo_code?: string;
             };
-            header?: never;
+            header?: {
+                /** @description Entity tags of copies the client holds (`"…"`, `W/"…"` or `*`); a match answers 304. */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
             path: {
                 id: components["parameters"]["EventId"];
             };
@@ -2034,16 +2274,24 @@ export interface operations {
             /** @description The event. */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
+                    /** @description The public view's `public, max-age=0, s-maxage=2, must-revalidate`, or `private, no-cache`. */
+                    "Cache-Control"?: string;
+                    Vary: components["headers"]["Vary"];
+                    "Content-Encoding": components["headers"]["ContentEncoding"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Event"];
                 };
             };
+            304: components["responses"]["NotModified"];
+            400: components["responses"]["BadRequest"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             422: components["responses"]["ValidationFailed"];
             429: components["responses"]["RateLimited"];
+            503: components["responses"]["Unavailable"];
         };
     };
     updateEvent: {
@@ -2073,11 +2321,15 @@ export interface operations {
                     "application/json": components["schemas"]["Event"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["ValidationFailed"];
+            503: components["responses"]["Unavailable"];
         };
     };
     publishEvent: {
@@ -2103,11 +2355,14 @@ export interface operations {
                     "application/json": components["schemas"]["Event"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
             422: components["responses"]["ValidationFailed"];
+            503: components["responses"]["Unavailable"];
         };
     };
     cancelEvent: {
@@ -2133,10 +2388,13 @@ export interface operations {
                     "application/json": components["schemas"]["Event"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            503: components["responses"]["Unavailable"];
         };
     };
     listOrganizerEvents: {
@@ -2159,8 +2417,10 @@ export interface operations {
                     };
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
+            503: components["responses"]["Unavailable"];
         };
     };
     getEventStats: {
@@ -2183,9 +2443,11 @@ export interface operations {
                     "application/json": components["schemas"]["EventStats"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            503: components["responses"]["Unavailable"];
         };
     };
     listPromoCodes: {
@@ -2210,9 +2472,11 @@ export interface operations {
                     };
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            503: components["responses"]["Unavailable"];
         };
     };
     createPromoCode: {
@@ -2242,11 +2506,15 @@ export interface operations {
                     "application/json": components["schemas"]["PromoCode"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["ValidationFailed"];
+            503: components["responses"]["Unavailable"];
         };
     };
     listEventRegistrations: {
@@ -2279,10 +2547,12 @@ export interface operations {
                     "text/csv": string;
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             422: components["responses"]["ValidationFailed"];
+            503: components["responses"]["Unavailable"];
         };
     };
     createRegistration: {
@@ -2323,10 +2593,13 @@ export interface operations {
                     "application/json": components["schemas"]["Registration"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["ValidationFailed"];
             429: components["responses"]["RateLimited"];
             503: components["responses"]["Unavailable"];
@@ -2352,9 +2625,11 @@ export interface operations {
                     "application/json": components["schemas"]["Registration"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            503: components["responses"]["Unavailable"];
         };
     };
     cancelRegistration: {
@@ -2380,10 +2655,13 @@ export interface operations {
                     "application/json": components["schemas"]["Registration"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            503: components["responses"]["Unavailable"];
         };
     };
     refundRegistration: {
@@ -2398,17 +2676,9 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody: {
-            content: {
-                "application/json": {
-                    /** @description Minor units; default: everything not yet refunded. */
-                    amount?: number;
-                    reason: string;
-                };
-            };
-        };
+        requestBody?: never;
         responses: {
-            /** @description The registration, refund requested. */
+            /** @description The refunded registration. */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -2422,130 +2692,8 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
-            /** @description The body is not JSON (`unsupported_media_type`). */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            422: components["responses"]["ValidationFailed"];
+            413: components["responses"]["PayloadTooLarge"];
             503: components["responses"]["Unavailable"];
-        };
-    };
-    goToCheckout: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description To the checkout page. */
-            303: {
-                headers: {
-                    Location?: string;
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            401: components["responses"]["Unauthenticated"];
-            403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
-            409: components["responses"]["Conflict"];
-            503: components["responses"]["Unavailable"];
-        };
-    };
-    startCheckout: {
-        parameters: {
-            query?: never;
-            header?: {
-                /** @description `1`. Required on state-changing requests authenticated by the session cookie unless `Origin` matches the public origin. */
-                "X-Admit-CSRF"?: components["parameters"]["CsrfHeader"];
-            };
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Where to pay. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        /** Format: uri */
-                        checkout_url: string;
-                    };
-                };
-            };
-            401: components["responses"]["Unauthenticated"];
-            403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
-            409: components["responses"]["Conflict"];
-            503: components["responses"]["Unavailable"];
-        };
-    };
-    getPayment: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description The payment. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Payment"];
-                };
-            };
-            401: components["responses"]["Unauthenticated"];
-            403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
-        };
-    };
-    markRegistrationPaid: {
-        parameters: {
-            query?: never;
-            header?: {
-                /** @description `1`. Required on state-changing requests authenticated by the session cookie unless `Origin` matches the public origin. */
-                "X-Admit-CSRF"?: components["parameters"]["CsrfHeader"];
-            };
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description The confirmed registration. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Registration"];
-                };
-            };
-            401: components["responses"]["Unauthenticated"];
-            403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
-            409: components["responses"]["Conflict"];
         };
     };
     getMyWaitlistEntry: {
@@ -2568,9 +2716,11 @@ export interface operations {
                     "application/json": components["schemas"]["WaitlistEntry"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            503: components["responses"]["Unavailable"];
         };
     };
     joinWaitlist: {
@@ -2600,12 +2750,16 @@ export interface operations {
                     "application/json": components["schemas"]["WaitlistEntry"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["ValidationFailed"];
             429: components["responses"]["RateLimited"];
+            503: components["responses"]["Unavailable"];
         };
     };
     leaveWaitlist: {
@@ -2629,9 +2783,12 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            503: components["responses"]["Unavailable"];
         };
     };
     getTicketPdf: {
@@ -2654,7 +2811,9 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             503: components["responses"]["Unavailable"];
@@ -2680,9 +2839,12 @@ export interface operations {
                     "text/calendar": string;
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
+            503: components["responses"]["Unavailable"];
         };
     };
     downloadTicketPdf: {
@@ -2690,7 +2852,7 @@ export interface operations {
             query: {
                 /** @description Unix time (seconds) the link ends. */
                 expires: number;
-                /** @description base64url HMAC-SHA256 of the path */
+                /** @description base64url HMAC-SHA256 of the path, the user and `expires`. */
                 signature: string;
             };
             header?: never;
@@ -2713,8 +2875,39 @@ export interface operations {
                     "application/pdf": string;
                 };
             };
+            400: components["responses"]["BadRequest"];
             403: components["responses"]["Forbidden"];
             503: components["responses"]["Unavailable"];
+        };
+    };
+    listCheckins: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description `next_cursor` of the previous page. */
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                id: components["parameters"]["EventId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of scans. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CheckinLog"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["ValidationFailed"];
         };
     };
     checkIn: {
@@ -2744,9 +2937,123 @@ export interface operations {
                     "application/json": components["schemas"]["CheckinResult"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["ValidationFailed"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    syncCheckins: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description `1`. Required on state-changing requests authenticated by the session cookie unless `Origin` matches the public origin. */
+                "X-Admit-CSRF"?: components["parameters"]["CsrfHeader"];
+            };
+            path: {
+                id: components["parameters"]["EventId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CheckinSyncRequest"];
+            };
+        };
+        responses: {
+            /** @description Each scan's final result, in the order sent. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        results: (components["schemas"]["CheckinResult"] & {
+                            qr: string;
+                        })[];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["ValidationFailed"];
+        };
+    };
+    getCheckinBundle: {
+        parameters: {
+            query?: {
+                /** @description `version` of an earlier bundle. */
+                since?: number;
+            };
+            header?: never;
+            path: {
+                id: components["parameters"]["EventId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The bundle. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CheckinBundle"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             422: components["responses"]["ValidationFailed"];
+        };
+    };
+    undoCheckin: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description `1`. Required on state-changing requests authenticated by the session cookie unless `Origin` matches the public origin. */
+                "X-Admit-CSRF"?: components["parameters"]["CsrfHeader"];
+            };
+            path: {
+                id: components["parameters"]["EventId"];
+                ticket: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    gate?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The ticket, valid again (`result: undone`; logged). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CheckinResult"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["ValidationFailed"];
+            503: components["responses"]["Unavailable"];
         };
     };
     stripeWebhook: {
@@ -2764,23 +3071,16 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Verified and recorded. */
+            /** @description Accepted. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content: {
-                    "application/json": {
-                        received: boolean;
-                        /** @enum {string} */
-                        outcome: "duplicate" | "confirmed" | "late_confirmed" | "late_no_seats" | "mismatch" | "hold_released" | "failed" | "refunded" | "disputed" | "ignored";
-                    };
-                };
+                content?: never;
             };
             400: components["responses"]["BadRequest"];
-            403: components["responses"]["Forbidden"];
-            /** @description Larger than 256 KiB (`payload_too_large`). */
-            413: {
+            /** @description Not served yet: the payments work has not landed (problem+json `not_found`). */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2788,6 +3088,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            413: components["responses"]["PayloadTooLarge"];
+            503: components["responses"]["Unavailable"];
         };
     };
     listUsers: {
@@ -2818,9 +3120,11 @@ export interface operations {
                     };
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             422: components["responses"]["ValidationFailed"];
+            503: components["responses"]["Unavailable"];
         };
     };
     disableUser: {
@@ -2846,9 +3150,12 @@ export interface operations {
                     "application/json": components["schemas"]["AdminUser"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            503: components["responses"]["Unavailable"];
         };
     };
     enableUser: {
@@ -2874,9 +3181,12 @@ export interface operations {
                     "application/json": components["schemas"]["AdminUser"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            503: components["responses"]["Unavailable"];
         };
     };
     healthz: {
@@ -2897,7 +3207,9 @@ export interface operations {
                     "text/plain": "ok";
                 };
             };
+            400: components["responses"]["BadRequest"];
             403: components["responses"]["Forbidden"];
+            503: components["responses"]["Unavailable"];
         };
     };
     readyz: {
@@ -2918,6 +3230,7 @@ export interface operations {
                     "text/plain": "ok";
                 };
             };
+            400: components["responses"]["BadRequest"];
             403: components["responses"]["Forbidden"];
             503: components["responses"]["Unavailable"];
         };
@@ -2940,7 +3253,11 @@ export interface operations {
                     "text/plain": string;
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            503: components["responses"]["Unavailable"];
         };
     };
 }

@@ -1,0 +1,38 @@
+#pragma once
+// PostgresChangeFeed: the ChangeFeed of PostgreSQL nodes. A connection of its own LISTENs
+// on the channel the events trigger notifies (migrations/postgres/0008_event_changes.sql,
+// payload: the event id, sent at commit); a thread waits on its socket and hands each
+// notice on as it arrives, so another node's change is known here within a few
+// milliseconds of its commit. A lost connection is retried every second and followed by
+// resync(), since notices sent meanwhile are gone.
+#include <atomic>
+#include <chrono>
+#include <functional>
+#include <string>
+#include <thread>
+
+#include "domain/ports/change_feed.hpp"
+
+namespace admit::sql {
+
+inline constexpr const char* kEventChannel = "admit_event_changed";
+
+class PostgresChangeFeed final : public ChangeFeed {
+ public:
+  explicit PostgresChangeFeed(std::string url) : url_(std::move(url)) {}
+  ~PostgresChangeFeed() override { stop(); }
+
+  void start(std::function<void(const std::string&)> changed, std::function<void()> resync) override;
+  void stop() override;
+
+ private:
+  void run();
+
+  std::string url_;
+  std::function<void(const std::string&)> changed_;
+  std::function<void()> resync_;
+  std::atomic<bool> stopping_{false};
+  std::thread thread_;
+};
+
+}  // namespace admit::sql
