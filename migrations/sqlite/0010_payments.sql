@@ -14,13 +14,28 @@ CREATE TABLE payments (
   amount_refunded    INTEGER NOT NULL DEFAULT 0,
   refund_requested   INTEGER NOT NULL DEFAULT 0, -- asked of the provider (in flight while > amount_refunded)
   currency           TEXT NOT NULL,
-  flag               TEXT,                      -- amount_mismatch | disputed | late_no_seats
+  flag               TEXT,                      -- amount_mismatch | disputed | late_no_seats | paid_twice
+  refund_error       TEXT,                      -- the provider's refusal of the last refund asked (null once one is taken)
   refund_reason      TEXT,
   created_at         INTEGER NOT NULL,
   updated_at         INTEGER NOT NULL
 );
 CREATE INDEX payments_intent ON payments(payment_intent);
 CREATE INDEX payments_open ON payments(updated_at) WHERE status = 'open' OR refund_requested > amount_refunded;
+
+-- A second payment for a registration another payment already settled (two checkout
+-- sessions both paid, or paid online after being marked paid at the door): refunded
+-- automatically, whole.
+CREATE TABLE payment_extras (
+  payment_intent   TEXT PRIMARY KEY,
+  registration_id  TEXT NOT NULL REFERENCES registrations(id),
+  amount           INTEGER NOT NULL,
+  currency         TEXT NOT NULL,
+  refund_requested INTEGER NOT NULL DEFAULT 0,   -- 1 once asked of the provider
+  refunded         INTEGER NOT NULL DEFAULT 0,   -- 1 once the provider reported it
+  created_at       INTEGER NOT NULL
+);
+CREATE INDEX payment_extras_open ON payment_extras(created_at) WHERE refunded = 0;
 
 CREATE TABLE payment_events (
   id              TEXT PRIMARY KEY,             -- the provider's event id

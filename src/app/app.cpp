@@ -262,6 +262,7 @@ App::App(Config config, std::shared_ptr<const Clock> clock)
   catalog_.limit_creation(abuse_limiter_, RateRule{config_.event_rate_per_user, std::chrono::hours(1)});
   payment_service_.on_confirmed([this] { tickets_.wake(); });  // paid: issue its tickets now
   payment_service_.on_seats_returned([this](const std::string& event_id) { engine_.seats_returned(event_id); });
+  payment_service_.on_seats_taken([this](const std::string& event_id) { snapshots_.refresh(event_id); });
   registrations_.count_checkins_with([this](const std::string& id) { return checkins_.per_hour(id); });
   accounts_.on_account_deleting(
       [this](const std::string& user_id) { registrations_.cancel_upcoming_for_user(user_id); });

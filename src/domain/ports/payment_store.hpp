@@ -33,7 +33,8 @@ struct Payment {
   std::int64_t amount_refunded = 0;
   std::int64_t refund_requested = 0;  // in flight while above amount_refunded
   std::string currency;
-  std::optional<std::string> flag;  // amount_mismatch | disputed | late_no_seats
+  std::optional<std::string> flag;  // amount_mismatch | disputed | late_no_seats | paid_twice
+  std::optional<std::string> refund_error;  // the provider refused the last refund asked
   std::optional<std::string> refund_reason;
   Timestamp created_at{};
   Timestamp updated_at{};
@@ -49,6 +50,7 @@ enum class PaymentOutcome {
   failed,          // payment failed: recorded, the hold stays until it ends
   refunded,        // refund recorded (all of it: the registration is refunded)
   disputed,        // flagged for the organizer
+  paid_twice,      // a second payment for a registration already paid: recorded, refunded
   ignored,         // verified but nothing to do (unknown registration, already settled)
 };
 std::string_view to_string(PaymentOutcome o) noexcept;
@@ -64,6 +66,16 @@ struct LateRefundNotice {
   std::string to;
   std::string subject;
   std::string text;
+};
+
+// A payment beyond the one that settled its registration (PaymentOutcome::paid_twice).
+struct ExtraPayment {
+  std::string payment_intent;
+  std::string registration_id;
+  std::int64_t amount = 0;
+  std::string currency;
+  bool refund_requested = false;
+  bool refunded = false;
 };
 
 class PaymentStore {
@@ -88,6 +100,13 @@ class PaymentStore {
   // Stripe payments of registrations whose refund is due (cancelled by the attendee, the
   // organizer or with their event; paid too late) and not yet asked for.
   virtual std::vector<Payment> refunds_due(int limit) = 0;
+  // Second payments not yet reported refunded (asked or not), oldest first.
+  virtual std::vector<ExtraPayment> extras_unrefunded(int limit) = 0;
+  virtual void extra_refund_requested(const std::string& payment_intent, Timestamp now) = 0;
+  // The provider refused a refund of the registration's money (nullopt: a refund was taken
+  // since); shown to the organizer as the payment flag `refund_failed`.
+  virtual void refund_error(const std::string& registration_id, std::optional<std::string> message,
+                            Timestamp now) = 0;
 };
 
 }  // namespace admit

@@ -69,8 +69,10 @@ PaymentOutcome PaymentService::apply(const PaymentEvent& e) {
     on_confirmed_();
   if ((outcome == PaymentOutcome::hold_released || outcome == PaymentOutcome::refunded) && on_seats_returned_)
     on_seats_returned_(applied.event_id);
+  if (outcome == PaymentOutcome::late_confirmed && on_seats_taken_) on_seats_taken_(applied.event_id);
   if (outcome == PaymentOutcome::late_no_seats)
     refund_whole(applied.registration_id, "paid after the hold ended, no seats left");
+  if (outcome == PaymentOutcome::paid_twice) refund_extras();
   return outcome;
 }
 
@@ -87,7 +89,9 @@ void PaymentService::refund_whole(const std::string& registration_id, const std:
   auto done = gateway_.refund(RefundRequest{*p->payment_intent, amount, reason,
                                             "refund-due-" + registration_id + "-" + std::to_string(p->amount_refunded)});
   if (!done) {
-    log::warn("refund failed; reconciliation retries", {{"registration", registration_id}});
+    log::warn("refund failed; reconciliation retries",
+              {{"registration", registration_id}, {"error", done.error().detail}});
+    payments_.refund_error(registration_id, done.error().detail, clock_.now());
     return;
   }
   payments_.refund_requested(registration_id, amount, reason, clock_.now());
@@ -98,6 +102,26 @@ int PaymentService::refund_due() {
   int n = 0;
   for (const auto& p : payments_.refunds_due(200)) {
     refund_whole(p.registration_id, "registration cancelled");
+    ++n;
+  }
+  return n + refund_extras();
+}
+
+int PaymentService::refund_extras() {
+  if (!gateway_.enabled()) return 0;
+  int n = 0;
+  for (const auto& x : payments_.extras_unrefunded(200)) {
+    if (x.refund_requested) continue;  // asked; its webhook (or reconciliation) settles it
+    auto done = gateway_.refund(RefundRequest{x.payment_intent, x.amount, "paid twice for one registration",
+                                              "refund-paid-twice-" + x.payment_intent});
+    if (!done) {
+      log::warn("refund of a second payment failed; reconciliation retries",
+                {{"registration", x.registration_id}, {"error", done.error().detail}});
+      payments_.refund_error(x.registration_id, done.error().detail, clock_.now());
+      continue;
+    }
+    payments_.extra_refund_requested(x.payment_intent, clock_.now());
+    log::info("second payment refunded", {{"registration", x.registration_id}, {"refund", done->id}});
     ++n;
   }
   return n;
@@ -200,6 +224,20 @@ ReconcileResult PaymentService::reconcile(std::chrono::seconds quiet_for) {
     e.id = "reconcile:" + s->id + ":" + s->status;
     auto outcome = apply(e);
     if (outcome != PaymentOutcome::duplicate && outcome != PaymentOutcome::ignored) ++out.applied;
+  }
+  for (const auto& x : payments_.extras_unrefunded(200)) {
+    if (!x.refund_requested) continue;
+    auto refunded = gateway_.amount_refunded(x.payment_intent);
+    if (!refunded || *refunded < x.amount) continue;
+    PaymentEvent e;
+    e.id = "reconcile:refund:" + x.payment_intent + ":" + std::to_string(*refunded);
+    e.type = "charge.refunded";
+    e.registration_id = x.registration_id;
+    e.payment_intent = x.payment_intent;
+    e.amount = x.amount;
+    e.amount_refunded = *refunded;
+    e.currency = x.currency;
+    if (apply(e) == PaymentOutcome::refunded) ++out.applied;
   }
   out.applied += refund_due();
   return out;

@@ -8,7 +8,8 @@
 // - webhook(): the gateway verifies the signature before anything is read; the store
 //   applies the event once (PaymentStore::apply). A confirmed registration is issued by
 //   the TicketService (on_confirmed wakes it). A late payment that found no seats is
-//   refunded here and the attendee told.
+//   refunded here and the attendee told. A second payment for a registration already paid
+//   (two checkout sessions both paid) is refunded whole here too.
 // - refund(): the organizer refunds all or part of a paid registration through the
 //   provider; the refund's state comes back through the webhook (or reconciliation).
 // - reconcile(): asks the provider about open sessions whose webhook has not come and about
@@ -47,6 +48,8 @@ class PaymentService {
   // Called with the event id when a payment event gave seats back (the engine's sold-out
   // flag must drop).
   void on_seats_returned(std::function<void(const std::string&)> fn) { on_seats_returned_ = std::move(fn); }
+  // Called with the event id when a late payment took seats again (public counts change).
+  void on_seats_taken(std::function<void(const std::string&)> fn) { on_seats_taken_ = std::move(fn); }
 
   // The provider's checkout page for the caller's pending registration.
   Result<std::string> checkout(const Actor& actor, const std::string& registration_id);
@@ -66,6 +69,8 @@ class PaymentService {
  private:
   PaymentOutcome apply(const PaymentEvent& e);
   void refund_whole(const std::string& registration_id, const std::string& reason);
+  // Second payments (paid_twice): each refunded whole, once (the provider's idempotency key).
+  int refund_extras();
   bool settle_refund(const Payment& p);
   Result<Event> managed_event(const Actor& actor, const Registration& r);
 
@@ -77,6 +82,7 @@ class PaymentService {
   std::string public_url_;
   std::function<void()> on_confirmed_;
   std::function<void(const std::string&)> on_seats_returned_;
+  std::function<void(const std::string&)> on_seats_taken_;
 };
 
 }  // namespace admit

@@ -20,6 +20,7 @@ json::object payment_json(const Payment& p) {
   o["currency"] = p.currency;
   o["flag"] = p.flag ? json::value(*p.flag) : json::value(nullptr);
   o["refund_reason"] = p.refund_reason ? json::value(*p.refund_reason) : json::value(nullptr);
+  o["refund_error"] = p.refund_error ? json::value(*p.refund_error) : json::value(nullptr);
   o["session_expires_at"] =
       p.session_expires_at ? json::value(format_rfc3339(*p.session_expires_at)) : json::value(nullptr);
   o["updated_at"] = format_rfc3339(p.updated_at);

@@ -147,6 +147,7 @@ boost::json::object registration_json(const Registration& r) {
           {"expires_at", time_or_null(r.expires_at)},
           {"checkout_url", or_null(r.checkout_url)},
           {"refund_status", or_null(r.refund_status)},
+          {"payment_flags", boost::json::array(r.payment_flags.begin(), r.payment_flags.end())},
           {"created_at", format_rfc3339(r.created_at)},
           {"cancelled_at", time_or_null(r.cancelled_at)},
           {"tickets_issued_at", time_or_null(r.tickets_issued_at)},

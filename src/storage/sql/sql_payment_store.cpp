@@ -18,6 +18,7 @@ std::string_view to_string(PaymentOutcome o) noexcept {
     case PaymentOutcome::failed: return "failed";
     case PaymentOutcome::refunded: return "refunded";
     case PaymentOutcome::disputed: return "disputed";
+    case PaymentOutcome::paid_twice: return "paid_twice";
     case PaymentOutcome::ignored: return "ignored";
   }
   return "ignored";
@@ -31,7 +32,7 @@ namespace {
 constexpr std::string_view kColumns =
     "registration_id, provider, session_id, session_url, session_expires_at, payment_intent, "
     "status, amount_paid, amount_refunded, refund_requested, currency, flag, refund_reason, "
-    "created_at, updated_at";
+    "created_at, updated_at, refund_error";
 
 Payment payment_of(const Row& r) {
   Payment p;
@@ -50,6 +51,7 @@ Payment payment_of(const Row& r) {
   p.refund_reason = r.opt_text(12);
   p.created_at = from_millis(r.i64(13));
   p.updated_at = from_millis(r.i64(14));
+  p.refund_error = r.opt_text(15);
   return p;
 }
 
@@ -159,8 +161,25 @@ void flag(Connection& c, const std::string& reg_id, std::string_view what, Times
 
 using Notice = std::function<LateRefundNotice(const Registration&)>;
 
+// A payment other than the one that settled the registration (a second checkout session
+// paid too, or paid online after the organizer marked it paid at the door): kept aside,
+// the registration flagged, and the service refunds it whole.
+bool second_payment(Connection& c, const PaymentEvent& e, const Registration& r, Timestamp now) {
+  if (e.payment_intent.empty()) return false;
+  auto p = load_payment(c, "registration_id = ?", {r.id});
+  if (!p || (p->status != "paid" && p->status != "refunded")) return false;
+  if (p->payment_intent && *p->payment_intent == e.payment_intent) return false;
+  if (!p->payment_intent && p->provider != "door") return false;
+  c.execute("INSERT INTO payment_extras (payment_intent, registration_id, amount, currency, created_at) "
+            "VALUES (?, ?, ?, ?, ?) ON CONFLICT (payment_intent) DO NOTHING",
+            {e.payment_intent, r.id, e.amount, lower(e.currency), to_millis(now)});
+  flag(c, r.id, "paid_twice", now);
+  return true;
+}
+
 PaymentOutcome paid(Connection& c, const PaymentEvent& e, RegRow& reg, Timestamp now, const Notice& notice) {
   Registration& r = reg.r;
+  if (second_payment(c, e, r, now)) return PaymentOutcome::paid_twice;
   ensure_payment(c, e, r, now);
   if (e.amount != r.total || lower(e.currency) != lower(r.currency)) {
     flag(c, r.id, "amount_mismatch", now);
@@ -237,8 +256,11 @@ std::string registration_of(Connection& c, const PaymentEvent& e) {
   if (!e.registration_id.empty()) return e.registration_id;
   if (!e.session_id.empty())
     if (auto p = load_payment(c, "session_id = ?", {e.session_id})) return p->registration_id;
-  if (!e.payment_intent.empty())
+  if (!e.payment_intent.empty()) {
     if (auto p = load_payment(c, "payment_intent = ?", {e.payment_intent})) return p->registration_id;
+    auto extra = c.query("SELECT registration_id FROM payment_extras WHERE payment_intent = ?", {e.payment_intent});
+    if (!extra.empty()) return extra[0].text(0);
+  }
   return {};
 }
 
@@ -262,7 +284,17 @@ PaymentOutcome transition(Connection& c, const PaymentEvent& e, Timestamp now, c
               {to_millis(now), reg->r.id});
     return PaymentOutcome::failed;
   }
-  if (t == "charge.refunded") return refunded(c, e, *reg, now);
+  if (t == "charge.refunded") {
+    // The refund of a second payment settles that payment only.
+    if (!e.payment_intent.empty() &&
+        c.execute("UPDATE payment_extras SET refunded = 1 WHERE payment_intent = ? AND refunded = 0 AND ? >= amount",
+                  {e.payment_intent, e.amount_refunded}) == 1)
+      return PaymentOutcome::refunded;
+    if (!e.payment_intent.empty() &&
+        !c.query("SELECT 1 FROM payment_extras WHERE payment_intent = ?", {e.payment_intent}).empty())
+      return PaymentOutcome::ignored;  // already recorded, or a part of it
+    return refunded(c, e, *reg, now);
+  }
   if (t == "charge.dispute.created") {
     flag(c, reg->r.id, "disputed", now);
     return PaymentOutcome::disputed;
@@ -319,7 +351,7 @@ void SqlPaymentStore::refund_requested(const std::string& registration_id, std::
   auto conn = db_.writer();
   conn->execute("UPDATE payments SET refund_requested = CASE WHEN refund_requested > amount_refunded THEN refund_requested "
                 "ELSE amount_refunded END + ?, "
-                "refund_reason = ?, updated_at = ? WHERE registration_id = ?",
+                "refund_reason = ?, refund_error = NULL, updated_at = ? WHERE registration_id = ?",
                 {amount, reason, to_millis(now), registration_id});
 }
 
@@ -371,6 +403,41 @@ std::vector<Payment> SqlPaymentStore::refunds_due(int limit) {
                                      {std::int64_t{std::max(1, limit)}}))
     out.push_back(payment_of(row));
   return out;
+}
+
+std::vector<ExtraPayment> SqlPaymentStore::extras_unrefunded(int limit) {
+  auto conn = db_.reader();
+  std::vector<ExtraPayment> out;
+  for (const auto& row : conn->query("SELECT payment_intent, registration_id, amount, currency, refund_requested, refunded "
+                                     "FROM payment_extras WHERE refunded = 0 ORDER BY created_at LIMIT ?",
+                                     {std::int64_t{std::max(1, limit)}})) {
+    ExtraPayment x;
+    x.payment_intent = row.text(0);
+    x.registration_id = row.text(1);
+    x.amount = row.i64(2);
+    x.currency = row.text(3);
+    x.refund_requested = row.i64(4) != 0;
+    x.refunded = row.i64(5) != 0;
+    out.push_back(std::move(x));
+  }
+  return out;
+}
+
+void SqlPaymentStore::extra_refund_requested(const std::string& payment_intent, Timestamp now) {
+  auto conn = db_.writer();
+  in_transaction(*conn, [&](Connection& c) {
+    c.execute("UPDATE payment_extras SET refund_requested = 1 WHERE payment_intent = ?", {payment_intent});
+    c.execute("UPDATE payments SET refund_error = NULL, updated_at = ? WHERE registration_id = "
+              "(SELECT registration_id FROM payment_extras WHERE payment_intent = ?)",
+              {to_millis(now), payment_intent});
+  });
+}
+
+void SqlPaymentStore::refund_error(const std::string& registration_id, std::optional<std::string> message,
+                                   Timestamp now) {
+  auto conn = db_.writer();
+  conn->execute("UPDATE payments SET refund_error = ?, updated_at = ? WHERE registration_id = ?",
+                {nullable(message), to_millis(now), registration_id});
 }
 
 }  // namespace admit::sql

@@ -18,6 +18,10 @@ class SqlPaymentStore final : public PaymentStore {
   Result<Registration> mark_paid(const std::string& registration_id, Timestamp now) override;
   std::vector<Payment> unsettled(Timestamp before, int limit) override;
   std::vector<Payment> refunds_due(int limit) override;
+  std::vector<ExtraPayment> extras_unrefunded(int limit) override;
+  void extra_refund_requested(const std::string& payment_intent, Timestamp now) override;
+  void refund_error(const std::string& registration_id, std::optional<std::string> message,
+                    Timestamp now) override;
 
  private:
   Database& db_;

@@ -92,6 +92,31 @@ function mailsAbout(subjectPart) {
     .filter((f) => readFileSync(join(dir, f), 'utf8').includes(subjectPart)).length;
 }
 
+// The organizer's listing row of a registration (what the Registrations tab shows).
+async function listed(ev, regId) {
+  const res = await server.get(`/api/v1/events/${ev.id}/registrations?limit=200`, { token: org.token });
+  assert.equal(res.status, 200, res.text);
+  return res.body.items.find((r) => r.id === regId);
+}
+
+// A Checkout Session made at the test server for a registration, as our gateway makes
+// them (a second tab, an old session the attendee kept open).
+async function extraSession(reg, ev, amount = 2500) {
+  const form = new URLSearchParams({
+    mode: 'payment', success_url: 'http://example.test/ok', cancel_url: 'http://example.test/no',
+    'line_items[0][price_data][currency]': 'eur', 'line_items[0][price_data][unit_amount]': String(amount),
+    'line_items[0][price_data][product_data][name]': ev.ticket_types[0].name, 'line_items[0][quantity]': '1',
+    client_reference_id: reg.id, 'metadata[registration_id]': reg.id,
+    'payment_intent_data[metadata][registration_id]': reg.id,
+  });
+  const res = await fetch(`${stripe.url}/v1/checkout/sessions`, {
+    method: 'POST', body: form.toString(),
+    headers: { authorization: 'Bearer sk_test_admit', 'content-type': 'application/x-www-form-urlencoded' },
+  });
+  assert.equal(res.status, 200);
+  return res.json();
+}
+
 test('signatures: the SDK\'s accepted, every forgery refused with 400 invalid_signature', async () => {
   const payload = JSON.stringify(stripe.event('customer.created', { id: 'cus_1', object: 'customer' }));
   const ok = await webhook(payload, stripe.sign(payload));
@@ -203,6 +228,7 @@ test('an amount or currency that differs from the total is flagged and issues no
   assert.equal(after.tickets_issued_at ?? null, null);
   const payment = await server.get(`/api/v1/registrations/${reg.id}/payment`, { token: org.token });
   assert.equal(payment.body.flag, 'amount_mismatch');
+  assert.deepEqual((await listed(ev, reg.id)).payment_flags, ['amount_mismatch']);
 });
 
 test('checkout expired releases the hold; a late payment with seats free takes them again', async () => {
@@ -239,6 +265,9 @@ test('a late payment for a sold-out event is refunded automatically and the atte
   assert.equal(refunded.tickets_issued_at ?? null, null);
   assert.ok(stripe.state.requests.some((r) => r.path === '/v1/refunds' && r.body.includes(session.payment_intent)));
   await until('the refund mail', async () => mailsAbout(`Your payment for ${ev.title} is being refunded`) === 1);
+  assert.deepEqual((await listed(ev, reg.id)).payment_flags, ['late_no_seats']);
+  const fresh = await register(await paidEvent());
+  assert.deepEqual(fresh.payment_flags, []);
 });
 
 test('organizer refunds: partial then the rest, with a reason; refund state comes back by webhook', async () => {
@@ -343,6 +372,7 @@ test('a failed payment is recorded and keeps the hold; a dispute flags the payme
   const payment = await server.get(`/api/v1/registrations/${reg.id}/payment`, { token: org.token });
   assert.equal(payment.body.flag, 'disputed');
   assert.equal((await getReg(reg.id)).status, 'confirmed');
+  assert.deepEqual((await listed(ev, reg.id)).payment_flags, ['disputed']);
 });
 
 test('pay at the door: an event that allows it lets its organizer mark a hold paid; attendees cannot', async () => {
@@ -384,4 +414,74 @@ test('Stripe unreachable: the attendee is told to try again and the hold stays',
   } finally {
     await other.stop();
   }
+});
+
+test('paid twice through two checkout sessions: the second payment is refunded automatically, once', async () => {
+  const ev = await paidEvent();
+  const reg = await register(ev);
+  const first = await checkout(reg);
+  const second = await extraSession(reg, ev);
+  assert.equal(JSON.parse((await stripe.complete(first.id)).answer).outcome, 'confirmed');
+  await issued(reg.id);
+  const twice = await stripe.complete(second.id, { deliver: false });
+  const answers = [];
+  for (let i = 0; i < 3; ++i) answers.push((await webhook(twice.payload, stripe.sign(twice.payload))).body.outcome);
+  assert.deepEqual(answers, ['paid_twice', 'duplicate', 'duplicate']);
+  const paidIntent = stripe.state.sessions.get(second.id).payment_intent;
+  await until('the second payment refunded at Stripe', async () => stripe.state.sessions.get(second.id).amount_refunded === 2500);
+  await until('its refund webhook recorded', async () =>
+    stripe.state.events.some((e) => e.type === 'charge.refunded' && e.payload.includes(paidIntent) &&
+                                    e.delivered && JSON.parse(e.answer).outcome === 'refunded'));
+  // The same payment reported again under a new event id asks for no second refund.
+  const again = JSON.stringify(stripe.event('checkout.session.completed', JSON.parse(twice.payload).data.object));
+  assert.equal((await webhook(again, stripe.sign(again))).body.outcome, 'paid_twice');
+  await sleep(1500);  // reconciliation runs every second here
+  const asked = stripe.state.requests.filter((q) => q.path === '/v1/refunds' && q.body.includes(paidIntent));
+  assert.equal(asked.length, 1);
+  assert.ok(asked[0].idempotencyKey);
+  // The first payment and the registration are untouched: one ticket set, nothing refunded.
+  assert.equal(stripe.state.sessions.get(first.id).amount_refunded ?? 0, 0);
+  const after = await getReg(reg.id);
+  assert.equal(after.status, 'confirmed');
+  assert.equal(after.refund_status, null);
+  assert.equal(after.tickets.length, 1);
+  const payment = (await server.get(`/api/v1/registrations/${reg.id}/payment`, { token: org.token })).body;
+  assert.equal(payment.status, 'paid');
+  assert.equal(payment.amount_refunded, 0);
+  assert.deepEqual((await listed(ev, reg.id)).payment_flags, ['paid_twice']);
+  assert.equal((await server.get(`/api/v1/events/${ev.id}`)).body.remaining, 49);
+});
+
+test('paid online after the organizer marked it paid at the door: the online payment is refunded', async () => {
+  const ev = await paidEvent({ pay_at_door: true });
+  const reg = await register(ev);
+  const session = await checkout(reg);
+  const marked = await server.post(`/api/v1/registrations/${reg.id}/mark-paid`, undefined, { token: org.token });
+  assert.equal(marked.status, 200, marked.text);
+  assert.equal(JSON.parse((await stripe.complete(session.id)).answer).outcome, 'paid_twice');
+  await until('the online payment refunded', async () => stripe.state.sessions.get(session.id).amount_refunded === 2500);
+  const payment = (await server.get(`/api/v1/registrations/${reg.id}/payment`, { token: org.token })).body;
+  assert.equal(payment.provider, 'door');
+  assert.equal((await getReg(reg.id)).status, 'confirmed');
+});
+
+test('a refund Stripe refuses is flagged refund_failed for the organizer', async () => {
+  const ev = await paidEvent();
+  const reg = await register(ev);
+  // Paid through a payment Stripe (the test server) does not know: its refund is refused.
+  const object = { id: 'cs_test_unknown_to_stripe', object: 'checkout.session', status: 'complete', payment_status: 'paid',
+    amount_total: 2500, currency: 'eur', client_reference_id: reg.id, metadata: { registration_id: reg.id },
+    payment_intent: `pi_test_unknown_${randomUUID().slice(0, 8)}` };
+  const completed = JSON.stringify(stripe.event('checkout.session.completed', object));
+  assert.equal((await webhook(completed, stripe.sign(completed))).body.outcome, 'confirmed');
+  await issued(reg.id);
+  const cancelled = await server.post(`/api/v1/registrations/${reg.id}/cancel`, undefined, { token: att.token });
+  assert.equal(cancelled.status, 200, cancelled.text);
+  const row = await until('the refund_failed flag', async () => {
+    const r = await listed(ev, reg.id);
+    return r.payment_flags.includes('refund_failed') ? r : null;
+  });
+  assert.equal(row.refund_status, 'due');
+  const payment = (await server.get(`/api/v1/registrations/${reg.id}/payment`, { token: org.token })).body;
+  assert.match(payment.refund_error, /payment_intent/);
 });

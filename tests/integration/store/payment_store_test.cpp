@@ -1,8 +1,8 @@
 // Store conformance for payments, on every backend: each provider event acted on once
 // (16 threads delivering the same event, then other events for the same payment), the
 // amount check, checkout expiry returning the hold's seats, late payments with seats free
-// and sold out (capacity never exceeded), refunds, pay at the door, and what
-// reconciliation finds.
+// and sold out (capacity never exceeded), refunds, pay at the door, a second payment for
+// a paid registration, the flags registration reads carry, and what reconciliation finds.
 #include <atomic>
 #include <thread>
 
@@ -180,6 +180,68 @@ TEST_F(PaymentStoreTest, PayAtTheDoorAndReconciliationCandidates) {
   auto quiet = payments_store_->unsettled(now_ + std::chrono::seconds(61), 10);
   ASSERT_EQ(quiet.size(), 1u);
   EXPECT_EQ(quiet[0].registration_id, open.id);
+}
+
+TEST_F(PaymentStoreTest, ASecondPaymentIsKeptAsideFlaggedAndSettledByItsOwnRefund) {
+  Event e = make_event(5, {type("Paid", 5, 1000)});
+  auto u = make_users(1).at(0);
+  Registration r = held(e, u);
+  ASSERT_EQ(apply(completed(r, 1000)), PaymentOutcome::confirmed);
+  PaymentEvent second = completed(r, 1000);
+  second.session_id = "cs_second_" + r.id;
+  second.payment_intent = "pi_second_" + r.id;
+  EXPECT_EQ(apply(second), PaymentOutcome::paid_twice);
+  PaymentEvent resent = second;
+  resent.id = new_id("evt_stripe");
+  EXPECT_EQ(apply(resent), PaymentOutcome::paid_twice);  // recorded once
+  auto extras = payments_store_->extras_unrefunded(10);
+  ASSERT_EQ(extras.size(), 1u);
+  EXPECT_EQ(extras[0].payment_intent, second.payment_intent);
+  EXPECT_EQ(extras[0].amount, 1000);
+  EXPECT_FALSE(extras[0].refund_requested);
+  // The first payment stays the registration's; the registration reads carry the flag.
+  auto p = payments_store_->find(r.id);
+  EXPECT_EQ(p->payment_intent, "pi_" + r.id);
+  EXPECT_EQ(p->flag, "paid_twice");
+  EXPECT_EQ(store_->find(r.id)->payment_flags, std::vector<std::string>{"paid_twice"});
+  payments_store_->extra_refund_requested(second.payment_intent, now_);
+  EXPECT_TRUE(payments_store_->extras_unrefunded(10).at(0).refund_requested);
+  PaymentEvent refund = second;
+  refund.id = new_id("evt_stripe");
+  refund.type = "charge.refunded";
+  refund.registration_id.clear();  // found by its payment intent alone
+  refund.amount_refunded = 1000;
+  EXPECT_EQ(apply(refund), PaymentOutcome::refunded);
+  EXPECT_TRUE(payments_store_->extras_unrefunded(10).empty());
+  EXPECT_EQ(status(r.id), RegistrationStatus::confirmed);
+  EXPECT_EQ(payments_store_->find(r.id)->amount_refunded, 0);
+  EXPECT_EQ(store_->find(r.id)->refund_status, std::nullopt);
+  EXPECT_EQ(sold(e), 1);
+  expect_counters_equal_rows();
+}
+
+TEST_F(PaymentStoreTest, PaidOnlineAfterPaidAtTheDoorIsASecondPayment) {
+  Event e = make_event(5, {type("Paid", 5, 1000)});
+  auto u = make_users(1).at(0);
+  Registration r = held(e, u);
+  ASSERT_TRUE(payments_store_->mark_paid(r.id, now_).ok());
+  EXPECT_EQ(apply(completed(r, 1000)), PaymentOutcome::paid_twice);
+  EXPECT_EQ(payments_store_->find(r.id)->provider, "door");
+  EXPECT_EQ(payments_store_->extras_unrefunded(10).size(), 1u);
+}
+
+TEST_F(PaymentStoreTest, ARefusedRefundIsFlaggedUntilOneIsTaken) {
+  Event e = make_event(5, {type("Paid", 5, 1000)});
+  auto u = make_users(1).at(0);
+  Registration r = held(e, u);
+  EXPECT_TRUE(store_->find(r.id)->payment_flags.empty());
+  ASSERT_EQ(apply(completed(r, 1000)), PaymentOutcome::confirmed);
+  payments_store_->refund_error(r.id, "payment provider: No such payment_intent", now_);
+  EXPECT_EQ(payments_store_->find(r.id)->refund_error, "payment provider: No such payment_intent");
+  EXPECT_EQ(store_->find(r.id)->payment_flags, std::vector<std::string>{"refund_failed"});
+  payments_store_->refund_requested(r.id, 1000, "cancelled", now_);
+  EXPECT_EQ(payments_store_->find(r.id)->refund_error, std::nullopt);
+  EXPECT_TRUE(store_->find(r.id)->payment_flags.empty());
 }
 
 }  // namespace

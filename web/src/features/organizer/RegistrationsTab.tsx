@@ -17,6 +17,15 @@ const STATUSES = [
   ['refunded', 'Refunded'],
 ] as const;
 
+// What each payment flag tells the organizer (api/openapi.yaml, Registration.payment_flags).
+const PAYMENT_FLAGS: Record<string, string> = {
+  amount_mismatch: 'Paid a different amount: nothing issued',
+  disputed: 'Payment disputed',
+  late_no_seats: 'Paid too late, no seats: refunded',
+  paid_twice: 'Paid twice: second payment refunded',
+  refund_failed: 'Refund failed: retrying',
+};
+
 export function RegistrationsTab() {
   const { event } = useOrganizerEventContext();
   const [filter, setFilter] = useState<RegistrationFilter>({ q: '', status: '' });
@@ -104,6 +113,11 @@ export function RegistrationsTab() {
                     <td data-label="Status">
                       <StatusBadge status={r.status} />
                       {r.refund_status && <span className="hint block">refund: {r.refund_status.replace('_', ' ')}</span>}
+                      {r.payment_flags.map((f) => (
+                        <span key={f} className="flag block" role="note" data-flag={f}>
+                          ⚠ {PAYMENT_FLAGS[f] ?? f.replace('_', ' ')}
+                        </span>
+                      ))}
                     </td>
                     <td className="num" data-label="Total">
                       {formatPrice(r.total, r.currency)}
