@@ -70,8 +70,10 @@ PaymentOutcome PaymentService::apply(const PaymentEvent& e) {
   if ((outcome == PaymentOutcome::hold_released || outcome == PaymentOutcome::refunded) && on_seats_returned_)
     on_seats_returned_(applied.event_id);
   if (outcome == PaymentOutcome::late_confirmed && on_seats_taken_) on_seats_taken_(applied.event_id);
-  if (outcome == PaymentOutcome::late_no_seats)
+  if (outcome == PaymentOutcome::late_no_seats) {
+    std::lock_guard lock(refund_pass_);
     refund_whole(applied.registration_id, "paid after the hold ended, no seats left");
+  }
   if (outcome == PaymentOutcome::paid_twice) refund_extras();
   return outcome;
 }
@@ -99,16 +101,22 @@ void PaymentService::refund_whole(const std::string& registration_id, const std:
 
 int PaymentService::refund_due() {
   if (!gateway_.enabled()) return 0;
+  std::lock_guard lock(refund_pass_);
   int n = 0;
   for (const auto& p : payments_.refunds_due(200)) {
     refund_whole(p.registration_id, "registration cancelled");
     ++n;
   }
-  return n + refund_extras();
+  return n + refund_extras_locked();
 }
 
 int PaymentService::refund_extras() {
   if (!gateway_.enabled()) return 0;
+  std::lock_guard lock(refund_pass_);
+  return refund_extras_locked();
+}
+
+int PaymentService::refund_extras_locked() {
   int n = 0;
   for (const auto& x : payments_.extras_unrefunded(200)) {
     if (x.refund_requested) continue;  // asked; its webhook (or reconciliation) settles it

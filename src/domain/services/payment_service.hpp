@@ -16,6 +16,7 @@
 //   refunds in flight, and applies what it learns as events of its own id, so a lost
 //   webhook never leaves a paid attendee without tickets.
 #include <functional>
+#include <mutex>
 #include <string>
 
 #include "common/clock.hpp"
@@ -71,6 +72,7 @@ class PaymentService {
   void refund_whole(const std::string& registration_id, const std::string& reason);
   // Second payments (paid_twice): each refunded whole, once (the provider's idempotency key).
   int refund_extras();
+  int refund_extras_locked();  // refund_pass_ held
   bool settle_refund(const Payment& p);
   Result<Event> managed_event(const Actor& actor, const Registration& r);
 
@@ -83,6 +85,10 @@ class PaymentService {
   std::function<void()> on_confirmed_;
   std::function<void(const std::string&)> on_seats_returned_;
   std::function<void(const std::string&)> on_seats_taken_;
+  // One pass over due refunds at a time on this node (the cancel hook and reconciliation
+  // may run together): a refund is asked once, not once per pass. Between nodes the
+  // provider's idempotency key makes a repeat the same refund.
+  std::mutex refund_pass_;
 };
 
 }  // namespace admit

@@ -132,7 +132,9 @@ test('signatures: the SDK\'s accepted, every forgery refused with 400 invalid_si
     'wrong secret': [payload, stripe.sign(payload, { secret: 'whsec_wrong' })],
     'altered body': [payload.replace('cus_1', 'cus_2'), good],
     stale: [payload, stripe.sign(payload, { timestamp: now - 301 })],
-    future: [payload, stripe.sign(payload, { timestamp: now + 301 })],
+    // Well past the tolerance, so a slow machine between signing and sending cannot bring
+    // it back within 300 s.
+    future: [payload, stripe.sign(payload, { timestamp: now + 600 })],
     'missing v1': [payload, `t=${now}`],
     'missing header': [payload, undefined],
     garbage: [payload, 'this is not a signature'],
@@ -429,9 +431,11 @@ test('paid twice through two checkout sessions: the second payment is refunded a
   assert.deepEqual(answers, ['paid_twice', 'duplicate', 'duplicate']);
   const paidIntent = stripe.state.sessions.get(second.id).payment_intent;
   await until('the second payment refunded at Stripe', async () => stripe.state.sessions.get(second.id).amount_refunded === 2500);
-  await until('its refund webhook recorded', async () =>
+  // Its charge.refunded settles it: `refunded`, or `ignored` when reconciliation (every
+  // second here) already learned the refund from Stripe and recorded it.
+  await until('its refund webhook answered', async () =>
     stripe.state.events.some((e) => e.type === 'charge.refunded' && e.payload.includes(paidIntent) &&
-                                    e.delivered && JSON.parse(e.answer).outcome === 'refunded'));
+                                    e.delivered && ['refunded', 'ignored'].includes(JSON.parse(e.answer).outcome)));
   // The same payment reported again under a new event id asks for no second refund.
   const again = JSON.stringify(stripe.event('checkout.session.completed', JSON.parse(twice.payload).data.object));
   assert.equal((await webhook(again, stripe.sign(again))).body.outcome, 'paid_twice');
