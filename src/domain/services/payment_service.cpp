@@ -26,7 +26,10 @@ Result<std::string> PaymentService::checkout(const Actor& actor, const std::stri
   if (!r || (r->user_id != actor.user_id && !actor.is_admin())) return Error::not_found("registration");
   if (r->status != RegistrationStatus::pending_payment || !r->expires_at)
     return Error::conflict("this registration is not waiting for payment");
-  if (!gateway_.enabled()) return Error::conflict("this event takes no online payment");
+  if (!gateway_.enabled())
+    return Error::conflict(
+        "online payment is not configured on this site; pay the organizer at the door or by invoice "
+        "if the event allows it");
   const Timestamp now = clock_.now();
   if (auto p = payments_.find(r->id);
       p && p->status == "open" && p->session_url && p->session_expires_at && *p->session_expires_at > now)
