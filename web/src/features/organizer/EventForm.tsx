@@ -129,6 +129,12 @@ export function EventForm({
             <Field label={t('organizer.form.holdMinutes')} type="number" min={1} inputMode="numeric" value={d.hold_minutes}
               onChange={(e) => set('hold_minutes', e.target.value)} error={fe.hold_minutes} />
           </div>
+          <div className="field">
+            <label>
+              <input type="checkbox" checked={d.pay_at_door} onChange={(e) => set('pay_at_door', e.target.checked)} />{' '}
+              {t('organizer.form.payAtDoor')}
+            </label>
+          </div>
           <div {...f('waitlist_offer_minutes')}>
             <Field label={t('organizer.form.offerMinutes')} type="number" min={1} inputMode="numeric" value={d.waitlist_offer_minutes}
               onChange={(e) => set('waitlist_offer_minutes', e.target.value)} error={fe.waitlist_offer_minutes} />

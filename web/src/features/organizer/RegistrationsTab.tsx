@@ -12,8 +12,10 @@ import {
   type RegistrationStatusFilter,
 } from './api';
 import { useOrganizerEventContext } from './OrganizerPages';
+import { RefundForm } from './RefundForm';
 
 const STATUSES = ['confirmed', 'pending_payment', 'cancelled', 'expired', 'refunded'] as const satisfies readonly RegistrationStatusFilter[];
+
 
 export function RegistrationsTab() {
   const { t } = useTranslation();
@@ -22,7 +24,8 @@ export function RegistrationsTab() {
   const [q, setQ] = useState('');
   const regs = useEventRegistrations(event.id, filter);
   const cancel = useRegistrationAction(event.id, 'cancel');
-  const refund = useRegistrationAction(event.id, 'refund');
+  const markPaid = useRegistrationAction(event.id, 'mark-paid');
+  const [refunding, setRefunding] = useState<string | null>(null);
   const rows = regs.data?.pages.flatMap((p) => p.items) ?? [];
 
   const submit = (e: FormEvent) => {
@@ -60,7 +63,7 @@ export function RegistrationsTab() {
           </select>
         </div>
       </form>
-      <ErrorMessage error={cancel.error ?? refund.error} />
+      <ErrorMessage error={cancel.error ?? markPaid.error} />
       {regs.isPending ? (
         <Loading />
       ) : regs.isError && rows.length === 0 ? (
@@ -102,6 +105,16 @@ export function RegistrationsTab() {
                     </td>
                     <td data-label={t('organizer.regs.status')}>
                       <StatusBadge status={r.status} />
+                      {r.refund_status && (
+                        <span className="hint block">
+                          {t('organizer.regs.refundStatus', { status: t(`refundStatus.${r.refund_status}`, { defaultValue: r.refund_status }) })}
+                        </span>
+                      )}
+                      {r.payment_flags.map((f) => (
+                        <span key={f} className="flag block" role="note" data-flag={f}>
+                          {t('organizer.regs.flag', { text: t(`paymentFlags.${f}`, { defaultValue: f }) })}
+                        </span>
+                      ))}
                     </td>
                     <td className="num" data-label={t('organizer.regs.total')}>
                       {formatPrice(r.total, r.currency)}
@@ -114,12 +127,20 @@ export function RegistrationsTab() {
                           {t('organizer.regs.cancel')}
                         </ConfirmButton>
                       )}
-                      {r.status === 'confirmed' && r.total > 0 && (
-                        <ConfirmButton className="btn btn-link danger" question={t('organizer.regs.refundQuestion')} confirmLabel={t('organizer.regs.refund')}
-                          busy={refund.isPending} onConfirm={() => refund.mutate(r.id)}>
-                          {t('organizer.regs.refund')}
+                      {r.status === 'pending_payment' && event.pay_at_door && (
+                        <ConfirmButton className="btn btn-link" question={t('organizer.regs.markPaidQuestion')} confirmLabel={t('organizer.regs.markPaid')}
+                          busy={markPaid.isPending} onConfirm={() => markPaid.mutate(r.id)}>
+                          {t('organizer.regs.markPaid')}
                         </ConfirmButton>
                       )}
+                      {r.status === 'confirmed' && r.total > 0 && r.refund_status !== 'refunded' &&
+                        (refunding === r.id ? (
+                          <RefundForm reg={r} eventId={event.id} onDone={() => setRefunding(null)} />
+                        ) : (
+                          <button type="button" className="btn btn-link danger" onClick={() => setRefunding(r.id)}>
+                            {t('organizer.regs.refundOpen')}
+                          </button>
+                        ))}
                     </td>
                   </tr>
                 ))}

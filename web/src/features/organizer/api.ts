@@ -87,19 +87,32 @@ export function useEventRegistrations(id: string, f: RegistrationFilter) {
   });
 }
 
-export function useRegistrationAction(eventId: string, action: 'cancel' | 'refund') {
+export function useRegistrationAction(eventId: string, action: 'cancel' | 'mark-paid') {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: (regId: string) =>
       unwrap(
         action === 'cancel'
           ? client.POST('/api/v1/registrations/{id}/cancel', path(regId))
-          : client.POST('/api/v1/registrations/{id}/refund', path(regId)),
+          : client.POST('/api/v1/registrations/{id}/mark-paid', path(regId)),
       ),
     onSuccess: () => {
       qc.invalidateQueries({ queryKey: ['organizer', 'registrations', eventId] });
       qc.invalidateQueries({ queryKey: ['organizer', 'stats', eventId] });
       qc.invalidateQueries({ queryKey: ['events', 'one', eventId] });
+    },
+  });
+}
+
+/** Refund all or part of a paid registration (the refund's state comes back by webhook). */
+export function useRefund(eventId: string) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: ({ id, amount, reason }: { id: string; amount: number; reason: string }) =>
+      unwrap(client.POST('/api/v1/registrations/{id}/refund', { ...path(id), body: { amount, reason } })),
+    onSuccess: () => {
+      qc.invalidateQueries({ queryKey: ['organizer', 'registrations', eventId] });
+      qc.invalidateQueries({ queryKey: ['organizer', 'stats', eventId] });
     },
   });
 }

@@ -20,6 +20,7 @@ const event: Event = {
   sold_out: false,
   max_per_user: null,
   hold_minutes: 15,
+  pay_at_door: false,
   waitlist_offer_minutes: 60,
   cancel_cutoff_hours: 24,
   created_at: '2025-05-01T10:00:00Z',
@@ -62,6 +63,7 @@ describe('event form', () => {
       capacity: 100,
       max_per_user: null,
       hold_minutes: 15,
+      pay_at_door: false,
       waitlist_offer_minutes: 60,
       cancel_cutoff_hours: 24,
       ticket_types: [

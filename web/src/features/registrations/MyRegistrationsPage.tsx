@@ -26,7 +26,7 @@ function RegistrationCard({ reg, ev }: { reg: Registration; ev: EventInfo | unde
       </details>
       <p className="card-actions">
         <Link className="btn btn-secondary btn-small" to={`/registrations/${encodeURIComponent(reg.id)}`}>
-          {reg.status === 'pending_payment' ? t('registration.payNow') : t('registration.view')}
+          {reg.status === 'pending_payment' && reg.checkout_url ? t('registration.payNow') : t('registration.view')}
         </Link>
         {reg.status === 'confirmed' && reg.tickets_issued_at && (
           <Link className="btn btn-primary btn-small" to={`/registrations/${encodeURIComponent(reg.id)}/tickets`}>

@@ -109,3 +109,23 @@ export function EventLink({ reg, ev }: { reg: Registration; ev: EventInfo | unde
   const { t } = useTranslation();
   return <Link to={`/events/${encodeURIComponent(reg.event_id)}`}>{ev?.title ?? t('events.event')}</Link>;
 }
+
+/** How a held registration is paid: Stripe's checkout, or why this site takes no online payment. */
+export function PayAction({ reg, ev }: { reg: Registration; ev: EventInfo | undefined }) {
+  const { t } = useTranslation();
+  if (reg.checkout_url) {
+    return (
+      <p>
+        <a className="btn btn-primary" href={reg.checkout_url}>
+          {t('registration.payNow')}
+        </a>
+      </p>
+    );
+  }
+  return (
+    <p className="no-online-payment">
+      <strong>{t('payment.notConfigured')}</strong>{' '}
+      {ev?.pay_at_door ? t('payment.payAtDoor') : t('payment.contactOrganizer')}
+    </p>
+  );
+}
