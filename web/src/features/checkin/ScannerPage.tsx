@@ -1,11 +1,13 @@
 // The door scanner, phone first: camera scanning (@zxing/browser) with typed entry as a
 // fallback, a full-screen green or red answer with the attendee's name, sound and
 // vibration, a live count, the gate kept on the device, and offline scanning against the
-// stored bundle with a queue that syncs when the network returns.
+// stored bundle with a queue that syncs when the network returns. The last admission can be
+// undone here when the caller may (the organizer, or a door token the organizer allowed:
+// the bundle's `can_undo`).
 import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
 import { useParams } from 'react-router';
 import { isApiError } from '@/lib/api';
-import { deviceId, doorToken, fetchBundle, scanCode, syncScans } from './api';
+import { deviceId, doorToken, fetchBundle, scanCode, syncScans, undoCheckin } from './api';
 import { decideOffline, headline, type Outcome } from './decide';
 import { signal } from './feedback';
 import { dropQueued, loadBundle, mergeBundle, queueScan, queued, saveBundle, type StoredBundle } from './offline';
@@ -20,6 +22,11 @@ interface Shown {
 }
 
 const SHOW_MS = 2000;
+
+interface Admitted {
+  ticketId: string;
+  name: string;
+}
 
 // Registers the service worker and hands it the files this page was built from (the lazy
 // chunks are not in index.html), so the scanner opens again without a network.
@@ -57,6 +64,9 @@ export function ScannerPage() {
   // The camera can be paused (battery, or typing codes); the choice stays on the device.
   const [camera, setCamera] = useState(() => localStorage.getItem('admit-camera') !== 'off');
   const [noCamera, setNoCamera] = useState(false);
+  // The last ticket admitted online, which may be undone (cleared by the next scan).
+  const [last, setLast] = useState<Admitted | null>(null);
+  const [undoing, setUndoing] = useState(false);
   const busy = useRef(false);
   const device = useRef(deviceId());
 
@@ -162,6 +172,7 @@ export function ScannerPage() {
       }
       try {
         const r = await scanCode(eventId, token, { qr, gate: gate || undefined, device: device.current });
+        setLast(r.result === 'ok' && r.ticket ? { ticketId: r.ticket.id, name: r.ticket.attendee_name } : null);
         if (r.ticket) {
           // The stored list learns the answer, so an offline rescan of this ticket is refused.
           const t = r.ticket;
@@ -189,6 +200,33 @@ export function ScannerPage() {
     },
     [eventId, token, gate, show, scanOffline],
   );
+
+  const undoLast = useCallback(async () => {
+    if (!last || undoing) return;
+    setUndoing(true);
+    try {
+      const r = await undoCheckin(eventId, token, last.ticketId, gate || undefined);
+      const t = r.ticket;
+      if (t) {
+        setBundle((b) => {
+          if (!b) return b;
+          const next = {
+            ...b,
+            checked_in: Math.max(0, b.checked_in - 1),
+            tickets: { ...b.tickets, [t.id]: { id: t.id, status: t.status, attendee_name: t.attendee_name, ticket_type: t.ticket_type, checked_in_at: null } },
+          };
+          void saveBundle(eventId, next);
+          return next;
+        });
+      }
+      setNotice(`Check-in of ${last.name} undone: the ticket can be scanned again.`);
+      setLast(null);
+    } catch (e) {
+      setNotice(isApiError(e) ? e.detail : 'The undo failed; try again.');
+    } finally {
+      setUndoing(false);
+    }
+  }, [last, undoing, eventId, token, gate]);
 
   const submitTyped = (e: FormEvent) => {
     e.preventDefault();
@@ -224,6 +262,16 @@ export function ScannerPage() {
         <p className="scanner-notice" role="status">
           {notice}
         </p>
+      )}
+      {last && bundle?.can_undo && online && (
+        <div className="scanner-last" data-testid="scanner-last">
+          <span>
+            Admitted: <strong>{last.name}</strong>
+          </span>
+          <button type="button" className="btn btn-secondary btn-small" disabled={undoing} onClick={() => void undoLast()}>
+            Undo check-in
+          </button>
+        </div>
       )}
       {camera && !noCamera ? (
         <CameraView onCode={(t) => void handle(t)} onUnavailable={() => setNoCamera(true)} />

@@ -48,6 +48,8 @@ export interface StoredBundle {
   tickets: Record<string, CheckinBundle['tickets'][number]>;
   sold: number;
   checked_in: number;
+  /** Whether this device's caller may undo a check-in (as of the last bundle). */
+  can_undo?: boolean;
 }
 
 export function loadBundle(eventId: string): Promise<StoredBundle | undefined> {
@@ -59,7 +61,14 @@ export async function mergeBundle(eventId: string, b: CheckinBundle): Promise<St
   const old = b.partial ? await loadBundle(eventId) : undefined;
   const tickets = { ...(old?.tickets ?? {}) };
   for (const t of b.tickets) tickets[t.id] = t;
-  const stored: StoredBundle = { version: b.version, keys: b.keys, tickets, sold: b.sold, checked_in: b.checked_in };
+  const stored: StoredBundle = {
+    version: b.version,
+    keys: b.keys,
+    tickets,
+    sold: b.sold,
+    checked_in: b.checked_in,
+    can_undo: b.can_undo,
+  };
   await run('bundles', 'readwrite', (s) => s.put(stored, eventId));
   return stored;
 }
