@@ -197,6 +197,12 @@ Result<CheckinBundle> CheckinService::bundle(const Actor& actor, const std::stri
   return b;
 }
 
+std::optional<CheckinService::EventHeading> CheckinService::heading(const std::string& event_id) {
+  auto e = events_.find_event(event_id);
+  if (!e) return std::nullopt;
+  return EventHeading{e->title, e->starts_at, e->timezone};
+}
+
 Result<ScanOutcome> CheckinService::undo(const Actor& actor, const std::string& event_id,
                                          const std::string& ticket_id, const std::string& gate) {
   if (auto ok = may_undo(actor, event_id); !ok) return ok.error();

@@ -74,6 +74,14 @@ class CheckinService {
                                        const std::vector<OfflineScan>& scans);
   Result<CheckinBundle> bundle(const Actor& actor, const std::string& event_id,
                                std::optional<std::int64_t> since);
+  // What the scanner shows at its top: the event's title and start (for a caller bundle()
+  // admitted; no access check of its own). nullopt when the event is gone.
+  struct EventHeading {
+    std::string title;
+    Timestamp starts_at;
+    std::string timezone;
+  };
+  std::optional<EventHeading> heading(const std::string& event_id);
   Result<ScanOutcome> undo(const Actor& actor, const std::string& event_id,
                            const std::string& ticket_id, const std::string& gate);
   Result<CheckinLogPage> log(const Actor& actor, const std::string& event_id, int limit,

@@ -148,7 +148,13 @@ Response bundle(CheckinService& checkins, Request& req) {
   }
   auto b = checkins.bundle(caller_of(req), req.param("id"), since);
   if (!b) return problem(req, b.error());
-  Response res = Response::json(200, bundle_json(*b));
+  json::object out = bundle_json(*b);
+  // The scanner's heading: door tokens cannot read the event itself.
+  if (auto h = checkins.heading(req.param("id")))
+    out["event"] = {{"title", h->title},
+                    {"starts_at", format_rfc3339(h->starts_at)},
+                    {"timezone", h->timezone}};
+  Response res = Response::json(200, std::move(out));
   res.header("Cache-Control", "no-store");
   return res;
 }

@@ -7,6 +7,7 @@
 import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
 import { useParams } from 'react-router';
 import { isApiError } from '@/lib/api';
+import { formatDateTime } from '@/lib/dates';
 import { deviceId, doorToken, fetchBundle, scanCode, syncScans, undoCheckin } from './api';
 import { decideOffline, headline, type Outcome } from './decide';
 import { signal } from './feedback';
@@ -45,6 +46,13 @@ function keepAppOffline() {
     .catch(() => undefined);
 }
 
+// What the door sees when the server refuses: an expired or revoked door token says so.
+function problemText(e: unknown, token: string | null, fallback: string): string {
+  if (!isApiError(e)) return fallback;
+  if (e.status === 401 && token) return 'This door token no longer works (it expired or was revoked): ask the organizer for a new one.';
+  return e.detail;
+}
+
 function detailOf(result: Outcome, checkedInAt?: string | null, gate?: string | null): string | undefined {
   if (result !== 'already_checked_in' || !checkedInAt) return undefined;
   const at = new Date(checkedInAt).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
@@ -64,7 +72,7 @@ export function ScannerPage() {
   // The camera can be paused (battery, or typing codes); the choice stays on the device.
   const [camera, setCamera] = useState(() => localStorage.getItem('admit-camera') !== 'off');
   const [noCamera, setNoCamera] = useState(false);
-  // The last ticket admitted online, which may be undone (cleared by the next scan).
+  // The last ticket admitted online, which may be undone (until the next admission).
   const [last, setLast] = useState<Admitted | null>(null);
   const [undoing, setUndoing] = useState(false);
   const busy = useRef(false);
@@ -83,7 +91,7 @@ export function ScannerPage() {
     } catch (e) {
       const stored = await loadBundle(eventId).catch(() => undefined);
       if (stored) setBundle(stored);
-      if (isApiError(e) && e.status !== 0) setNotice(e.detail);
+      if (isApiError(e) && e.status !== 0) setNotice(problemText(e, token, e.detail));
     }
   }, [eventId, token]);
 
@@ -172,7 +180,7 @@ export function ScannerPage() {
       }
       try {
         const r = await scanCode(eventId, token, { qr, gate: gate || undefined, device: device.current });
-        setLast(r.result === 'ok' && r.ticket ? { ticketId: r.ticket.id, name: r.ticket.attendee_name } : null);
+        if (r.result === 'ok' && r.ticket) setLast({ ticketId: r.ticket.id, name: r.ticket.attendee_name });
         if (r.ticket) {
           // The stored list learns the answer, so an offline rescan of this ticket is refused.
           const t = r.ticket;
@@ -195,7 +203,7 @@ export function ScannerPage() {
           return;
         }
         busy.current = false;
-        setNotice(isApiError(e) ? e.detail : 'The scan failed; try again.');
+        setNotice(problemText(e, token, 'The scan failed; try again.'));
       }
     },
     [eventId, token, gate, show, scanOffline],
@@ -222,7 +230,7 @@ export function ScannerPage() {
       setNotice(`Check-in of ${last.name} undone: the ticket can be scanned again.`);
       setLast(null);
     } catch (e) {
-      setNotice(isApiError(e) ? e.detail : 'The undo failed; try again.');
+      setNotice(problemText(e, token, 'The undo failed; try again.'));
     } finally {
       setUndoing(false);
     }
@@ -237,6 +245,11 @@ export function ScannerPage() {
   const ok = shown?.result === 'ok';
   return (
     <main className="scanner" aria-label="Ticket scanner">
+      {bundle?.event && (
+        <h1 className="scanner-title">
+          {bundle.event.title} <span>{formatDateTime(bundle.event.starts_at, bundle.event.timezone)}</span>
+        </h1>
+      )}
       <header className="scanner-bar">
         <label className="scanner-gate">
           <span>Gate</span>

@@ -50,6 +50,8 @@ export interface StoredBundle {
   checked_in: number;
   /** Whether this device's caller may undo a check-in (as of the last bundle). */
   can_undo?: boolean;
+  /** The event's title, start and zone, for the scanner's heading. */
+  event?: CheckinBundle['event'];
 }
 
 export function loadBundle(eventId: string): Promise<StoredBundle | undefined> {
@@ -68,6 +70,7 @@ export async function mergeBundle(eventId: string, b: CheckinBundle): Promise<St
     sold: b.sold,
     checked_in: b.checked_in,
     can_undo: b.can_undo,
+    event: b.event ?? old?.event,
   };
   await run('bundles', 'readwrite', (s) => s.put(stored, eventId));
   return stored;

@@ -1456,6 +1456,13 @@ export interface components {
             checked_in: number;
             /** @description Whether the caller may undo a check-in (a door token: the event's `door_staff_can_undo`). */
             can_undo: boolean;
+            /** @description What the scanner shows at its top (a door token cannot read the event itself). */
+            event?: {
+                title: string;
+                /** Format: date-time */
+                starts_at: string;
+                timezone: string;
+            };
         };
         CheckinLog: {
             next_cursor: string | null;
