@@ -132,7 +132,7 @@ test('scan at the door: green, then red, then offline and synced', { skip: skip 
       const answer = page.getByTestId('scan-answer');
       await answer.and(page.locator('[data-result="ok"]')).waitFor();
       await page.getByText('Welcome in').waitFor();
-      await page.getByText('Greta Green').waitFor();
+      await answer.getByText('Greta Green').waitFor();
       await page.screenshot({ path: path.join(shots, 'scanner-green.png') });
       // The same code again, still in front of the camera: red.
       await answer.and(page.locator('[data-result="already_checked_in"]')).waitFor();

@@ -13,7 +13,6 @@ import { useOrganizerEventContext } from '@/features/organizer/OrganizerPages';
 import { useUpdateEvent } from '@/features/organizer/api';
 import { TicketQr } from '@/features/registrations/TicketsPage';
 import { useCheckinLog, useUndoCheckin } from './api';
-import { headline } from './decide';
 import { describeExpiry, expiryFor, isExpired, type ExpiryChoice } from './expiry';
 
 function DoorTokens({ event }: { event: Event }) {
@@ -140,6 +139,27 @@ function UndoSetting({ event }: { event: Event }) {
   );
 }
 
+// The scan list's words: the organizer reads a record, not the door's greeting.
+const RESULT_LABEL: Record<string, string> = {
+  ok: 'Admitted',
+  already_checked_in: 'Already checked in',
+  invalid: 'Not a valid ticket',
+  wrong_event: 'Ticket for another event',
+  cancelled: 'Ticket cancelled',
+  not_paid: 'Not paid',
+  undone: 'Check-in undone',
+};
+
+// "27 Nov, 18:02:31" in the event's zone: short enough for a phone's table.
+function scanTime(iso: string, tz: string): string {
+  const opts: Intl.DateTimeFormatOptions = { day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit', second: '2-digit' };
+  try {
+    return new Intl.DateTimeFormat(undefined, { ...opts, timeZone: tz }).format(new Date(iso));
+  } catch {
+    return new Intl.DateTimeFormat(undefined, opts).format(new Date(iso));
+  }
+}
+
 function ScanList({ event }: { event: Event }) {
   const log = useCheckinLog(event.id);
   const undo = useUndoCheckin(event.id);
@@ -147,6 +167,7 @@ function ScanList({ event }: { event: Event }) {
   return (
     <section aria-labelledby="door-scans-h">
       <h3 id="door-scans-h">Recent scans</h3>
+      <p className="hint">Times in the event&apos;s zone ({event.timezone}); the list refreshes by itself.</p>
       {log.isError && <ErrorMessage error={log.error} />}
       {items.length === 0 ? (
         <p className="empty">{log.isPending ? 'Loading…' : 'No scans yet.'}</p>
@@ -157,8 +178,7 @@ function ScanList({ event }: { event: Event }) {
               <tr>
                 <th scope="col">Time</th>
                 <th scope="col">Result</th>
-                <th scope="col">Name</th>
-                <th scope="col">Gate</th>
+                <th scope="col">Name, gate</th>
                 <th scope="col"><span className="visually-hidden">Actions</span></th>
               </tr>
             </thead>
@@ -166,12 +186,14 @@ function ScanList({ event }: { event: Event }) {
               {items.map((s) => (
                 <tr key={s.id} data-result={s.result}>
                   <td className="nowrap">
-                    {formatDateTime(s.scanned_at, event.timezone)}
+                    {scanTime(s.scanned_at, event.timezone)}
                     {s.offline ? ' (offline)' : ''}
                   </td>
-                  <td>{s.result === 'undone' ? 'Check-in undone' : headline(s.result)}</td>
-                  <td>{s.attendee_name ?? '—'}</td>
-                  <td>{s.gate || '—'}</td>
+                  <td>{RESULT_LABEL[s.result] ?? s.result}</td>
+                  <td>
+                    {s.attendee_name ?? '—'}
+                    {s.gate && <span className="hint scan-gate">{s.gate}</span>}
+                  </td>
                   <td>
                     {s.result === 'ok' && s.ticket_id && (
                       <ConfirmButton
