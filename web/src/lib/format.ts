@@ -110,3 +110,9 @@ export function formatDayOfYear(day: Date, locale = formatLocale()): string {
 export function formatTimeOfDay(iso: string, locale = formatLocale()): string {
   return new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit' }).format(new Date(iso));
 }
+
+/** A scan's moment in the event's zone, to the second and short for a phone ("27 Nov, 18:02:31"). */
+export function formatScanTime(iso: string, tz: string, locale = formatLocale()): string {
+  const opts: Intl.DateTimeFormatOptions = { day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit', second: '2-digit' };
+  return zonedFormat(tz, locale, opts).format(new Date(iso));
+}

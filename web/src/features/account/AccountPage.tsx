@@ -241,6 +241,7 @@ function TokensPanel({ organizer }: { organizer: boolean }) {
                 <th scope="col">{t('account.scope')}</th>
                 <th scope="col">{t('account.created')}</th>
                 <th scope="col">{t('account.lastUsed')}</th>
+                <th scope="col">{t('account.expires')}</th>
                 <th scope="col"><span className="visually-hidden">{t('account.actions')}</span></th>
               </tr>
             </thead>
@@ -257,6 +258,13 @@ function TokensPanel({ organizer }: { organizer: boolean }) {
                   </td>
                   <td className="nowrap">{when(tk.created_at)}</td>
                   <td className="nowrap">{when(tk.last_used_at)}</td>
+                  <td className="nowrap">
+                    {tk.expires_at
+                      ? Date.parse(tk.expires_at) <= Date.now()
+                        ? t('account.expired', { when: when(tk.expires_at) })
+                        : when(tk.expires_at)
+                      : t('account.never')}
+                  </td>
                   <td>
                     <ConfirmButton question={t('account.revokeQuestion', { name: tk.name })} confirmLabel={t('account.revoke')} busy={revoke.isPending} onConfirm={() => revoke.mutate(tk.id)}>
                       {t('account.revoke')}

@@ -1,10 +1,12 @@
 // The scanner's calls. A door token (picked up from the organizer's QR code, kept on the
 // device) goes as a bearer token; without one the organizer's own session is used.
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { client, unwrap } from '@/lib/api';
 import type { components } from '@/lib/api/schema';
 
 export type CheckinResult = components['schemas']['CheckinResult'];
 export type CheckinBundle = components['schemas']['CheckinBundle'];
+export type CheckinLog = components['schemas']['CheckinLog'];
 export type SyncResult = CheckinResult & { qr: string };
 
 const auth = (token: string | null): Record<string, string> => (token ? { Authorization: `Bearer ${token}` } : {});
@@ -36,6 +38,35 @@ export function syncScans(
       headers: auth(token),
     }),
   );
+}
+
+/** Makes a ticket valid again (organizers; door tokens where the organizer allows it). */
+export function undoCheckin(eventId: string, token: string | null, ticketId: string, gate?: string) {
+  return unwrap(
+    client.POST('/api/v1/events/{id}/checkins/{ticket}/undo', {
+      params: { path: { id: eventId, ticket: ticketId } },
+      body: gate ? { gate } : {},
+      headers: auth(token),
+    }),
+  );
+}
+
+/** The organizer's scan list (newest first), refreshed while the Door tab is open. */
+export function useCheckinLog(eventId: string) {
+  return useQuery({
+    queryKey: ['checkins', eventId],
+    queryFn: () =>
+      unwrap(client.GET('/api/v1/events/{id}/checkins', { params: { path: { id: eventId }, query: { limit: 50 } } })),
+    refetchInterval: 10000,
+  });
+}
+
+export function useUndoCheckin(eventId: string) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (ticketId: string) => undoCheckin(eventId, null, ticketId),
+    onSuccess: () => qc.invalidateQueries({ queryKey: ['checkins', eventId] }),
+  });
 }
 
 /** The door token for an event: from the link's #token=… (then kept), else the kept one. */

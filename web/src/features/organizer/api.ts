@@ -34,7 +34,11 @@ function useEventWrite<TVars>(fn: (v: TVars) => Promise<Event>) {
 export const useCreateEvent = () =>
   useEventWrite((body: EventCreate) => unwrap(client.POST('/api/v1/events', { body })));
 export const useUpdateEvent = (id: string) =>
-  useEventWrite((body: EventFields) => unwrap(client.PATCH('/api/v1/events/{id}', { ...path(id), body })));
+  // A PATCH may carry any subset of the fields (one toggle, e.g. door_staff_can_undo); the
+  // generated type lists fields that have a default as always present, so the subset is cast.
+  useEventWrite((body: Partial<EventFields>) =>
+    unwrap(client.PATCH('/api/v1/events/{id}', { ...path(id), body: body as EventFields })),
+  );
 export const usePublishEvent = (id: string) =>
   useEventWrite(() => unwrap(client.POST('/api/v1/events/{id}/publish', path(id))));
 export const useCancelEvent = (id: string) =>
