@@ -2,12 +2,13 @@
 // The composition root: the only place that knows every concrete implementation. It opens
 // the database, builds stores, services and routes, and runs the server. Tests and
 // benchmarks drive the same wiring.
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
 
 #include "app/config.hpp"
-#include "app/periodic_task.hpp"
+#include "common/background_loop.hpp"
 #include "auth/argon2_passwords.hpp"
 #include "auth/memory_rate_limiter.hpp"
 #include "common/clock.hpp"
@@ -79,7 +80,9 @@ class App {
   void register_metrics(WorkPool& pool);
   void register_server_metrics(const http::Server& server);
   http::ServerOptions server_options(WorkPool& pool) const;
-  std::unique_ptr<PeriodicTask> mail_retention_task() const;
+  std::unique_ptr<BackgroundLoop> mail_retention_task() const;
+  void start_workers(WorkPool& pool);
+  void serve_http(WorkPool& pool, const std::function<void()>& shutdown);
   // Loads the public snapshots and starts the feed of other nodes' (or processes') changes.
   std::unique_ptr<ChangeFeed> start_public_reads();
 

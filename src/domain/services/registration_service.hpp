@@ -7,14 +7,14 @@
 // to its owner and to its event's organizer (and admins), to anyone else it is not_found.
 #include <atomic>
 #include <chrono>
-#include <condition_variable>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <functional>
 #include <string>
-#include <thread>
 #include <vector>
 
+#include "common/background_loop.hpp"
 #include "common/clock.hpp"
 #include "common/result.hpp"
 #include "domain/model/actor.hpp"
@@ -133,7 +133,7 @@ class RegistrationService {
 
   // One sweeper pass: expire holds and offers, make offers, clear sold-out flags.
   SweepResult sweep_once();
-  // Runs sweep_once() every `interval` on a thread of its own until stop_sweeper().
+  // Runs sweep_once() every `interval` on a BackgroundLoop until stop_sweeper().
   void start_sweeper(std::chrono::milliseconds interval);
   void stop_sweeper();
 
@@ -155,9 +155,7 @@ class RegistrationService {
   AbuseLimits abuse_limits_;
 
   std::mutex sweeper_mu_;
-  std::condition_variable sweeper_cv_;
-  bool sweeper_stop_ = false;
-  std::thread sweeper_;
+  std::unique_ptr<BackgroundLoop> sweeper_;
 };
 
 }  // namespace admit
