@@ -231,7 +231,7 @@ App::App(Config config, std::shared_ptr<const Clock> clock)
   registrations_.limit_abuse(abuse_limiter_, abuse_limits(config_));
   catalog_.limit_creation(abuse_limiter_, RateRule{config_.event_rate_per_user, std::chrono::hours(1)});
   registrations_.count_checkins_with([this](const std::string& id) { return checkins_.per_hour(id); });
-  accounts_.on_account_deleting(
+  accounts_.profile().on_account_deleting(
       [this](const std::string& user_id) { registrations_.cancel_upcoming_for_user(user_id); });
 }
 
@@ -480,7 +480,7 @@ int App::serve() {
   // Ended sessions and used or expired mail links: purged at start, then every hour (every
   // node does it; the deletes are idempotent).
   BackgroundLoop purger("purge-expired", std::chrono::hours(1), BackgroundLoop::each([this] {
-    if (auto n = accounts_.purge_expired(); n > 0)
+    if (auto n = accounts_.sessions().purge_expired(); n > 0)
       log::info("purged ended sessions and mail links", {{"rows", n}});
   }));
   purger.start();

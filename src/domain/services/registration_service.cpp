@@ -128,6 +128,19 @@ Result<RegistrationPage> RegistrationService::list_for_event(const Actor& actor,
   return store_.list_for_event(query);
 }
 
+Status RegistrationService::for_each_for_event(const Actor& actor, RegistrationQuery query,
+                                               const std::function<void(const Registration&)>& each) {
+  query.limit = 1000;
+  query.cursor.reset();
+  for (;;) {
+    auto page = list_for_event(actor, query);
+    if (!page) return std::move(page).error();
+    for (const auto& r : page->items) each(r);
+    if (!page->next_cursor) return {};
+    query.cursor = page->next_cursor;
+  }
+}
+
 Result<EventStats> RegistrationService::stats(const Actor& actor, const std::string& event_id) {
   auto e = managed_event(actor, event_id);
   if (!e) return e.error();

@@ -91,6 +91,10 @@ class RegistrationService {
   Result<Registration> cancel(const Actor& actor, const std::string& registration_id);
   // The event's registrations for its organizer.
   Result<RegistrationPage> list_for_event(const Actor& actor, RegistrationQuery query);
+  // Every registration list_for_event() would answer for `query`, over all its pages (read
+  // 1000 at a time, from the first), each handed to `each` in order (the CSV export).
+  Status for_each_for_event(const Actor& actor, RegistrationQuery query,
+                            const std::function<void(const Registration&)>& each);
   Result<EventStats> stats(const Actor& actor, const std::string& event_id);
   // Where stats() gets check-ins per hour (CheckinService); set before serving.
   void count_checkins_with(std::function<std::vector<CheckinCount>(const std::string&)> fn) {
