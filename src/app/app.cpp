@@ -472,7 +472,7 @@ void App::serve_http(WorkPool& pool, const std::function<void()>& shutdown) {
   http_pool_ = &pool;
   http::Router router;
   add_routes(router);
-  StoreAuthenticator authenticator(users_, &accounts_, config_.https());
+  StoreAuthenticator authenticator(users_, *clock_, &accounts_, config_.https());
   http::Server server(server_options(pool), router, &authenticator, metrics_);
   register_server_metrics(server);
   // /metrics on its own address (for the scraper's network only), when configured.
@@ -523,7 +523,7 @@ int App::serve() {
   // Ended sessions and used or expired mail links: purged at start, then every hour (every
   // node does it; the deletes are idempotent).
   BackgroundLoop purger("purge-expired", std::chrono::hours(1), BackgroundLoop::each([this] {
-    if (auto n = accounts_.sessions().purge_expired(); n > 0)
+    if (auto n = accounts_.sessions().sessions().purge_expired(); n > 0)
       log::info("purged ended sessions and mail links", {{"rows", n}});
   }));
   purger.start();

@@ -100,14 +100,42 @@ int user_role(App& app, const std::string& email, const std::vector<std::string>
   return 0;
 }
 
+// `--expires`: an RFC 3339 time ("2026-12-01T23:00:00Z"), or a span from now: a number
+// followed by m (minutes), h (hours) or d (days), as in "12h". nullopt when neither.
+std::optional<Timestamp> parse_expiry(const std::string& text, Timestamp now) {
+  if (auto t = parse_rfc3339(text)) return t;
+  if (text.size() < 2 || text.size() > 8) return std::nullopt;
+  std::int64_t n = 0;
+  for (std::size_t i = 0; i + 1 < text.size(); ++i) {
+    if (text[i] < '0' || text[i] > '9') return std::nullopt;
+    n = n * 10 + (text[i] - '0');
+  }
+  switch (text.back()) {
+    case 'm': return now + std::chrono::minutes(n);
+    case 'h': return now + std::chrono::hours(n);
+    case 'd': return now + std::chrono::days(n);
+    default: return std::nullopt;
+  }
+}
+
 int token_create(App& app, const std::string& email, const std::string& name,
-                 const std::optional<std::string>& event_id) {
+                 const std::optional<std::string>& event_id,
+                 const std::optional<std::string>& expires) {
+  std::optional<Timestamp> expires_at;
+  if (expires && !(expires_at = parse_expiry(*expires, app.clock().now()))) {
+    std::cerr << "admit: --expires " << *expires
+              << " is not a time such as 2026-12-01T23:00:00Z, nor a span such as 90m, 12h or 3d\n";
+    return 2;
+  }
   app.migrate();
   // Through the service, so the token is audited (token_created) as over HTTP.
-  auto created = app.accounts().tokens().create_api_token_from_command_line(email, name, event_id);
+  auto created =
+      app.accounts().tokens().create_api_token_from_command_line(email, name, event_id, expires_at);
   if (!created) {
     const auto& e = created.error();
     if (e.code == ErrorCode::not_found) std::cerr << "admit: no account with email " << email << "\n";
+    else if (!e.errors.empty() && e.errors[0].field == "expires_at")
+      std::cerr << "admit: --expires " << *expires << " " << e.errors[0].message << "\n";
     else if (!e.errors.empty() && e.errors[0].field == "event_id" &&
              e.errors[0].message == "is not an event")
       std::cerr << "admit: no event with id " << *event_id << "\n";
@@ -191,7 +219,7 @@ struct Commands {
   std::vector<std::string> role_add, role_remove;
   CLI::App* token_create = nullptr;
   std::string token_email, token_name = "command line";
-  std::optional<std::string> token_event;
+  std::optional<std::string> token_event, token_expires;
   CLI::App* tickets_verify = nullptr;
   std::string ticket_code_text;
   CLI::App* tickets_rotate = nullptr;
@@ -218,6 +246,8 @@ void declare_account_commands(CLI::App& cli, Commands& c) {
   c.token_create->add_option("--email", c.token_email, "Account email")->required();
   c.token_create->add_option("--name", c.token_name, "Token name");
   c.token_create->add_option("--event", c.token_event, "Limit the token to one event's check-in");
+  c.token_create->add_option("--expires", c.token_expires,
+                             "When the token stops working: an RFC 3339 time, or a span such as 12h or 3d");
 }
 
 void declare_commands(CLI::App& cli, Commands& c) {
@@ -262,7 +292,8 @@ int execute(const Commands& c, const Config& config) {
   }
   if (c.user_add->parsed()) return user_add(app, c.email, c.name, c.roles);
   if (c.user_role->parsed()) return user_role(app, c.role_email, c.role_add, c.role_remove);
-  if (c.token_create->parsed()) return token_create(app, c.token_email, c.token_name, c.token_event);
+  if (c.token_create->parsed())
+    return token_create(app, c.token_email, c.token_name, c.token_event, c.token_expires);
   if (c.backup->parsed()) return backup(app, c.backup_path);
   if (c.tickets_verify->parsed()) return tickets_verify(app, c.ticket_code_text);
   if (c.tickets_rotate->parsed()) return tickets_rotate(config);

@@ -37,7 +37,7 @@ Result<ProfileChange> read_profile_change(const Request& req) {
 void add_session_and_token_routes(Router& router, AccountService& accounts, bool https) {
   router.get("/api/v1/me/sessions", sync([&accounts](Request& req) {
                const Actor actor = caller_of(req);
-               auto list = accounts.sessions().sessions(actor);
+               auto list = accounts.sessions().sessions().sessions(actor);
                if (!list) return problem(req, list.error());
                auto current = current_session(req);
                json::array items;
@@ -47,7 +47,7 @@ void add_session_and_token_routes(Router& router, AccountService& accounts, bool
 
   router.del("/api/v1/me/sessions", sync([&accounts, https](Request& req) {
                const Actor actor = caller_of(req);
-               if (auto s = accounts.sessions().sign_out_everywhere(actor, client_of(req)); !s)
+               if (auto s = accounts.sessions().sessions().sign_out_everywhere(actor, client_of(req)); !s)
                  return problem(req, s.error());
                Response r = Response::no_content();
                r.header("Set-Cookie", auth::clear_session_cookie(https));
@@ -56,7 +56,7 @@ void add_session_and_token_routes(Router& router, AccountService& accounts, bool
 
   router.del("/api/v1/me/sessions/{id}", sync([&accounts](Request& req) {
                const Actor actor = caller_of(req);
-               if (auto s = accounts.sessions().end_session(actor, req.param("id"), client_of(req)); !s)
+               if (auto s = accounts.sessions().sessions().end_session(actor, req.param("id"), client_of(req)); !s)
                  return problem(req, s.error());
                return Response::no_content();
              }));
@@ -78,10 +78,11 @@ void add_session_and_token_routes(Router& router, AccountService& accounts, bool
                 JsonObjectReader r(*body, errors);
                 auto name = r.string("name", Need::required, 1000);
                 auto event_id = r.string("event_id", Need::optional, 200);
+                auto expires_at = r.time("expires_at");  // null or absent: no expiry
                 r.finish();
                 if (!errors.empty()) return problem(req, std::move(errors).to_error());
                 auto created = accounts.tokens().create_api_token(actor, name.value_or(""), event_id,
-                                                         client_of(req));
+                                                                  client_of(req), expires_at);
                 if (!created) return problem(req, created.error());
                 auto out = api_token_json(created->token);
                 out["token"] = created->secret;
