@@ -523,7 +523,7 @@ int App::serve() {
   // Ended sessions and used or expired mail links: purged at start, then every hour (every
   // node does it; the deletes are idempotent).
   BackgroundLoop purger("purge-expired", std::chrono::hours(1), BackgroundLoop::each([this] {
-    if (auto n = accounts_.sessions().sessions().purge_expired(); n > 0)
+    if (auto n = accounts_.sessions().purge_expired(); n > 0)
       log::info("purged ended sessions and mail links", {{"rows", n}});
   }));
   purger.start();

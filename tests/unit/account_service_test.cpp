@@ -90,9 +90,9 @@ class AccountServiceTest : public ::testing::Test {
   Result<SignIn> login(const std::string& email, const std::string& password,
                        const std::string& ip = "192.0.2.1") {
     clock_.advance(1ms);  // audit entries of one test then sort by time
-    auto pending = service_->sessions().sessions().begin_login(email, password, {ip, "Firefox/130"});
+    auto pending = service_->sessions().begin_login(email, password, {ip, "Firefox/130"});
     if (!pending) return std::move(pending).error();
-    return service_->sessions().sessions().finish_login(*pending);
+    return service_->sessions().finish_login(*pending);
   }
 
   // A verified account ready to sign in.
@@ -230,10 +230,10 @@ TEST_F(AccountServiceTest, SignInMakesANewHashedSessionEachTime) {
   auto found = store_->find_session(sha256_hex(first->secret));
   ASSERT_TRUE(found);
   EXPECT_EQ(found->first.user_agent, "Firefox/130");
-  auto auth = service_->sessions().sessions().authenticate_session(first->secret);
+  auto auth = service_->sessions().authenticate_session(first->secret);
   ASSERT_TRUE(auth);
   EXPECT_EQ(auth->user.id, ada.id);
-  EXPECT_FALSE(service_->sessions().sessions().authenticate_session(first->session.id)) << "the stored hash is no key";
+  EXPECT_FALSE(service_->sessions().authenticate_session(first->session.id)) << "the stored hash is no key";
   auto audit = store_->audit_entries(ada.id);
   EXPECT_EQ(audit[0].kind, "signin_succeeded");
 }
@@ -244,62 +244,62 @@ TEST_F(AccountServiceTest, SessionsEndWhenIdleOrAtTheirAbsoluteExpiry) {
   ASSERT_TRUE(s);
   // Seen within the idle window: stays alive, last_seen written at most once a minute.
   clock_.advance(30s);
-  ASSERT_TRUE(service_->sessions().sessions().authenticate_session(s->secret));
+  ASSERT_TRUE(service_->sessions().authenticate_session(s->secret));
   EXPECT_EQ(store_->find_session(s->session.id)->first.last_seen_at, s->session.created_at);
   clock_.advance(31s);
-  ASSERT_TRUE(service_->sessions().sessions().authenticate_session(s->secret));
+  ASSERT_TRUE(service_->sessions().authenticate_session(s->secret));
   EXPECT_EQ(store_->find_session(s->session.id)->first.last_seen_at, clock_.now());
   // Idle for 7 days: gone.
   clock_.advance(7 * 24h);
-  EXPECT_FALSE(service_->sessions().sessions().authenticate_session(s->secret));
+  EXPECT_FALSE(service_->sessions().authenticate_session(s->secret));
 
   auto busy = login("ada@example.com", kPassword);
   ASSERT_TRUE(busy);
   for (int day = 0; day < 29; ++day) {
     clock_.advance(24h);
-    ASSERT_TRUE(service_->sessions().sessions().authenticate_session(busy->secret)) << "day " << day;
+    ASSERT_TRUE(service_->sessions().authenticate_session(busy->secret)) << "day " << day;
   }
   clock_.advance(24h);
-  EXPECT_FALSE(service_->sessions().sessions().authenticate_session(busy->secret)) << "30 days is the absolute end";
+  EXPECT_FALSE(service_->sessions().authenticate_session(busy->secret)) << "30 days is the absolute end";
 }
 
 TEST_F(AccountServiceTest, LogoutAndSignOutEverywhereRevoke) {
   auto ada = verified("ada@example.com");
   auto a = login("ada@example.com", kPassword);
   auto b = login("ada@example.com", kPassword);
-  service_->sessions().sessions().logout(a->session.id, {});
-  EXPECT_FALSE(service_->sessions().sessions().authenticate_session(a->secret));
-  EXPECT_TRUE(service_->sessions().sessions().authenticate_session(b->secret));
-  EXPECT_EQ(service_->sessions().sessions().sessions(actor_of(ada))->size(), 1u);
-  ASSERT_TRUE(service_->sessions().sessions().sign_out_everywhere(actor_of(ada), {}));
-  EXPECT_FALSE(service_->sessions().sessions().authenticate_session(b->secret));
-  EXPECT_TRUE(service_->sessions().sessions().sessions(actor_of(ada))->empty());
+  service_->sessions().logout(a->session.id, {});
+  EXPECT_FALSE(service_->sessions().authenticate_session(a->secret));
+  EXPECT_TRUE(service_->sessions().authenticate_session(b->secret));
+  EXPECT_EQ(service_->sessions().sessions(actor_of(ada))->size(), 1u);
+  ASSERT_TRUE(service_->sessions().sign_out_everywhere(actor_of(ada), {}));
+  EXPECT_FALSE(service_->sessions().authenticate_session(b->secret));
+  EXPECT_TRUE(service_->sessions().sessions(actor_of(ada))->empty());
 }
 
 TEST_F(AccountServiceTest, SignInIsRateLimitedPerAccountBeforeAnyHashing) {
   verified("ada@example.com");
   for (int i = 0; i < 10; ++i) EXPECT_FALSE(login("ada@example.com", "Wrong-Pass-1!").ok());
   const int verifies = passwords_.verifies;
-  auto limited = service_->sessions().sessions().begin_login("ada@example.com", kPassword, {"192.0.2.1", ""});
+  auto limited = service_->sessions().begin_login("ada@example.com", kPassword, {"192.0.2.1", ""});
   ASSERT_FALSE(limited);
   EXPECT_EQ(limited.error().code, ErrorCode::rate_limited);
   EXPECT_GE(limited.error().retry_after_seconds, 1);
   EXPECT_LE(limited.error().retry_after_seconds, 60);
   EXPECT_EQ(passwords_.verifies, verifies) << "refused before any password work";
   // Another account from the same address is not affected; the window ends.
-  EXPECT_TRUE(service_->sessions().sessions().begin_login("bob@example.com", kPassword, {"192.0.2.1", ""}));
+  EXPECT_TRUE(service_->sessions().begin_login("bob@example.com", kPassword, {"192.0.2.1", ""}));
   clock_.advance(61s);
   EXPECT_TRUE(login("ada@example.com", kPassword));
 }
 
 TEST_F(AccountServiceTest, SignInIsRateLimitedPerAddress) {
   for (int i = 0; i < 100; ++i)
-    ASSERT_TRUE(service_->sessions().sessions().begin_login("user" + std::to_string(i) + "@example.com", kPassword,
+    ASSERT_TRUE(service_->sessions().begin_login("user" + std::to_string(i) + "@example.com", kPassword,
                                       {"2001:db8:1:2::" + std::to_string(i), ""}));
-  auto limited = service_->sessions().sessions().begin_login("user-x@example.com", kPassword, {"2001:db8:1:2:ffff::1", ""});
+  auto limited = service_->sessions().begin_login("user-x@example.com", kPassword, {"2001:db8:1:2:ffff::1", ""});
   ASSERT_FALSE(limited) << "an IPv6 /64 counts as one address";
   EXPECT_EQ(limited.error().code, ErrorCode::rate_limited);
-  EXPECT_TRUE(service_->sessions().sessions().begin_login("user-x@example.com", kPassword, {"2001:db8:1:3::1", ""}));
+  EXPECT_TRUE(service_->sessions().begin_login("user-x@example.com", kPassword, {"2001:db8:1:3::1", ""}));
 }
 
 TEST_F(AccountServiceTest, PasswordResetIsEnumerationSafeSingleUseAndEndsSessions) {
@@ -319,7 +319,7 @@ TEST_F(AccountServiceTest, PasswordResetIsEnumerationSafeSingleUseAndEndsSession
   auto pending = service_->signup().begin_password_reset(token, "New-Secret-99?", {});
   ASSERT_TRUE(pending);
   ASSERT_TRUE(service_->signup().finish_password_reset(*pending));
-  EXPECT_FALSE(service_->sessions().sessions().authenticate_session(session->secret)) << "every session ends";
+  EXPECT_FALSE(service_->sessions().authenticate_session(session->secret)) << "every session ends";
   EXPECT_FALSE(login("ada@example.com", kPassword));
   EXPECT_TRUE(login("ada@example.com", "New-Secret-99?"));
   auto reused = service_->signup().finish_password_reset(*service_->signup().begin_password_reset(token, "Other-Secret-1?", {}));
@@ -360,8 +360,8 @@ TEST_F(AccountServiceTest, ProfileChangesNeedTheCurrentPasswordForEmailAndPasswo
   auto changed = service_->profile().finish_update_profile(*service_->profile().begin_update_profile(
       actor_of(ada), here->session.id, {{}, {}, std::string("New-Secret-99?"), std::string(kPassword)}, {}));
   ASSERT_TRUE(changed);
-  EXPECT_TRUE(service_->sessions().sessions().authenticate_session(here->secret)) << "this session stays";
-  EXPECT_FALSE(service_->sessions().sessions().authenticate_session(elsewhere->secret)) << "other sessions end";
+  EXPECT_TRUE(service_->sessions().authenticate_session(here->secret)) << "this session stays";
+  EXPECT_FALSE(service_->sessions().authenticate_session(elsewhere->secret)) << "other sessions end";
   EXPECT_EQ(store_->audit_entries(ada.id)[0].kind, "password_changed");
 }
 
@@ -410,7 +410,7 @@ TEST_F(AccountServiceTest, DeletingAnAccountErasesItAndEndsEverything) {
   auto token = service_->tokens().create_api_token(actor_of(ada), "laptop", std::nullopt, {});
   ASSERT_TRUE(token);
   ASSERT_TRUE(service_->profile().delete_account(actor_of(ada), {}));
-  EXPECT_FALSE(service_->sessions().sessions().authenticate_session(s->secret));
+  EXPECT_FALSE(service_->sessions().authenticate_session(s->secret));
   EXPECT_FALSE(users_->find_token_by_hash(sha256_hex(token->secret)));
   auto u = users_->find_user(ada.id);
   EXPECT_EQ(u->name, "Deleted user");
@@ -476,20 +476,20 @@ TEST_F(AccountServiceTest, PurgeDeletesSessionsAndLinksADayAfterTheyEnded) {
   verified("ada@example.com");  // its verification link is used now
   auto out = login("ada@example.com", kPassword);
   ASSERT_TRUE(out);
-  service_->sessions().sessions().logout(out->session.id, {});
+  service_->sessions().logout(out->session.id, {});
   auto live = login("ada@example.com", kPassword);
   ASSERT_TRUE(live);
   clock_.advance(23h);
-  EXPECT_EQ(service_->sessions().sessions().purge_expired(), 0) << "ended less than a day ago";
+  EXPECT_EQ(service_->sessions().purge_expired(), 0) << "ended less than a day ago";
   clock_.advance(2h);
-  EXPECT_EQ(service_->sessions().sessions().purge_expired(), 2) << "the signed-out session and the used link";
-  ASSERT_TRUE(service_->sessions().sessions().authenticate_session(live->secret));  // last seen now
+  EXPECT_EQ(service_->sessions().purge_expired(), 2) << "the signed-out session and the used link";
+  ASSERT_TRUE(service_->sessions().authenticate_session(live->secret));  // last seen now
   // Idle for 7 days ends a session; a day later it is purged.
   clock_.advance(8 * 24h);
-  EXPECT_EQ(service_->sessions().sessions().purge_expired(), 0) << "ended exactly a day ago";
+  EXPECT_EQ(service_->sessions().purge_expired(), 0) << "ended exactly a day ago";
   clock_.advance(1min);
-  EXPECT_EQ(service_->sessions().sessions().purge_expired(), 1);
-  EXPECT_FALSE(service_->sessions().sessions().authenticate_session(live->secret));
+  EXPECT_EQ(service_->sessions().purge_expired(), 1);
+  EXPECT_FALSE(service_->sessions().authenticate_session(live->secret));
 }
 
 TEST_F(AccountServiceTest, CommandLineTokensAreAuditedLikeTheApis) {
@@ -527,7 +527,7 @@ TEST_F(AccountServiceTest, AdminsDisableAccountsWhichEndsTheirSessions) {
   EXPECT_EQ(service_->admin().set_disabled(actor_of(ada), admin.id, true, {}).error().code, ErrorCode::forbidden);
   EXPECT_EQ(service_->admin().list_users(actor_of(ada), {}).error().code, ErrorCode::forbidden);
   ASSERT_TRUE(service_->admin().set_disabled(actor_of(admin), ada.id, true, {}));
-  EXPECT_FALSE(service_->sessions().sessions().authenticate_session(s->secret));
+  EXPECT_FALSE(service_->sessions().authenticate_session(s->secret));
   EXPECT_EQ(login("ada@example.com", kPassword).error().code, ErrorCode::account_disabled);
   EXPECT_EQ(login("ada@example.com", "Wrong-Pass-1!").error().code, ErrorCode::invalid_credentials);
   EXPECT_EQ(service_->admin().list_users(actor_of(admin), {})->items.size(), 2u);

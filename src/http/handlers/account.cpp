@@ -37,7 +37,7 @@ Result<ProfileChange> read_profile_change(const Request& req) {
 void add_session_and_token_routes(Router& router, AccountService& accounts, bool https) {
   router.get("/api/v1/me/sessions", sync([&accounts](Request& req) {
                const Actor actor = caller_of(req);
-               auto list = accounts.sessions().sessions().sessions(actor);
+               auto list = accounts.sessions().sessions(actor);
                if (!list) return problem(req, list.error());
                auto current = current_session(req);
                json::array items;
@@ -47,7 +47,7 @@ void add_session_and_token_routes(Router& router, AccountService& accounts, bool
 
   router.del("/api/v1/me/sessions", sync([&accounts, https](Request& req) {
                const Actor actor = caller_of(req);
-               if (auto s = accounts.sessions().sessions().sign_out_everywhere(actor, client_of(req)); !s)
+               if (auto s = accounts.sessions().sign_out_everywhere(actor, client_of(req)); !s)
                  return problem(req, s.error());
                Response r = Response::no_content();
                r.header("Set-Cookie", auth::clear_session_cookie(https));
@@ -56,7 +56,7 @@ void add_session_and_token_routes(Router& router, AccountService& accounts, bool
 
   router.del("/api/v1/me/sessions/{id}", sync([&accounts](Request& req) {
                const Actor actor = caller_of(req);
-               if (auto s = accounts.sessions().sessions().end_session(actor, req.param("id"), client_of(req)); !s)
+               if (auto s = accounts.sessions().end_session(actor, req.param("id"), client_of(req)); !s)
                  return problem(req, s.error());
                return Response::no_content();
              }));

@@ -112,7 +112,7 @@ void add_auth_routes(Router& router, AccountService& accounts, WorkPool& hash_po
   router.post("/api/v1/auth/login", [&accounts, &hash_pool, https](Request& req, Respond respond) {
     auto f = read_fields(req, {{"email", 1000}, {"password", kPasswordBytesMax}});
     if (!f) return respond(problem(req, f.error()));
-    auto pending = accounts.sessions().sessions().begin_login((*f)["email"], (*f)["password"], client_of(req));
+    auto pending = accounts.sessions().begin_login((*f)["email"], (*f)["password"], client_of(req));
     if (!pending) return respond(problem(req, pending.error()));
     // Signing in again from a signed-in browser replaces its session.
     std::optional<std::string> previous;
@@ -121,9 +121,9 @@ void add_auth_routes(Router& router, AccountService& accounts, WorkPool& hash_po
     std::string request_id = req.request_id;
     offload(hash_pool, req, respond,
             [&accounts, p = std::move(*pending), previous, request_id, https] {
-              auto signed_in = accounts.sessions().sessions().finish_login(p);
+              auto signed_in = accounts.sessions().finish_login(p);
               if (!signed_in) return Response::problem(signed_in.error(), request_id);
-              if (previous) accounts.sessions().sessions().logout(*previous, p.client);
+              if (previous) accounts.sessions().logout(*previous, p.client);
               return Response::json(200, json::object{{"user", user_json(signed_in->user)}})
                   .header("Set-Cookie",
                           auth::session_cookie(signed_in->secret, https,
@@ -135,7 +135,7 @@ void add_auth_routes(Router& router, AccountService& accounts, WorkPool& hash_po
 
   router.post("/api/v1/auth/logout", sync([&accounts, https](Request& req) {
                 if (req.principal && req.principal->via == Principal::Via::session)
-                  accounts.sessions().sessions().logout(req.principal->credential_id, client_of(req));
+                  accounts.sessions().logout(req.principal->credential_id, client_of(req));
                 Response r = Response::no_content();
                 r.header("Set-Cookie", auth::clear_session_cookie(https));
                 return r;
