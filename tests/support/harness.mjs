@@ -208,7 +208,7 @@ export class AdmitServer {
       h['content-type'] = h['content-type'] ?? 'application/json';
     }
     this.noteRequest(h, body);
-    const res = await fetch(new URL(path, this.url), { method, headers: h, body: payload, redirect: 'manual' });
+    const res = await fetch(`${this.url}${path}`, { method, headers: h, body: payload, redirect: 'manual' });
     const text = await res.text();
     const type = res.headers.get('content-type') ?? '';
     const answer = { status: res.status, headers: res.headers, body: undefined, text };
