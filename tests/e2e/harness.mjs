@@ -48,10 +48,13 @@ class ExternalServer extends AdmitServer {
   async stop() {}
 }
 
-/** `admit serve` on a fresh data folder seeded by `admit demo` (or ADMIT_E2E_BASE_URL's). */
-export async function startServer() {
+/**
+ * `admit serve` on a fresh data folder seeded by `admit demo`, with `env` (ADMIT_* settings)
+ * over the defaults (or the server at ADMIT_E2E_BASE_URL).
+ */
+export async function startServer({ env = {} } = {}) {
   if (process.env.ADMIT_E2E_BASE_URL) return new ExternalServer(process.env.ADMIT_E2E_BASE_URL).start();
-  const server = new AdmitServer({ seed: [['migrate'], ['demo']] });
+  const server = new AdmitServer({ seed: [['migrate'], ['demo']], env });
   if (!fs.existsSync(path.join(server.env.ADMIT_WEB_ROOT, 'index.html'))) {
     await server.stop();
     throw new Error(`${server.env.ADMIT_WEB_ROOT}/index.html is missing: build the web app first (cd web && npm ci && npm run build)`);
@@ -116,13 +119,15 @@ export async function withScreenshot(page, name, fn) {
 /**
  * The fixture of a journey file: before its tests a demo-seeded server and (unless
  * `browser: false`) a Chromium, after them both closed; `skip` adds a reason of the file's
- * own. Answers {skip, server, browser, page(viewport), journey(name, options, fn)}.
+ * own; `env` (an object, or a function asked when the server starts, after the file's
+ * earlier `before` hooks) adds server settings. Answers {skip, server, browser,
+ * page(viewport), journey(name, options, fn)}.
  */
-export function journeys({ browser = true, skip = null } = {}) {
+export function journeys({ browser = true, skip = null, env = {} } = {}) {
   const j = { skip: skipReason() ?? skip, server: null, browser: null };
   before(async () => {
     if (j.skip) return;
-    j.server = await startServer();
+    j.server = await startServer({ env: typeof env === 'function' ? await env() : env });
     if (browser) j.browser = await launchBrowser();
   });
   after(async () => {
