@@ -19,7 +19,8 @@ constexpr std::string_view kRegColumns =
     "r.id, r.event_id, r.user_id, r.status, r.total, r.currency, r.idempotency_key, "
     "r.request_hash, r.promo_code_id, r.expires_at, r.checkout_url, r.refund_status, "
     "r.created_at, r.updated_at, r.cancelled_at, u.name, u.email, r.tickets_issued_at, "
-    "r.tickets_mailed_at";
+    "r.tickets_mailed_at, (SELECT p.flag FROM payments p WHERE p.registration_id = r.id), "
+    "(SELECT p.refund_error FROM payments p WHERE p.registration_id = r.id)";
 constexpr std::string_view kRegFrom = " FROM registrations r JOIN users u ON u.id = r.user_id";
 
 constexpr std::string_view kPromoColumns =
@@ -53,6 +54,8 @@ Registration registration_from_row(const Row& r) {
   g.buyer_email = r.opt_text(16).value_or("");
   g.tickets_issued_at = opt_time(r, 17);
   g.tickets_mailed_at = opt_time(r, 18);
+  if (auto flag = r.opt_text(19)) g.payment_flags.push_back(std::move(*flag));
+  if (r.opt_text(20)) g.payment_flags.emplace_back("refund_failed");
   return g;
 }
 
