@@ -119,16 +119,19 @@ export async function withScreenshot(page, name, fn) {
 /**
  * The fixture of a journey file: before its tests a demo-seeded server and (unless
  * `browser: false`) a Chromium, after them both closed; `skip` adds a reason of the file's
- * own; `env` (an object, or a function asked when the server starts, after the file's
- * earlier `before` hooks) adds server settings. Answers {skip, server, browser,
+ * own; `env` (an object, or a function asked when the server starts: it may start a peer
+ * the server is to know of first) adds server settings; `setUp(j)` runs once both are up
+ * (in the same hook: node:test runs a file's top-level `before` hooks side by side, so a
+ * second one could not count on the server). Answers {skip, server, browser,
  * page(viewport), journey(name, options, fn)}.
  */
-export function journeys({ browser = true, skip = null, env = {} } = {}) {
+export function journeys({ browser = true, skip = null, env = {}, setUp } = {}) {
   const j = { skip: skipReason() ?? skip, server: null, browser: null };
   before(async () => {
     if (j.skip) return;
     j.server = await startServer({ env: typeof env === 'function' ? await env() : env });
     if (browser) j.browser = await launchBrowser();
+    if (setUp) await setUp(j);
   });
   after(async () => {
     await j.browser?.close();

@@ -3,7 +3,7 @@
 // pay through its checkout page and see the tickets on the success page once the webhook
 // has landed; leave checkout without paying and release the seats; the organizer refunds
 // part of a payment with a reason.
-import { after, before, test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { eventBody, journeys, signedUp, withScreenshot } from './harness.mjs';
 import { startStripeServer } from '../peers/stripe_server.mjs';
@@ -13,35 +13,33 @@ let stripe;
 let organizer;
 let event;
 
-// The Stripe-protocol server first: the admit server is told where it is.
-before(async () => {
-  if (!j.skip) stripe = await startStripeServer({ secret: SECRET });
-});
+// The Stripe-protocol server starts first (the admit server is told where it is); then an
+// organizer with a paid event, made through the API in the organizer's browser session.
 const j = journeys({
-  env: () => ({ ADMIT_STRIPE_SECRET_KEY: 'sk_test_e2e', ADMIT_STRIPE_WEBHOOK_SECRET: SECRET, ADMIT_STRIPE_API_BASE: stripe.url }),
+  env: async () => {
+    stripe = await startStripeServer({ secret: SECRET });
+    return { ADMIT_STRIPE_SECRET_KEY: 'sk_test_e2e', ADMIT_STRIPE_WEBHOOK_SECRET: SECRET, ADMIT_STRIPE_API_BASE: stripe.url };
+  },
+  setUp: async ({ server }) => {
+    stripe.webhookUrl = `${server.url}/api/v1/payments/stripe/webhook`;
+    organizer = await j.page();
+    await signedUp(organizer, server, { name: 'Omar Payments', role: 'organizer', tag: 'e2e-pay-org' });
+    const csrf = { origin: server.url, 'x-admit-csrf': '1' };
+    const created = await organizer.request.post('/api/v1/events', {
+      headers: csrf,
+      data: eventBody({
+        title: `Paid concert ${Date.now()}`, description: 'A paid test event', venue: 'Hall, Berlin', capacity: 20,
+        ticket_types: [{ name: 'Standard', price: 2500, capacity: 20, max_per_order: 4 }],
+      }, 20),
+    });
+    assert.equal(created.status(), 201, await created.text());
+    const id = (await created.json()).id;
+    const pub = await organizer.request.post(`/api/v1/events/${id}/publish`, { headers: csrf });
+    assert.equal(pub.status(), 200, await pub.text());
+    event = await pub.json();
+  },
 });
 after(async () => { await stripe?.close(); });
-
-// An organizer with a paid event (made through the API in the organizer's browser session).
-before(async () => {
-  if (j.skip) return;
-  stripe.webhookUrl = `${j.server.url}/api/v1/payments/stripe/webhook`;
-  organizer = await j.page();
-  await signedUp(organizer, j.server, { name: 'Omar Payments', role: 'organizer', tag: 'e2e-pay-org' });
-  const csrf = { origin: j.server.url, 'x-admit-csrf': '1' };
-  const created = await organizer.request.post('/api/v1/events', {
-    headers: csrf,
-    data: eventBody({
-      title: `Paid concert ${Date.now()}`, description: 'A paid test event', venue: 'Hall, Berlin', capacity: 20,
-      ticket_types: [{ name: 'Standard', price: 2500, capacity: 20, max_per_order: 4 }],
-    }, 20),
-  });
-  assert.equal(created.status(), 201, await created.text());
-  const id = (await created.json()).id;
-  const pub = await organizer.request.post(`/api/v1/events/${id}/publish`, { headers: csrf });
-  assert.equal(pub.status(), 200, await pub.text());
-  event = await pub.json();
-});
 
 async function attendeeAtCheckout(name, quantity) {
   const page = await j.page();
