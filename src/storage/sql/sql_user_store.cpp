@@ -8,7 +8,7 @@ namespace {
 constexpr std::string_view kTokenColumns =
     "api_tokens.id, api_tokens.user_id, api_tokens.name, api_tokens.token_hash, "
     "api_tokens.event_scope, api_tokens.created_at, api_tokens.last_used_at, "
-    "api_tokens.revoked_at";
+    "api_tokens.revoked_at, api_tokens.expires_at";
 
 std::vector<std::string> split_roles(const std::string& s) {
   std::vector<std::string> out;
@@ -32,6 +32,7 @@ ApiToken token_from_row(const Row& r, std::size_t i = 0) {
   t.created_at = from_millis(r.i64(i + 5));
   if (auto v = r.opt_i64(i + 6)) t.last_used_at = from_millis(*v);
   if (auto v = r.opt_i64(i + 7)) t.revoked_at = from_millis(*v);
+  if (auto v = r.opt_i64(i + 8)) t.expires_at = from_millis(*v);
   return t;
 }
 
@@ -123,9 +124,10 @@ Result<User> SqlUserStore::update_user(const User& u) {
 Result<ApiToken> SqlUserStore::create_token(const ApiToken& t) {
   auto conn = db_.writer();
   conn->execute(
-      "INSERT INTO api_tokens (id, user_id, name, token_hash, event_scope, created_at) "
-      "VALUES (?, ?, ?, ?, ?, ?)",
-      {t.id, t.user_id, t.name, t.token_hash, nullable(t.event_scope), to_millis(t.created_at)});
+      "INSERT INTO api_tokens (id, user_id, name, token_hash, event_scope, created_at, expires_at) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?)",
+      {t.id, t.user_id, t.name, t.token_hash, nullable(t.event_scope), to_millis(t.created_at),
+       opt_ms(t.expires_at)});
   return t;
 }
 
@@ -143,7 +145,7 @@ std::optional<std::pair<ApiToken, User>> SqlUserStore::find_token_by_hash(const 
                                 "WHERE api_tokens.token_hash = ? AND api_tokens.revoked_at IS NULL",
                             {hash});
     if (rows.empty()) return std::nullopt;  // unknown or revoked: never cached
-    found.emplace(token_from_row(rows[0]), user_from_row(rows[0], 8));
+    found.emplace(token_from_row(rows[0]), user_from_row(rows[0], 9));
   }
   {
     constexpr std::size_t kMaxEntries = 10000;
