@@ -14,6 +14,7 @@
 #include "storage/sql/sql_rate_limiter.hpp"
 #include "storage/sql/sql_user_store.hpp"
 #include "support/test_database.hpp"
+#include "support/test_users.hpp"
 
 namespace admit {
 namespace {
@@ -30,13 +31,7 @@ class AccountStoreTest : public ::testing::Test {
   }
 
   User add_user(const std::string& email) {
-    User u;
-    u.id = new_id("usr");
-    u.email = email;
-    u.name = "Ada";
-    u.password_hash = "hash";
-    u.roles = {"attendee"};
-    u.created_at = u.updated_at = now_;
+    User u = test::test_user(email, {"attendee"}, now_);
     EXPECT_TRUE(users_->create_user(u));
     return u;
   }
@@ -272,13 +267,8 @@ TEST_F(AccountStoreTest, ApiTokensAndAuditEntries) {
 
 TEST_F(AccountStoreTest, UsersArePagedNewestFirstAndSearchable) {
   for (int i = 0; i < 5; ++i) {
-    User u;
-    u.id = new_id("usr");
-    u.email = "user" + std::to_string(i) + "@example.com";
-    u.name = i == 3 ? "Grace Hopper" : "Someone";
-    u.password_hash = "h";
-    u.roles = {"attendee"};
-    u.created_at = u.updated_at = now_ + std::chrono::seconds(i);
+    User u = test::test_user("user" + std::to_string(i) + "@example.com", {"attendee"}, now_ + std::chrono::seconds(i),
+                             i == 3 ? "Grace Hopper" : "Someone");
     ASSERT_TRUE(users_->create_user(u));
   }
   auto first = accounts_->list_users({std::nullopt, 2, std::nullopt});

@@ -6,6 +6,7 @@
 #include "storage/sql/sql_event_store.hpp"
 #include "storage/sql/sql_user_store.hpp"
 #include "support/test_database.hpp"
+#include "support/test_users.hpp"
 
 namespace admit {
 namespace {
@@ -22,13 +23,7 @@ class EventStoreTest : public ::testing::Test {
   }
 
   std::string make_user(const std::string& email) {
-    User u;
-    u.id = new_id("usr");
-    u.email = email;
-    u.name = "Org";
-    u.password_hash = "x";
-    u.roles = {"organizer"};
-    u.created_at = u.updated_at = now_;
+    User u = test::test_user(email, {"organizer"}, now_, "Org");
     EXPECT_TRUE(users_->create_user(u));
     return u.id;
   }

@@ -4,6 +4,7 @@
 #include "common/random.hpp"
 #include "storage/sql/sql_user_store.hpp"
 #include "support/test_database.hpp"
+#include "support/test_users.hpp"
 
 namespace admit {
 namespace {
@@ -14,16 +15,7 @@ class UserStoreTest : public ::testing::Test {
     db_ = test::open_test_database();
     users_ = std::make_unique<sql::SqlUserStore>(*db_);
   }
-  User make(const std::string& email) {
-    User u;
-    u.id = new_id("usr");
-    u.email = email;
-    u.name = "Ada";
-    u.password_hash = "hash";
-    u.roles = {"attendee", "organizer"};
-    u.created_at = u.updated_at = now_;
-    return u;
-  }
+  User make(const std::string& email) { return test::test_user(email, {"attendee", "organizer"}, now_); }
   // A token named "door" for `user`, stored; its secret is `secret`.
   ApiToken store_token(const User& user, const std::string& secret,
                        std::optional<std::string> event_scope = std::nullopt) {
