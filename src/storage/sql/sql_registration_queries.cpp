@@ -148,6 +148,15 @@ EventStats SqlRegistrationStore::stats(const std::string& event_id) {
            "FROM registrations r JOIN registration_items i ON i.registration_id = r.id "
            "WHERE r.event_id = ? AND r.status IN " + std::string(kLive) +
                " GROUP BY r.created_at / 86400000 ORDER BY 1",
+           {event_id})) {
+    DaySales d;
+    d.date = format_date(from_millis(row.i64(0) * 86400000));
+    d.tickets = row.i64(1);
+    d.revenue = row.i64(2);
+    s.sales_by_day.push_back(std::move(d));
+  }
+  return s;
+}
 
 std::vector<CounterMismatch> SqlRegistrationStore::check_counters() {
   auto conn = db_.reader();

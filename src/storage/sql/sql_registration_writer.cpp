@@ -108,6 +108,32 @@ class SqlRegistrationWriter final : public RegistrationWriter {
   std::vector<std::string> flush() override {
     std::vector<std::string> lost;
     if (staged_.empty()) return lost;
+    const std::set<std::string> inserted = insert_registrations();
+    std::vector<const Registration*> kept;
+    for (const Registration& r : staged_) {
+      if (inserted.contains(r.id)) kept.push_back(&r);
+      else lost.push_back(r.id);
+    }
+    Positions items;
+    Positions tickets;
+    for (const Registration* r : kept) {
+      for (std::size_t i = 0; i < r->items.size(); ++i) items.emplace_back(r, i);
+      for (std::size_t i = 0; i < r->tickets.size(); ++i) tickets.emplace_back(r, i);
+    }
+    insert_items(items);
+    insert_tickets(tickets);
+    staged_.clear();
+    return lost;
+  }
+
+  std::optional<Registration> find_by_key(const std::string& user_id, const std::string& key) override {
+    return load_registration(c_, "r.user_id = ? AND r.idempotency_key = ?", {user_id, key});
+  }
+
+ private:
+  // Multi-row INSERTs of the staged registrations; returns the ids inserted (a row whose
+  // idempotency key is already there is left out: ON CONFLICT DO NOTHING).
+  std::set<std::string> insert_registrations() {
     std::set<std::string> inserted;
     // Chunks of 32, 16, ... 1 rows keep the number of distinct statements small.
     for_chunks(staged_.size(), 32, [&](std::size_t from, std::size_t n) {
@@ -135,17 +161,13 @@ class SqlRegistrationWriter final : public RegistrationWriter {
       sql += " ON CONFLICT (user_id, idempotency_key) DO NOTHING RETURNING id";
       for (const auto& row : c_.query(sql, params)) inserted.insert(row.text(0));
     });
-    std::vector<const Registration*> kept;
-    for (const Registration& r : staged_) {
-      if (inserted.contains(r.id)) kept.push_back(&r);
-      else lost.push_back(r.id);
-    }
-    std::vector<std::pair<const Registration*, std::size_t>> items;
-    std::vector<std::pair<const Registration*, std::size_t>> tickets;
-    for (const Registration* r : kept) {
-      for (std::size_t i = 0; i < r->items.size(); ++i) items.emplace_back(r, i);
-      for (std::size_t i = 0; i < r->tickets.size(); ++i) tickets.emplace_back(r, i);
-    }
+    return inserted;
+  }
+
+  using Positions = std::vector<std::pair<const Registration*, std::size_t>>;
+
+  // The items at (registration, position), 64 rows per statement at most.
+  void insert_items(const Positions& items) {
     for_chunks(items.size(), 64, [&](std::size_t from, std::size_t n) {
       std::string sql =
           "INSERT INTO registration_items (registration_id, ticket_type_id, quantity, unit_price, "
@@ -165,6 +187,10 @@ class SqlRegistrationWriter final : public RegistrationWriter {
       }
       c_.execute(sql, params);
     });
+  }
+
+  // The tickets at (registration, position), 64 rows per statement at most.
+  void insert_tickets(const Positions& tickets) {
     for_chunks(tickets.size(), 64, [&](std::size_t from, std::size_t n) {
       std::string sql =
           "INSERT INTO tickets (id, registration_id, event_id, ticket_type_id, attendee_name, "
@@ -187,15 +213,8 @@ class SqlRegistrationWriter final : public RegistrationWriter {
       }
       c_.execute(sql, params);
     });
-    staged_.clear();
-    return lost;
   }
 
-  std::optional<Registration> find_by_key(const std::string& user_id, const std::string& key) override {
-    return load_registration(c_, "r.user_id = ? AND r.idempotency_key = ?", {user_id, key});
-  }
-
- private:
   // One conditional update for many rows of `table`: each id's `sold` grows by its seats,
   // only where that stays within `capacity`. True when every row was updated.
   bool take_seats(std::string_view table, const std::map<std::string, std::int64_t>& seats) {
