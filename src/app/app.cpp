@@ -21,6 +21,7 @@
 #include "http/handlers/checkins.hpp"
 #include "http/handlers/event_reads.hpp"
 #include "http/handlers/events.hpp"
+#include "http/handlers/payments.hpp"
 #include "http/handlers/registrations.hpp"
 #include "http/middleware.hpp"
 #include "http/handlers/tickets.hpp"
@@ -31,6 +32,8 @@
 #include "mail/mail_retention.hpp"
 #include "mail/outbox_sender.hpp"
 #include "mail/smtp_mailer.hpp"
+#include "payments/no_payment_gateway.hpp"
+#include "payments/stripe_gateway.hpp"
 #include "storage/postgres/postgres_change_feed.hpp"
 #include "storage/sql/migrations.hpp"
 #include "storage/sql/sql_change_poller.hpp"
@@ -178,6 +181,26 @@ void lower_priority(WorkPool& pool, int threads) {
       latch->count_down();
 }
 
+// Stripe when a secret key is configured. The webhook secret may list several, comma
+// separated, while an endpoint secret is rotated.
+std::unique_ptr<PaymentGateway> make_gateway(const Config& config) {
+  if (config.stripe_secret_key.empty()) return std::make_unique<payments::NoPaymentGateway>();
+  payments::StripeOptions o;
+  o.api_base = config.stripe_api_base;
+  o.secret_key = config.stripe_secret_key;
+  o.public_url = config.public_url;
+  std::string_view rest = config.stripe_webhook_secret;
+  while (!rest.empty()) {
+    auto comma = rest.find(',');
+    auto one = rest.substr(0, comma);
+    while (!one.empty() && one.front() == ' ') one.remove_prefix(1);
+    while (!one.empty() && one.back() == ' ') one.remove_suffix(1);
+    if (!one.empty()) o.webhook_secrets.emplace_back(one);
+    rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
+  }
+  return std::make_unique<payments::StripeGateway>(std::move(o));
+}
+
 log::Level level_of(const std::string& name) {
   if (name == "debug") return log::Level::debug;
   if (name == "warn") return log::Level::warn;
@@ -200,7 +223,8 @@ App::App(Config config, std::shared_ptr<const Clock> clock)
       accounts_(account_store_, users_, events_, passwords_, *limiter_, *clock_,
                 account_settings(config_)),
       registration_store_(*db_),
-      engine_(registration_store_, *clock_, payments_, engine_options(config_, *db_)),
+      payments_(make_gateway(config_)),
+      engine_(registration_store_, *clock_, *payments_, engine_options(config_, *db_)),
       registrations_(registration_store_, events_, engine_, *clock_, config_.public_url),
       ticket_store_(*db_),
       keys_(open_keys(config_)),
@@ -209,12 +233,17 @@ App::App(Config config, std::shared_ptr<const Clock> clock)
       links_(link_key(config_)),
       tickets_(ticket_store_, registration_store_, events_, users_, *blobs_, documents_, links_,
                *clock_, ticket_settings(config_)),
+      payment_store_(*db_),
+      payment_service_(payment_store_, registration_store_, events_, *payments_, *clock_, config_.public_url),
       checkin_store_(*db_),
       codes_(keys_),
       checkins_(checkin_store_, events_, codes_, *clock_, checkin_options(config_, *db_)),
       snapshots_(events_, *clock_) {
   log::set_level(level_of(config_.log_level));
-  catalog_.on_cancelled([this](const Event& e) { registrations_.on_event_cancelled(e); });
+  catalog_.on_cancelled([this](const Event& e) {
+    registrations_.on_event_cancelled(e);
+    payment_service_.refund_due();  // every paid registration of it (the rest: reconciliation)
+  });
   catalog_.on_updated([this](const Event& e) {
     registrations_.on_event_updated(e);
     tickets_.on_event_updated(e);  // PDFs show the event: render them again when asked
@@ -232,6 +261,9 @@ App::App(Config config, std::shared_ptr<const Clock> clock)
   // for a database write to count; docs/security.md).
   registrations_.limit_abuse(abuse_limiter_, abuse_limits(config_));
   catalog_.limit_creation(abuse_limiter_, RateRule{config_.event_rate_per_user, std::chrono::hours(1)});
+  payment_service_.on_confirmed([this] { tickets_.wake(); });  // paid: issue its tickets now
+  payment_service_.on_seats_returned([this](const std::string& event_id) { engine_.seats_returned(event_id); });
+  payment_service_.on_seats_taken([this](const std::string& event_id) { snapshots_.refresh(event_id); });
   registrations_.count_checkins_with([this](const std::string& id) { return checkins_.per_hour(id); });
   accounts_.on_account_deleting(
       [this](const std::string& user_id) { registrations_.cancel_upcoming_for_user(user_id); });
@@ -270,6 +302,7 @@ void App::add_routes(http::Router& router) {
   http::add_admin_routes(router, accounts_);
   http::add_registration_routes(router, engine_, registrations_);
   http::add_ticket_routes(router, tickets_, *pdf_pool_);
+  http::add_payment_routes(router, payment_service_);
   http::add_checkin_routes(router, checkins_);
 }
 
@@ -448,6 +481,14 @@ int App::serve() {
   engine_.set_lookup_pool(&pool);  // registering runs on the network threads (nonblocking route)
   engine_.start();
   registrations_.start_sweeper(std::chrono::seconds(1));
+  // Payments: open checkouts whose webhook never came are looked up at the provider.
+  const auto reconcile_every = std::chrono::seconds(config_.stripe_reconcile_seconds);
+  PeriodicTask reconciler("payments_reconcile", reconcile_every, [this, reconcile_every] {
+    if (!payments_->enabled()) return;
+    auto r = payment_service_.reconcile(reconcile_every);
+    if (r.applied > 0) log::info("payments reconciled", {{"checked", r.checked}, {"applied", r.applied}});
+  });
+  reconciler.start();
 
   // Check-in: the writers that batch scans into transactions (DESIGN.md §5).
   checkins_.start();
@@ -492,6 +533,7 @@ int App::serve() {
   checkins_.stop();
   tickets_.stop();
   pdf_pool_->stop();
+  reconciler.stop();
   registrations_.stop_sweeper();
   engine_.stop();
   hash_pool_->stop();

@@ -19,6 +19,7 @@
 #include "domain/services/catalog_service.hpp"
 #include "domain/services/checkin_service.hpp"
 #include "domain/services/registration_engine.hpp"
+#include "domain/services/payment_service.hpp"
 #include "domain/services/registration_service.hpp"
 #include "http/event_snapshots.hpp"
 #include "domain/services/ticket_service.hpp"
@@ -32,6 +33,7 @@
 #include "storage/sql/sql_checkin_store.hpp"
 #include "storage/sql/sql_event_store.hpp"
 #include "storage/sql/sql_outbox_store.hpp"
+#include "storage/sql/sql_payment_store.hpp"
 #include "storage/sql/sql_registration_store.hpp"
 #include "storage/sql/sql_ticket_store.hpp"
 #include "storage/sql/sql_user_store.hpp"
@@ -101,9 +103,10 @@ class App {
   std::unique_ptr<WorkPool> hash_pool_;  // argon2id on 2 threads, 64 queued; made by serve()
   std::unique_ptr<WorkPool> pdf_pool_;   // ticket PDFs (pdf_threads, pdf_queue); made by serve()
   http::Metrics metrics_;
-  // Registrations (issue 5): the batching engine and the rest; no payment provider yet.
+  // Registrations (issue 5): the batching engine and the rest; payments (issue 13):
+  // Stripe Checkout when a secret key is configured, otherwise none.
   sql::SqlRegistrationStore registration_store_;
-  NoPaymentGateway payments_;
+  std::unique_ptr<PaymentGateway> payments_;
   RegistrationEngine engine_;
   RegistrationService registrations_;
   // Tickets (issue 11): signing keys, blob store, documents, download links, the issuer.
@@ -113,6 +116,8 @@ class App {
   AppTicketDocuments documents_;
   LinkSigner links_;
   TicketService tickets_;
+  sql::SqlPaymentStore payment_store_;
+  PaymentService payment_service_;
   // Check-in (issue 12): the scan log and offline settlement, codes checked by the keyring.
   sql::SqlCheckinStore checkin_store_;
   AppTicketCodes codes_;

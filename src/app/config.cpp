@@ -50,6 +50,7 @@ const std::vector<Setting>& settings() {
       {"stripe_secret_key", &Config::stripe_secret_key, 0, 0, true},
       {"stripe_webhook_secret", &Config::stripe_webhook_secret, 0, 0, true},
       {"stripe_api_base", &Config::stripe_api_base},
+      {"stripe_reconcile_seconds", &Config::stripe_reconcile_seconds, 1, 86400},
       {"registration_writers", &Config::registration_writers, 1, 64},
       {"registration_batch", &Config::registration_batch, 0, 10000},
       {"registration_queue", &Config::registration_queue, 1, 10000000},

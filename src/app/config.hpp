@@ -50,8 +50,11 @@ struct Config {
   std::string mail_from = "admit <no-reply@admit.localhost>";
   // Payments (Stripe test mode).
   std::string stripe_secret_key;
-  std::string stripe_webhook_secret;
+  std::string stripe_webhook_secret;  // several, comma separated, during a rotation
   std::string stripe_api_base = "https://api.stripe.com";
+  // Reconciliation: how often open checkouts without a webhook are looked up (a session
+  // is looked up once it has been quiet this long).
+  int stripe_reconcile_seconds = 300;
   // Registration engine.
   int registration_writers = 2;      // PostgreSQL; SQLite always uses one (bench/README.md)
   // Requests per transaction at most (1 = batching off; 0 = by backend: 128 on SQLite's

@@ -61,9 +61,9 @@ async function waitHealthy(baseUrl, child, logs, timeoutMs = 30_000) {
 
 /**
  * Starts `admit serve` on a fresh data directory seeded by `admit demo`.
- * Returns {baseUrl, dataDir, outboxDir, env, stop()}.
+ * `env` adds settings (e.g. the Stripe test server's). Returns {baseUrl, dataDir, outboxDir, env, stop()}.
  */
-export async function startServer() {
+export async function startServer({ env: extra = {} } = {}) {
   if (process.env.ADMIT_E2E_BASE_URL) {
     const baseUrl = process.env.ADMIT_E2E_BASE_URL.replace(/\/$/, '');
     await waitHealthy(baseUrl, null, []);
@@ -82,6 +82,7 @@ export async function startServer() {
     ADMIT_DATABASE: `sqlite:${path.join(dataDir, 'admit.db')}`,
     ADMIT_WEB_ROOT: path.join(sourceDir, 'web', 'dist'),
     ADMIT_PUBLIC_URL: baseUrl,
+    ...extra,
   };
   if (!fs.existsSync(path.join(env.ADMIT_WEB_ROOT, 'index.html'))) {
     throw new Error(`${env.ADMIT_WEB_ROOT}/index.html is missing: build the web app first (cd web && npm ci && npm run build)`);

@@ -48,6 +48,7 @@ struct Event {
   // Registration settings (the registration engine reads them).
   std::optional<std::int64_t> max_per_user;      // tickets per attendee per event
   std::int64_t hold_minutes = 15;                // how long a pending payment holds seats
+  bool pay_at_door = false;  // held registrations may be marked paid by the organizer (door, invoice)
   std::int64_t waitlist_offer_minutes = 60;      // how long a waiting-list offer holds seats
   std::optional<std::int64_t> cancel_cutoff_hours;  // attendee may cancel until this many hours before start
   Timestamp created_at;

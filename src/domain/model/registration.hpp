@@ -72,6 +72,9 @@ struct Registration {
   // Read-only extras for organizer views (filled by list queries).
   std::string buyer_name;
   std::string buyer_email;
+  // Read-only: what needs the organizer's attention about its payment (amount_mismatch,
+  // disputed, late_no_seats, paid_twice, refund_failed); empty when nothing does.
+  std::vector<std::string> payment_flags;
 
   std::int64_t ticket_count() const noexcept {
     std::int64_t n = 0;

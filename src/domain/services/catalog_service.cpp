@@ -32,6 +32,7 @@ void merge(Event& e, const EventInput& in) {
   if (in.max_per_user) e.max_per_user = in.max_per_user;
   if (in.clear_max_per_user) e.max_per_user.reset();
   if (in.hold_minutes) e.hold_minutes = *in.hold_minutes;
+  if (in.pay_at_door) e.pay_at_door = *in.pay_at_door;
   if (in.waitlist_offer_minutes) e.waitlist_offer_minutes = *in.waitlist_offer_minutes;
   if (in.cancel_cutoff_hours) e.cancel_cutoff_hours = in.cancel_cutoff_hours;
   if (in.clear_cancel_cutoff_hours) e.cancel_cutoff_hours.reset();

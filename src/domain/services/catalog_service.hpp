@@ -37,6 +37,7 @@ struct EventInput {
   std::optional<std::int64_t> max_per_user;
   bool clear_max_per_user = false;
   std::optional<std::int64_t> hold_minutes;
+  std::optional<bool> pay_at_door;
   std::optional<std::int64_t> waitlist_offer_minutes;
   std::optional<std::int64_t> cancel_cutoff_hours;
   bool clear_cancel_cutoff_hours = false;

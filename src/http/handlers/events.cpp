@@ -40,6 +40,7 @@ Result<EventInput> read_event_input(const json::value& body, bool create) {
   in.max_per_user = r.integer("max_per_user");
   in.clear_max_per_user = r.is_null("max_per_user");
   in.hold_minutes = r.integer("hold_minutes");
+  in.pay_at_door = r.boolean("pay_at_door");
   in.waitlist_offer_minutes = r.integer("waitlist_offer_minutes");
   in.cancel_cutoff_hours = r.integer("cancel_cutoff_hours");
   in.clear_cancel_cutoff_hours = r.is_null("cancel_cutoff_hours");

@@ -37,11 +37,13 @@ class ColumnList {
 
   static constexpr std::size_t size() noexcept { return N; }
 
-  // "a, b, c" for a SELECT (or an INSERT's column list).
-  std::string list() const {
+  // "a, b, c" for a SELECT (or an INSERT's column list); with a table alias "t": "t.a,
+  // t.b, t.c".
+  std::string list(std::string_view alias = {}) const {
     std::string out;
     for (std::size_t i = 0; i < N; ++i) {
       if (i > 0) out += ", ";
+      if (!alias.empty()) out.append(alias).append(".");
       out += names_[i];
     }
     return out;

@@ -15,7 +15,8 @@ namespace {
 constexpr ColumnList kEventColumns{
     "id", "organizer_id", "title", "description", "category", "venue", "starts_at", "ends_at",
     "timezone", "currency", "capacity", "sold", "status", "max_per_user", "hold_minutes",
-    "waitlist_offer_minutes", "cancel_cutoff_hours", "created_at", "updated_at", "published_at"};
+    "waitlist_offer_minutes", "cancel_cutoff_hours", "created_at", "updated_at", "published_at",
+    "pay_at_door"};
 
 constexpr ColumnList kTicketTypeColumns{
     "id", "event_id", "name", "description", "price", "capacity", "sold", "sales_start",
@@ -44,6 +45,7 @@ Event event_from_row(const Row& r) {
   e.created_at = from_millis(r.i64(c["created_at"]));
   e.updated_at = from_millis(r.i64(c["updated_at"]));
   e.published_at = opt_time(r, c["published_at"]);
+  e.pay_at_door = r.i64(c["pay_at_door"]) != 0;
   return e;
 }
 
@@ -156,12 +158,12 @@ Result<Event> SqlEventStore::create_event(const Event& e) {
         "INSERT INTO events (id, organizer_id, title, description, search_text, category, venue, "
         "starts_at, ends_at, timezone, currency, capacity, sold, status, max_per_user, "
         "hold_minutes, waitlist_offer_minutes, cancel_cutoff_hours, created_at, updated_at, "
-        "published_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "published_at, pay_at_door) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         {e.id, e.organizer_id, e.title, e.description, search_text(e), e.category, e.venue,
          to_millis(e.starts_at), to_millis(e.ends_at), e.timezone, e.currency, e.capacity,
          std::string(to_string(e.status)), nullable(e.max_per_user), e.hold_minutes,
          e.waitlist_offer_minutes, nullable(e.cancel_cutoff_hours), to_millis(e.created_at),
-         to_millis(e.updated_at), opt_ms(e.published_at)});
+         to_millis(e.updated_at), opt_ms(e.published_at), std::int64_t{e.pay_at_door ? 1 : 0}});
     for (const auto& t : e.ticket_types) insert_ticket_type(c, t);
   });
   return *load_event(*conn, e.id);
@@ -203,12 +205,12 @@ Result<Event> SqlEventStore::update_event(const Event& e) {
     c.execute(
         "UPDATE events SET title = ?, description = ?, search_text = ?, category = ?, venue = ?, "
         "starts_at = ?, ends_at = ?, timezone = ?, currency = ?, capacity = ?, max_per_user = ?, "
-        "hold_minutes = ?, waitlist_offer_minutes = ?, cancel_cutoff_hours = ?, updated_at = ? "
-        "WHERE id = ?",
+        "hold_minutes = ?, waitlist_offer_minutes = ?, cancel_cutoff_hours = ?, updated_at = ?, "
+        "pay_at_door = ? WHERE id = ?",
         {e.title, e.description, search_text(e), e.category, e.venue, to_millis(e.starts_at),
          to_millis(e.ends_at), e.timezone, e.currency, e.capacity, nullable(e.max_per_user),
          e.hold_minutes, e.waitlist_offer_minutes, nullable(e.cancel_cutoff_hours),
-         to_millis(e.updated_at), e.id});
+         to_millis(e.updated_at), std::int64_t{e.pay_at_door ? 1 : 0}, e.id});
     for (const auto& [id, old] : existing) {
       bool kept = std::any_of(e.ticket_types.begin(), e.ticket_types.end(),
                               [&](const TicketType& t) { return t.id == id; });

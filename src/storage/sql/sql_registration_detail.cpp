@@ -39,6 +39,8 @@ Registration registration_from_row(const Row& r) {
   g.buyer_email = r.opt_text(c["u.email"]).value_or("");
   g.tickets_issued_at = opt_time(r, c["r.tickets_issued_at"]);
   g.tickets_mailed_at = opt_time(r, c["r.tickets_mailed_at"]);
+  if (auto flag = r.opt_text(c[kPaymentFlag])) g.payment_flags.push_back(std::move(*flag));
+  if (r.opt_text(c[kRefundError])) g.payment_flags.emplace_back("refund_failed");
   return g;
 }
 

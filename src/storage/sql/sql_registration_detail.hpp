@@ -20,12 +20,18 @@
 
 namespace admit::sql::detail {
 
+// The payment's flag and refund error of a registration (migration 0010), as columns.
+inline constexpr std::string_view kPaymentFlag =
+    "(SELECT p.flag FROM payments p WHERE p.registration_id = r.id)";
+inline constexpr std::string_view kRefundError =
+    "(SELECT p.refund_error FROM payments p WHERE p.registration_id = r.id)";
+
 // A registration row joined with its buyer (`registrations r JOIN users u`).
 inline constexpr ColumnList kRegistrationColumns{
     "r.id", "r.event_id", "r.user_id", "r.status", "r.total", "r.currency", "r.idempotency_key",
     "r.request_hash", "r.promo_code_id", "r.expires_at", "r.checkout_url", "r.refund_status",
     "r.created_at", "r.updated_at", "r.cancelled_at", "u.name", "u.email", "r.tickets_issued_at",
-    "r.tickets_mailed_at"};
+    "r.tickets_mailed_at", kPaymentFlag, kRefundError};
 inline constexpr std::string_view kRegistrationFrom =
     " FROM registrations r JOIN users u ON u.id = r.user_id";
 // "SELECT <registration columns> FROM registrations r JOIN users u ON ...".

@@ -29,8 +29,7 @@
 //   lists, statistics, promo codes): support staff act for an organizer who asks
 //   (docs/security.md, "Who may call what").
 //   They cannot act as another user: /me is always the caller's own account.
-// - Rows the server does not serve yet (payments: another issue) are 404 for everyone,
-//   before any authentication.
+// - Every operation the server routes is served: no row is 404 for everyone by absence.
 // Statuses that are not about who calls: login answers 200 (a real account's password),
 // verify 410 (a made-up link), reset-confirm 422 (a weak password, refused before any
 // hashing, to keep the matrix fast); DELETE /api/v1/me is 409 for organizers with live
@@ -107,7 +106,25 @@ export const TABLE = {
   'POST /api/v1/registrations/{id}/cancel': {
     A:                                                   '401  200  404  200  404  200   403   403   401   401   401',
     B:                                                   '401  404  200  404  200  200   403   403   401   401   401' },
-  'POST /api/v1/registrations/{id}/refund':       { '-': '404  404  404  404  404  404   404   404   404   404   404' },
+  // Payments: the matrix's registrations are free, so an organizer's refund or mark-paid
+  // and an owner's checkout meet a registration that is not waiting for or paid by Stripe
+  // (409); no payment exists to read (404 for everyone who may ask). payments.test.mjs
+  // covers the successful paths.
+  'POST /api/v1/registrations/{id}/refund': {
+    A:                                                   '401  404  404  409  404  409   403   403   401   401   401',
+    B:                                                   '401  404  404  404  409  409   403   403   401   401   401' },
+  'POST /api/v1/registrations/{id}/mark-paid': {
+    A:                                                   '401  404  404  409  404  409   403   403   401   401   401',
+    B:                                                   '401  404  404  404  409  409   403   403   401   401   401' },
+  'GET /api/v1/registrations/{id}/checkout': {
+    A:                                                   '401  409  404  404  404  409   403   403   401   401   401',
+    B:                                                   '401  404  409  404  404  409   403   403   401   401   401' },
+  'POST /api/v1/registrations/{id}/checkout': {
+    A:                                                   '401  409  404  404  404  409   403   403   401   401   401',
+    B:                                                   '401  404  409  404  404  409   403   403   401   401   401' },
+  'GET /api/v1/registrations/{id}/payment': {
+    A:                                                   '401  404  404  404  404  404   403   403   401   401   401',
+    B:                                                   '401  404  404  404  404  404   403   403   401   401   401' },
   'POST /api/v1/events/{id}/waitlist': {
     A:                                                   '401  201  201  201  201  201   403   403   401   401   401',
     B:                                                   '401  201  201  201  201  201   403   403   401   401   401' },
@@ -147,7 +164,8 @@ export const TABLE = {
     A:                                                   '401  404  404  200  404  200   403   403   401   401   401',
     B:                                                   '401  404  404  404  200  200   403   403   401   401   401' },
 
-  'POST /api/v1/payments/stripe/webhook':         { '-': '404  404  404  404  404  404   404   404   404   404   404' },
+  // Unsigned: 400 invalid_signature for whoever sends it; a door token is 403 everywhere.
+  'POST /api/v1/payments/stripe/webhook':         { '-': '400  400  400  400  400  400   403   403   400   400   400' },
 
   'GET /api/v1/admin/users':                      { '-': '401  403  403  403  403  200   403   403   401   401   401' },
   'POST /api/v1/admin/users/{id}/disable':        { '-': '401  403  403  403  403  200   403   403   401   401   401' },

@@ -183,7 +183,11 @@ const CALLS = {
     const fresh = await register(o === 'A' ? who.attA : who.attB, ownerEvent(o));
     return { path: `/api/v1/registrations/${fresh.id}/cancel` };
   },
-  'POST /api/v1/registrations/{id}/refund': () => ({ path: `/api/v1/registrations/${res.regA.id}/refund` }),
+  'POST /api/v1/registrations/{id}/refund': (o) => ({ path: `/api/v1/registrations/${(o === 'A' ? res.regA : res.regB).id}/refund`, body: { reason: 'matrix' } }),
+  'POST /api/v1/registrations/{id}/mark-paid': (o) => ({ path: `/api/v1/registrations/${(o === 'A' ? res.regA : res.regB).id}/mark-paid` }),
+  'GET /api/v1/registrations/{id}/checkout': (o) => ({ path: `/api/v1/registrations/${(o === 'A' ? res.regA : res.regB).id}/checkout` }),
+  'POST /api/v1/registrations/{id}/checkout': (o) => ({ path: `/api/v1/registrations/${(o === 'A' ? res.regA : res.regB).id}/checkout` }),
+  'GET /api/v1/registrations/{id}/payment': (o) => ({ path: `/api/v1/registrations/${(o === 'A' ? res.regA : res.regB).id}/payment` }),
   'POST /api/v1/events/{id}/waitlist': (o) => ({ path: `/api/v1/events/${ownerSold(o).id}/waitlist`, body: {} }),
   'GET /api/v1/events/{id}/waitlist': (o) => ({ path: `/api/v1/events/${ownerSold(o).id}/waitlist` }),
   'DELETE /api/v1/events/{id}/waitlist': (o) => ({ path: `/api/v1/events/${ownerSold(o).id}/waitlist` }),

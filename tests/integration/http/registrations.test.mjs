@@ -46,7 +46,7 @@ test('a free registration is confirmed at once; the same key answers the same re
   assert.equal(res.status, 201, res.text);
   const r = res.body;
   assert.deepEqual(Object.keys(r).sort(), ['cancelled_at', 'checkout_url', 'created_at', 'currency', 'event_id', 'expires_at',
-    'id', 'items', 'refund_status', 'status', 'tickets', 'tickets_emailed_at', 'tickets_issued_at', 'total', 'user_id'].sort());
+    'id', 'items', 'payment_flags', 'refund_status', 'status', 'tickets', 'tickets_emailed_at', 'tickets_issued_at', 'total', 'user_id'].sort());
   assert.equal(r.status, 'confirmed');
   assert.equal(r.user_id, alice.id);
   assert.equal(r.total, 0);

@@ -27,6 +27,7 @@
 #include <vector>
 
 #include "app/open_database.hpp"
+#include "payments/no_payment_gateway.hpp"
 #include "common/clock.hpp"
 #include "common/random.hpp"
 #include "domain/ports/payment_gateway.hpp"
@@ -320,7 +321,7 @@ class PowerCutRun {
   std::uint64_t wal_writes_per_round_ = 20;
   std::uint64_t wal_syncs_per_round_ = 4;
   SystemClock clock_;
-  NoPaymentGateway payments_;
+  payments::NoPaymentGateway payments_;
   std::mutex mu_;
   std::vector<Delivered> delivered_;
   std::map<std::pair<std::string, std::string>, std::string> by_key_;

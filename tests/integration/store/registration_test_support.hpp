@@ -16,6 +16,7 @@
 #include "storage/sql/sql_event_store.hpp"
 #include "storage/sql/sql_registration_store.hpp"
 #include "storage/sql/sql_user_store.hpp"
+#include "payments/no_payment_gateway.hpp"
 #include "support/test_database.hpp"
 
 namespace admit::test {
@@ -188,7 +189,7 @@ class RegistrationFixture : public ::testing::Test {
 
   Timestamp now_ = *parse_rfc3339("2026-06-01T12:00:00Z");
   ManualClock clock_{now_};
-  NoPaymentGateway payments_;
+  payments::NoPaymentGateway payments_;
   std::unique_ptr<sql::Database> db_;
   sql::CredentialsEpoch credentials_;
   std::unique_ptr<sql::SqlUserStore> users_;

@@ -22,6 +22,12 @@ const RegistrationPage = lazy(() =>
   import('@/features/registrations/RegistrationPage').then((m) => ({ default: m.RegistrationPage })),
 );
 const TicketsPage = lazy(() => import('@/features/registrations/TicketsPage').then((m) => ({ default: m.TicketsPage })));
+const PaymentSuccessPage = lazy(() =>
+  import('@/features/registrations/PaymentReturnPages').then((m) => ({ default: m.PaymentSuccessPage })),
+);
+const PaymentCancelledPage = lazy(() =>
+  import('@/features/registrations/PaymentReturnPages').then((m) => ({ default: m.PaymentCancelledPage })),
+);
 const MyRegistrationsPage = lazy(() =>
   import('@/features/registrations/MyRegistrationsPage').then((m) => ({ default: m.MyRegistrationsPage })),
 );
@@ -68,6 +74,8 @@ export function AppRoutes() {
           <Route path="me/registrations" element={<RequireAuth><MyRegistrationsPage /></RequireAuth>} />
           <Route path="registrations/:id" element={<RequireAuth><RegistrationPage /></RequireAuth>} />
           <Route path="registrations/:id/tickets" element={<RequireAuth><TicketsPage /></RequireAuth>} />
+          <Route path="registrations/:id/paid" element={<RequireAuth><PaymentSuccessPage /></RequireAuth>} />
+          <Route path="registrations/:id/payment-cancelled" element={<RequireAuth><PaymentCancelledPage /></RequireAuth>} />
           <Route path="organizer" element={<RequireAuth role="organizer"><OrganizerHome /></RequireAuth>} />
           <Route path="organizer/events/new" element={<RequireAuth role="organizer"><NewEventPage /></RequireAuth>} />
           <Route path="organizer/events/:id" element={<RequireAuth role="organizer"><OrganizerEventLayout /></RequireAuth>}>

@@ -127,6 +127,12 @@ export function EventForm({
             <Field label="Payment hold (minutes)" type="number" min={1} inputMode="numeric" value={d.hold_minutes}
               onChange={(e) => set('hold_minutes', e.target.value)} error={fe.hold_minutes} />
           </div>
+          <div className="field">
+            <label>
+              <input type="checkbox" checked={d.pay_at_door} onChange={(e) => set('pay_at_door', e.target.checked)} /> Pay at the door or by
+              invoice (you mark held registrations paid)
+            </label>
+          </div>
           <div {...f('waitlist_offer_minutes')}>
             <Field label="Waiting-list offer (minutes)" type="number" min={1} inputMode="numeric" value={d.waitlist_offer_minutes}
               onChange={(e) => set('waitlist_offer_minutes', e.target.value)} error={fe.waitlist_offer_minutes} />

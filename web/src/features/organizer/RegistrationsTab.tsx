@@ -6,6 +6,7 @@ import { formatDateTime } from '@/lib/dates';
 import { formatPrice } from '@/lib/money';
 import { registrationsCsvUrl, useEventRegistrations, useRegistrationAction, type RegistrationFilter } from './api';
 import { useOrganizerEventContext } from './OrganizerPages';
+import { RefundForm } from './RefundForm';
 
 const STATUSES = [
   ['', 'All statuses'],
@@ -16,13 +17,23 @@ const STATUSES = [
   ['refunded', 'Refunded'],
 ] as const;
 
+// What each payment flag tells the organizer (api/openapi.yaml, Registration.payment_flags).
+const PAYMENT_FLAGS: Record<string, string> = {
+  amount_mismatch: 'Paid a different amount: nothing issued',
+  disputed: 'Payment disputed',
+  late_no_seats: 'Paid too late, no seats: refunded',
+  paid_twice: 'Paid twice: second payment refunded',
+  refund_failed: 'Refund failed: retrying',
+};
+
 export function RegistrationsTab() {
   const { event } = useOrganizerEventContext();
   const [filter, setFilter] = useState<RegistrationFilter>({ q: '', status: '' });
   const [q, setQ] = useState('');
   const regs = useEventRegistrations(event.id, filter);
   const cancel = useRegistrationAction(event.id, 'cancel');
-  const refund = useRegistrationAction(event.id, 'refund');
+  const markPaid = useRegistrationAction(event.id, 'mark-paid');
+  const [refunding, setRefunding] = useState<string | null>(null);
   const rows = regs.data?.pages.flatMap((p) => p.items) ?? [];
 
   const submit = (e: FormEvent) => {
@@ -59,7 +70,7 @@ export function RegistrationsTab() {
           </select>
         </div>
       </form>
-      <ErrorMessage error={cancel.error ?? refund.error} />
+      <ErrorMessage error={cancel.error ?? markPaid.error} />
       {regs.isPending ? (
         <Loading />
       ) : regs.isError && rows.length === 0 ? (
@@ -101,6 +112,12 @@ export function RegistrationsTab() {
                     </td>
                     <td data-label="Status">
                       <StatusBadge status={r.status} />
+                      {r.refund_status && <span className="hint block">refund: {r.refund_status.replace('_', ' ')}</span>}
+                      {r.payment_flags.map((f) => (
+                        <span key={f} className="flag block" role="note" data-flag={f}>
+                          ⚠ {PAYMENT_FLAGS[f] ?? f.replace('_', ' ')}
+                        </span>
+                      ))}
                     </td>
                     <td className="num" data-label="Total">
                       {formatPrice(r.total, r.currency)}
@@ -113,12 +130,20 @@ export function RegistrationsTab() {
                           Cancel
                         </ConfirmButton>
                       )}
-                      {r.status === 'confirmed' && r.total > 0 && (
-                        <ConfirmButton className="btn btn-link danger" question="Refund it?" confirmLabel="Refund"
-                          busy={refund.isPending} onConfirm={() => refund.mutate(r.id)}>
-                          Refund
+                      {r.status === 'pending_payment' && event.pay_at_door && (
+                        <ConfirmButton className="btn btn-link" question="Paid at the door or by invoice?" confirmLabel="Mark paid"
+                          busy={markPaid.isPending} onConfirm={() => markPaid.mutate(r.id)}>
+                          Mark paid
                         </ConfirmButton>
                       )}
+                      {r.status === 'confirmed' && r.total > 0 && r.refund_status !== 'refunded' &&
+                        (refunding === r.id ? (
+                          <RefundForm reg={r} eventId={event.id} onDone={() => setRefunding(null)} />
+                        ) : (
+                          <button type="button" className="btn btn-link danger" onClick={() => setRefunding(r.id)}>
+                            Refund…
+                          </button>
+                        ))}
                     </td>
                   </tr>
                 ))}

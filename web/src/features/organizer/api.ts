@@ -84,7 +84,7 @@ export function useEventRegistrations(id: string, f: RegistrationFilter) {
   });
 }
 
-export function useRegistrationAction(eventId: string, action: 'cancel' | 'refund') {
+export function useRegistrationAction(eventId: string, action: 'cancel' | 'mark-paid') {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: (regId: string) => api.post<Registration>(`/api/v1/registrations/${eid(regId)}/${action}`),
@@ -92,6 +92,19 @@ export function useRegistrationAction(eventId: string, action: 'cancel' | 'refun
       qc.invalidateQueries({ queryKey: ['organizer', 'registrations', eventId] });
       qc.invalidateQueries({ queryKey: ['organizer', 'stats', eventId] });
       qc.invalidateQueries({ queryKey: ['events', 'one', eventId] });
+    },
+  });
+}
+
+/** Refund all or part of a paid registration (the refund's state comes back by webhook). */
+export function useRefund(eventId: string) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: ({ id, amount, reason }: { id: string; amount: number; reason: string }) =>
+      api.post<Registration>(`/api/v1/registrations/${eid(id)}/refund`, { amount, reason }),
+    onSuccess: () => {
+      qc.invalidateQueries({ queryKey: ['organizer', 'registrations', eventId] });
+      qc.invalidateQueries({ queryKey: ['organizer', 'stats', eventId] });
     },
   });
 }

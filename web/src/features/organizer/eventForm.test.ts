@@ -19,6 +19,7 @@ const event: Event = {
   remaining: 97,
   max_per_user: null,
   hold_minutes: 15,
+  pay_at_door: false,
   waitlist_offer_minutes: 60,
   cancel_cutoff_hours: 24,
   created_at: '2025-05-01T10:00:00Z',
@@ -61,6 +62,7 @@ describe('event form', () => {
       capacity: 100,
       max_per_user: null,
       hold_minutes: 15,
+      pay_at_door: false,
       waitlist_offer_minutes: 60,
       cancel_cutoff_hours: 24,
       ticket_types: [

@@ -29,6 +29,7 @@ export interface EventDraft {
   capacity: string;
   max_per_user: string;
   hold_minutes: string;
+  pay_at_door: boolean;
   waitlist_offer_minutes: string;
   cancel_cutoff_hours: string;
   ticket_types: TicketTypeDraft[];
@@ -65,6 +66,7 @@ export function blankDraft(): EventDraft {
     capacity: '',
     max_per_user: '10', // the server's default per-person cap; empty means no limit
     hold_minutes: '15',
+    pay_at_door: false,
     waitlist_offer_minutes: '60',
     cancel_cutoff_hours: '',
     ticket_types: [{ ...blankTicketType(), name: 'General admission' }],
@@ -87,6 +89,7 @@ export function draftFromEvent(e: Event): EventDraft {
     capacity: str(e.capacity),
     max_per_user: str(e.max_per_user),
     hold_minutes: str(e.hold_minutes ?? 15),
+    pay_at_door: e.pay_at_door ?? false,
     waitlist_offer_minutes: str(e.waitlist_offer_minutes ?? 60),
     cancel_cutoff_hours: str(e.cancel_cutoff_hours),
     ticket_types: e.ticket_types.map((t) => ({
@@ -195,6 +198,7 @@ export function draftToBody(d: EventDraft): { body?: EventFields; errors: Record
       capacity: capacity!,
       max_per_user: maxPerUser,
       hold_minutes: hold ?? 15,
+      pay_at_door: d.pay_at_door,
       waitlist_offer_minutes: offer ?? 60,
       cancel_cutoff_hours: cutoff,
       ticket_types: types,

@@ -24,7 +24,7 @@ function RegistrationCard({ reg, ev }: { reg: Registration; ev: EventInfo | unde
       </details>
       <p className="card-actions">
         <Link className="btn btn-secondary btn-small" to={`/registrations/${encodeURIComponent(reg.id)}`}>
-          {reg.status === 'pending_payment' ? 'Pay now' : 'View'}
+          {reg.status === 'pending_payment' && reg.checkout_url ? 'Pay now' : 'View'}
         </Link>
         {reg.status === 'confirmed' && reg.tickets_issued_at && (
           <Link className="btn btn-primary btn-small" to={`/registrations/${encodeURIComponent(reg.id)}/tickets`}>

@@ -5,7 +5,7 @@ import { ErrorMessage, Loading } from '@/components/ErrorMessage';
 import { isApiError } from '@/lib/api';
 import { useCancelRegistration, useEventsById, useRegistration } from './api';
 import { HoldCountdown } from './HoldCountdown';
-import { EventLine, EventLink, Summary, TicketList, canCancel, ticketsNotice } from './RegistrationView';
+import { EventLine, EventLink, PayAction, Summary, TicketList, canCancel, ticketsNotice } from './RegistrationView';
 
 /** /registrations/:id — the confirmation, the hold and payment link, the tickets. */
 export function RegistrationPage() {
@@ -49,13 +49,7 @@ export function RegistrationPage() {
         <div className="alert alert-warn pay-box">
           {r.expires_at && <p><HoldCountdown expiresAt={r.expires_at} onExpire={onExpire} /></p>}
           <p>Your seats are held until you pay. Unpaid seats are released when the time runs out.</p>
-          {r.checkout_url && (
-            <p>
-              <a className="btn btn-primary" href={r.checkout_url}>
-                Pay now
-              </a>
-            </p>
-          )}
+          <PayAction reg={r} ev={ev} />
         </div>
       )}
       {r.status === 'confirmed' && (

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { render, screen, within } from '@testing-library/react';
 import type { Event, Registration, Ticket } from '@/lib/api';
-import { TicketList, ticketTypeName, ticketsNotice } from './RegistrationView';
+import { PayAction, TicketList, ticketTypeName, ticketsNotice } from './RegistrationView';
 
 // The public event view: the hidden "Crew" type the attendee bought with a promo code is
 // not listed, only "General".
@@ -46,6 +46,7 @@ function registration(tickets: Ticket[]): Registration {
     expires_at: null,
     checkout_url: null,
     refund_status: null,
+    payment_flags: [],
     created_at: '2030-04-01T10:00:00Z',
     cancelled_at: null,
     tickets_issued_at: null,
@@ -83,5 +84,25 @@ describe('ticketsNotice', () => {
     expect(ticketsNotice({ ...r, tickets_issued_at: '2030-04-01T10:00:01Z', tickets_emailed_at: '2030-04-01T10:00:01Z' }))
       .toMatch(/emailed your tickets/);
     expect(ticketsNotice({ ...r, status: 'pending_payment' })).toBeNull();
+  });
+});
+
+describe('PayAction', () => {
+  const held = (checkout_url: string | null): Registration =>
+    ({ ...registration([]), status: 'pending_payment', total: 2500, checkout_url });
+
+  it('links to the checkout when online payment is configured', () => {
+    render(<PayAction reg={held('/api/v1/registrations/reg_1/checkout')} ev={event} />);
+    expect(screen.getByRole('link', { name: 'Pay now' })).toHaveAttribute('href', '/api/v1/registrations/reg_1/checkout');
+  });
+
+  it('says online payment is not configured when there is no checkout, and how else to pay', () => {
+    const { unmount } = render(<PayAction reg={held(null)} ev={event} />);
+    expect(screen.queryByRole('link', { name: 'Pay now' })).toBeNull();
+    expect(screen.getByText('Online payment is not configured on this site.')).toBeInTheDocument();
+    expect(screen.getByText(/contact the organizer/)).toBeInTheDocument();
+    unmount();
+    render(<PayAction reg={held(null)} ev={{ ...event, pay_at_door: true }} />);
+    expect(screen.getByText(/at the door or by invoice/)).toBeInTheDocument();
   });
 });

@@ -102,3 +102,24 @@ export function Summary({ reg }: { reg: Registration }) {
 export function EventLink({ reg, ev }: { reg: Registration; ev: EventInfo | undefined }) {
   return <Link to={`/events/${encodeURIComponent(reg.event_id)}`}>{ev?.title ?? 'Event'}</Link>;
 }
+
+/** How a held registration is paid: Stripe's checkout, or why this site takes no online payment. */
+export function PayAction({ reg, ev }: { reg: Registration; ev: EventInfo | undefined }) {
+  if (reg.checkout_url) {
+    return (
+      <p>
+        <a className="btn btn-primary" href={reg.checkout_url}>
+          Pay now
+        </a>
+      </p>
+    );
+  }
+  return (
+    <p className="no-online-payment">
+      <strong>Online payment is not configured on this site.</strong>{' '}
+      {ev?.pay_at_door
+        ? 'This event takes payment at the door or by invoice: the organizer marks your registration paid.'
+        : 'This registration cannot be paid here; contact the organizer.'}
+    </p>
+  );
+}

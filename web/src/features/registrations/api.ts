@@ -16,14 +16,14 @@ export function awaitingTickets(r: Registration | undefined): boolean {
   return r?.status === 'confirmed' && r.tickets_issued_at === null;
 }
 
-export function useRegistration(id: string) {
+export function useRegistration(id: string, pendingPollMs = 5000) {
   return useQuery({
     queryKey: registrationKey(id),
     queryFn: () => api.get<Registration>(`/api/v1/registrations/${encodeURIComponent(id)}`),
     // While a payment is pending, look again every few seconds (the webhook may land);
     // a confirmed registration is issued within moments: look again soon.
     refetchInterval: (q) =>
-      q.state.data?.status === 'pending_payment' ? 5000 : awaitingTickets(q.state.data) ? 1000 : false,
+      q.state.data?.status === 'pending_payment' ? pendingPollMs : awaitingTickets(q.state.data) ? 1000 : false,
   });
 }
 

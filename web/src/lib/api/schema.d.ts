@@ -564,10 +564,82 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Refund a paid registration (organizer).
-         * @description Not served by this build yet (the payments and tickets issues add it): it answers 404 `not_found` until then.
+         * Refund all or part of a paid registration (the event's organizer or an admin).
+         * @description Asks Stripe for the refund (with an `Idempotency-Key`, so a retried request cannot
+         *     refund twice). The answer is the registration as it is now: the refund's state comes
+         *     back through the webhook (`refund_status` `partially_refunded`, then `refunded`; a full
+         *     refund ends the registration as `refunded` and returns its seats). 409 `conflict` when
+         *     the registration has no online payment or nothing is left to refund; 503 when Stripe
+         *     cannot be reached (nothing was refunded: try again). Attendees get 404.
          */
         post: operations["refundRegistration"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/registrations/{id}/checkout": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        /**
+         * Sends the owner of a pending_payment registration to Stripe Checkout (the registration's `checkout_url`).
+         * @description Creates the Checkout Session on first use (one line item per ticket type, the
+         *     registration id as `client_reference_id` and `metadata[registration_id]`, expiring with
+         *     the hold but never sooner than Stripe's 30 minutes) and reuses it while it is open.
+         *     Following it pays nothing by itself: only a verified webhook confirms the registration.
+         */
+        get: operations["goToCheckout"];
+        put?: never;
+        /** The same as GET, answering the checkout page's URL as JSON (for the web app). */
+        post: operations["startCheckout"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/registrations/{id}/payment": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        /** The payment of a registration (its owner, the event's organizer, an admin); 404 when it has none. */
+        get: operations["getPayment"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/registrations/{id}/mark-paid": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Pay at the door or by invoice: the organizer confirms a pending_payment registration as paid.
+         * @description Its tickets are then issued and mailed like any confirmed registration. 409 when it is not waiting for payment or the event does not take payment at the door (`pay_at_door`); attendees get 404.
+         */
+        post: operations["markRegistrationPaid"];
         delete?: never;
         options?: never;
         head?: never;
@@ -785,9 +857,15 @@ export interface paths {
         put?: never;
         /**
          * Stripe's signed event.
-         * @description Checked against `Stripe-Signature: t=..,v1=..` in constant time with a tolerance
-         *     on `t`. Duplicates answer 2xx and are acted on once. No session, no CSRF header.
-         *     Not served by this build yet (the payments and tickets issues add it): it answers 404 `not_found` until then.
+         * @description `Stripe-Signature: t=..,v1=..` is verified before the body is parsed: HMAC-SHA256 of
+         *     `"{t}.{raw body}"` under any configured endpoint secret (several during a rotation),
+         *     any of several `v1` values, constant-time comparison, 300 s tolerance either side.
+         *     Missing, garbled, stale or wrong: 400 `invalid_signature`. Every event id is stored;
+         *     a duplicate answers 200 with `outcome: duplicate` and changes nothing. Handled:
+         *     `checkout.session.completed`, `checkout.session.async_payment_succeeded` / `_failed`,
+         *     `checkout.session.expired`, `payment_intent.payment_failed`, `charge.refunded`,
+         *     `charge.dispute.created`; other verified events answer 200 `ignored`. No session, no
+         *     CSRF header; door tokens get 403 like everywhere outside check-in.
          */
         post: operations["stripeWebhook"];
         delete?: never;
@@ -1088,6 +1166,8 @@ export interface components {
             max_per_user: number | null;
             /** @description How long a pending payment holds seats. */
             hold_minutes: number;
+            /** @description The organizer may mark held registrations paid (at the door, by invoice): POST /api/v1/registrations/{id}/mark-paid. */
+            pay_at_door: boolean;
             /** @description How long a waiting-list offer holds seats. */
             waitlist_offer_minutes: number;
             /** @description Attendees may cancel until this many hours before the start; null means until the start. */
@@ -1139,6 +1219,11 @@ export interface components {
             max_per_user?: number | null;
             /** @default 15 */
             hold_minutes: number;
+            /**
+             * @description Allow marking held registrations paid at the door or by invoice.
+             * @default false
+             */
+            pay_at_door: boolean;
             /** @default 60 */
             waitlist_offer_minutes: number;
             cancel_cutoff_hours?: number | null;
@@ -1266,10 +1351,10 @@ export interface components {
             /** @description Where to pay a `pending_payment` registration. */
             checkout_url: string | null;
             /**
-             * @description `due` when a paid registration was cancelled and its money is owed back, `refunded` once returned; null when no refund is involved.
+             * @description `due` when a paid registration was cancelled (or paid too late for its seats) and its money is owed back, `partially_refunded` after a partial refund, `refunded` once all is returned; null when no refund is involved.
              * @enum {string|null}
              */
-            refund_status: "due" | "refunded" | null;
+            refund_status: "due" | "partially_refunded" | "refunded" | null;
             /** Format: date-time */
             created_at: string;
             /** Format: date-time */
@@ -1284,7 +1369,34 @@ export interface components {
              * @description When the mail carrying the tickets (PDF and .ics attached) was queued; null while it is not.
              */
             tickets_emailed_at: string | null;
+            /** @description What needs a look about its payment: `amount_mismatch` (Stripe was paid another amount or currency; nothing issued), `disputed` (the card holder disputed the charge), `late_no_seats` (paid after the hold ended with no seats left; refunded automatically), `paid_twice` (a second payment for a registration already paid; refunded automatically), `refund_failed` (Stripe refused the last refund asked; retried by reconciliation). Empty when nothing does. */
+            payment_flags: ("amount_mismatch" | "disputed" | "late_no_seats" | "paid_twice" | "refund_failed")[];
             tickets: components["schemas"]["Ticket"][];
+        };
+        /** @description How a registration was paid. Amounts in minor units of `currency`. */
+        Payment: {
+            registration_id: string;
+            /** @enum {string} */
+            provider: "stripe" | "door";
+            /** @enum {string} */
+            status: "open" | "paid" | "failed" | "expired" | "refunded";
+            amount_paid: number;
+            amount_refunded: number;
+            /** @description Asked of Stripe and not yet confirmed by its webhook. */
+            refund_pending: number;
+            currency: string;
+            /**
+             * @description Something the organizer must look at.
+             * @enum {string|null}
+             */
+            flag: "amount_mismatch" | "disputed" | "late_no_seats" | "paid_twice" | null;
+            refund_reason: string | null;
+            /** @description Why Stripe refused the last refund asked (retried by reconciliation); null once a refund was taken. */
+            refund_error: string | null;
+            /** Format: date-time */
+            session_expires_at: string | null;
+            /** Format: date-time */
+            updated_at: string;
         };
         /** @description A registration in the organizer's listing (`GET /api/v1/events/{id}/registrations`): with who registered. */
         OrganizerRegistration: components["schemas"]["Registration"] & {
@@ -2676,9 +2788,142 @@ export interface operations {
             };
             cookie?: never;
         };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description Minor units; default: everything not yet refunded. */
+                    amount?: number;
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The registration, refund requested. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Registration"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            /** @description The body is not JSON (`unsupported_media_type`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            422: components["responses"]["ValidationFailed"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    goToCheckout: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
         requestBody?: never;
         responses: {
-            /** @description The refunded registration. */
+            /** @description To the checkout page. */
+            303: {
+                headers: {
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    startCheckout: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description `1`. Required on state-changing requests authenticated by the session cookie unless `Origin` matches the public origin. */
+                "X-Admit-CSRF"?: components["parameters"]["CsrfHeader"];
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Where to pay. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uri */
+                        checkout_url: string;
+                    };
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getPayment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The payment. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Payment"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    markRegistrationPaid: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description `1`. Required on state-changing requests authenticated by the session cookie unless `Origin` matches the public origin. */
+                "X-Admit-CSRF"?: components["parameters"]["CsrfHeader"];
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The confirmed registration. */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -3071,16 +3316,23 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Accepted. */
+            /** @description Verified and recorded. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        received: boolean;
+                        /** @enum {string} */
+                        outcome: "duplicate" | "confirmed" | "late_confirmed" | "late_no_seats" | "mismatch" | "hold_released" | "failed" | "refunded" | "disputed" | "paid_twice" | "ignored";
+                    };
+                };
             };
             400: components["responses"]["BadRequest"];
-            /** @description Not served yet: the payments work has not landed (problem+json `not_found`). */
-            404: {
+            403: components["responses"]["Forbidden"];
+            /** @description Larger than 256 KiB (`payload_too_large`); refused before it is read. */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3088,7 +3340,6 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            413: components["responses"]["PayloadTooLarge"];
             503: components["responses"]["Unavailable"];
         };
     };
