@@ -94,14 +94,14 @@ class SqlAccountTx final : public AccountTx {
   explicit SqlAccountTx(Connection& conn) : c_(conn) {}
 
   std::optional<User> find_user(const std::string& id) override {
-    auto rows = c_.query("SELECT " + kUserColumns.list() + " FROM users WHERE id = ?", {id});
+    auto rows = c_.query(kUserColumns.select() + " FROM users WHERE id = ?", {id});
     if (rows.empty()) return std::nullopt;
     return user_from_row(rows[0]);
   }
 
   std::optional<User> find_user_by_email(const std::string& email) override {
     auto rows =
-        c_.query("SELECT " + kUserColumns.list() + " FROM users WHERE email = ?", {email});
+        c_.query(kUserColumns.select() + " FROM users WHERE email = ?", {email});
     if (rows.empty()) return std::nullopt;
     return user_from_row(rows[0]);
   }
@@ -244,7 +244,7 @@ Status SqlAccountStore::transact(const std::function<Status(AccountTx&)>& fn) {
 
 std::optional<std::pair<Session, User>> SqlAccountStore::find_session(const std::string& id) {
   auto conn = db_.reader();
-  auto rows = conn->query("SELECT " + kSessionColumns.list() + ", " +
+  auto rows = conn->query(kSessionColumns.select() + ", " +
                               kUserColumns.list() +
                               " FROM sessions JOIN users ON users.id = sessions.user_id "
                               "WHERE sessions.id = ?",
@@ -262,7 +262,7 @@ void SqlAccountStore::touch_session(const std::string& id, Timestamp at) {
 std::vector<Session> SqlAccountStore::list_sessions(const std::string& user_id, Timestamp now) {
   auto conn = db_.reader();
   std::vector<Session> out;
-  for (const auto& row : conn->query("SELECT " + kSessionColumns.list() +
+  for (const auto& row : conn->query(kSessionColumns.select() +
                                          " FROM sessions WHERE user_id = ? AND revoked_at IS NULL "
                                          "AND expires_at > ? ORDER BY created_at DESC, id",
                                      {user_id, to_millis(now)}))
@@ -281,11 +281,13 @@ Status SqlAccountStore::revoke_session(const std::string& user_id, const std::st
 }
 
 Result<UserPage> SqlAccountStore::list_users(const UserListQuery& q) {
-  std::string sql = "SELECT " + kUserColumns.list() + " FROM users WHERE deleted_at IS NULL";
+  std::string sql = kUserColumns.select() + " FROM users WHERE deleted_at IS NULL";
   std::vector<Value> params;
   if (q.q && !q.q->empty()) {
     sql += " AND (lower(email) LIKE ? ESCAPE '\\' OR lower(name) LIKE ? ESCAPE '\\')";
-    std::string pattern = "%" + escape_like(*q.q) + "%";
+    std::string pattern = "%";
+    pattern += escape_like(*q.q);
+    pattern += "%";
     params.emplace_back(pattern);
     params.emplace_back(pattern);
   }
@@ -314,7 +316,7 @@ std::vector<AuditEntry> SqlAccountStore::audit_entries(const std::string& subjec
   auto conn = db_.reader();
   std::vector<AuditEntry> out;
   for (const auto& row :
-       conn->query("SELECT " + kAuditColumns.list() + " FROM audit_log "
+       conn->query(kAuditColumns.select() + " FROM audit_log "
                    "WHERE subject = ? ORDER BY at DESC, id DESC LIMIT ?",
                    {subject, std::int64_t{std::clamp(limit, 1, 1000)}}))
     out.push_back(audit_from_row(row));

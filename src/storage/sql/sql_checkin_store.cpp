@@ -47,7 +47,7 @@ struct TicketState {
 
 std::optional<TicketState> load_state(Connection& conn, const std::string& ticket_id) {
   constexpr const auto& c = kTicketStateColumns;
-  auto rows = conn.query("SELECT " + c.list() + std::string(kTicketStateFrom), {ticket_id});
+  auto rows = conn.query(c.select() + std::string(kTicketStateFrom), {ticket_id});
   if (rows.empty()) return std::nullopt;
   const Row& row = rows[0];
   TicketState s;
@@ -196,7 +196,7 @@ CheckinBundle SqlCheckinStore::bundle(const std::string& event_id, std::optional
   b.partial = since.has_value();
   constexpr const auto& c = kBundleColumns;
   std::string sql =
-      "SELECT " + c.list() + " FROM tickets t JOIN registrations r ON r.id = t.registration_id "
+      c.select() + " FROM tickets t JOIN registrations r ON r.id = t.registration_id "
       "LEFT JOIN ticket_types tt ON tt.id = t.ticket_type_id WHERE t.event_id = ?";
   std::vector<Value> params{event_id};
   if (since) {
@@ -229,7 +229,7 @@ CheckinBundle SqlCheckinStore::bundle(const std::string& event_id, std::optional
 Result<CheckinLogPage> SqlCheckinStore::log(const std::string& event_id, int limit,
                                             const std::optional<std::string>& cursor) {
   constexpr const auto& col = kLogColumns;
-  std::string sql = "SELECT " + col.list() +
+  std::string sql = col.select() +
                     " FROM checkins c LEFT JOIN tickets t ON t.id = c.ticket_id WHERE c.event_id = ?";
   std::vector<Value> params{event_id};
   if (cursor) {

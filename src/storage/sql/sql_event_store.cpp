@@ -119,7 +119,7 @@ void load_ticket_types(Connection& conn, std::vector<Event>& events) {
     by_id[e.id] = &e;
     e.ticket_types.clear();
   }
-  const std::string sql = "SELECT " + kTicketTypeColumns.list() +
+  const std::string sql = kTicketTypeColumns.select() +
                           " FROM ticket_types WHERE event_id IN (" + placeholders(params.size()) +
                           ") ORDER BY event_id, position, id";
   for (const auto& row : conn.query(sql, params)) {
@@ -132,7 +132,7 @@ std::vector<Event> load_events(Connection& conn, const std::vector<std::string>&
                                bool for_update) {
   std::vector<Event> events;
   if (ids.empty()) return events;
-  std::string sql = "SELECT " + kEventColumns.list() + " FROM events WHERE id IN (" +
+  std::string sql = kEventColumns.select() + " FROM events WHERE id IN (" +
                     placeholders(ids.size()) + ") ORDER BY id";
   const std::vector<Value> params(ids.begin(), ids.end());
   // PostgreSQL locks the rows as the sorted result is produced, so in id order. SQLite's
@@ -144,7 +144,7 @@ std::vector<Event> load_events(Connection& conn, const std::vector<std::string>&
 }
 
 std::optional<Event> load_event(Connection& conn, const std::string& id) {
-  auto rows = conn.query("SELECT " + kEventColumns.list() + " FROM events WHERE id = ?", {id});
+  auto rows = conn.query(kEventColumns.select() + " FROM events WHERE id = ?", {id});
   if (rows.empty()) return std::nullopt;
   std::vector<Event> events{event_from_row(rows[0])};
   load_ticket_types(conn, events);
@@ -252,7 +252,7 @@ Result<Event> SqlEventStore::set_status(const std::string& id, EventStatus statu
 }
 
 Result<EventPage> SqlEventStore::list_public(const EventQuery& q) {
-  std::string sql = "SELECT " + kEventColumns.list() +
+  std::string sql = kEventColumns.select() +
                     " FROM events WHERE status = 'published' AND ends_at > ?";
   std::vector<Value> params{to_millis(q.now)};
   if (q.category) {
@@ -269,7 +269,10 @@ Result<EventPage> SqlEventStore::list_public(const EventQuery& q) {
   }
   if (q.q && !q.q->empty()) {
     sql += " AND search_text LIKE ? ESCAPE '\\'";
-    params.emplace_back("%" + escape_like(*q.q) + "%");
+    std::string like = "%";
+    like += escape_like(*q.q);
+    like += "%";
+    params.emplace_back(std::move(like));
   }
   if (q.cursor) {
     auto c = parse_cursor(*q.cursor);
@@ -298,7 +301,7 @@ std::vector<Event> SqlEventStore::list_by_organizer(const std::string& organizer
   auto conn = db_.reader();
   std::vector<Event> out;
   for (const auto& row :
-       conn->query("SELECT " + kEventColumns.list() +
+       conn->query(kEventColumns.select() +
                        " FROM events WHERE organizer_id = ? ORDER BY starts_at, id",
                    {organizer_id}))
     out.push_back(event_from_row(row));

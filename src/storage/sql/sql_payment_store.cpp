@@ -58,7 +58,7 @@ Payment payment_of(const Row& r) {
 }
 
 std::optional<Payment> load_payment(Connection& c, std::string_view where, const std::vector<Value>& params) {
-  auto rows = c.query("SELECT " + kColumns.list() + " FROM payments WHERE " + std::string(where), params);
+  auto rows = c.query(kColumns.select() + " FROM payments WHERE " + std::string(where), params);
   if (rows.empty()) return std::nullopt;
   return payment_of(rows[0]);
 }
@@ -74,7 +74,7 @@ constexpr ColumnList kRegColumns{"r.id", "r.event_id", "r.user_id", "r.status", 
 
 std::optional<RegRow> load_reg(Connection& c, const std::string& id) {
   constexpr const auto& k = kRegColumns;
-  auto rows = c.query("SELECT " + k.list() +
+  auto rows = c.query(k.select() +
                           " FROM registrations r LEFT JOIN users u ON u.id = r.user_id WHERE r.id = ?",
                       {id});
   if (rows.empty()) return std::nullopt;
@@ -384,7 +384,7 @@ Result<Registration> SqlPaymentStore::mark_paid(const std::string& registration_
 std::vector<Payment> SqlPaymentStore::unsettled(Timestamp before, int limit) {
   auto conn = db_.reader();
   std::vector<Payment> out;
-  for (const auto& row : conn->query("SELECT " + kColumns.list() + " FROM payments WHERE "
+  for (const auto& row : conn->query(kColumns.select() + " FROM payments WHERE "
                                      "(status = 'open' AND session_id IS NOT NULL AND updated_at < ?) OR "
                                      "refund_requested > amount_refunded ORDER BY updated_at LIMIT ?",
                                      {to_millis(before), std::int64_t{std::max(1, limit)}}))
@@ -394,9 +394,8 @@ std::vector<Payment> SqlPaymentStore::unsettled(Timestamp before, int limit) {
 
 std::vector<Payment> SqlPaymentStore::refunds_due(int limit) {
   auto conn = db_.reader();
-  const std::string cols = kColumns.list("p");
   std::vector<Payment> out;
-  for (const auto& row : conn->query("SELECT " + cols + " FROM payments p JOIN registrations r ON r.id = p.registration_id "
+  for (const auto& row : conn->query(kColumns.select("p") + " FROM payments p JOIN registrations r ON r.id = p.registration_id "
                                      "WHERE r.refund_status = 'due' AND p.provider = 'stripe' AND p.status = 'paid' "
                                      "AND p.payment_intent IS NOT NULL AND p.refund_requested <= p.amount_refunded "
                                      "AND p.amount_paid > p.amount_refunded ORDER BY p.updated_at LIMIT ?",
@@ -410,7 +409,7 @@ std::vector<ExtraPayment> SqlPaymentStore::extras_unrefunded(int limit) {
   std::vector<ExtraPayment> out;
   static constexpr ColumnList k{"payment_intent", "registration_id", "amount", "currency",
                                 "refund_requested", "refunded"};
-  for (const auto& row : conn->query("SELECT " + k.list() +
+  for (const auto& row : conn->query(k.select() +
                                          " FROM payment_extras WHERE refunded = 0 ORDER BY created_at LIMIT ?",
                                      {std::int64_t{std::max(1, limit)}})) {
     ExtraPayment x;

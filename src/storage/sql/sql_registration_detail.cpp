@@ -12,10 +12,10 @@
 namespace admit::sql::detail {
 
 std::string select_registrations() {
-  return "SELECT " + kRegistrationColumns.list() + std::string(kRegistrationFrom);
+  return kRegistrationColumns.select() + std::string(kRegistrationFrom);
 }
 
-std::string select_waitlist() { return "SELECT " + kWaitlistColumns.list() + " FROM waitlist_entries"; }
+std::string select_waitlist() { return kWaitlistColumns.select() + " FROM waitlist_entries"; }
 
 Registration registration_from_row(const Row& r) {
   constexpr const auto& c = kRegistrationColumns;
@@ -106,7 +106,7 @@ void load_details(Connection& conn, std::vector<Registration>& regs) {
     std::vector<Value> params;
     for (std::size_t i = start; i < end; ++i) params.emplace_back(regs[i].id);
     for (const auto& row : conn.query(
-             "SELECT " + kItemColumns.list() +
+             kItemColumns.select() +
                  " FROM registration_items i LEFT JOIN ticket_types t ON t.id = i.ticket_type_id "
                  "WHERE i.registration_id IN (" + in + ") ORDER BY i.registration_id, i.position",
              params)) {
@@ -117,7 +117,7 @@ void load_details(Connection& conn, std::vector<Registration>& regs) {
       by_id[row.text(c["i.registration_id"])]->items.push_back(std::move(item));
     }
     for (const auto& row : conn.query(
-             "SELECT " + kTicketColumns.list() + " FROM tickets WHERE registration_id IN (" + in +
+             kTicketColumns.select() + " FROM tickets WHERE registration_id IN (" + in +
                  ") ORDER BY registration_id, position",
              params)) {
       constexpr const auto& c = kTicketColumns;

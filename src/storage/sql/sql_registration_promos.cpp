@@ -20,7 +20,7 @@ Result<PromoCode> SqlRegistrationStore::create_promo(const PromoCode& p) {
                  nullable(p.ticket_type_id), std::int64_t{p.unlocks_hidden ? 1 : 0},
                  nullable(p.max_uses), opt_ms(p.valid_from), opt_ms(p.valid_until),
                  to_millis(p.created_at), to_millis(p.updated_at)});
-      auto rows = c.query("SELECT " + kPromoColumns.list() + " FROM promo_codes WHERE id = ?", {p.id});
+      auto rows = c.query(kPromoColumns.select() + " FROM promo_codes WHERE id = ?", {p.id});
       return promo_from_row(rows.at(0));
     });
   } catch (const DbError& e) {
@@ -33,7 +33,7 @@ Result<PromoCode> SqlRegistrationStore::create_promo(const PromoCode& p) {
 std::vector<PromoCode> SqlRegistrationStore::list_promos(const std::string& event_id) {
   auto conn = db_.reader();
   std::vector<PromoCode> out;
-  for (const auto& row : conn->query("SELECT " + kPromoColumns.list() +
+  for (const auto& row : conn->query(kPromoColumns.select() +
                                          " FROM promo_codes WHERE event_id = ? ORDER BY created_at, code",
                                      {event_id}))
     out.push_back(promo_from_row(row));
@@ -43,7 +43,7 @@ std::vector<PromoCode> SqlRegistrationStore::list_promos(const std::string& even
 std::optional<PromoCode> SqlRegistrationStore::find_promo(const std::string& event_id,
                                                          const std::string& code) {
   auto conn = db_.reader();
-  auto rows = conn->query("SELECT " + kPromoColumns.list() +
+  auto rows = conn->query(kPromoColumns.select() +
                               " FROM promo_codes WHERE event_id = ? AND code = ?",
                           {event_id, code});
   if (rows.empty()) return std::nullopt;

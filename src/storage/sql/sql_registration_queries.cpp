@@ -81,7 +81,9 @@ Result<RegistrationPage> SqlRegistrationStore::list_for_event(const Registration
     params.emplace_back(std::string(to_string(*q.status)));
   }
   if (q.q && !q.q->empty()) {
-    const std::string like = "%" + escape_like(*q.q) + "%";
+    std::string like = "%";
+    like += escape_like(*q.q);
+    like += "%";
     sql += " AND (LOWER(u.email) LIKE ? ESCAPE '\\' OR LOWER(u.name) LIKE ? ESCAPE '\\' OR EXISTS ("
            "SELECT 1 FROM tickets t WHERE t.registration_id = r.id AND "
            "(LOWER(t.attendee_name) LIKE ? ESCAPE '\\' OR LOWER(t.attendee_email) LIKE ? ESCAPE '\\')))";

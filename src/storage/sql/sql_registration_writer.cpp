@@ -55,7 +55,7 @@ class SqlRegistrationWriter final : public RegistrationWriter {
   }
 
   std::optional<PromoCode> find_promo(const std::string& event_id, const std::string& code) override {
-    auto rows = c_.query("SELECT " + kPromoColumns.list() +
+    auto rows = c_.query(kPromoColumns.select() +
                              " FROM promo_codes WHERE event_id = ? AND code = ?",
                          {event_id, code});
     if (rows.empty()) return std::nullopt;

@@ -102,7 +102,7 @@ Result<User> SqlUserStore::create_user(const User& u) {
 
 std::optional<User> SqlUserStore::find_user(const std::string& id) {
   auto conn = db_.reader();
-  auto rows = conn->query("SELECT " + kUserColumns.list() + " FROM users WHERE id = ?", {id});
+  auto rows = conn->query(kUserColumns.select() + " FROM users WHERE id = ?", {id});
   if (rows.empty()) return std::nullopt;
   return user_from_row(rows[0]);
 }
@@ -110,7 +110,7 @@ std::optional<User> SqlUserStore::find_user(const std::string& id) {
 std::optional<User> SqlUserStore::find_user_by_email(const std::string& email) {
   auto conn = db_.reader();
   auto rows =
-      conn->query("SELECT " + kUserColumns.list() + " FROM users WHERE email = ?", {email});
+      conn->query(kUserColumns.select() + " FROM users WHERE email = ?", {email});
   if (rows.empty()) return std::nullopt;
   return user_from_row(rows[0]);
 }
@@ -141,7 +141,7 @@ std::optional<std::pair<ApiToken, User>> SqlUserStore::find_token_by_hash(const 
   std::optional<std::pair<ApiToken, User>> found;
   {
     auto conn = db_.reader();
-    auto rows = conn->query("SELECT " + kTokenColumns.list() + ", " + kUserColumns.list() +
+    auto rows = conn->query(kTokenColumns.select() + ", " + kUserColumns.list() +
                                 " FROM api_tokens JOIN users ON users.id = api_tokens.user_id "
                                 "WHERE api_tokens.token_hash = ? AND api_tokens.revoked_at IS NULL",
                             {hash});
@@ -174,7 +174,7 @@ std::optional<std::pair<ApiToken, User>> SqlUserStore::cached_token(
 std::vector<ApiToken> SqlUserStore::list_tokens(const std::string& user_id) {
   auto conn = db_.reader();
   std::vector<ApiToken> out;
-  for (const auto& row : conn->query("SELECT " + kTokenColumns.list() +
+  for (const auto& row : conn->query(kTokenColumns.select() +
                                          " FROM api_tokens WHERE user_id = ? AND revoked_at IS NULL "
                                          "ORDER BY created_at DESC, id",
                                      {user_id}))
