@@ -504,7 +504,7 @@ int App::serve() {
   http_pool_ = &pool;
   http::Router router;
   add_routes(router);
-  StoreAuthenticator authenticator(users_, &accounts_, config_.https());
+  StoreAuthenticator authenticator(users_, *clock_, &accounts_, config_.https());
   http::Server server(server_options(pool), router, &authenticator, metrics_);
   register_server_metrics(server);
   // /metrics on its own address (for the scraper's network only), when configured.

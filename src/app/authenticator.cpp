@@ -32,10 +32,13 @@ std::optional<std::string_view> bearer_token(std::string_view header) {
   return header.substr(kBearer.size());
 }
 
-std::optional<http::Principal> from_token(const std::optional<std::pair<ApiToken, User>>& found) {
+}  // namespace
+
+std::optional<http::Principal> StoreAuthenticator::from_token(
+    const std::optional<std::pair<ApiToken, User>>& found) const {
   if (!found) return std::nullopt;
   const auto& [api_token, user] = *found;
-  if (user.disabled) return std::nullopt;
+  if (user.disabled || api_token.expired(clock_.now())) return std::nullopt;
   http::Principal p;
   p.user_id = user.id;
   p.email = user.email;
@@ -46,8 +49,6 @@ std::optional<http::Principal> from_token(const std::optional<std::pair<ApiToken
   p.event_scope = api_token.event_scope;
   return p;
 }
-
-}  // namespace
 
 std::optional<http::Principal> StoreAuthenticator::authenticate(const http::Request& req) {
   auto auth = req.header("authorization");

@@ -2,7 +2,9 @@
 // Resolves the caller of a request: `Authorization: Bearer <token>` (API tokens, stored
 // as SHA-256) first, else the session cookie (`admit_session`, or `__Host-admit_session`
 // when the public URL is https) through the AccountService (idle and absolute expiry,
-// revocation, disabled accounts). Disabled accounts resolve to nobody either way.
+// revocation, disabled accounts). Disabled accounts and expired tokens resolve to nobody
+// (401, like a revoked token).
+#include "common/clock.hpp"
 #include "domain/ports/user_store.hpp"
 #include "domain/services/account_service.hpp"
 #include "http/server.hpp"
@@ -11,9 +13,9 @@ namespace admit::app {
 
 class StoreAuthenticator final : public http::Authenticator {
  public:
-  explicit StoreAuthenticator(UserStore& users, AccountService* accounts = nullptr,
-                              bool https = false)
-      : users_(users), accounts_(accounts), https_(https) {}
+  StoreAuthenticator(UserStore& users, const Clock& clock, AccountService* accounts = nullptr,
+                     bool https = false)
+      : users_(users), clock_(clock), accounts_(accounts), https_(https) {}
   std::optional<http::Principal> authenticate(const http::Request& req) override;
   // Known without blocking: no credentials at all, a malformed Authorization header, or a
   // bearer token whose look-up the store has cached. Sessions always need the database.
@@ -21,8 +23,10 @@ class StoreAuthenticator final : public http::Authenticator {
 
  private:
   std::optional<http::Principal> from_session(const http::Request& req);
+  std::optional<http::Principal> from_token(const std::optional<std::pair<ApiToken, User>>& found) const;
 
   UserStore& users_;
+  const Clock& clock_;
   AccountService* accounts_;
   bool https_;
 };

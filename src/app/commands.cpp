@@ -100,14 +100,41 @@ int user_role(App& app, const std::string& email, const std::vector<std::string>
   return 0;
 }
 
+// `--expires`: an RFC 3339 time ("2026-12-01T23:00:00Z"), or a span from now: a number
+// followed by m (minutes), h (hours) or d (days), as in "12h". nullopt when neither.
+std::optional<Timestamp> parse_expiry(const std::string& text, Timestamp now) {
+  if (auto t = parse_rfc3339(text)) return t;
+  if (text.size() < 2 || text.size() > 8) return std::nullopt;
+  std::int64_t n = 0;
+  for (std::size_t i = 0; i + 1 < text.size(); ++i) {
+    if (text[i] < '0' || text[i] > '9') return std::nullopt;
+    n = n * 10 + (text[i] - '0');
+  }
+  switch (text.back()) {
+    case 'm': return now + std::chrono::minutes(n);
+    case 'h': return now + std::chrono::hours(n);
+    case 'd': return now + std::chrono::days(n);
+    default: return std::nullopt;
+  }
+}
+
 int token_create(App& app, const std::string& email, const std::string& name,
-                 const std::optional<std::string>& event_id) {
+                 const std::optional<std::string>& event_id,
+                 const std::optional<std::string>& expires) {
+  std::optional<Timestamp> expires_at;
+  if (expires && !(expires_at = parse_expiry(*expires, app.clock().now()))) {
+    std::cerr << "admit: --expires " << *expires
+              << " is not a time such as 2026-12-01T23:00:00Z, nor a span such as 90m, 12h or 3d\n";
+    return 2;
+  }
   app.migrate();
   // Through the service, so the token is audited (token_created) as over HTTP.
-  auto created = app.accounts().create_api_token_from_command_line(email, name, event_id);
+  auto created = app.accounts().create_api_token_from_command_line(email, name, event_id, expires_at);
   if (!created) {
     const auto& e = created.error();
     if (e.code == ErrorCode::not_found) std::cerr << "admit: no account with email " << email << "\n";
+    else if (!e.errors.empty() && e.errors[0].field == "expires_at")
+      std::cerr << "admit: --expires " << *expires << " " << e.errors[0].message << "\n";
     else if (!e.errors.empty() && e.errors[0].field == "event_id" &&
              e.errors[0].message == "is not an event")
       std::cerr << "admit: no event with id " << *event_id << "\n";
@@ -214,6 +241,9 @@ int run_command_line(int argc, char** argv) {
   token_create_cmd->add_option("--email", token_email, "Account email")->required();
   token_create_cmd->add_option("--name", token_name, "Token name");
   token_create_cmd->add_option("--event", token_event, "Limit the token to one event's check-in");
+  std::optional<std::string> token_expires;
+  token_create_cmd->add_option("--expires", token_expires,
+                               "When the token stops working: an RFC 3339 time, or a span such as 12h or 3d");
 
   auto* tickets_cmd = cli.add_subcommand("tickets", "Ticket signing keys and codes");
   tickets_cmd->require_subcommand(1);
@@ -253,7 +283,7 @@ int run_command_line(int argc, char** argv) {
     }
     if (user_add_cmd->parsed()) return user_add(app, email, name, roles);
     if (user_role_cmd->parsed()) return user_role(app, role_email, role_add, role_remove);
-    if (token_create_cmd->parsed()) return token_create(app, token_email, token_name, token_event);
+    if (token_create_cmd->parsed()) return token_create(app, token_email, token_name, token_event, token_expires);
     if (backup_cmd->parsed()) return backup(app, backup_path);
     if (tickets_verify_cmd->parsed()) return tickets_verify(app, ticket_code_text);
     if (tickets_rotate_cmd->parsed()) return tickets_rotate(*config);

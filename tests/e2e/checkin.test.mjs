@@ -1,7 +1,9 @@
 // Journey: check-in at the door with a real camera path. The ticket's QR code, as the
 // ticket page renders it, becomes a video (Debian's ffmpeg) that Chromium's fake capture
 // device plays; the scanner page (phone width, a door token picked up from the link)
-// decodes it: green "Welcome in", then red "Already checked in". Then a second door phone,
+// decodes it: green "Welcome in", then red "Already checked in"; the organizer lets door
+// staff undo, so the phone offers "Undo check-in": undone, the code still in front of the
+// camera is admitted again (green). Then a second door phone,
 // its camera paused, loads the ticket list, goes offline (context.setOffline), scans a
 // second ticket from its own video, shows it waiting, comes back online and syncs.
 // Screenshots of the green and red answers go to /work/shots (or ADMIT_E2E_SHOTS).
@@ -113,7 +115,8 @@ test('scan at the door: green, then red, then offline and synced', { skip: skip 
     await new Promise((r) => setTimeout(r, 100));
     reg = await call('GET', `/api/v1/registrations/${reg.id}`, buyer);
   }
-  const door = (await call('POST', '/api/v1/me/tokens', org, { name: 'North door', event_id: ev.id })).token;
+  const door = (await call('POST', '/api/v1/me/tokens', org, { name: 'North door', event_id: ev.id, expires_at: ev.ends_at })).token;
+  await call('PATCH', `/api/v1/events/${ev.id}`, org, { door_staff_can_undo: true });
 
   const video1 = await ticketVideo(buyer, reg.tickets[0], path.join(work, 'ticket1.y4m'));
   const video2 = await ticketVideo(buyer, reg.tickets[1], path.join(work, 'ticket2.y4m'));
@@ -129,7 +132,7 @@ test('scan at the door: green, then red, then offline and synced', { skip: skip 
       const answer = page.getByTestId('scan-answer');
       await answer.and(page.locator('[data-result="ok"]')).waitFor();
       await page.getByText('Welcome in').waitFor();
-      await page.getByText('Greta Green').waitFor();
+      await answer.getByText('Greta Green').waitFor();
       await page.screenshot({ path: path.join(shots, 'scanner-green.png') });
       // The same code again, still in front of the camera: red.
       await answer.and(page.locator('[data-result="already_checked_in"]')).waitFor();
@@ -137,6 +140,21 @@ test('scan at the door: green, then red, then offline and synced', { skip: skip 
       await page.screenshot({ path: path.join(shots, 'scanner-red.png') });
       assert.ok(!page.url().includes('token='), 'the token left the address bar');
       assert.equal(await page.getByTestId('checked-in').textContent(), '1');
+      // Undo at the door (allowed for this event): the last admission, then the camera,
+      // still seeing the code, admits it again.
+      // The camera is paused meanwhile, so the red answer does not come back over it.
+      await page.getByRole('button', { name: 'Pause camera' }).click();
+      await page.getByText('Camera paused.').waitFor();
+      await answer.waitFor({ state: 'hidden' });
+      const last = page.getByTestId('scanner-last');
+      await last.getByText('Greta Green').waitFor();
+      await page.screenshot({ path: path.join(shots, 'scanner-undo.png') });
+      await last.getByRole('button', { name: 'Undo check-in' }).click();
+      await page.getByText('Check-in of Greta Green undone').waitFor();
+      assert.equal(await page.getByTestId('checked-in').textContent(), '0');
+      await page.getByRole('button', { name: 'Start camera' }).click();
+      await answer.and(page.locator('[data-result="ok"]')).waitFor();
+      await page.getByTestId('checked-in').and(page.locator(':text-is("1")')).waitFor();
     });
   } finally {
     await b1.close();
@@ -179,6 +197,7 @@ test('scan at the door: green, then red, then offline and synced', { skip: skip 
   const after2 = await call('GET', `/api/v1/registrations/${reg.id}`, buyer);
   assert.equal(after2.tickets[1].status, 'checked_in');
   const log = await call('GET', `/api/v1/events/${ev.id}/checkins`, org);
+  assert.equal(log.items.filter((i) => i.result === 'undone').length, 1, 'the undo is in the scan list');
   const offline = log.items.filter((i) => i.offline);
   assert.equal(offline.length, 1);
   assert.equal(offline[0].result, 'ok');

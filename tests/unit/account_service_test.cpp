@@ -420,6 +420,36 @@ TEST_F(AccountServiceTest, DeletingAnAccountErasesItAndEndsEverything) {
   EXPECT_TRUE(signup("ada@example.com")) << "the address is free again";
 }
 
+TEST_F(AccountServiceTest, TokenExpiryMustBeInTheFutureAndIsStored) {
+  auto ada = verified("ada@example.com");
+  const Timestamp now = clock_.now();
+  for (Timestamp bad : {now, now - 1ms, now - 24h}) {
+    auto refused = service_->create_api_token(actor_of(ada), "door", std::nullopt, {}, bad);
+    ASSERT_FALSE(refused);
+    EXPECT_EQ(refused.error().code, ErrorCode::validation_failed);
+    ASSERT_EQ(refused.error().errors.size(), 1u);
+    EXPECT_EQ(refused.error().errors[0].field, "expires_at");
+    auto cli = service_->create_api_token_from_command_line("ada@example.com", "door", std::nullopt, bad);
+    ASSERT_FALSE(cli);
+    EXPECT_EQ(cli.error().errors.at(0).field, "expires_at");
+  }
+  EXPECT_TRUE(service_->api_tokens(actor_of(ada))->empty()) << "no token was made";
+  auto made = service_->create_api_token(actor_of(ada), "door", std::nullopt, {}, now + 1h);
+  ASSERT_TRUE(made);
+  auto listed = service_->api_tokens(actor_of(ada));
+  ASSERT_EQ(listed->size(), 1u);
+  EXPECT_EQ(listed->front().expires_at, now + 1h);
+  EXPECT_FALSE(listed->front().expired(now + 1h - 1ms));
+  EXPECT_TRUE(listed->front().expired(now + 1h));
+  // The store answers it (not revoked); whoever authenticates compares the expiry.
+  auto found = users_->find_token_by_hash(sha256_hex(made->secret));
+  ASSERT_TRUE(found);
+  EXPECT_EQ(found->first.expires_at, now + 1h);
+  auto forever = service_->create_api_token(actor_of(ada), "forever", std::nullopt, {});
+  ASSERT_TRUE(forever);
+  EXPECT_FALSE(forever->token.expires_at);
+}
+
 TEST_F(AccountServiceTest, ApiTokensAreOwnedScopedAndAudited) {
   auto ada = verified("ada@example.com");
   auto bob = verified("bob@example.com");

@@ -82,6 +82,7 @@ struct CheckinBundle {
   std::vector<std::string> revoked;  // tickets that must not be admitted (cancelled)
   std::int64_t sold = 0;             // live tickets of the event
   std::int64_t checked_in = 0;
+  bool can_undo = false;             // whether the caller may undo a check-in (set by the service)
 };
 
 struct CheckinCount {

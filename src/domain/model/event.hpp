@@ -51,6 +51,9 @@ struct Event {
   bool pay_at_door = false;  // held registrations may be marked paid by the organizer (door, invoice)
   std::int64_t waitlist_offer_minutes = 60;      // how long a waiting-list offer holds seats
   std::optional<std::int64_t> cancel_cutoff_hours;  // attendee may cancel until this many hours before start
+  // Check-in settings: whether the event's door tokens may undo a check-in (organizers
+  // and administrators always may).
+  bool door_staff_can_undo = false;
   Timestamp created_at;
   Timestamp updated_at;
   std::optional<Timestamp> published_at;

@@ -41,6 +41,9 @@ struct ApiToken {
   Timestamp created_at;
   std::optional<Timestamp> last_used_at;
   std::optional<Timestamp> revoked_at;
+  std::optional<Timestamp> expires_at;  // stops working then (none: until revoked)
+
+  bool expired(Timestamp now) const noexcept { return expires_at && *expires_at <= now; }
 };
 
 }  // namespace admit

@@ -21,7 +21,8 @@ class UserStore {
   virtual Result<User> update_user(const User& user) = 0;
 
   virtual Result<ApiToken> create_token(const ApiToken& token) = 0;
-  // The live (not revoked) token with this hash and its owner.
+  // The not revoked token with this hash and its owner. An expired token is answered too
+  // (ApiToken::expires_at): whoever authenticates with it compares it with the clock.
   virtual std::optional<std::pair<ApiToken, User>> find_token_by_hash(const std::string& hash) = 0;
   // What find_token_by_hash would answer for a live token when this process knows it
   // without reading the database (a fresh cached look-up); nullopt means "read it".

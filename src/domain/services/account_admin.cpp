@@ -13,17 +13,23 @@ using account_detail::json_string;
 
 namespace {
 constexpr std::size_t kTokenNameMax = 100;
+
+void check_expiry(FieldErrors& errors, const std::optional<Timestamp>& expires_at, Timestamp now) {
+  if (expires_at && *expires_at <= now) errors.add("expires_at", "must be in the future");
+}
 }  // namespace
 
 // ---------------------------------------------------------------- API tokens
 
 Result<CreatedToken> AccountService::create_api_token(const Actor& actor, const std::string& name_in,
                                                       const std::optional<std::string>& event_id,
-                                                      const ClientInfo& client) {
+                                                      const ClientInfo& client,
+                                                      std::optional<Timestamp> expires_at) {
   if (actor.event_scope) return Error::forbidden("an event-scoped token cannot create tokens");
   const std::string name = trim(name_in);
   FieldErrors errors;
   check_text(errors, "name", name, kTokenNameMax, /*required=*/true);
+  check_expiry(errors, expires_at, clock_.now());
   if (event_id) {
     auto e = events_.find_event(*event_id);
     if (!e || (e->organizer_id != actor.user_id && !actor.is_admin()))
@@ -32,14 +38,18 @@ Result<CreatedToken> AccountService::create_api_token(const Actor& actor, const 
   if (!errors.empty()) return std::move(errors).to_error();
   if (auto s = limit("token:" + actor.user_id, settings_.token_per_account); !s)
     return std::move(s).error();
-  CreatedToken out = new_token(name, event_id);
+  CreatedToken out = new_token(name, event_id, expires_at);
   ApiToken& t = out.token;
   t.user_id = actor.user_id;
   Status s = transact(
       [&](AccountTx& tx) -> Status {
         tx.insert_api_token(t);
-        audit(tx, "token_created", actor.user_id, t.id, client,
-              event_id ? "{\"event_id\":" + json_string(*event_id) + "}" : "{}");
+        std::string detail = "{";
+        if (event_id) detail += "\"event_id\":" + json_string(*event_id);
+        if (expires_at)
+          detail += std::string(event_id ? "," : "") + "\"expires_at\":" +
+                    json_string(format_rfc3339(*expires_at));
+        audit(tx, "token_created", actor.user_id, t.id, client, detail + "}");
         return {};
       },
       false);
@@ -48,7 +58,8 @@ Result<CreatedToken> AccountService::create_api_token(const Actor& actor, const 
 }
 
 CreatedToken AccountService::new_token(const std::string& name,
-                                      const std::optional<std::string>& event_id) const {
+                                      const std::optional<std::string>& event_id,
+                                      std::optional<Timestamp> expires_at) const {
   CreatedToken out;
   out.secret = new_secret_token();
   out.token.id = new_id("tok");
@@ -56,15 +67,20 @@ CreatedToken AccountService::new_token(const std::string& name,
   out.token.token_hash = sha256_hex(out.secret);
   out.token.event_scope = event_id;
   out.token.created_at = clock_.now();
+  out.token.expires_at = expires_at;
   return out;
 }
 
 Result<CreatedToken> AccountService::create_api_token_from_command_line(
-    const std::string& email, const std::string& name, const std::optional<std::string>& event_id) {
+    const std::string& email, const std::string& name, const std::optional<std::string>& event_id,
+    std::optional<Timestamp> expires_at) {
+  FieldErrors errors;
+  check_expiry(errors, expires_at, clock_.now());
+  if (!errors.empty()) return std::move(errors).to_error();
   std::optional<Event> event;
   if (event_id && !(event = events_.find_event(*event_id)))
     return Error::field("event_id", "is not an event");
-  CreatedToken out = new_token(name, event_id);
+  CreatedToken out = new_token(name, event_id, expires_at);
   ApiToken& t = out.token;
   Status s = transact(
       [&](AccountTx& tx) -> Status {
@@ -78,6 +94,7 @@ Result<CreatedToken> AccountService::create_api_token_from_command_line(
         tx.insert_api_token(t);
         std::string detail = "{\"via\":\"command_line\",\"user_id\":" + json_string(u->id);
         if (event_id) detail += ",\"event_id\":" + json_string(*event_id);
+        if (expires_at) detail += ",\"expires_at\":" + json_string(format_rfc3339(*expires_at));
         audit(tx, "token_created", std::nullopt, t.id, ClientInfo{}, detail + "}");
         return {};
       },

@@ -179,9 +179,12 @@ class AccountService {
   }
 
   // ---- API tokens
+  // `expires_at` (optional): when the token stops working; it must be in the future (a
+  // field error naming `expires_at` otherwise). An expired token authenticates nobody.
   Result<CreatedToken> create_api_token(const Actor& actor, const std::string& name,
                                         const std::optional<std::string>& event_id,
-                                        const ClientInfo& client);
+                                        const ClientInfo& client,
+                                        std::optional<Timestamp> expires_at = std::nullopt);
   // `admit token create`: a token for the account with this email, made by the operator at
   // the command line (no rate limit). Audited as token_created like the API's, with no
   // actor and {"via":"command_line","user_id":..} as detail. not_found when no account has
@@ -189,7 +192,8 @@ class AccountService {
   // account does not organize (the API's rule: its own events, any event for an admin).
   Result<CreatedToken> create_api_token_from_command_line(const std::string& email,
                                                           const std::string& name,
-                                                          const std::optional<std::string>& event_id);
+                                                          const std::optional<std::string>& event_id,
+                                                          std::optional<Timestamp> expires_at = std::nullopt);
   Result<std::vector<ApiToken>> api_tokens(const Actor& actor);
   Status revoke_api_token(const Actor& actor, const std::string& token_id, const ClientInfo& client);
 
@@ -208,7 +212,8 @@ class AccountService {
 
  private:
   // A fresh token (secret, id, hash, scope, time) for `name`; the caller sets its owner.
-  CreatedToken new_token(const std::string& name, const std::optional<std::string>& event_id) const;
+  CreatedToken new_token(const std::string& name, const std::optional<std::string>& event_id,
+                         std::optional<Timestamp> expires_at) const;
   Status limit(const std::string& key, const RateRule& rule);
   const std::string& dummy_hash();
   void audit(AccountTx& tx, std::string kind, const std::optional<std::string>& actor,

@@ -36,6 +36,7 @@ void merge(Event& e, const EventInput& in) {
   if (in.waitlist_offer_minutes) e.waitlist_offer_minutes = *in.waitlist_offer_minutes;
   if (in.cancel_cutoff_hours) e.cancel_cutoff_hours = in.cancel_cutoff_hours;
   if (in.clear_cancel_cutoff_hours) e.cancel_cutoff_hours.reset();
+  if (in.door_staff_can_undo) e.door_staff_can_undo = *in.door_staff_can_undo;
   if (in.ticket_types) {
     std::vector<TicketType> types;
     int position = 0;

@@ -41,6 +41,7 @@ struct EventInput {
   std::optional<std::int64_t> waitlist_offer_minutes;
   std::optional<std::int64_t> cancel_cutoff_hours;
   bool clear_cancel_cutoff_hours = false;
+  std::optional<bool> door_staff_can_undo;
   std::optional<std::vector<TicketTypeInput>> ticket_types;
 };
 

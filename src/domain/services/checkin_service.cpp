@@ -68,6 +68,19 @@ Status CheckinService::may_scan(const Actor& actor, const std::string& event_id)
   return may_manage(actor, event_id);
 }
 
+Status CheckinService::may_undo(const Actor& actor, const std::string& event_id) {
+  if (!actor.event_scope) return may_manage(actor, event_id);
+  if (auto ok = may_scan(actor, event_id); !ok) return ok;
+  // Read each time: the organizer may switch it off during the event.
+  auto e = events_.find_event(event_id);
+  if (!e) return Error::not_found("event");
+  if (!e->door_staff_can_undo)
+    return Error::forbidden(
+        "The organizer has not allowed door tokens to undo check-ins at this event "
+        "(door_staff_can_undo is off).");
+  return {};
+}
+
 Scan CheckinService::to_scan(const Actor& actor, const std::string& event_id, const std::string& qr,
                              const std::string& gate, const std::string& device, Timestamp at,
                              bool offline) const {
@@ -180,12 +193,19 @@ Result<CheckinBundle> CheckinService::bundle(const Actor& actor, const std::stri
   if (auto ok = may_scan(actor, event_id); !ok) return ok.error();
   CheckinBundle b = store_.bundle(event_id, since);
   b.keys = codes_.verifying_keys();
+  b.can_undo = static_cast<bool>(may_undo(actor, event_id));
   return b;
+}
+
+std::optional<CheckinService::EventHeading> CheckinService::heading(const std::string& event_id) {
+  auto e = events_.find_event(event_id);
+  if (!e) return std::nullopt;
+  return EventHeading{e->title, e->starts_at, e->timezone};
 }
 
 Result<ScanOutcome> CheckinService::undo(const Actor& actor, const std::string& event_id,
                                          const std::string& ticket_id, const std::string& gate) {
-  if (auto ok = may_manage(actor, event_id); !ok) return ok.error();
+  if (auto ok = may_undo(actor, event_id); !ok) return ok.error();
   return store_.undo(event_id, ticket_id, actor.user_id, gate, clock_.now());
 }
 

@@ -46,8 +46,10 @@ using ScanCallback = std::function<void(Result<ScanOutcome>)>;
 
 // Contract:
 // - Who may scan: the event's organizer, an administrator, or a door token of that event
-//   (Actor::event_scope). Anyone else: not_found("event"). Undo and the scan list: the
-//   organizer or an administrator only.
+//   (Actor::event_scope). Anyone else: not_found("event"). The scan list: the organizer or
+//   an administrator only. Undo: those, and the event's door tokens when the organizer
+//   allows it (Event::door_staff_can_undo); otherwise a door token is forbidden, told why.
+//   The bundle says whether its caller may undo (CheckinBundle::can_undo).
 // - scan(): the code's signature is checked first, without the database; a code that does
 //   not verify answers `invalid`, one of another event `wrong_event` (both logged). A
 //   genuine code is queued on a writer, which records up to `batch` queued scans in one
@@ -72,6 +74,14 @@ class CheckinService {
                                        const std::vector<OfflineScan>& scans);
   Result<CheckinBundle> bundle(const Actor& actor, const std::string& event_id,
                                std::optional<std::int64_t> since);
+  // What the scanner shows at its top: the event's title and start (for a caller bundle()
+  // admitted; no access check of its own). nullopt when the event is gone.
+  struct EventHeading {
+    std::string title;
+    Timestamp starts_at;
+    std::string timezone;
+  };
+  std::optional<EventHeading> heading(const std::string& event_id);
   Result<ScanOutcome> undo(const Actor& actor, const std::string& event_id,
                            const std::string& ticket_id, const std::string& gate);
   Result<CheckinLogPage> log(const Actor& actor, const std::string& event_id, int limit,
@@ -97,6 +107,8 @@ class CheckinService {
   // ok when the actor may scan at the event (door tokens: their own event).
   Status may_scan(const Actor& actor, const std::string& event_id);
   Status may_manage(const Actor& actor, const std::string& event_id);
+  // ok when the actor may undo a check-in at the event.
+  Status may_undo(const Actor& actor, const std::string& event_id);
   // A checked code as a scan: preset to invalid or wrong_event when it cannot admit.
   Scan to_scan(const Actor& actor, const std::string& event_id, const std::string& qr,
                const std::string& gate, const std::string& device, Timestamp at, bool offline) const;

@@ -132,10 +132,11 @@ void add_account_routes(Router& router, AccountService& accounts, WorkPool& hash
                 JsonObjectReader r(*body, errors);
                 auto name = r.string("name", Need::required, 1000);
                 auto event_id = r.string("event_id", Need::optional, 200);
+                auto expires_at = r.time("expires_at");  // null or absent: no expiry
                 r.finish();
                 if (!errors.empty()) return problem(req, std::move(errors).to_error());
                 auto created = accounts.create_api_token(actor, name.value_or(""), event_id,
-                                                         client_of(req));
+                                                         client_of(req), expires_at);
                 if (!created) return problem(req, created.error());
                 auto out = api_token_json(created->token);
                 out["token"] = created->secret;

@@ -53,7 +53,8 @@ json::object bundle_json(const CheckinBundle& b) {
           {"tickets", std::move(tickets)},
           {"revoked", std::move(revoked)},
           {"sold", b.sold},
-          {"checked_in", b.checked_in}};
+          {"checked_in", b.checked_in},
+          {"can_undo", b.can_undo}};
 }
 
 json::object log_json(const CheckinLogPage& page) {
@@ -147,7 +148,13 @@ Response bundle(CheckinService& checkins, Request& req) {
   }
   auto b = checkins.bundle(caller_of(req), req.param("id"), since);
   if (!b) return problem(req, b.error());
-  Response res = Response::json(200, bundle_json(*b));
+  json::object out = bundle_json(*b);
+  // The scanner's heading: door tokens cannot read the event itself.
+  if (auto h = checkins.heading(req.param("id")))
+    out["event"] = {{"title", h->title},
+                    {"starts_at", format_rfc3339(h->starts_at)},
+                    {"timezone", h->timezone}};
+  Response res = Response::json(200, std::move(out));
   res.header("Cache-Control", "no-store");
   return res;
 }
@@ -192,8 +199,10 @@ void add_checkin_routes(Router& router, CheckinService& checkins) {
   // Organizers only (the dispatcher refuses door tokens here).
   router.get("/api/v1/events/{id}/checkins",
              sync([&checkins](Request& req) { return scan_log(checkins, req); }));
+  // Organizers, and the event's door tokens when the organizer allows it (the service
+  // reads Event::door_staff_can_undo and refuses them with 403 otherwise).
   router.post("/api/v1/events/{id}/checkins/{ticket}/undo",
-              sync([&checkins](Request& req) { return undo(checkins, req); }));
+              sync([&checkins](Request& req) { return undo(checkins, req); }), kDoor);
 }
 
 }  // namespace admit::http

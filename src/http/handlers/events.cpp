@@ -44,6 +44,7 @@ Result<EventInput> read_event_input(const json::value& body, bool create) {
   in.waitlist_offer_minutes = r.integer("waitlist_offer_minutes");
   in.cancel_cutoff_hours = r.integer("cancel_cutoff_hours");
   in.clear_cancel_cutoff_hours = r.is_null("cancel_cutoff_hours");
+  in.door_staff_can_undo = r.boolean("door_staff_can_undo");
   refuse_read_only(r, errors, {"id", "status", "organizer_id", "sold", "remaining", "created_at",
                                "updated_at", "published_at"});
   if (const json::array* types = r.array("ticket_types", need)) {

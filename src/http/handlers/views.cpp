@@ -58,6 +58,7 @@ boost::json::object event_json(const Event& e, bool include_hidden, const PromoC
           {"pay_at_door", e.pay_at_door},
           {"waitlist_offer_minutes", e.waitlist_offer_minutes},
           {"cancel_cutoff_hours", or_null(e.cancel_cutoff_hours)},
+          {"door_staff_can_undo", e.door_staff_can_undo},
           {"created_at", format_rfc3339(e.created_at)},
           {"updated_at", format_rfc3339(e.updated_at)},
           {"published_at", time_or_null(e.published_at)}};
@@ -91,7 +92,8 @@ boost::json::object api_token_json(const ApiToken& t) {
           {"name", t.name},
           {"event_id", or_null(t.event_scope)},
           {"created_at", format_rfc3339(t.created_at)},
-          {"last_used_at", time_or_null(t.last_used_at)}};
+          {"last_used_at", time_or_null(t.last_used_at)},
+          {"expires_at", time_or_null(t.expires_at)}};
 }
 
 boost::json::object session_json(const Session& s, bool current) {

@@ -187,9 +187,10 @@ class SqlAccountTx final : public AccountTx {
 
   void insert_api_token(const ApiToken& t) override {
     c_.execute(
-        "INSERT INTO api_tokens (id, user_id, name, token_hash, event_scope, created_at) "
-        "VALUES (?, ?, ?, ?, ?, ?)",
-        {t.id, t.user_id, t.name, t.token_hash, nullable(t.event_scope), to_millis(t.created_at)});
+        "INSERT INTO api_tokens (id, user_id, name, token_hash, event_scope, created_at, "
+        "expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        {t.id, t.user_id, t.name, t.token_hash, nullable(t.event_scope), to_millis(t.created_at),
+         opt_ms(t.expires_at)});
   }
 
   bool revoke_api_token(const std::string& user_id, const std::string& token_id,

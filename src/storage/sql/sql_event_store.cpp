@@ -16,7 +16,7 @@ constexpr ColumnList kEventColumns{
     "id", "organizer_id", "title", "description", "category", "venue", "starts_at", "ends_at",
     "timezone", "currency", "capacity", "sold", "status", "max_per_user", "hold_minutes",
     "waitlist_offer_minutes", "cancel_cutoff_hours", "created_at", "updated_at", "published_at",
-    "pay_at_door"};
+    "pay_at_door", "door_staff_can_undo"};
 
 constexpr ColumnList kTicketTypeColumns{
     "id", "event_id", "name", "description", "price", "capacity", "sold", "sales_start",
@@ -46,6 +46,7 @@ Event event_from_row(const Row& r) {
   e.updated_at = from_millis(r.i64(c["updated_at"]));
   e.published_at = opt_time(r, c["published_at"]);
   e.pay_at_door = r.i64(c["pay_at_door"]) != 0;
+  e.door_staff_can_undo = r.i64(c["door_staff_can_undo"]) != 0;
   return e;
 }
 
@@ -158,12 +159,14 @@ Result<Event> SqlEventStore::create_event(const Event& e) {
         "INSERT INTO events (id, organizer_id, title, description, search_text, category, venue, "
         "starts_at, ends_at, timezone, currency, capacity, sold, status, max_per_user, "
         "hold_minutes, waitlist_offer_minutes, cancel_cutoff_hours, created_at, updated_at, "
-        "published_at, pay_at_door) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "published_at, pay_at_door, door_staff_can_undo) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         {e.id, e.organizer_id, e.title, e.description, search_text(e), e.category, e.venue,
          to_millis(e.starts_at), to_millis(e.ends_at), e.timezone, e.currency, e.capacity,
          std::string(to_string(e.status)), nullable(e.max_per_user), e.hold_minutes,
          e.waitlist_offer_minutes, nullable(e.cancel_cutoff_hours), to_millis(e.created_at),
-         to_millis(e.updated_at), opt_ms(e.published_at), std::int64_t{e.pay_at_door ? 1 : 0}});
+         to_millis(e.updated_at), opt_ms(e.published_at), std::int64_t{e.pay_at_door ? 1 : 0},
+         std::int64_t{e.door_staff_can_undo ? 1 : 0}});
     for (const auto& t : e.ticket_types) insert_ticket_type(c, t);
   });
   return *load_event(*conn, e.id);
@@ -206,11 +209,12 @@ Result<Event> SqlEventStore::update_event(const Event& e) {
         "UPDATE events SET title = ?, description = ?, search_text = ?, category = ?, venue = ?, "
         "starts_at = ?, ends_at = ?, timezone = ?, currency = ?, capacity = ?, max_per_user = ?, "
         "hold_minutes = ?, waitlist_offer_minutes = ?, cancel_cutoff_hours = ?, updated_at = ?, "
-        "pay_at_door = ? WHERE id = ?",
+        "pay_at_door = ?, door_staff_can_undo = ? WHERE id = ?",
         {e.title, e.description, search_text(e), e.category, e.venue, to_millis(e.starts_at),
          to_millis(e.ends_at), e.timezone, e.currency, e.capacity, nullable(e.max_per_user),
          e.hold_minutes, e.waitlist_offer_minutes, nullable(e.cancel_cutoff_hours),
-         to_millis(e.updated_at), std::int64_t{e.pay_at_door ? 1 : 0}, e.id});
+         to_millis(e.updated_at), std::int64_t{e.pay_at_door ? 1 : 0},
+         std::int64_t{e.door_staff_can_undo ? 1 : 0}, e.id});
     for (const auto& [id, old] : existing) {
       bool kept = std::any_of(e.ticket_types.begin(), e.ticket_types.end(),
                               [&](const TicketType& t) { return t.id == id; });

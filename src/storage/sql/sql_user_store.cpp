@@ -9,7 +9,7 @@ namespace {
 constexpr ColumnList kTokenColumns{
     "api_tokens.id", "api_tokens.user_id", "api_tokens.name", "api_tokens.token_hash",
     "api_tokens.event_scope", "api_tokens.created_at", "api_tokens.last_used_at",
-    "api_tokens.revoked_at"};
+    "api_tokens.revoked_at", "api_tokens.expires_at"};
 
 std::vector<std::string> split_roles(const std::string& s) {
   std::vector<std::string> out;
@@ -34,6 +34,7 @@ ApiToken token_from_row(const Row& r) {
   t.created_at = from_millis(r.i64(c["api_tokens.created_at"]));
   if (auto v = r.opt_i64(c["api_tokens.last_used_at"])) t.last_used_at = from_millis(*v);
   if (auto v = r.opt_i64(c["api_tokens.revoked_at"])) t.revoked_at = from_millis(*v);
+  if (auto v = r.opt_i64(c["api_tokens.expires_at"])) t.expires_at = from_millis(*v);
   return t;
 }
 
@@ -126,9 +127,10 @@ Result<User> SqlUserStore::update_user(const User& u) {
 Result<ApiToken> SqlUserStore::create_token(const ApiToken& t) {
   auto conn = db_.writer();
   conn->execute(
-      "INSERT INTO api_tokens (id, user_id, name, token_hash, event_scope, created_at) "
-      "VALUES (?, ?, ?, ?, ?, ?)",
-      {t.id, t.user_id, t.name, t.token_hash, nullable(t.event_scope), to_millis(t.created_at)});
+      "INSERT INTO api_tokens (id, user_id, name, token_hash, event_scope, created_at, expires_at) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?)",
+      {t.id, t.user_id, t.name, t.token_hash, nullable(t.event_scope), to_millis(t.created_at),
+       opt_ms(t.expires_at)});
   return t;
 }
 

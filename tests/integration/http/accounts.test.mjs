@@ -361,7 +361,8 @@ describe('accounts', () => {
     await b.login(email);
     const created = await b.post('/api/v1/me/tokens', { name: 'door scanner' });
     assert.equal(created.status, 201);
-    assert.deepEqual(Object.keys(created.body).sort(), ['created_at', 'event_id', 'id', 'last_used_at', 'name', 'token']);
+    assert.deepEqual(Object.keys(created.body).sort(), ['created_at', 'event_id', 'expires_at', 'id', 'last_used_at', 'name', 'token']);
+    assert.equal(created.body.expires_at, null, 'no expiry unless asked for');
     assert.match(created.body.token, /^[A-Za-z0-9_-]{43}$/);
     assert.equal(created.body.event_id, null);
     const list = await b.get('/api/v1/me/tokens');

@@ -22,7 +22,8 @@
 //   organizer B reading A's attendee list, learns nothing about it.
 // - A role the route needs (organizer for events, admin for accounts) is 403.
 // - A door token is 403 everywhere but the scan, the offline sync and the bundle of its own
-//   event (public pages too: it is a credential for the door, not a browser).
+//   event, and its undo when the organizer allows it (public pages too: it is a credential
+//   for the door, not a browser).
 // - A revoked token, an expired session and a disabled account's token are no caller at
 //   all: 401 where a caller is needed, the public answer where none is.
 // - Administrators may manage every organizer's event (edit, publish, cancel, attendee
@@ -146,8 +147,10 @@ export const TABLE = {
   // the same 403, so a refused link teaches nothing.
   'GET /api/v1/files/tickets/{file}':             { A: '403  200  403  403  403  403   403   403   403   403   403' },
 
-  // Check-in: door tokens reach the scan, the sync and the bundle of their own event only;
-  // undo and the scan list are the organizer's (and administrators').
+  // Check-in: door tokens reach the scan, the sync and the bundle of their own event; undo
+  // too where the organizer allows it (A's event has door_staff_can_undo on; with it off a
+  // door token's undo is 403: door_staff.test.mjs). The scan list is the organizer's (and
+  // administrators').
   'POST /api/v1/events/{id}/checkins': {
     A:                                                   '401  404  404  200  404  200   200   403   401   401   401',
     B:                                                   '401  404  404  404  200  200   403   403   401   401   401' },
@@ -161,7 +164,7 @@ export const TABLE = {
     A:                                                   '401  404  404  200  404  200   200   403   401   401   401',
     B:                                                   '401  404  404  404  200  200   403   403   401   401   401' },
   'POST /api/v1/events/{id}/checkins/{ticket}/undo': {
-    A:                                                   '401  404  404  200  404  200   403   403   401   401   401',
+    A:                                                   '401  404  404  200  404  200   200   403   401   401   401',
     B:                                                   '401  404  404  404  200  200   403   403   401   401   401' },
 
   // Unsigned: 400 invalid_signature for whoever sends it; a door token is 403 everywhere.

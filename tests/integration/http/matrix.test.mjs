@@ -78,7 +78,8 @@ before(async () => {
     ['loginTarget', ['attendee']]])
     who[name] = server.createUser({ roles, name: `Matrix ${name}` });
 
-  res.eventA = await publishedEvent(who.orgA, { title: 'A event' });
+  // A lets its door staff undo a check-in (the undo row's door-token cell); B does not.
+  res.eventA = await publishedEvent(who.orgA, { title: 'A event', door_staff_can_undo: true });
   res.eventB = await publishedEvent(who.orgB, { title: 'B event' });
   res.otherA = await publishedEvent(who.orgA, { title: 'A other event' });
   // Sold out (one seat, taken), for the waiting list.

@@ -235,6 +235,7 @@ function TokensPanel({ organizer }: { organizer: boolean }) {
                 <th scope="col">Scope</th>
                 <th scope="col">Created</th>
                 <th scope="col">Last used</th>
+                <th scope="col">Expires</th>
                 <th scope="col"><span className="visually-hidden">Actions</span></th>
               </tr>
             </thead>
@@ -245,6 +246,9 @@ function TokensPanel({ organizer }: { organizer: boolean }) {
                   <td>{t.event_id ? <>Event <code>{t.event_id}</code></> : 'Everything you can do'}</td>
                   <td className="nowrap">{when(t.created_at)}</td>
                   <td className="nowrap">{when(t.last_used_at)}</td>
+                  <td className="nowrap">
+                    {t.expires_at ? (Date.parse(t.expires_at) <= Date.now() ? `Expired ${when(t.expires_at)}` : when(t.expires_at)) : 'Never'}
+                  </td>
                   <td>
                     <ConfirmButton question={`Revoke “${t.name}”?`} confirmLabel="Revoke" busy={revoke.isPending} onConfirm={() => revoke.mutate(t.id)}>
                       Revoke

@@ -42,7 +42,7 @@ export function useTokens() {
 export function useCreateToken() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (body: { name: string; event_id?: string | null }) =>
+    mutationFn: (body: { name: string; event_id?: string | null; expires_at?: string | null }) =>
       api.post<ApiTokenCreated>('/api/v1/me/tokens', body),
     onSuccess: () => qc.invalidateQueries({ queryKey: ['me', 'tokens'] }),
   });

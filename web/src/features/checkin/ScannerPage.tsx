@@ -1,11 +1,14 @@
 // The door scanner, phone first: camera scanning (@zxing/browser) with typed entry as a
 // fallback, a full-screen green or red answer with the attendee's name, sound and
 // vibration, a live count, the gate kept on the device, and offline scanning against the
-// stored bundle with a queue that syncs when the network returns.
+// stored bundle with a queue that syncs when the network returns. The last admission can be
+// undone here when the caller may (the organizer, or a door token the organizer allowed:
+// the bundle's `can_undo`).
 import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
 import { useParams } from 'react-router';
 import { isApiError } from '@/lib/api';
-import { deviceId, doorToken, fetchBundle, scanCode, syncScans } from './api';
+import { formatDateTime } from '@/lib/dates';
+import { deviceId, doorToken, fetchBundle, scanCode, syncScans, undoCheckin } from './api';
 import { decideOffline, headline, type Outcome } from './decide';
 import { signal } from './feedback';
 import { dropQueued, loadBundle, mergeBundle, queueScan, queued, saveBundle, type StoredBundle } from './offline';
@@ -20,6 +23,11 @@ interface Shown {
 }
 
 const SHOW_MS = 2000;
+
+interface Admitted {
+  ticketId: string;
+  name: string;
+}
 
 // Registers the service worker and hands it the files this page was built from (the lazy
 // chunks are not in index.html), so the scanner opens again without a network.
@@ -36,6 +44,13 @@ function keepAppOffline() {
       reg.active?.postMessage({ keep: ['/', ...files] });
     })
     .catch(() => undefined);
+}
+
+// What the door sees when the server refuses: an expired or revoked door token says so.
+function problemText(e: unknown, token: string | null, fallback: string): string {
+  if (!isApiError(e)) return fallback;
+  if (e.status === 401 && token) return 'This door token no longer works (it expired or was revoked): ask the organizer for a new one.';
+  return e.detail;
 }
 
 function detailOf(result: Outcome, checkedInAt?: string | null, gate?: string | null): string | undefined {
@@ -57,6 +72,9 @@ export function ScannerPage() {
   // The camera can be paused (battery, or typing codes); the choice stays on the device.
   const [camera, setCamera] = useState(() => localStorage.getItem('admit-camera') !== 'off');
   const [noCamera, setNoCamera] = useState(false);
+  // The last ticket admitted online, which may be undone (until the next admission).
+  const [last, setLast] = useState<Admitted | null>(null);
+  const [undoing, setUndoing] = useState(false);
   const busy = useRef(false);
   const device = useRef(deviceId());
 
@@ -73,7 +91,7 @@ export function ScannerPage() {
     } catch (e) {
       const stored = await loadBundle(eventId).catch(() => undefined);
       if (stored) setBundle(stored);
-      if (isApiError(e) && e.status !== 0) setNotice(e.detail);
+      if (isApiError(e) && e.status !== 0) setNotice(problemText(e, token, e.detail));
     }
   }, [eventId, token]);
 
@@ -162,6 +180,7 @@ export function ScannerPage() {
       }
       try {
         const r = await scanCode(eventId, token, { qr, gate: gate || undefined, device: device.current });
+        if (r.result === 'ok' && r.ticket) setLast({ ticketId: r.ticket.id, name: r.ticket.attendee_name });
         if (r.ticket) {
           // The stored list learns the answer, so an offline rescan of this ticket is refused.
           const t = r.ticket;
@@ -184,11 +203,38 @@ export function ScannerPage() {
           return;
         }
         busy.current = false;
-        setNotice(isApiError(e) ? e.detail : 'The scan failed; try again.');
+        setNotice(problemText(e, token, 'The scan failed; try again.'));
       }
     },
     [eventId, token, gate, show, scanOffline],
   );
+
+  const undoLast = useCallback(async () => {
+    if (!last || undoing) return;
+    setUndoing(true);
+    try {
+      const r = await undoCheckin(eventId, token, last.ticketId, gate || undefined);
+      const t = r.ticket;
+      if (t) {
+        setBundle((b) => {
+          if (!b) return b;
+          const next = {
+            ...b,
+            checked_in: Math.max(0, b.checked_in - 1),
+            tickets: { ...b.tickets, [t.id]: { id: t.id, status: t.status, attendee_name: t.attendee_name, ticket_type: t.ticket_type, checked_in_at: null } },
+          };
+          void saveBundle(eventId, next);
+          return next;
+        });
+      }
+      setNotice(`Check-in of ${last.name} undone: the ticket can be scanned again.`);
+      setLast(null);
+    } catch (e) {
+      setNotice(problemText(e, token, 'The undo failed; try again.'));
+    } finally {
+      setUndoing(false);
+    }
+  }, [last, undoing, eventId, token, gate]);
 
   const submitTyped = (e: FormEvent) => {
     e.preventDefault();
@@ -199,6 +245,11 @@ export function ScannerPage() {
   const ok = shown?.result === 'ok';
   return (
     <main className="scanner" aria-label="Ticket scanner">
+      {bundle?.event && (
+        <h1 className="scanner-title">
+          {bundle.event.title} <span>{formatDateTime(bundle.event.starts_at, bundle.event.timezone)}</span>
+        </h1>
+      )}
       <header className="scanner-bar">
         <label className="scanner-gate">
           <span>Gate</span>
@@ -224,6 +275,16 @@ export function ScannerPage() {
         <p className="scanner-notice" role="status">
           {notice}
         </p>
+      )}
+      {last && bundle?.can_undo && online && (
+        <div className="scanner-last" data-testid="scanner-last">
+          <span>
+            Admitted: <strong>{last.name}</strong>
+          </span>
+          <button type="button" className="btn btn-secondary btn-small" disabled={undoing} onClick={() => void undoLast()}>
+            Undo check-in
+          </button>
+        </div>
       )}
       {camera && !noCamera ? (
         <CameraView onCode={(t) => void handle(t)} onUnavailable={() => setNoCamera(true)} />

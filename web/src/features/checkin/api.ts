@@ -1,10 +1,12 @@
 // The scanner's calls. A door token (picked up from the organizer's QR code, kept on the
 // device) goes as a bearer token; without one the organizer's own session is used.
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { request } from '@/lib/api';
 import type { components } from '@/lib/api/schema';
 
 export type CheckinResult = components['schemas']['CheckinResult'];
 export type CheckinBundle = components['schemas']['CheckinBundle'];
+export type CheckinLog = components['schemas']['CheckinLog'];
 export type SyncResult = CheckinResult & { qr: string };
 
 const eid = (id: string) => encodeURIComponent(id);
@@ -30,6 +32,32 @@ export function syncScans(
     method: 'POST',
     body: { scans },
     headers: auth(token),
+  });
+}
+
+/** Makes a ticket valid again (organizers; door tokens where the organizer allows it). */
+export function undoCheckin(eventId: string, token: string | null, ticketId: string, gate?: string) {
+  return request<CheckinResult>(`/api/v1/events/${eid(eventId)}/checkins/${eid(ticketId)}/undo`, {
+    method: 'POST',
+    body: gate ? { gate } : {},
+    headers: auth(token),
+  });
+}
+
+/** The organizer's scan list (newest first), refreshed while the Door tab is open. */
+export function useCheckinLog(eventId: string) {
+  return useQuery({
+    queryKey: ['checkins', eventId],
+    queryFn: () => request<CheckinLog>(`/api/v1/events/${eid(eventId)}/checkins`, { query: { limit: 50 } }),
+    refetchInterval: 10000,
+  });
+}
+
+export function useUndoCheckin(eventId: string) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (ticketId: string) => undoCheckin(eventId, null, ticketId),
+    onSuccess: () => qc.invalidateQueries({ queryKey: ['checkins', eventId] }),
   });
 }
 

@@ -48,6 +48,10 @@ export interface StoredBundle {
   tickets: Record<string, CheckinBundle['tickets'][number]>;
   sold: number;
   checked_in: number;
+  /** Whether this device's caller may undo a check-in (as of the last bundle). */
+  can_undo?: boolean;
+  /** The event's title, start and zone, for the scanner's heading. */
+  event?: CheckinBundle['event'];
 }
 
 export function loadBundle(eventId: string): Promise<StoredBundle | undefined> {
@@ -59,7 +63,15 @@ export async function mergeBundle(eventId: string, b: CheckinBundle): Promise<St
   const old = b.partial ? await loadBundle(eventId) : undefined;
   const tickets = { ...(old?.tickets ?? {}) };
   for (const t of b.tickets) tickets[t.id] = t;
-  const stored: StoredBundle = { version: b.version, keys: b.keys, tickets, sold: b.sold, checked_in: b.checked_in };
+  const stored: StoredBundle = {
+    version: b.version,
+    keys: b.keys,
+    tickets,
+    sold: b.sold,
+    checked_in: b.checked_in,
+    can_undo: b.can_undo,
+    event: b.event ?? old?.event,
+  };
   await run('bundles', 'readwrite', (s) => s.put(stored, eventId));
   return stored;
 }

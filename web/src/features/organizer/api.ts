@@ -42,7 +42,7 @@ function useEventWrite<TVars>(fn: (v: TVars) => Promise<Event>) {
 
 export const useCreateEvent = () => useEventWrite((body: EventCreate) => api.post<Event>('/api/v1/events', body));
 export const useUpdateEvent = (id: string) =>
-  useEventWrite((body: EventFields) => api.patch<Event>(`/api/v1/events/${eid(id)}`, body));
+  useEventWrite((body: Partial<EventFields>) => api.patch<Event>(`/api/v1/events/${eid(id)}`, body));
 export const usePublishEvent = (id: string) =>
   useEventWrite(() => api.post<Event>(`/api/v1/events/${eid(id)}/publish`));
 export const useCancelEvent = (id: string) =>

@@ -22,6 +22,7 @@ const event: Event = {
   pay_at_door: false,
   waitlist_offer_minutes: 60,
   cancel_cutoff_hours: 24,
+  door_staff_can_undo: false,
   created_at: '2025-05-01T10:00:00Z',
   updated_at: '2025-05-01T10:00:00Z',
   published_at: null,

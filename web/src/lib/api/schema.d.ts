@@ -178,9 +178,12 @@ export interface paths {
         post?: never;
         /**
          * Delete the account.
-         * @description Signs out everywhere, revokes tokens and erases personal data; upcoming
-         *     registrations are cancelled. An organizer with published upcoming events answers
-         *     409 `conflict`.
+         * @description Cancels the account's registrations for events that have not ended (tickets
+         *     voided, seats back on sale), then signs out everywhere, revokes every API token and
+         *     erases the account: its personal data, including the names and emails on its
+         *     tickets (an organizer's CSV no longer shows them). Refused while the account
+         *     organizes published events that have not ended: 409 `conflict`, and nothing
+         *     changes (cancel or let those events end first). A door token answers 403.
          */
         delete: operations["deleteMe"];
         options?: never;
@@ -239,13 +242,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The user's live API tokens (never the secret). */
+        /** The user's API tokens that are not revoked, expired ones included (never the secret). */
         get: operations["listTokens"];
         put?: never;
         /**
          * Create an API token; the secret is in the answer once.
          * @description With `event_id` the token only works for that event's check-in endpoints (a door
-         *     scanner); the caller must organize that event (else 422 naming `event_id`).
+         *     scanner); the caller must organize that event (else 422 naming `event_id`). With
+         *     `expires_at` (in the future, else 422 naming it) the token answers 401 after that
+         *     time, like a revoked one. At most 20 new tokens an hour per account (429
+         *     `rate_limited` with `Retry-After` beyond).
          */
         post: operations["createToken"];
         delete?: never;
@@ -325,7 +331,12 @@ export interface paths {
          */
         get: operations["listEvents"];
         put?: never;
-        /** Create an event (organizer); it starts as `draft`. */
+        /**
+         * Create an event (organizer); it starts as `draft`.
+         * @description At most 50 new events an hour per account (429 `rate_limited` with `Retry-After`
+         *     beyond; configurable). Without `max_per_user` the event gets a per-person cap of 10
+         *     tickets (`null` for no cap).
+         */
         post: operations["createEvent"];
         delete?: never;
         options?: never;
@@ -369,7 +380,11 @@ export interface paths {
          *     list: entries with an `id` update that type (keeping its sales), entries without
          *     one are added, and types left out are deleted. Deleting a type with sales, or a
          *     capacity below what is sold, answers 409 `conflict`. A cancelled event cannot be
-         *     changed (409).
+         *     changed (409). Read-only fields (`id`, `status`, `organizer_id`, `sold`,
+         *     `remaining`, `created_at`, `updated_at`, `published_at`; in a ticket type `sold`,
+         *     `remaining`, `event_id`) answer 422 naming the field, in a PATCH as at creation:
+         *     the status changes only through publish and cancel. Administrators may change any
+         *     organizer's event.
          */
         patch: operations["updateEvent"];
         trace?: never;
@@ -838,7 +853,13 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Undo a ticket's check-in (organizer; not door tokens). */
+        /**
+         * Undo a ticket's check-in (organizer, or a door token of the event when allowed).
+         * @description The ticket becomes valid again and the undo is logged. The event's organizer and
+         *     administrators may always undo; a door token of the event only while the event's
+         *     `door_staff_can_undo` is on, else 403 `forbidden` saying the organizer has not
+         *     allowed it. A ticket that is not checked in answers 409 `conflict`.
+         */
         post: operations["undoCheckin"];
         delete?: never;
         options?: never;
@@ -1067,6 +1088,7 @@ export interface components {
             password?: string;
         };
         Session: {
+            /** @description A public handle (`ses_...`) for ending this session (`DELETE /api/v1/me/sessions/{id}`); never the cookie nor its stored hash. */
             id: string;
             /** Format: date-time */
             created_at: string;
@@ -1082,12 +1104,17 @@ export interface components {
         ApiToken: {
             id: string;
             name: string;
-            /** @description When set, the token only checks in tickets for this event. */
+            /** @description When set, the token only checks in tickets for this event (a door token). */
             event_id: string | null;
             /** Format: date-time */
             created_at: string;
             /** Format: date-time */
             last_used_at: string | null;
+            /**
+             * Format: date-time
+             * @description When the token stops working (401 after it); null means until revoked. Expired tokens stay listed until revoked.
+             */
+            expires_at: string | null;
         };
         ApiTokenCreated: components["schemas"]["ApiToken"] & {
             /** @description The secret; shown only in this answer. */
@@ -1095,7 +1122,13 @@ export interface components {
         };
         CreateTokenRequest: {
             name: string;
+            /** @description An event the caller organizes (any event for an administrator): the token is limited to its check-in. */
             event_id?: string | null;
+            /**
+             * Format: date-time
+             * @description When the token stops working; must be in the future (422 naming `expires_at` otherwise). Absent or null: until revoked.
+             */
+            expires_at?: string | null;
         };
         AdminUser: components["schemas"]["User"] & {
             disabled: boolean;
@@ -1162,7 +1195,7 @@ export interface components {
             ticket_types: components["schemas"]["TicketType"][];
             sold: number;
             remaining: number;
-            /** @description Tickets one account may hold for this event. */
+            /** @description Tickets one account may hold for this event; null means no cap. */
             max_per_user: number | null;
             /** @description How long a pending payment holds seats. */
             hold_minutes: number;
@@ -1172,6 +1205,8 @@ export interface components {
             waitlist_offer_minutes: number;
             /** @description Attendees may cancel until this many hours before the start; null means until the start. */
             cancel_cutoff_hours: number | null;
+            /** @description Whether the event's door tokens may undo a check-in (organizers always may). */
+            door_staff_can_undo: boolean;
             /** Format: date-time */
             created_at: string;
             /** Format: date-time */
@@ -1216,6 +1251,7 @@ export interface components {
             currency?: string;
             /** @description Total seats; ticket types may add up to more (they then share it). */
             capacity?: number;
+            /** @description Tickets one account may hold for the event. A new event without it gets 10; `null` means no cap. */
             max_per_user?: number | null;
             /** @default 15 */
             hold_minutes: number;
@@ -1227,6 +1263,8 @@ export interface components {
             /** @default 60 */
             waitlist_offer_minutes: number;
             cancel_cutoff_hours?: number | null;
+            /** @description Lets the event's door tokens undo a check-in; a new event without it does not. */
+            door_staff_can_undo?: boolean;
             ticket_types?: components["schemas"]["TicketTypeInput"][];
         };
         EventCreate: components["schemas"]["EventFields"] & Record<string, never>;
@@ -1528,6 +1566,15 @@ export interface components {
             /** @description Tickets not cancelled. */
             sold: number;
             checked_in: number;
+            /** @description Whether the caller may undo a check-in (a door token: the event's `door_staff_can_undo`). */
+            can_undo: boolean;
+            /** @description What the scanner shows at its top (a door token cannot read the event itself). */
+            event?: {
+                title: string;
+                /** Format: date-time */
+                starts_at: string;
+                timezone: string;
+            };
         };
         CheckinLog: {
             next_cursor: string | null;
@@ -1572,7 +1619,7 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description No or expired credentials (`unauthenticated`). */
+        /** @description No, expired or revoked credentials (`unauthenticated`). */
         Unauthenticated: {
             headers: {
                 [name: string]: unknown;
@@ -1590,7 +1637,7 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description Not allowed (`forbidden`, e.g. missing CSRF header or role; `email_not_verified`; `account_disabled`). */
+        /** @description Not allowed (`forbidden`, e.g. missing CSRF header or role, or a door token, which is limited to check-in for one event; `email_not_verified`; `account_disabled`). */
         Forbidden: {
             headers: {
                 [name: string]: unknown;
