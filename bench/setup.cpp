@@ -24,6 +24,7 @@
 #include <map>
 #include <string>
 
+#include "app/open_database.hpp"
 #include "common/random.hpp"
 #include "tickets/keyring.hpp"
 #include "storage/sql/migrations.hpp"
@@ -86,7 +87,8 @@ bool publish_event(sql::SqlEventStore& store, const BenchEvent& b, Timestamp t) 
 
 int prepare(sql::Database& db, int users, int events, long seats, const std::string& out) {
   sql::migrate(db);
-  sql::SqlUserStore user_store(db);
+  sql::CredentialsEpoch credentials;
+  sql::SqlUserStore user_store(db, credentials);
   sql::SqlEventStore event_store(db);
   const Timestamp t = now();
   std::ofstream tokens(out + "/tokens");
@@ -228,7 +230,7 @@ int main(int argc, char** argv) {
   std::map<std::string, std::string> opt;
   for (int i = 2; i + 1 < argc; i += 2) opt[argv[i]] = argv[i + 1];
   try {
-    auto db = sql::open_database(opt["--database"], {.pool_size = 2});
+    auto db = app::open_database(opt["--database"], {.pool_size = 2});
     const std::string cmd = argv[1];
     if (cmd == "prepare")
       return prepare(*db, std::atoi(opt["--users"].c_str()), std::atoi(opt["--events"].c_str()),

@@ -10,6 +10,7 @@
 #include <latch>
 
 #include "app/authenticator.hpp"
+#include "app/open_database.hpp"
 #include "auth/memory_rate_limiter.hpp"
 #include "common/log.hpp"
 #include "common/random.hpp"
@@ -78,7 +79,7 @@ std::unique_ptr<sql::Database> open(const Config& config) {
   if (!options.durable)
     log::warn("durability is relaxed: a power cut or crash may lose the last commits whose "
               "answers were already sent");
-  auto db = sql::open_database(config.database, options);
+  auto db = open_database(config.database, options);
   restrict_sqlite_files(config);
   return db;
 }
@@ -212,10 +213,10 @@ App::App(Config config, std::shared_ptr<const Clock> clock)
     : config_(std::move(config)),
       clock_(std::move(clock)),
       db_(open(config_)),
-      users_(*db_),
+      users_(*db_, credentials_),
       events_(*db_),
       catalog_(events_, *clock_),
-      account_store_(*db_),
+      account_store_(*db_, credentials_),
       outbox_store_(*db_),
       limiter_(make_limiter(*db_)),
       accounts_(account_store_, users_, events_, passwords_, *limiter_, *clock_,

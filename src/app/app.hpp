@@ -91,6 +91,7 @@ class App {
   Config config_;
   std::shared_ptr<const Clock> clock_;
   std::unique_ptr<sql::Database> db_;
+  sql::CredentialsEpoch credentials_;  // user and token writes, for the token cache
   sql::SqlUserStore users_;
   sql::SqlEventStore events_;
   CatalogService catalog_;

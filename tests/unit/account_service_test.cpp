@@ -4,6 +4,7 @@
 
 #include <set>
 
+#include "app/open_database.hpp"
 #include "auth/memory_rate_limiter.hpp"
 #include "auth/password.hpp"
 #include "common/random.hpp"
@@ -46,11 +47,11 @@ constexpr const char* kPassword = "Correct-Horse-42!";
 class AccountServiceTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    db_ = sql::open_database("sqlite::memory:", {.pool_size = 1});
+    db_ = app::open_database("sqlite::memory:", {.pool_size = 1});
     sql::migrate(*db_);
-    users_ = std::make_unique<sql::SqlUserStore>(*db_);
+    users_ = std::make_unique<sql::SqlUserStore>(*db_, credentials_);
     events_ = std::make_unique<sql::SqlEventStore>(*db_);
-    store_ = std::make_unique<sql::SqlAccountStore>(*db_);
+    store_ = std::make_unique<sql::SqlAccountStore>(*db_, credentials_);
     AccountSettings settings;
     settings.public_url = "https://tickets.example.org";
     service_ = std::make_unique<AccountService>(*store_, *users_, *events_, passwords_, limiter_,
@@ -109,6 +110,7 @@ class AccountServiceTest : public ::testing::Test {
   FakePasswords passwords_;
   auth::MemoryRateLimiter limiter_;
   std::unique_ptr<sql::Database> db_;
+  sql::CredentialsEpoch credentials_;
   std::unique_ptr<sql::SqlUserStore> users_;
   std::unique_ptr<sql::SqlEventStore> events_;
   std::unique_ptr<sql::SqlAccountStore> store_;

@@ -25,8 +25,8 @@ class AccountStoreTest : public ::testing::Test {
  protected:
   void SetUp() override {
     db_ = test::open_test_database();
-    users_ = std::make_unique<sql::SqlUserStore>(*db_);
-    accounts_ = std::make_unique<sql::SqlAccountStore>(*db_);
+    users_ = std::make_unique<sql::SqlUserStore>(*db_, credentials_);
+    accounts_ = std::make_unique<sql::SqlAccountStore>(*db_, credentials_);
     outbox_ = std::make_unique<sql::SqlOutboxStore>(*db_);
   }
 
@@ -61,6 +61,7 @@ class AccountStoreTest : public ::testing::Test {
 
   Timestamp now_ = *parse_rfc3339("2026-06-01T12:00:00Z");
   std::unique_ptr<sql::Database> db_;
+  sql::CredentialsEpoch credentials_;
   std::unique_ptr<sql::SqlUserStore> users_;
   std::unique_ptr<sql::SqlAccountStore> accounts_;
   std::unique_ptr<sql::SqlOutboxStore> outbox_;

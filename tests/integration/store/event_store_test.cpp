@@ -17,7 +17,7 @@ class EventStoreTest : public ::testing::Test {
  protected:
   void SetUp() override {
     db_ = test::open_test_database();
-    users_ = std::make_unique<sql::SqlUserStore>(*db_);
+    users_ = std::make_unique<sql::SqlUserStore>(*db_, credentials_);
     events_ = std::make_unique<sql::SqlEventStore>(*db_);
     organizer_ = make_user("org@example.com");
   }
@@ -66,6 +66,7 @@ class EventStoreTest : public ::testing::Test {
 
   Timestamp now_ = *parse_rfc3339("2026-06-01T12:00:00Z");
   std::unique_ptr<sql::Database> db_;
+  sql::CredentialsEpoch credentials_;
   std::unique_ptr<sql::SqlUserStore> users_;
   std::unique_ptr<sql::SqlEventStore> events_;
   std::string organizer_;

@@ -10,15 +10,15 @@ CREATE TABLE promo_codes (
   event_id       TEXT NOT NULL REFERENCES events(id) ON DELETE CASCADE,
   code           TEXT NOT NULL,               -- upper-case
   kind           TEXT NOT NULL,               -- percent | fixed
-  amount         BIGINT NOT NULL CHECK (amount >= 0),
+  amount         {{integer}} NOT NULL CHECK (amount >= 0),
   ticket_type_id TEXT,                        -- scope: one type, or NULL for the whole event
   unlocks_hidden INTEGER NOT NULL DEFAULT 0,
-  max_uses       BIGINT,
-  uses           BIGINT NOT NULL DEFAULT 0 CHECK (uses >= 0 AND (max_uses IS NULL OR uses <= max_uses)),
-  valid_from     BIGINT,
-  valid_until    BIGINT,
-  created_at     BIGINT NOT NULL,
-  updated_at     BIGINT NOT NULL,
+  max_uses       {{integer}},
+  uses           {{integer}} NOT NULL DEFAULT 0 CHECK (uses >= 0 AND (max_uses IS NULL OR uses <= max_uses)),
+  valid_from     {{integer}},
+  valid_until    {{integer}},
+  created_at     {{integer}} NOT NULL,
+  updated_at     {{integer}} NOT NULL,
   UNIQUE (event_id, code)
 );
 
@@ -27,17 +27,17 @@ CREATE TABLE registrations (
   event_id        TEXT NOT NULL REFERENCES events(id),
   user_id         TEXT NOT NULL REFERENCES users(id),
   status          TEXT NOT NULL,              -- confirmed | pending_payment | cancelled | expired | refunded
-  total           BIGINT NOT NULL CHECK (total >= 0),
+  total           {{integer}} NOT NULL CHECK (total >= 0),
   currency        TEXT NOT NULL,
   idempotency_key TEXT NOT NULL,
   request_hash    TEXT NOT NULL,
   promo_code_id   TEXT REFERENCES promo_codes(id),
-  expires_at      BIGINT,                    -- pending_payment hold end
+  expires_at      {{integer}},                    -- pending_payment hold end
   checkout_url    TEXT,                       -- set by the payments issue
   refund_status   TEXT,                       -- NULL | due | refunded
-  created_at      BIGINT NOT NULL,
-  updated_at      BIGINT NOT NULL,
-  cancelled_at    BIGINT,
+  created_at      {{integer}} NOT NULL,
+  updated_at      {{integer}} NOT NULL,
+  cancelled_at    {{integer}},
   cancelled_by    TEXT,                       -- attendee | organizer | event | NULL
   UNIQUE (user_id, idempotency_key)
 );
@@ -50,9 +50,9 @@ CREATE INDEX registrations_holds ON registrations(expires_at) WHERE status = 'pe
 CREATE TABLE registration_items (
   registration_id TEXT NOT NULL REFERENCES registrations(id) ON DELETE CASCADE,
   ticket_type_id  TEXT NOT NULL,
-  quantity        BIGINT NOT NULL CHECK (quantity > 0),
-  unit_price      BIGINT NOT NULL,
-  amount          BIGINT NOT NULL,
+  quantity        {{integer}} NOT NULL CHECK (quantity > 0),
+  unit_price      {{integer}} NOT NULL,
+  amount          {{integer}} NOT NULL,
   position        INTEGER NOT NULL DEFAULT 0,
   PRIMARY KEY (registration_id, ticket_type_id)
 );
@@ -67,9 +67,9 @@ CREATE TABLE tickets (
   attendee_email  TEXT NOT NULL,
   status          TEXT NOT NULL,              -- valid | checked_in | cancelled
   qr              TEXT,                       -- signed QR payload (tickets issue)
-  checked_in_at   BIGINT,
+  checked_in_at   {{integer}},
   position        INTEGER NOT NULL DEFAULT 0,
-  created_at      BIGINT NOT NULL
+  created_at      {{integer}} NOT NULL
 );
 CREATE INDEX tickets_registration ON tickets(registration_id, position);
 CREATE INDEX tickets_event ON tickets(event_id, status);
@@ -79,14 +79,14 @@ CREATE TABLE waitlist_entries (
   event_id               TEXT NOT NULL REFERENCES events(id) ON DELETE CASCADE,
   user_id                TEXT NOT NULL REFERENCES users(id),
   ticket_type_id         TEXT,
-  quantity               BIGINT NOT NULL DEFAULT 1 CHECK (quantity > 0),
+  quantity               {{integer}} NOT NULL DEFAULT 1 CHECK (quantity > 0),
   status                 TEXT NOT NULL,       -- waiting | offered | accepted | expired | cancelled
   offered_ticket_type_id TEXT,
-  offered_quantity       BIGINT NOT NULL DEFAULT 0,
-  offered_at             BIGINT,
-  offer_expires_at       BIGINT,
-  created_at             BIGINT NOT NULL,
-  updated_at             BIGINT NOT NULL,
+  offered_quantity       {{integer}} NOT NULL DEFAULT 0,
+  offered_at             {{integer}},
+  offer_expires_at       {{integer}},
+  created_at             {{integer}} NOT NULL,
+  updated_at             {{integer}} NOT NULL,
   UNIQUE (event_id, user_id)
 );
 CREATE INDEX waitlist_queue ON waitlist_entries(event_id, status, created_at, id);

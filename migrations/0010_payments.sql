@@ -7,18 +7,18 @@ CREATE TABLE payments (
   provider           TEXT NOT NULL,             -- stripe | door
   session_id         TEXT UNIQUE,               -- Stripe Checkout Session
   session_url        TEXT,
-  session_expires_at INTEGER,
+  session_expires_at {{integer}},
   payment_intent     TEXT,
   status             TEXT NOT NULL,             -- open | paid | failed | expired | refunded
-  amount_paid        INTEGER NOT NULL DEFAULT 0,
-  amount_refunded    INTEGER NOT NULL DEFAULT 0,
-  refund_requested   INTEGER NOT NULL DEFAULT 0, -- asked of the provider (in flight while > amount_refunded)
+  amount_paid        {{integer}} NOT NULL DEFAULT 0,
+  amount_refunded    {{integer}} NOT NULL DEFAULT 0,
+  refund_requested   {{integer}} NOT NULL DEFAULT 0, -- asked of the provider (in flight while > amount_refunded)
   currency           TEXT NOT NULL,
   flag               TEXT,                      -- amount_mismatch | disputed | late_no_seats | paid_twice
   refund_error       TEXT,                      -- the provider's refusal of the last refund asked (null once one is taken)
   refund_reason      TEXT,
-  created_at         INTEGER NOT NULL,
-  updated_at         INTEGER NOT NULL
+  created_at         {{integer}} NOT NULL,
+  updated_at         {{integer}} NOT NULL
 );
 CREATE INDEX payments_intent ON payments(payment_intent);
 CREATE INDEX payments_open ON payments(updated_at) WHERE status = 'open' OR refund_requested > amount_refunded;
@@ -29,11 +29,11 @@ CREATE INDEX payments_open ON payments(updated_at) WHERE status = 'open' OR refu
 CREATE TABLE payment_extras (
   payment_intent   TEXT PRIMARY KEY,
   registration_id  TEXT NOT NULL REFERENCES registrations(id),
-  amount           INTEGER NOT NULL,
+  amount           {{integer}} NOT NULL,
   currency         TEXT NOT NULL,
-  refund_requested INTEGER NOT NULL DEFAULT 0,   -- 1 once asked of the provider
-  refunded         INTEGER NOT NULL DEFAULT 0,   -- 1 once the provider reported it
-  created_at       INTEGER NOT NULL
+  refund_requested {{integer}} NOT NULL DEFAULT 0,   -- 1 once asked of the provider
+  refunded         {{integer}} NOT NULL DEFAULT 0,   -- 1 once the provider reported it
+  created_at       {{integer}} NOT NULL
 );
 CREATE INDEX payment_extras_open ON payment_extras(created_at) WHERE refunded = 0;
 
@@ -42,9 +42,9 @@ CREATE TABLE payment_events (
   type            TEXT NOT NULL,
   registration_id TEXT,
   outcome         TEXT NOT NULL,
-  received_at     INTEGER NOT NULL
+  received_at     {{integer}} NOT NULL
 );
 
 -- Pay at the door / by invoice: the organizer turns it on per event and marks held
 -- registrations paid later.
-ALTER TABLE events ADD COLUMN pay_at_door INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE events ADD COLUMN pay_at_door {{integer}} NOT NULL DEFAULT 0;

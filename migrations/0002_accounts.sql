@@ -2,7 +2,7 @@
 -- rate-limit counters and the mail outbox. Times are integer milliseconds (UTC).
 
 -- A deleted account keeps its row (registrations point at it) with personal data erased.
-ALTER TABLE users ADD COLUMN deleted_at BIGINT;
+ALTER TABLE users ADD COLUMN deleted_at {{integer}};
 
 -- Browser sessions. id is the SHA-256 (hex) of the 256-bit secret in the cookie.
 -- A session ends at expires_at (absolute), after an idle gap (last_seen_at + idle
@@ -10,10 +10,10 @@ ALTER TABLE users ADD COLUMN deleted_at BIGINT;
 CREATE TABLE sessions (
   id           TEXT PRIMARY KEY,
   user_id      TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
-  created_at   BIGINT NOT NULL,
-  last_seen_at BIGINT NOT NULL,
-  expires_at   BIGINT NOT NULL,
-  revoked_at   BIGINT,
+  created_at   {{integer}} NOT NULL,
+  last_seen_at {{integer}} NOT NULL,
+  expires_at   {{integer}} NOT NULL,
+  revoked_at   {{integer}},
   user_agent   TEXT NOT NULL DEFAULT '',
   ip           TEXT NOT NULL DEFAULT ''
 );
@@ -26,9 +26,9 @@ CREATE TABLE one_time_tokens (
   kind       TEXT NOT NULL,
   user_id    TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
   payload    TEXT NOT NULL DEFAULT '',
-  created_at BIGINT NOT NULL,
-  expires_at BIGINT NOT NULL,
-  used_at    BIGINT
+  created_at {{integer}} NOT NULL,
+  expires_at {{integer}} NOT NULL,
+  used_at    {{integer}}
 );
 CREATE INDEX one_time_tokens_user ON one_time_tokens(user_id, kind);
 
@@ -36,7 +36,7 @@ CREATE INDEX one_time_tokens_user ON one_time_tokens(user_id, kind);
 -- changes, token creation and revocation, disabling. detail is a JSON object.
 CREATE TABLE audit_log (
   id            TEXT PRIMARY KEY,
-  at            BIGINT NOT NULL,
+  at            {{integer}} NOT NULL,
   actor_user_id TEXT,
   kind          TEXT NOT NULL,
   subject       TEXT,
@@ -50,9 +50,9 @@ CREATE INDEX audit_log_subject ON audit_log(subject, at);
 -- single SQLite node counts in memory, but the table exists on both for one schema).
 CREATE TABLE rate_limits (
   key          TEXT NOT NULL,
-  window_start BIGINT NOT NULL,
-  count        BIGINT NOT NULL,
-  expires_at   BIGINT NOT NULL,
+  window_start {{integer}} NOT NULL,
+  count        {{integer}} NOT NULL,
+  expires_at   {{integer}} NOT NULL,
   PRIMARY KEY (key, window_start)
 );
 CREATE INDEX rate_limits_expiry ON rate_limits(expires_at);
@@ -68,13 +68,13 @@ CREATE TABLE outbox (
   text_body       TEXT NOT NULL,
   html_body       TEXT NOT NULL DEFAULT '',
   cause_key       TEXT NOT NULL UNIQUE,
-  created_at      BIGINT NOT NULL,
-  attempts        BIGINT NOT NULL DEFAULT 0,
-  next_attempt_at BIGINT NOT NULL,
+  created_at      {{integer}} NOT NULL,
+  attempts        {{integer}} NOT NULL DEFAULT 0,
+  next_attempt_at {{integer}} NOT NULL,
   claimed_by      TEXT,
-  claimed_until   BIGINT,
-  sent_at         BIGINT,
-  failed_at       BIGINT,
+  claimed_until   {{integer}},
+  sent_at         {{integer}},
+  failed_at       {{integer}},
   last_error      TEXT
 );
 CREATE INDEX outbox_due ON outbox(next_attempt_at) WHERE sent_at IS NULL AND failed_at IS NULL;

@@ -6,8 +6,8 @@
 -- queued, in one transaction that sets tickets_issued_at (and tickets_mailed_at when the
 -- mail was queued). The issuer finds what is left to do through the partial index, so a
 -- crash between confirmation and issuing only delays it.
-ALTER TABLE registrations ADD COLUMN tickets_issued_at INTEGER;
-ALTER TABLE registrations ADD COLUMN tickets_mailed_at INTEGER;
+ALTER TABLE registrations ADD COLUMN tickets_issued_at {{integer}};
+ALTER TABLE registrations ADD COLUMN tickets_mailed_at {{integer}};
 CREATE INDEX registrations_unissued ON registrations(created_at)
   WHERE status = 'confirmed' AND tickets_issued_at IS NULL;
 
