@@ -14,6 +14,9 @@
 # BENCH_LIGHTHOUSE (1; 0 skips it), BENCH_KEEP (keep the work folder).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+BENCH_NAME=reads
+# shellcheck source=bench/lib.sh
+. bench/lib.sh
 
 BUILD=${BENCH_BUILD:-build/release}
 ADMIT=$BUILD/src/admit
@@ -41,16 +44,6 @@ cleanup() {
   if [ -z "${BENCH_KEEP:-}" ]; then rm -rf "$work"; else echo "reads: kept $work"; fi
 }
 trap cleanup EXIT
-
-free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'; }
-wait_for() {  # url pid log
-  for _ in $(seq 1 200); do
-    curl -fs -o /dev/null "$1" 2>/dev/null && return 0
-    kill -0 "$2" 2>/dev/null || { echo "reads: server exited:" >&2; cat "$3" >&2; exit 1; }
-    sleep 0.05
-  done
-  echo "reads: $1 never answered" >&2; exit 1
-}
 
 # admit: SQLite with the demo events (the issue's "8 demo events"), the built web app.
 db="sqlite:$work/admit.db"

@@ -7,6 +7,9 @@
 # Environment: BENCH_BUILD (build/release), BENCH_MEMORY_EVENTS (10000).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+BENCH_NAME=reads_memory
+# shellcheck source=bench/lib.sh
+. bench/lib.sh
 BUILD=${BENCH_BUILD:-build/release}
 ADMIT=$BUILD/src/admit
 COPIES=${BENCH_MEMORY_EVENTS:-10000}
@@ -24,12 +27,11 @@ env ADMIT_DATABASE="$db" ADMIT_DATA_DIR="$work" "$ADMIT" demo >/dev/null 2>&1
 
 rss_kb() { awk '/VmRSS/ { print $2 }' "/proc/$server/status"; }
 serve() {
-  port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
+  port=$(free_port)
   env ADMIT_LISTEN=127.0.0.1:$port ADMIT_DATABASE="$db" ADMIT_DATA_DIR="$work" ADMIT_LOG_LEVEL=warn \
     ADMIT_WEB_ROOT="$work/no-web" "$ADMIT" serve >"$work/server.log" 2>&1 &
   server=$!
-  for _ in $(seq 1 600); do curl -fs -o /dev/null "http://127.0.0.1:$port/healthz" && return 0; sleep 0.05; done
-  echo "reads_memory: server did not start" >&2; cat "$work/server.log" >&2; exit 1
+  wait_for "http://127.0.0.1:$port/healthz" "$server" "$work/server.log" 600
 }
 read_everything() {
   python3 - "$port" <<'PY'

@@ -33,6 +33,9 @@
 # (/proc/diskstats), both per second of the load.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+BENCH_NAME=bench
+# shellcheck source=bench/lib.sh
+. bench/lib.sh
 
 BUILD=${BENCH_BUILD:-build/release}
 ADMIT=$BUILD/src/admit
@@ -75,7 +78,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'; }
 
 # PostgreSQL: BENCH_POSTGRES_URL, or one throwaway cluster for the whole run (started here,
 # in this shell, so the EXIT trap stops it).
@@ -121,13 +123,7 @@ http {
 CONF
   "$NGINX" -p "$dir" -c "$dir/nginx.conf" -e "$dir/error.log" &
   nginx_pid=$!
-  for _ in $(seq 1 100); do
-    curl -fs "http://127.0.0.1:$nginx_port/small.txt" >/dev/null 2>&1 && return
-    kill -0 "$nginx_pid" 2>/dev/null || { echo "bench: nginx exited:" >&2; cat "$dir/error.log" >&2; exit 1; }
-    sleep 0.05
-  done
-  echo "bench: nginx did not answer" >&2
-  exit 1
+  wait_for "http://127.0.0.1:$nginx_port/small.txt" "$nginx_pid" "$dir/error.log" 100
 }
 # Prints nginx's answers/s with this run's load generator and connection count.
 measure_ceiling() {
@@ -232,11 +228,7 @@ for backend in $BACKENDS; do
       ADMIT_REGISTRATION_RATE_PER_USER=0 ADMIT_REGISTRATION_RATE_PER_ADDRESS=0 $SERVER_ENV \
       "$ADMIT" serve >"$dir/server.log" 2>&1 &
     server=$!
-    for _ in $(seq 1 200); do
-      curl -fs "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break
-      kill -0 "$server" 2>/dev/null || { echo "bench: admit serve exited:" >&2; cat "$dir/server.log" >&2; exit 1; }
-      sleep 0.05
-    done
+    wait_for "http://127.0.0.1:$port/healthz" "$server" "$dir/server.log"
     if [ -n "${BENCH_PERF:-}" ]; then
       perf record ${BENCH_PERF_ARGS:--g} -o "$dir/perf.data" -p "$server" >/dev/null 2>&1 &
       perf_pid=$!
@@ -340,11 +332,7 @@ if [ "$CHECKIN_TICKETS" -gt 0 ]; then
     env ADMIT_LISTEN=127.0.0.1:$port ADMIT_DATABASE=$db ADMIT_DATA_DIR=$dir ADMIT_LOG_LEVEL=warn \
       ADMIT_WEB_ROOT=$dir/no-web $SERVER_ENV "$ADMIT" serve >"$dir/server.log" 2>&1 &
     server=$!
-    for _ in $(seq 1 200); do
-      curl -fs "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break
-      kill -0 "$server" 2>/dev/null || { echo "bench: admit serve exited:" >&2; cat "$dir/server.log" >&2; exit 1; }
-      sleep 0.05
-    done
+    wait_for "http://127.0.0.1:$port/healthz" "$server" "$dir/server.log"
     set +e
     "$CHECKIN_LOADGEN" --port "$port" --connections "$CONNECTIONS" --token "$dir/door_token" \
       --event "$(cat "$dir/checkin_event")" --codes "$dir/codes" | tee "$dir/load.txt"

@@ -24,6 +24,7 @@
 #include <map>
 #include <string>
 
+#include "app/open_database.hpp"
 #include "common/random.hpp"
 #include "tickets/keyring.hpp"
 #include "storage/sql/migrations.hpp"
@@ -40,9 +41,54 @@ Timestamp now() {
   return std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
 }
 
+// A verified account of `role` that never signs in (bench users use bearer tokens).
+void insert_user(sql::Connection& c, const std::string& id, const std::string& email, const std::string& name,
+                 const std::string& role, Timestamp t) {
+  c.execute("INSERT INTO users (id, email, name, password_hash, roles, email_verified_at, disabled, "
+            "created_at, updated_at) VALUES (?, ?, ?, 'bench-no-password', ?, ?, 0, ?, ?)",
+            {id, email, name, role, to_millis(t), to_millis(t), to_millis(t)});
+}
+
+struct BenchEvent {
+  std::string id, type_id, organizer, title, type_name;
+  long seats = 0;
+  Timestamp starts_at;
+};
+
+// A published event of one free ticket type with all its seats; false (said on stderr)
+// when the store refuses it.
+bool publish_event(sql::SqlEventStore& store, const BenchEvent& b, Timestamp t) {
+  Event e;
+  e.id = b.id;
+  e.organizer_id = b.organizer;
+  e.title = b.title;
+  e.description = "Benchmark event";
+  e.category = "music";
+  e.venue = "Bench Arena";
+  e.starts_at = b.starts_at;
+  e.ends_at = e.starts_at + 3h;
+  e.timezone = "UTC";
+  e.currency = "EUR";
+  e.capacity = b.seats;
+  e.status = EventStatus::draft;
+  e.created_at = e.updated_at = t;
+  TicketType tt;
+  tt.id = b.type_id;
+  tt.event_id = b.id;
+  tt.name = b.type_name;
+  tt.capacity = b.seats;
+  e.ticket_types.push_back(tt);
+  if (auto created = store.create_event(e); !created) {
+    std::cerr << "cannot create event: " << created.error().detail << "\n";
+    return false;
+  }
+  return static_cast<bool>(store.set_status(b.id, EventStatus::published, t));
+}
+
 int prepare(sql::Database& db, int users, int events, long seats, const std::string& out) {
   sql::migrate(db);
-  sql::SqlUserStore user_store(db);
+  sql::CredentialsEpoch credentials;
+  sql::SqlUserStore user_store(db, credentials);
   sql::SqlEventStore event_store(db);
   const Timestamp t = now();
   std::ofstream tokens(out + "/tokens");
@@ -53,10 +99,7 @@ int prepare(sql::Database& db, int users, int events, long seats, const std::str
       for (int i = 0; i <= users; ++i) {
         const std::string id = new_id("usr");
         const std::string email = "bench" + std::to_string(i) + "." + new_id("b") + "@example.com";
-        c.execute("INSERT INTO users (id, email, name, password_hash, roles, email_verified_at, disabled, "
-                  "created_at, updated_at) VALUES (?, ?, ?, 'bench-no-password', ?, ?, 0, ?, ?)",
-                  {id, email, "Bench " + std::to_string(i), std::string(i == 0 ? "organizer" : "attendee"),
-                   to_millis(t), to_millis(t), to_millis(t)});
+        insert_user(c, id, email, "Bench " + std::to_string(i), i == 0 ? "organizer" : "attendee", t);
         if (i == 0) {
           organizer = id;
           continue;
@@ -70,33 +113,10 @@ int prepare(sql::Database& db, int users, int events, long seats, const std::str
   }
   std::ofstream list(out + "/events");
   for (int i = 0; i < events; ++i) {
-    Event e;
-    e.id = new_id("evt");
-    e.organizer_id = organizer;
-    e.title = "Flash sale " + std::to_string(i + 1);
-    e.description = "Benchmark event";
-    e.category = "music";
-    e.venue = "Bench Arena";
-    e.starts_at = t + 24h * 30;
-    e.ends_at = e.starts_at + 3h;
-    e.timezone = "UTC";
-    e.currency = "EUR";
-    e.capacity = seats;
-    e.status = EventStatus::draft;
-    e.created_at = e.updated_at = t;
-    TicketType tt;
-    tt.id = new_id("tt");
-    tt.event_id = e.id;
-    tt.name = "Free";
-    tt.capacity = seats;
-    e.ticket_types.push_back(tt);
-    auto created = event_store.create_event(e);
-    if (!created) {
-      std::cerr << "cannot create event: " << created.error().detail << "\n";
-      return 1;
-    }
-    if (!event_store.set_status(e.id, EventStatus::published, t)) return 1;
-    list << e.id << " " << tt.id << "\n";
+    const BenchEvent b{new_id("evt"), new_id("tt"), organizer, "Flash sale " + std::to_string(i + 1), "Free", seats,
+                       t + 24h * 30};
+    if (!publish_event(event_store, b, t)) return 1;
+    list << b.id << " " << b.type_id << "\n";
   }
   std::cout << "prepared " << users << " users with tokens and " << events << " events of " << seats
             << " seats in " << out << "\n";
@@ -143,40 +163,13 @@ int prepare_checkin(sql::Database& db, long tickets, const std::string& out) {
   std::ofstream codes(out + "/codes");
   sql::in_transaction(*db.writer(), [&](sql::Connection& c) {
     for (const auto& [id, role] : {std::pair{organizer, "organizer"}, std::pair{buyer, "attendee"}})
-      c.execute("INSERT INTO users (id, email, name, password_hash, roles, email_verified_at, disabled, "
-                "created_at, updated_at) VALUES (?, ?, ?, 'bench-no-password', ?, ?, 0, ?, ?)",
-                {id, id + "@example.com", std::string("Bench ") + role, std::string(role), to_millis(t),
-                 to_millis(t), to_millis(t)});
+      insert_user(c, id, id + "@example.com", std::string("Bench ") + role, role, t);
     c.execute("INSERT INTO api_tokens (id, user_id, name, token_hash, event_scope, created_at) "
               "VALUES (?, ?, 'bench door', ?, ?, ?)",
               {new_id("tok"), organizer, sha256_hex(door), event, to_millis(t)});
   });
   sql::SqlEventStore event_store(db);
-  Event e;
-  e.id = event;
-  e.organizer_id = organizer;
-  e.title = "Door benchmark";
-  e.description = "Benchmark event";
-  e.category = "music";
-  e.venue = "Bench Arena";
-  e.starts_at = t + 24h;
-  e.ends_at = e.starts_at + 3h;
-  e.timezone = "UTC";
-  e.currency = "EUR";
-  e.capacity = tickets;
-  e.status = EventStatus::draft;
-  e.created_at = e.updated_at = t;
-  TicketType tt;
-  tt.id = type;
-  tt.event_id = event;
-  tt.name = "Standing";
-  tt.capacity = tickets;
-  e.ticket_types.push_back(tt);
-  if (auto created = event_store.create_event(e); !created) {
-    std::cerr << "cannot create event: " << created.error().detail << "\n";
-    return 1;
-  }
-  if (!event_store.set_status(event, EventStatus::published, t)) return 1;
+  if (!publish_event(event_store, {event, type, organizer, "Door benchmark", "Standing", tickets, t + 24h}, t)) return 1;
   auto conn = db.writer();  // the only writer of SQLite: taken after the event store's writes
   for (long done = 0; done < tickets;) {
     sql::in_transaction(*conn, [&](sql::Connection& c) {
@@ -237,7 +230,7 @@ int main(int argc, char** argv) {
   std::map<std::string, std::string> opt;
   for (int i = 2; i + 1 < argc; i += 2) opt[argv[i]] = argv[i + 1];
   try {
-    auto db = sql::open_database(opt["--database"], {.pool_size = 2});
+    auto db = app::open_database(opt["--database"], {.pool_size = 2});
     const std::string cmd = argv[1];
     if (cmd == "prepare")
       return prepare(*db, std::atoi(opt["--users"].c_str()), std::atoi(opt["--events"].c_str()),

@@ -10,7 +10,7 @@
 #include <latch>
 
 #include "app/authenticator.hpp"
-#include "app/periodic_task.hpp"
+#include "app/open_database.hpp"
 #include "auth/memory_rate_limiter.hpp"
 #include "common/log.hpp"
 #include "common/random.hpp"
@@ -80,7 +80,7 @@ std::unique_ptr<sql::Database> open(const Config& config) {
   if (!options.durable)
     log::warn("durability is relaxed: a power cut or crash may lose the last commits whose "
               "answers were already sent");
-  auto db = sql::open_database(config.database, options);
+  auto db = open_database(config.database, options);
   restrict_sqlite_files(config);
   return db;
 }
@@ -214,10 +214,10 @@ App::App(Config config, std::shared_ptr<const Clock> clock)
     : config_(std::move(config)),
       clock_(std::move(clock)),
       db_(open(config_)),
-      users_(*db_),
+      users_(*db_, credentials_),
       events_(*db_),
       catalog_(events_, *clock_),
-      account_store_(*db_),
+      account_store_(*db_, credentials_),
       outbox_store_(*db_),
       limiter_(make_limiter(*db_)),
       accounts_(account_store_, users_, events_, passwords_, *limiter_, *clock_,
@@ -265,7 +265,7 @@ App::App(Config config, std::shared_ptr<const Clock> clock)
   payment_service_.on_seats_returned([this](const std::string& event_id) { engine_.seats_returned(event_id); });
   payment_service_.on_seats_taken([this](const std::string& event_id) { snapshots_.refresh(event_id); });
   registrations_.count_checkins_with([this](const std::string& id) { return checkins_.per_hour(id); });
-  accounts_.on_account_deleting(
+  accounts_.profile().on_account_deleting(
       [this](const std::string& user_id) { registrations_.cancel_upcoming_for_user(user_id); });
 }
 
@@ -418,54 +418,21 @@ http::ServerOptions App::server_options(WorkPool& pool) const {
 
 // The .eml files of the file mailer are deleted mail_retention after sending, checked every
 // hour or, for a short retention, four times per retention period.
-std::unique_ptr<PeriodicTask> App::mail_retention_task() const {
+std::unique_ptr<BackgroundLoop> App::mail_retention_task() const {
   const std::int64_t keep = config_.mail_retention_seconds();
   if (!config_.smtp_url.empty() || keep <= 0) return nullptr;
   const auto every = std::chrono::milliseconds(std::clamp<std::int64_t>(keep * 250, 250, 3600 * 1000));
   auto dir = std::filesystem::path(config_.data_dir) / "outbox";
-  return std::make_unique<PeriodicTask>("mail_retention", every, [dir, keep] {
+  return std::make_unique<BackgroundLoop>("mail-retention", every, BackgroundLoop::each([dir, keep] {
     if (auto n = mail::delete_old_mail(dir, std::chrono::seconds(keep)); n > 0)
       log::info("deleted sent mail past its retention", {{"files", n}});
-  });
+  }));
 }
 
-int App::serve() {
-  int applied = migrate();
-  log::info("database ready", {{"migrations_applied", applied},
-                               {"schema_version", sql::current_version(*db_)}});
-
-  WorkPool pool("http", static_cast<std::size_t>(config_.work_threads),
-                static_cast<std::size_t>(config_.work_queue));
-  // Password hashing gets its own small pool: a burst of sign-ins waits there (or answers
-  // 503) instead of occupying every handler thread.
-  hash_pool_ = std::make_unique<WorkPool>("argon2", 2, 64);
-  register_metrics(pool);
-
-  // Mail: queued in the outbox by the services, delivered by this background loop.
-  auto mailer = make_mailer(config_);
-  mail::OutboxSender sender(outbox_store_, *mailer, *clock_);
-  // Ticket PDFs are attached by blob key; a PDF the store lost is rendered again.
-  sender.set_attachment_loader([this](const std::string& key) { return tickets_.attachment(key); });
-  accounts_.on_mail_queued([&sender] { sender.wake(); });
-  struct HookReset {
-    AccountService& accounts;
-    ~HookReset() { accounts.on_mail_queued(nullptr); }
-  } hook_reset{accounts_};
-  // Ended sessions and used or expired mail links: purged at start, then every hour (every
-  // node does it; the deletes are idempotent).
-  PeriodicTask purger("purge_expired", std::chrono::hours(1), [this] {
-    if (auto n = accounts_.purge_expired(); n > 0)
-      log::info("purged ended sessions and mail links", {{"rows", n}});
-  });
-  purger.start();
-  auto retention = mail_retention_task();
-  if (retention) retention->start();
-  sender.start();
-  log::info("mail", {{"transport", config_.smtp_url.empty() ? "files" : "smtp"},
-                     {"node", sender.node_id()}, {"retention", config_.mail_retention}});
-
-  // Tickets: PDFs render on their own bounded pool; the issuer turns confirmed
-  // registrations into codes, PDFs and mail (DESIGN.md §5).
+// Tickets: PDFs render on their own bounded pool; the issuer turns confirmed registrations
+// into codes, PDFs and mail (DESIGN.md §5). Registrations: the batching writers and the
+// sweeper. Check-in: the writers that batch scans.
+void App::start_workers(WorkPool& pool) {
   pdf_pool_ = std::make_unique<WorkPool>("pdf", static_cast<std::size_t>(config_.pdf_threads),
                                          static_cast<std::size_t>(config_.pdf_queue));
   metrics_.add_gauge("admit_pdf_queue_depth", "Ticket PDFs waiting for a thread",
@@ -484,12 +451,14 @@ int App::serve() {
   registrations_.start_sweeper(std::chrono::seconds(1));
   // Payments: open checkouts whose webhook never came are looked up at the provider.
   const auto reconcile_every = std::chrono::seconds(config_.stripe_reconcile_seconds);
-  PeriodicTask reconciler("payments_reconcile", reconcile_every, [this, reconcile_every] {
-    if (!payments_->enabled()) return;
-    auto r = payment_service_.reconcile(reconcile_every);
-    if (r.applied > 0) log::info("payments reconciled", {{"checked", r.checked}, {"applied", r.applied}});
-  });
-  reconciler.start();
+  reconciler_ = std::make_unique<BackgroundLoop>(
+      "pay-reconcile", reconcile_every, BackgroundLoop::each([this, reconcile_every] {
+        if (!payments_->enabled()) return;
+        auto r = payment_service_.reconcile(reconcile_every);
+        if (r.applied > 0)
+          log::info("payments reconciled", {{"checked", r.checked}, {"applied", r.applied}});
+      }));
+  reconciler_->start();
 
   // Check-in: the writers that batch scans into transactions (DESIGN.md §5).
   checkins_.start();
@@ -497,11 +466,12 @@ int App::serve() {
                      [this] { return static_cast<double>(checkins_.queue_depth()); });
   metrics_.add_counter("admit_checkin_batches_total", "Check-in transactions run by writers",
                        [this] { return static_cast<double>(checkins_.batches()); });
+}
 
-  // Public reads: every published event in memory before the first request; on
-  // PostgreSQL the other nodes' changes arrive through LISTEN/NOTIFY (SQLite: one node,
-  // but other processes, e.g. `admit demo`, may add events: a poll).
-  std::unique_ptr<ChangeFeed> feed = start_public_reads();
+// The public listener (and /metrics on its own address when configured), until a signal;
+// then `shutdown` runs while the routes, the authenticator and the server still exist (the
+// work pool may still be running handlers until shutdown stops it).
+void App::serve_http(WorkPool& pool, const std::function<void()>& shutdown) {
   http_pool_ = &pool;
   http::Router router;
   add_routes(router);
@@ -528,19 +498,65 @@ int App::serve() {
                         {"public_url", config_.public_url}});
   server.run_until_signal();
   if (metrics_server) metrics_server->stop();
-  feed->stop();
-  snapshots_.stop();
-  pool.stop();
-  checkins_.stop();
-  tickets_.stop();
-  pdf_pool_->stop();
-  reconciler.stop();
-  registrations_.stop_sweeper();
-  engine_.stop();
-  hash_pool_->stop();
-  sender.stop();
-  if (retention) retention->stop();
-  purger.stop();
+  shutdown();
+}
+
+int App::serve() {
+  int applied = migrate();
+  log::info("database ready", {{"migrations_applied", applied},
+                               {"schema_version", sql::current_version(*db_)}});
+
+  WorkPool pool("http", static_cast<std::size_t>(config_.work_threads),
+                static_cast<std::size_t>(config_.work_queue));
+  // Password hashing gets its own small pool: a burst of sign-ins waits there (or answers
+  // 503) instead of occupying every handler thread.
+  hash_pool_ = std::make_unique<WorkPool>("argon2", 2, 64);
+  register_metrics(pool);
+
+  // Mail: queued in the outbox by the services, delivered by this background loop.
+  auto mailer = make_mailer(config_);
+  mail::OutboxSender sender(outbox_store_, *mailer, *clock_);
+  // Ticket PDFs are attached by blob key; a PDF the store lost is rendered again.
+  sender.set_attachment_loader([this](const std::string& key) { return tickets_.attachment(key); });
+  accounts_.on_mail_queued([&sender] { sender.wake(); });
+  struct HookReset {
+    AccountService& accounts;
+    ~HookReset() { accounts.on_mail_queued(nullptr); }
+  } hook_reset{accounts_};
+  // Ended sessions and used or expired mail links: purged at start, then every hour (every
+  // node does it; the deletes are idempotent).
+  BackgroundLoop purger("purge-expired", std::chrono::hours(1), BackgroundLoop::each([this] {
+    if (auto n = accounts_.sessions().purge_expired(); n > 0)
+      log::info("purged ended sessions and mail links", {{"rows", n}});
+  }));
+  purger.start();
+  auto retention = mail_retention_task();
+  if (retention) retention->start();
+  sender.start();
+  log::info("mail", {{"transport", config_.smtp_url.empty() ? "files" : "smtp"},
+                     {"node", sender.node_id()}, {"retention", config_.mail_retention}});
+
+  start_workers(pool);
+
+  // Public reads: every published event in memory before the first request; on
+  // PostgreSQL the other nodes' changes arrive through LISTEN/NOTIFY (SQLite: one node,
+  // but other processes, e.g. `admit demo`, may add events: a poll).
+  std::unique_ptr<ChangeFeed> feed = start_public_reads();
+  serve_http(pool, [&] {
+    feed->stop();
+    snapshots_.stop();
+    pool.stop();
+    checkins_.stop();
+    tickets_.stop();
+    pdf_pool_->stop();
+    reconciler_->stop();
+    registrations_.stop_sweeper();
+    engine_.stop();
+    hash_pool_->stop();
+    sender.stop();
+    if (retention) retention->stop();
+    purger.stop();
+  });
   log::info("stopped");
   return 0;
 }

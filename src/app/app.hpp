@@ -2,12 +2,13 @@
 // The composition root: the only place that knows every concrete implementation. It opens
 // the database, builds stores, services and routes, and runs the server. Tests and
 // benchmarks drive the same wiring.
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
 
 #include "app/config.hpp"
-#include "app/periodic_task.hpp"
+#include "common/background_loop.hpp"
 #include "auth/argon2_passwords.hpp"
 #include "auth/memory_rate_limiter.hpp"
 #include "common/clock.hpp"
@@ -81,13 +82,16 @@ class App {
   void register_metrics(WorkPool& pool);
   void register_server_metrics(const http::Server& server);
   http::ServerOptions server_options(WorkPool& pool) const;
-  std::unique_ptr<PeriodicTask> mail_retention_task() const;
+  std::unique_ptr<BackgroundLoop> mail_retention_task() const;
+  void start_workers(WorkPool& pool);
+  void serve_http(WorkPool& pool, const std::function<void()>& shutdown);
   // Loads the public snapshots and starts the feed of other nodes' (or processes') changes.
   std::unique_ptr<ChangeFeed> start_public_reads();
 
   Config config_;
   std::shared_ptr<const Clock> clock_;
   std::unique_ptr<sql::Database> db_;
+  sql::CredentialsEpoch credentials_;  // user and token writes, for the token cache
   sql::SqlUserStore users_;
   sql::SqlEventStore events_;
   CatalogService catalog_;
@@ -101,6 +105,7 @@ class App {
   AccountService accounts_;
   std::unique_ptr<WorkPool> hash_pool_;  // argon2id on 2 threads, 64 queued; made by serve()
   std::unique_ptr<WorkPool> pdf_pool_;   // ticket PDFs (pdf_threads, pdf_queue); made by serve()
+  std::unique_ptr<BackgroundLoop> reconciler_;  // payments reconciliation; made by serve()
   http::Metrics metrics_;
   // Registrations (issue 5): the batching engine and the rest; payments (issue 13):
   // Stripe Checkout when a secret key is configured, otherwise none.

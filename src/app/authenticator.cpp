@@ -9,7 +9,7 @@ std::optional<http::Principal> StoreAuthenticator::from_session(const http::Requ
   if (!accounts_) return std::nullopt;
   auto secret = req.cookie(auth::session_cookie_name(https_));
   if (!secret || !auth::is_session_secret_shape(*secret)) return std::nullopt;
-  auto found = accounts_->authenticate_session(*secret);
+  auto found = accounts_->sessions().authenticate_session(*secret);
   if (!found) return std::nullopt;
   http::Principal p;
   p.user_id = found->user.id;

@@ -85,7 +85,7 @@ int user_role(App& app, const std::string& email, const std::vector<std::string>
   std::optional<User> user;
   for (const auto& [roles, adding] : {std::pair{&add, true}, std::pair{&remove, false}}) {
     for (const auto& role : *roles) {
-      auto changed = app.accounts().change_role(std::nullopt, email, role, adding);
+      auto changed = app.accounts().admin().change_role(std::nullopt, email, role, adding);
       if (!changed) {
         const auto& e = changed.error();
         std::cerr << "admit: " << (e.errors.empty() ? e.detail : e.errors[0].message) << "\n";
@@ -129,7 +129,8 @@ int token_create(App& app, const std::string& email, const std::string& name,
   }
   app.migrate();
   // Through the service, so the token is audited (token_created) as over HTTP.
-  auto created = app.accounts().create_api_token_from_command_line(email, name, event_id, expires_at);
+  auto created =
+      app.accounts().tokens().create_api_token_from_command_line(email, name, event_id, expires_at);
   if (!created) {
     const auto& e = created.error();
     if (e.code == ErrorCode::not_found) std::cerr << "admit: no account with email " << email << "\n";
@@ -201,98 +202,125 @@ int tickets_rotate(const Config& config) {
   return 0;
 }
 
-}  // namespace
-
-int run_command_line(int argc, char** argv) {
-  CLI::App cli{"admit: event registration and ticketing"};
-  cli.require_subcommand(1);
+// The command line's subcommands and what their options read into.
+struct Commands {
   std::optional<std::string> config_file;
-  cli.add_option("--config", config_file, "TOML configuration file (ADMIT_* variables override it)");
-
-  auto* serve = cli.add_subcommand("serve", "Migrate the database and serve HTTP");
-  auto* migrate = cli.add_subcommand("migrate", "Apply pending database migrations");
-  auto* demo = cli.add_subcommand("demo", "Add sample events (once)");
-  auto* doctor_cmd = cli.add_subcommand("doctor", "Check that seat and promo counters equal their rows");
-  auto* backup_cmd = cli.add_subcommand("backup", "Write a consistent copy of the SQLite database");
+  CLI::App* serve = nullptr;
+  CLI::App* migrate = nullptr;
+  CLI::App* demo = nullptr;
+  CLI::App* doctor = nullptr;
+  CLI::App* backup = nullptr;
   std::string backup_path;
-  backup_cmd->add_option("path", backup_path, "Destination file")->required();
-
-  auto* user = cli.add_subcommand("user", "Manage accounts");
-  user->require_subcommand(1);
-  auto* user_add_cmd = user->add_subcommand("add", "Add a verified account; password on standard input");
+  CLI::App* user_add = nullptr;
   std::string email, name;
   std::vector<std::string> roles;
-  user_add_cmd->add_option("--email", email, "Email address")->required();
-  user_add_cmd->add_option("--name", name, "Display name")->required();
-  user_add_cmd->add_option("--role", roles, "attendee, organizer or admin (repeatable)")->required();
-
-  auto* user_role_cmd = user->add_subcommand("role", "Add or remove a role (e.g. --add admin)");
+  CLI::App* user_role = nullptr;
   std::string role_email;
   std::vector<std::string> role_add, role_remove;
-  user_role_cmd->add_option("--email", role_email, "Account email")->required();
-  user_role_cmd->add_option("--add", role_add, "Role to add: attendee, organizer or admin (repeatable)");
-  user_role_cmd->add_option("--remove", role_remove, "Role to remove (repeatable)");
+  CLI::App* token_create = nullptr;
+  std::string token_email, token_name = "command line";
+  std::optional<std::string> token_event, token_expires;
+  CLI::App* tickets_verify = nullptr;
+  std::string ticket_code_text;
+  CLI::App* tickets_rotate = nullptr;
+  CLI::App* check = nullptr;
+};
+
+// `user add`, `user role` and `token create`.
+void declare_account_commands(CLI::App& cli, Commands& c) {
+  auto* user = cli.add_subcommand("user", "Manage accounts");
+  user->require_subcommand(1);
+  c.user_add = user->add_subcommand("add", "Add a verified account; password on standard input");
+  c.user_add->add_option("--email", c.email, "Email address")->required();
+  c.user_add->add_option("--name", c.name, "Display name")->required();
+  c.user_add->add_option("--role", c.roles, "attendee, organizer or admin (repeatable)")->required();
+
+  c.user_role = user->add_subcommand("role", "Add or remove a role (e.g. --add admin)");
+  c.user_role->add_option("--email", c.role_email, "Account email")->required();
+  c.user_role->add_option("--add", c.role_add, "Role to add: attendee, organizer or admin (repeatable)");
+  c.user_role->add_option("--remove", c.role_remove, "Role to remove (repeatable)");
 
   auto* token = cli.add_subcommand("token", "Manage API tokens");
   token->require_subcommand(1);
-  auto* token_create_cmd = token->add_subcommand("create", "Create a bearer token and print it");
-  std::string token_email, token_name = "command line";
-  std::optional<std::string> token_event;
-  token_create_cmd->add_option("--email", token_email, "Account email")->required();
-  token_create_cmd->add_option("--name", token_name, "Token name");
-  token_create_cmd->add_option("--event", token_event, "Limit the token to one event's check-in");
-  std::optional<std::string> token_expires;
-  token_create_cmd->add_option("--expires", token_expires,
-                               "When the token stops working: an RFC 3339 time, or a span such as 12h or 3d");
+  c.token_create = token->add_subcommand("create", "Create a bearer token and print it");
+  c.token_create->add_option("--email", c.token_email, "Account email")->required();
+  c.token_create->add_option("--name", c.token_name, "Token name");
+  c.token_create->add_option("--event", c.token_event, "Limit the token to one event's check-in");
+  c.token_create->add_option("--expires", c.token_expires,
+                             "When the token stops working: an RFC 3339 time, or a span such as 12h or 3d");
+}
+
+void declare_commands(CLI::App& cli, Commands& c) {
+  cli.require_subcommand(1);
+  cli.add_option("--config", c.config_file, "TOML configuration file (ADMIT_* variables override it)");
+  c.serve = cli.add_subcommand("serve", "Migrate the database and serve HTTP");
+  c.migrate = cli.add_subcommand("migrate", "Apply pending database migrations");
+  c.demo = cli.add_subcommand("demo", "Add sample events (once)");
+  c.doctor = cli.add_subcommand("doctor", "Check that seat and promo counters equal their rows");
+  c.backup = cli.add_subcommand("backup", "Write a consistent copy of the SQLite database");
+  c.backup->add_option("path", c.backup_path, "Destination file")->required();
+  declare_account_commands(cli, c);
 
   auto* tickets_cmd = cli.add_subcommand("tickets", "Ticket signing keys and codes");
   tickets_cmd->require_subcommand(1);
-  auto* tickets_verify_cmd = tickets_cmd->add_subcommand("verify", "Check a ticket code's signature (exit 0 when genuine)");
-  std::string ticket_code_text;
-  tickets_verify_cmd->add_option("code", ticket_code_text, "The QR text")->required();
-  auto* tickets_rotate_cmd = tickets_cmd->add_subcommand(
+  c.tickets_verify = tickets_cmd->add_subcommand("verify", "Check a ticket code's signature (exit 0 when genuine)");
+  c.tickets_verify->add_option("code", c.ticket_code_text, "The QR text")->required();
+  c.tickets_rotate = tickets_cmd->add_subcommand(
       "rotate-key", "Add a new signing key to <data_dir>/keys (older keys keep verifying)");
 
   auto* config_cmd = cli.add_subcommand("config", "Configuration");
   config_cmd->require_subcommand(1);
-  auto* check = config_cmd->add_subcommand("check", "Validate the configuration and explain problems");
+  c.check = config_cmd->add_subcommand("check", "Validate the configuration and explain problems");
+}
 
+// Runs the parsed subcommand (but `config check`) on an App made from the configuration.
+int execute(const Commands& c, const Config& config) {
+  App app(config);
+  if (c.serve->parsed()) return app.serve();
+  if (c.migrate->parsed()) {
+    int n = app.migrate();
+    std::cout << fmt::format("applied {} migration(s); schema version {}\n", n,
+                             sql::current_version(app.database()));
+    return 0;
+  }
+  if (c.demo->parsed()) {
+    app.migrate();
+    auto result = load_demo(app.users(), app.events(), app.clock());
+    if (result.created) std::cout << fmt::format("added {} demo events\n", result.events);
+    else std::cout << "demo data already present\n";
+    return 0;
+  }
+  if (c.user_add->parsed()) return user_add(app, c.email, c.name, c.roles);
+  if (c.user_role->parsed()) return user_role(app, c.role_email, c.role_add, c.role_remove);
+  if (c.token_create->parsed())
+    return token_create(app, c.token_email, c.token_name, c.token_event, c.token_expires);
+  if (c.backup->parsed()) return backup(app, c.backup_path);
+  if (c.tickets_verify->parsed()) return tickets_verify(app, c.ticket_code_text);
+  if (c.tickets_rotate->parsed()) return tickets_rotate(config);
+  if (c.doctor->parsed()) return doctor(app);
+  return 0;
+}
+
+}  // namespace
+
+int run_command_line(int argc, char** argv) {
+  CLI::App cli{"admit: event registration and ticketing"};
+  Commands commands;
+  declare_commands(cli, commands);
   CLI11_PARSE(cli, argc, argv);
 
-  auto config = configure(config_file);
+  auto config = configure(commands.config_file);
   if (!config) return 2;
-  if (check->parsed()) {
+  if (commands.check->parsed()) {
     std::cout << "configuration ok\n" << describe(*config);
     return 0;
   }
   try {
-    App app(*config);
-    if (serve->parsed()) return app.serve();
-    if (migrate->parsed()) {
-      int n = app.migrate();
-      std::cout << fmt::format("applied {} migration(s); schema version {}\n", n,
-                               sql::current_version(app.database()));
-      return 0;
-    }
-    if (demo->parsed()) {
-      app.migrate();
-      auto result = load_demo(app.users(), app.events(), app.clock());
-      if (result.created) std::cout << fmt::format("added {} demo events\n", result.events);
-      else std::cout << "demo data already present\n";
-      return 0;
-    }
-    if (user_add_cmd->parsed()) return user_add(app, email, name, roles);
-    if (user_role_cmd->parsed()) return user_role(app, role_email, role_add, role_remove);
-    if (token_create_cmd->parsed()) return token_create(app, token_email, token_name, token_event, token_expires);
-    if (backup_cmd->parsed()) return backup(app, backup_path);
-    if (tickets_verify_cmd->parsed()) return tickets_verify(app, ticket_code_text);
-    if (tickets_rotate_cmd->parsed()) return tickets_rotate(*config);
-    if (doctor_cmd->parsed()) return doctor(app);
+    return execute(commands, *config);
   } catch (const std::exception& e) {
     std::cerr << "admit: " << e.what() << "\n";
     return 1;
   }
-  return 0;
 }
 
 }  // namespace admit::app

@@ -25,24 +25,8 @@ struct DemoEvent {
   std::vector<DemoType> types;
 };
 
-}  // namespace
-
-DemoResult load_demo(UserStore& users, EventStore& events, const Clock& clock) {
-  const std::string email = "demo-organizer@admit.localhost";
-  if (users.find_user_by_email(email)) return {};
-  auto now = clock.now();
-  User organizer;
-  organizer.id = new_id("usr");
-  organizer.email = email;
-  organizer.name = "Admit Demo Events";
-  // Nobody knows this password: the demo organizer is managed with `admit token create`.
-  organizer.password_hash = auth::hash_password(new_secret_token());
-  organizer.roles = {"organizer"};
-  organizer.email_verified_at = now;
-  organizer.created_at = organizer.updated_at = now;
-  if (!users.create_user(organizer)) return {};
-
-  const std::vector<DemoEvent> samples = {
+std::vector<DemoEvent> demo_samples() {
+  return {
       {"Harbour Lights Jazz Night",
        "An evening of modern jazz by the water with the Elsa Brandt Quartet and guests. Doors open "
        "an hour before the first set; food and drinks available at the venue.",
@@ -85,39 +69,64 @@ DemoResult load_demo(UserStore& users, EventStore& events, const Clock& clock) {
        {{"Seat", 3000, 30}}},
   };
 
+}
+
+// A published event from a sample, starting s.days_from_now days from today.
+Event demo_event(const DemoEvent& s, const std::string& organizer_id, Timestamp now) {
+  Event e;
+  e.id = new_id("evt");
+  e.organizer_id = organizer_id;
+  e.title = s.title;
+  e.description = s.description;
+  e.category = s.category;
+  e.venue = s.venue;
+  e.timezone = s.timezone;
+  e.currency = s.currency;
+  auto day = std::chrono::floor<std::chrono::days>(now) + std::chrono::days(s.days_from_now);
+  e.starts_at = Timestamp{day + std::chrono::hours(s.start_hour)};
+  e.ends_at = e.starts_at + std::chrono::hours(s.hours);
+  e.capacity = s.capacity;
+  // A per-person cap, as every new event gets one: a small workshop 2, a club night 6,
+  // large events 10. Nobody can hold a whole event with one account.
+  e.max_per_user = s.capacity <= 50 ? 2 : s.capacity <= 300 ? 6 : 10;
+  e.status = EventStatus::published;
+  e.created_at = e.updated_at = now;
+  e.published_at = now;
+  int position = 0;
+  for (const auto& t : s.types) {
+    TicketType tt;
+    tt.id = new_id("tt");
+    tt.event_id = e.id;
+    tt.name = t.name;
+    tt.price = t.price;
+    tt.capacity = t.capacity;
+    tt.max_per_order = 10;
+    tt.position = position++;
+    e.ticket_types.push_back(std::move(tt));
+  }
+  return e;
+}
+
+}  // namespace
+
+DemoResult load_demo(UserStore& users, EventStore& events, const Clock& clock) {
+  const std::string email = "demo-organizer@admit.localhost";
+  if (users.find_user_by_email(email)) return {};
+  auto now = clock.now();
+  User organizer;
+  organizer.id = new_id("usr");
+  organizer.email = email;
+  organizer.name = "Admit Demo Events";
+  // Nobody knows this password: the demo organizer is managed with `admit token create`.
+  organizer.password_hash = auth::hash_password(new_secret_token());
+  organizer.roles = {"organizer"};
+  organizer.email_verified_at = now;
+  organizer.created_at = organizer.updated_at = now;
+  if (!users.create_user(organizer)) return {};
+
   DemoResult result{true, 0};
-  for (const auto& s : samples) {
-    Event e;
-    e.id = new_id("evt");
-    e.organizer_id = organizer.id;
-    e.title = s.title;
-    e.description = s.description;
-    e.category = s.category;
-    e.venue = s.venue;
-    e.timezone = s.timezone;
-    e.currency = s.currency;
-    auto day = std::chrono::floor<std::chrono::days>(now) + std::chrono::days(s.days_from_now);
-    e.starts_at = Timestamp{day + std::chrono::hours(s.start_hour)};
-    e.ends_at = e.starts_at + std::chrono::hours(s.hours);
-    e.capacity = s.capacity;
-    // A per-person cap, as every new event gets one: a small workshop 2, a club night 6,
-    // large events 10. Nobody can hold a whole event with one account.
-    e.max_per_user = s.capacity <= 50 ? 2 : s.capacity <= 300 ? 6 : 10;
-    e.status = EventStatus::published;
-    e.created_at = e.updated_at = now;
-    e.published_at = now;
-    int position = 0;
-    for (const auto& t : s.types) {
-      TicketType tt;
-      tt.id = new_id("tt");
-      tt.event_id = e.id;
-      tt.name = t.name;
-      tt.price = t.price;
-      tt.capacity = t.capacity;
-      tt.max_per_order = 10;
-      tt.position = position++;
-      e.ticket_types.push_back(std::move(tt));
-    }
+  for (const auto& s : demo_samples()) {
+    Event e = demo_event(s, organizer.id, now);
     if (events.create_event(e)) ++result.events;
   }
   return result;

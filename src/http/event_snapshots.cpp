@@ -57,7 +57,10 @@ bool is_public(const Event& e) { return e.status != EventStatus::draft; }
 }  // namespace
 
 EventSnapshots::EventSnapshots(EventStore& store, const Clock& clock, Options options)
-    : store_(store), clock_(clock), options_(options) {}
+    : store_(store),
+      clock_(clock),
+      options_(options),
+      rechecks_("snapshot-check", std::chrono::milliseconds(0), [this] { return recheck_step(); }) {}
 
 EventSnapshots::~EventSnapshots() { stop(); }
 
@@ -86,18 +89,19 @@ void EventSnapshots::load_all() {
 }
 
 void EventSnapshots::start() {
-  std::lock_guard lock(due_mu_);
-  if (thread_.joinable() || stopping_) return;
-  thread_ = std::thread([this] { background_loop(); });
+  {
+    std::lock_guard lock(due_mu_);
+    if (stopped_) return;
+  }
+  rechecks_.start();
 }
 
 void EventSnapshots::stop() {
   {
     std::lock_guard lock(due_mu_);
-    stopping_ = true;
+    stopped_ = true;
   }
-  due_cv_.notify_all();
-  if (thread_.joinable()) thread_.join();
+  rechecks_.stop();
 }
 
 void EventSnapshots::put_locked(std::shared_ptr<const Event> event) {
@@ -294,32 +298,27 @@ void EventSnapshots::schedule(const std::string& event_id, SteadyClock::time_poi
     auto [it, added] = due_.try_emplace(event_id, due);
     if (!added && due < it->second) it->second = due;
   }
-  due_cv_.notify_one();
+  rechecks_.wake();
 }
 
-void EventSnapshots::background_loop() {
-  std::unique_lock lock(due_mu_);
-  while (!stopping_) {
-    if (due_.empty()) {
-      due_cv_.wait(lock);
-      continue;
-    }
+BackgroundLoop::Next EventSnapshots::recheck_step() {
+  std::string id;
+  {
+    std::lock_guard lock(due_mu_);
+    if (due_.empty()) return BackgroundLoop::Next::idle();
     auto next = std::min_element(due_.begin(), due_.end(),
                                  [](const auto& a, const auto& b) { return a.second < b.second; });
-    if (next->second > SteadyClock::now()) {
-      due_cv_.wait_until(lock, next->second);
-      continue;
-    }
-    std::string id = next->first;
+    const auto now = SteadyClock::now();
+    if (next->second > now) return BackgroundLoop::Next::after(next->second - now);
+    id = next->first;
     due_.erase(next);
-    lock.unlock();
-    try {
-      reload(id);
-    } catch (const std::exception& e) {
-      log::warn("re-reading a public event failed", {{"event_id", id}, {"error", e.what()}});
-    }
-    lock.lock();
   }
+  try {
+    reload(id);
+  } catch (const std::exception& e) {
+    log::warn("re-reading a public event failed", {{"event_id", id}, {"error", e.what()}});
+  }
+  return BackgroundLoop::Next::now();
 }
 
 }  // namespace admit::http

@@ -17,7 +17,6 @@
 //   anything changes (or `list_ttl` passes, for events that end meanwhile).
 // Thread-safe; reads never block on I/O, so they run on the network threads.
 #include <chrono>
-#include <condition_variable>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -25,10 +24,10 @@
 #include <optional>
 #include <set>
 #include <string>
-#include <thread>
 #include <unordered_map>
 #include <vector>
 
+#include "common/background_loop.hpp"
 #include "common/clock.hpp"
 #include "common/result.hpp"
 #include "domain/ports/event_store.hpp"
@@ -95,7 +94,8 @@ class EventSnapshots {
   // Reads the event and stores it unless a change arrived meanwhile; true when stored.
   bool reload(const std::string& event_id);
   void schedule(const std::string& event_id, std::chrono::steady_clock::time_point due);
-  void background_loop();
+  // One step of the re-check loop: re-reads the event due first, if it is due.
+  BackgroundLoop::Next recheck_step();
 
   EventStore& store_;
   const Clock& clock_;
@@ -116,10 +116,9 @@ class EventSnapshots {
   std::unordered_map<std::string, Page> pages_;
 
   std::mutex due_mu_;
-  std::condition_variable due_cv_;
   std::map<std::string, std::chrono::steady_clock::time_point> due_;
-  bool stopping_ = false;
-  std::thread thread_;
+  bool stopped_ = false;
+  BackgroundLoop rechecks_;
 };
 
 }  // namespace admit::http

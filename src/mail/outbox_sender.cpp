@@ -1,9 +1,6 @@
 #include "mail/outbox_sender.hpp"
 
 #include <algorithm>
-#include <exception>
-
-#include <pthread.h>
 
 #include "common/log.hpp"
 #include "common/random.hpp"
@@ -18,36 +15,15 @@ std::chrono::seconds retry_delay(int attempts, std::chrono::seconds first, std::
 
 OutboxSender::OutboxSender(OutboxStore& store, Mailer& mailer, const Clock& clock,
                            OutboxSenderOptions options)
-    : store_(store), mailer_(mailer), clock_(clock), options_(std::move(options)) {
+    : store_(store),
+      mailer_(mailer),
+      clock_(clock),
+      options_(std::move(options)),
+      loop_("outbox-sender", options_.poll_interval, [this] { return step(); }) {
   if (options_.node_id.empty()) options_.node_id = new_id("node");
 }
 
 OutboxSender::~OutboxSender() { stop(); }
-
-void OutboxSender::start() {
-  std::lock_guard lock(mu_);
-  if (thread_.joinable()) return;
-  stopping_ = false;
-  thread_ = std::thread([this] { loop(); });
-  pthread_setname_np(thread_.native_handle(), "outbox-sender");
-}
-
-void OutboxSender::stop() {
-  {
-    std::lock_guard lock(mu_);
-    stopping_ = true;
-  }
-  cv_.notify_all();
-  if (thread_.joinable() && thread_.get_id() != std::this_thread::get_id()) thread_.join();
-}
-
-void OutboxSender::wake() {
-  {
-    std::lock_guard lock(mu_);
-    woken_ = true;
-  }
-  cv_.notify_all();
-}
 
 int OutboxSender::run_once() {
   int sent = 0;
@@ -87,26 +63,10 @@ Status OutboxSender::load_attachments(MailMessage& message) {
   return {};
 }
 
-void OutboxSender::loop() {
-  for (;;) {
-    {
-      std::lock_guard lock(mu_);
-      if (stopping_) return;
-      woken_ = false;
-    }
-    int handled = 0;
-    try {
-      handled = run_once();
-    } catch (const std::exception& e) {
-      log::error("outbox pass failed", {{"error", e.what()}});
-    }
-    std::unique_lock lock(mu_);
-    if (stopping_) return;
-    // A full batch may mean more is due: go again at once.
-    if (handled >= options_.batch) continue;
-    cv_.wait_for(lock, options_.poll_interval, [this] { return stopping_ || woken_; });
-  }
+BackgroundLoop::Next OutboxSender::step() {
+  // A full batch may mean more is due: go again at once.
+  if (run_once() >= options_.batch) return BackgroundLoop::Next::now();
+  return BackgroundLoop::Next::interval();
 }
 
 }  // namespace admit::mail
-

@@ -6,15 +6,14 @@
 // outbox table, so mail queued before a restart or a crash is sent after it; a row whose
 // sender died mid-send comes back when its lease ends (at-least-once: such a mail may
 // arrive twice, with the same Message-ID). Several nodes may run senders on one database.
-// start()/stop() are idempotent; stop() waits for the current message and joins the thread.
+// start()/stop() are idempotent; stop() waits for the current pass and joins the thread (a
+// BackgroundLoop).
 #include <chrono>
-#include <condition_variable>
 #include <functional>
-#include <mutex>
 #include <optional>
 #include <string>
-#include <thread>
 
+#include "common/background_loop.hpp"
 #include "common/clock.hpp"
 #include "domain/ports/mailer.hpp"
 #include "domain/ports/outbox_store.hpp"
@@ -42,10 +41,10 @@ class OutboxSender {
   OutboxSender(const OutboxSender&) = delete;
   OutboxSender& operator=(const OutboxSender&) = delete;
 
-  void start();
-  void stop();
+  void start() { loop_.start(); }
+  void stop() { loop_.stop(); }
   // Ask for a pass now (after a transaction queued mail).
-  void wake();
+  void wake() { loop_.wake(); }
   // One pass: claims what is due and tries each; returns how many were sent.
   int run_once();
 
@@ -57,7 +56,7 @@ class OutboxSender {
   void set_attachment_loader(AttachmentLoader loader) { attachments_ = std::move(loader); }
 
  private:
-  void loop();
+  BackgroundLoop::Next step();
   Status load_attachments(MailMessage& message);
 
   OutboxStore& store_;
@@ -65,11 +64,7 @@ class OutboxSender {
   const Clock& clock_;
   AttachmentLoader attachments_;
   OutboxSenderOptions options_;
-  std::mutex mu_;
-  std::condition_variable cv_;
-  bool stopping_ = false;
-  bool woken_ = false;
-  std::thread thread_;
+  BackgroundLoop loop_;
 };
 
 }  // namespace admit::mail

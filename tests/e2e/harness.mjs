@@ -1,133 +1,65 @@
-// Harness for the browser journeys: runs the real admit binary on a free port with a
-// throw-away data directory, and drives Debian's Chromium through playwright-core.
+// The browser journeys' side of the test harness (tests/support/harness.mjs runs the
+// server): a server seeded with the demo data, Debian's Chromium through playwright-core,
+// and the fixture every journey file shares (journeys()).
 //
-// Environment:
-//   ADMIT_BIN          path of the server binary (required unless ADMIT_E2E_BASE_URL)
-//   ADMIT_SOURCE_DIR   the source tree (default: two levels up); web/dist is served from it
+// Environment (besides tests/support/harness.mjs's):
 //   ADMIT_E2E_BASE_URL use an already running server instead (with ADMIT_E2E_OUTBOX)
-//   ADMIT_E2E_OUTBOX   that server's mail outbox directory
+//   ADMIT_E2E_OUTBOX   that server's mail outbox folder
 //   CHROMIUM           browser binary (default /usr/bin/chromium)
-//   ADMIT_E2E_KEEP=1   keep the data directory and print where it is
-import { spawn, spawnSync } from 'node:child_process';
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { AdmitServer, BIN, PASSWORD, findLink, uniqueEmail, waitFor, waitForMail } from '../support/harness.mjs';
+
+export { PASSWORD, uniqueEmail, eventBody, publishedEvent, registerIssued, downloadPdf, pdfPages, qrOf } from '../support/harness.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-export const sourceDir = process.env.ADMIT_SOURCE_DIR || path.resolve(here, '..', '..');
 export const resultsDir = path.join(here, 'test-results');
 
 /** Why the journeys cannot run here, or null when they can. */
 export function skipReason() {
   if (process.env.ADMIT_E2E_BASE_URL) return null;
   if (!process.env.ADMIT_BIN) return 'ADMIT_BIN is not set (run through ctest -L e2e)';
-  if (!fs.existsSync(process.env.ADMIT_BIN)) return `ADMIT_BIN ${process.env.ADMIT_BIN} does not exist`;
+  if (!fs.existsSync(BIN)) return `ADMIT_BIN ${BIN} does not exist`;
   return null;
 }
 
-export function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.unref();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-async function waitHealthy(baseUrl, child, logs, timeoutMs = 30_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (child && child.exitCode !== null) {
-      throw new Error(`admit serve exited with ${child.exitCode}\n${logs.join('')}`);
-    }
-    try {
-      const res = await fetch(`${baseUrl}/healthz`);
-      if (res.ok) return;
-    } catch {
-      /* not yet */
-    }
-    await sleep(150);
+// A server already running at ADMIT_E2E_BASE_URL, in the shape of AdmitServer (its
+// command line is not ours to run).
+class ExternalServer extends AdmitServer {
+  constructor(baseUrl) {
+    super({ dataDir: os.tmpdir(), database: 'external' });
+    this.baseUrl = baseUrl.replace(/\/$/, '');
   }
-  throw new Error(`admit did not answer /healthz within ${timeoutMs} ms\n${logs.join('')}`);
+
+  get url() { return this.baseUrl; }
+  get outboxDir() { return process.env.ADMIT_E2E_OUTBOX; }
+
+  async start() {
+    await waitFor(async () => { try { return (await fetch(`${this.url}/healthz`)).ok; } catch { return false; } },
+      `${this.url}/healthz`, 30_000, 150);
+    return this;
+  }
+
+  async stop() {}
 }
 
 /**
- * Starts `admit serve` on a fresh data directory seeded by `admit demo`.
- * `env` adds settings (e.g. the Stripe test server's). Returns {baseUrl, dataDir, outboxDir, env, stop()}.
+ * `admit serve` on a fresh data folder seeded by `admit demo`, with `env` (ADMIT_* settings)
+ * over the defaults (or the server at ADMIT_E2E_BASE_URL).
  */
-export async function startServer({ env: extra = {} } = {}) {
-  if (process.env.ADMIT_E2E_BASE_URL) {
-    const baseUrl = process.env.ADMIT_E2E_BASE_URL.replace(/\/$/, '');
-    await waitHealthy(baseUrl, null, []);
-    return { baseUrl, dataDir: null, outboxDir: process.env.ADMIT_E2E_OUTBOX, env: process.env, stop: async () => {} };
+export async function startServer({ env = {} } = {}) {
+  if (process.env.ADMIT_E2E_BASE_URL) return new ExternalServer(process.env.ADMIT_E2E_BASE_URL).start();
+  const server = new AdmitServer({ seed: [['migrate'], ['demo']], env });
+  if (!fs.existsSync(path.join(server.env.ADMIT_WEB_ROOT, 'index.html'))) {
+    await server.stop();
+    throw new Error(`${server.env.ADMIT_WEB_ROOT}/index.html is missing: build the web app first (cd web && npm ci && npm run build)`);
   }
-  const bin = process.env.ADMIT_BIN;
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'admit-e2e-'));
-  const port = await freePort();
-  const baseUrl = `http://127.0.0.1:${port}`;
-  // The server refuses ADMIT_* variables it does not know: pass on only its own.
-  const inherited = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('ADMIT_E2E_')));
-  const env = {
-    ...inherited,
-    ADMIT_LISTEN: `127.0.0.1:${port}`,
-    ADMIT_DATA_DIR: dataDir,
-    ADMIT_DATABASE: `sqlite:${path.join(dataDir, 'admit.db')}`,
-    ADMIT_WEB_ROOT: path.join(sourceDir, 'web', 'dist'),
-    ADMIT_PUBLIC_URL: baseUrl,
-    ...extra,
-  };
-  if (!fs.existsSync(path.join(env.ADMIT_WEB_ROOT, 'index.html'))) {
-    throw new Error(`${env.ADMIT_WEB_ROOT}/index.html is missing: build the web app first (cd web && npm ci && npm run build)`);
-  }
-  for (const args of [['migrate'], ['demo']]) {
-    const r = spawnSync(bin, args, { env, encoding: 'utf8', timeout: 60_000 });
-    if (r.status !== 0) {
-      throw new Error(`admit ${args.join(' ')} failed (${r.status ?? r.signal}):\n${r.stdout}\n${r.stderr}`);
-    }
-  }
-  const logs = [];
-  const child = spawn(bin, ['serve'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  const keep = (chunk) => {
-    logs.push(chunk.toString());
-    if (logs.length > 400) logs.shift();
-  };
-  child.stdout.on('data', keep);
-  child.stderr.on('data', keep);
-  const kill = () => {
-    if (child.exitCode === null) child.kill('SIGKILL');
-  };
-  process.once('exit', kill);
-  try {
-    await waitHealthy(baseUrl, child, logs);
-  } catch (e) {
-    kill();
-    throw e;
-  }
-  return {
-    baseUrl,
-    dataDir,
-    outboxDir: path.join(dataDir, 'outbox'),
-    env,
-    logs,
-    async stop() {
-      process.removeListener('exit', kill);
-      if (child.exitCode === null) {
-        child.kill('SIGTERM');
-        await Promise.race([new Promise((r) => child.once('exit', r)), sleep(5000)]);
-        kill();
-      }
-      if (process.env.ADMIT_E2E_KEEP) console.log(`# kept data dir ${dataDir}`);
-      else fs.rmSync(dataDir, { recursive: true, force: true });
-    },
-  };
+  return server.start();
 }
 
 export const chromiumArgs = [
@@ -141,11 +73,11 @@ export const chromiumArgs = [
   '--disable-quic',
 ];
 
-export function launchBrowser() {
+export function launchBrowser(extraArgs = []) {
   return chromium.launch({
     executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
     headless: true,
-    args: chromiumArgs,
+    args: [...chromiumArgs, ...extraArgs],
   });
 }
 
@@ -171,7 +103,7 @@ export async function withScreenshot(page, name, fn) {
     return await fn();
   } catch (e) {
     fs.mkdirSync(resultsDir, { recursive: true });
-    const file = path.join(resultsDir, `${name.replace(/[^a-z0-9-]+/gi, '_')}-${Date.now()}.png`);
+    const file = path.join(resultsDir, `${name.replace(/[^a-z0-9-]+/gi, '_').slice(0, 60)}-${Date.now()}.png`);
     try {
       await page.screenshot({ path: file, fullPage: true });
       e.message += `\n(screenshot: ${file}; url: ${page.url()})`;
@@ -182,104 +114,49 @@ export async function withScreenshot(page, name, fn) {
   }
 }
 
-// ---------------------------------------------------------------- mail
-
-function decodeQuotedPrintable(s) {
-  const bytes = [];
-  const text = s.replace(/=\r?\n/g, '');
-  for (let i = 0; i < text.length; i++) {
-    if (text[i] === '=' && /^[0-9A-Fa-f]{2}$/.test(text.slice(i + 1, i + 3))) {
-      bytes.push(parseInt(text.slice(i + 1, i + 3), 16));
-      i += 2;
-    } else {
-      bytes.push(...Buffer.from(text[i], 'utf8'));
-    }
-  }
-  return Buffer.from(bytes).toString('utf8');
-}
-
-function parseHeaders(block) {
-  const headers = {};
-  for (const line of block.replace(/\r?\n[ \t]+/g, ' ').split(/\r?\n/)) {
-    const i = line.indexOf(':');
-    if (i > 0) headers[line.slice(0, i).trim().toLowerCase()] = line.slice(i + 1).trim();
-  }
-  return headers;
-}
-
-/** The decoded text of every text/* part of a MIME message, joined. */
-export function mailText(raw) {
-  const split = raw.search(/\r?\n\r?\n/);
-  const head = split < 0 ? raw : raw.slice(0, split);
-  const body = split < 0 ? '' : raw.slice(split).replace(/^\r?\n\r?\n/, '');
-  const headers = parseHeaders(head);
-  const type = headers['content-type'] || 'text/plain';
-  const boundary = /boundary="?([^";]+)"?/i.exec(type)?.[1];
-  if (/^multipart\//i.test(type) && boundary) {
-    return body
-      .split(`--${boundary}`)
-      .slice(1)
-      .filter((part) => !part.startsWith('--'))
-      .map((part) => mailText(part.replace(/^\r?\n/, '')))
-      .join('\n');
-  }
-  const cte = (headers['content-transfer-encoding'] || '').toLowerCase();
-  if (cte === 'base64') return Buffer.from(body.replace(/\s+/g, ''), 'base64').toString('utf8');
-  if (cte === 'quoted-printable') return decodeQuotedPrintable(body);
-  return body;
-}
-
-export function mailHeaders(raw) {
-  const split = raw.search(/\r?\n\r?\n/);
-  return parseHeaders(split < 0 ? raw : raw.slice(0, split));
-}
+// ---------------------------------------------------------------- the fixture
 
 /**
- * Waits for the newest .eml in the outbox addressed to `to` (and written after `since`
- * ms); returns {file, headers, text}.
+ * The fixture of a journey file: before its tests a demo-seeded server and (unless
+ * `browser: false`) a Chromium, after them both closed; `skip` adds a reason of the file's
+ * own; `env` (an object, or a function asked when the server starts: it may start a peer
+ * the server is to know of first) adds server settings; `setUp(j)` runs once both are up
+ * (in the same hook: node:test runs a file's top-level `before` hooks side by side, so a
+ * second one could not count on the server). Answers {skip, server, browser,
+ * page(viewport), journey(name, options, fn)}.
  */
-export async function waitForMail(outboxDir, { to, since = 0, timeoutMs = 20_000 } = {}) {
-  if (!outboxDir) throw new Error('no outbox directory (set ADMIT_E2E_OUTBOX with ADMIT_E2E_BASE_URL)');
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (fs.existsSync(outboxDir)) {
-      const files = fs
-        .readdirSync(outboxDir)
-        .filter((f) => f.endsWith('.eml') && !f.startsWith('.'))
-        .map((f) => ({ f: path.join(outboxDir, f), t: fs.statSync(path.join(outboxDir, f)).mtimeMs }))
-        .filter((x) => x.t >= since - 1000)
-        .sort((a, b) => b.t - a.t);
-      for (const { f } of files) {
-        const raw = fs.readFileSync(f, 'utf8');
-        const headers = mailHeaders(raw);
-        if (!to || (headers.to || '').toLowerCase().includes(to.toLowerCase())) {
-          return { file: f, headers, text: mailText(raw) };
-        }
+export function journeys({ browser = true, skip = null, env = {}, setUp } = {}) {
+  const j = { skip: skipReason() ?? skip, server: null, browser: null };
+  before(async () => {
+    if (j.skip) return;
+    j.server = await startServer({ env: typeof env === 'function' ? await env() : env });
+    if (browser) j.browser = await launchBrowser();
+    if (setUp) await setUp(j);
+  });
+  after(async () => {
+    await j.browser?.close();
+    await j.server?.stop();
+  });
+  j.page = (viewport) => newPage(j.browser, j.server.url, viewport);
+  // A test running fn(page) on a fresh page (a screenshot when it fails) that then checks
+  // the page raised no error.
+  j.journey = (name, { timeout = 180_000, viewport } = {}, fn) =>
+    test(name, { skip: j.skip ?? false, timeout }, async () => {
+      const page = await j.page(viewport);
+      try {
+        await withScreenshot(page, name, () => fn(page));
+        assert.deepEqual(page.consoleErrors, [], 'no errors on the page');
+      } finally {
+        await page.context().close();
       }
-    }
-    await sleep(200);
-  }
-  throw new Error(`no mail to ${to} in ${outboxDir} within ${timeoutMs} ms`);
-}
-
-/** The first link in a mail whose path is `pathname` (e.g. "/verify"), HTML entities undone. */
-export function findLink(text, pathname) {
-  const re = new RegExp(`https?://[^\\s"'<>]+${pathname.replace(/[/]/g, '\\/')}\\?[^\\s"'<>]+`);
-  const m = re.exec(text);
-  return m ? m[0].replace(/&amp;/g, '&') : null;
+    });
+  return j;
 }
 
 // ---------------------------------------------------------------- journeys' shared steps
 
-export const testPassword = 'Blue-Harbour-42!';
-
-export function uniqueEmail(prefix) {
-  return `${prefix}-${Date.now()}-${Math.floor(Math.random() * 1e6)}@example.com`;
-}
-
 /** Signs up through the web form, opens the link from the mail, and lands on "confirmed". */
-export async function signUpAndVerify(page, server, { name, email, role = 'attendee', password = testPassword }) {
-  const since = Date.now();
+export async function signUpAndVerify(page, server, { name, email, role = 'attendee', password = PASSWORD }) {
   await page.goto('/sign-up');
   await page.getByLabel('Name').fill(name);
   await page.getByLabel('Email').fill(email);
@@ -288,17 +165,48 @@ export async function signUpAndVerify(page, server, { name, email, role = 'atten
   await page.getByRole('button', { name: 'Create account' }).click();
   await page.getByRole('heading', { name: 'Check your email' }).waitFor();
 
-  const mail = await waitForMail(server.outboxDir, { to: email, since });
-  const link = findLink(mail.text, '/verify');
-  if (!link) throw new Error(`no /verify link in the mail:\n${mail.text}`);
+  const mail = await waitForMail(server.outboxDir, { to: email });
+  const link = findLink(mail, '/verify');
+  if (!link) throw new Error(`no /verify link in the mail:\n${mail}`);
   const url = new URL(link);
   await page.goto(url.pathname + url.search);
   await page.getByText('Your email address is confirmed.').waitFor();
 }
 
-export async function signIn(page, { email, password = testPassword }) {
+export async function signIn(page, { email, password = PASSWORD }) {
   await page.goto('/sign-in');
   await page.getByLabel('Email').fill(email);
   await page.getByLabel('Password').fill(password);
   await page.getByRole('button', { name: 'Sign in' }).click();
+}
+
+/** A new account made through the web form, signed in on `page`; answers its email. */
+export async function signedUp(page, server, { name, role = 'attendee', tag = 'e2e' }) {
+  const email = uniqueEmail(tag);
+  await signUpAndVerify(page, server, { name, email, role });
+  await signIn(page, { email });
+  await page.getByTestId('current-user').waitFor();
+  return email;
+}
+
+const freeOnSale = (t, now) => t.price === 0 && t.remaining > 0 &&
+  (!t.sales_start || Date.parse(t.sales_start) <= now) && (!t.sales_end || Date.parse(t.sales_end) > now);
+
+/**
+ * Registers the signed-in page for one ticket of a free demo event on sale, through the
+ * event page; answers {event, type, registrationId} on the registration's page.
+ */
+export async function registerForFreeEvent(page) {
+  const { items } = await (await page.request.get('/api/v1/events?limit=100')).json();
+  const now = Date.now();
+  const event = items.find((e) => e.remaining > 0 && e.ticket_types.some((t) => freeOnSale(t, now)));
+  assert.ok(event, 'the demo data should have a free event with tickets on sale');
+  const type = event.ticket_types.find((t) => freeOnSale(t, now));
+  await page.goto(`/events/${event.id}`);
+  await page.getByRole('heading', { name: event.title, level: 1 }).waitFor();
+  await page.getByLabel(`Quantity of ${type.name}`).selectOption('1');
+  await page.getByText('1 ticket · Free').waitFor();
+  await page.getByRole('button', { name: 'Register' }).click();
+  await page.waitForURL(/\/registrations\/[^/]+$/);
+  return { event, type, registrationId: page.url().split('/').pop() };
 }

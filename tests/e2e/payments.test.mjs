@@ -3,64 +3,47 @@
 // pay through its checkout page and see the tickets on the success page once the webhook
 // has landed; leave checkout without paying and release the seats; the organizer refunds
 // part of a payment with a reason.
-import { after, before, test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launchBrowser, newPage, signIn, signUpAndVerify, skipReason, startServer, uniqueEmail, withScreenshot } from './harness.mjs';
+import { eventBody, journeys, signedUp, withScreenshot } from './harness.mjs';
 import { startStripeServer } from '../peers/stripe_server.mjs';
 
-const skip = skipReason();
 const SECRET = 'whsec_e2e';
 let stripe;
-let server;
-let browser;
 let organizer;
 let event;
 
-before(async () => {
-  if (skip) return;
-  stripe = await startStripeServer({ secret: SECRET });
-  server = await startServer({
-    env: { ADMIT_STRIPE_SECRET_KEY: 'sk_test_e2e', ADMIT_STRIPE_WEBHOOK_SECRET: SECRET, ADMIT_STRIPE_API_BASE: stripe.url },
-  });
-  stripe.webhookUrl = `${server.baseUrl}/api/v1/payments/stripe/webhook`;
-  browser = await launchBrowser();
-  // An organizer with a paid event (made through the API in the organizer's browser session).
-  organizer = await newPage(browser, server.baseUrl);
-  const email = uniqueEmail('e2e-pay-org');
-  await signUpAndVerify(organizer, server, { name: 'Omar Payments', email, role: 'organizer' });
-  await signIn(organizer, { email });
-  await organizer.getByTestId('current-user').waitFor();
-  const start = new Date(Date.now() + 20 * 86400_000);
-  start.setUTCMinutes(0, 0, 0);
-  const csrf = { origin: server.baseUrl, 'x-admit-csrf': '1' };
-  const created = await organizer.request.post('/api/v1/events', {
-    headers: csrf,
-    data: {
-      title: `Paid concert ${Date.now()}`, description: 'A paid test event', category: 'music', venue: 'Hall, Berlin',
-      starts_at: start.toISOString(), ends_at: new Date(start.getTime() + 7200_000).toISOString(),
-      timezone: 'Europe/Berlin', currency: 'EUR', capacity: 20,
-      ticket_types: [{ name: 'Standard', price: 2500, capacity: 20, max_per_order: 4 }],
-    },
-  });
-  assert.equal(created.status(), 201, await created.text());
-  const id = (await created.json()).id;
-  const pub = await organizer.request.post(`/api/v1/events/${id}/publish`, { headers: csrf });
-  assert.equal(pub.status(), 200, await pub.text());
-  event = await pub.json();
+// The Stripe-protocol server starts first (the admit server is told where it is); then an
+// organizer with a paid event, made through the API in the organizer's browser session.
+const j = journeys({
+  env: async () => {
+    stripe = await startStripeServer({ secret: SECRET });
+    return { ADMIT_STRIPE_SECRET_KEY: 'sk_test_e2e', ADMIT_STRIPE_WEBHOOK_SECRET: SECRET, ADMIT_STRIPE_API_BASE: stripe.url };
+  },
+  setUp: async ({ server }) => {
+    stripe.webhookUrl = `${server.url}/api/v1/payments/stripe/webhook`;
+    organizer = await j.page();
+    await signedUp(organizer, server, { name: 'Omar Payments', role: 'organizer', tag: 'e2e-pay-org' });
+    const csrf = { origin: server.url, 'x-admit-csrf': '1' };
+    const created = await organizer.request.post('/api/v1/events', {
+      headers: csrf,
+      data: eventBody({
+        title: `Paid concert ${Date.now()}`, description: 'A paid test event', venue: 'Hall, Berlin', capacity: 20,
+        ticket_types: [{ name: 'Standard', price: 2500, capacity: 20, max_per_order: 4 }],
+      }, 20),
+    });
+    assert.equal(created.status(), 201, await created.text());
+    const id = (await created.json()).id;
+    const pub = await organizer.request.post(`/api/v1/events/${id}/publish`, { headers: csrf });
+    assert.equal(pub.status(), 200, await pub.text());
+    event = await pub.json();
+  },
 });
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-  await stripe?.close();
-});
+after(async () => { await stripe?.close(); });
 
 async function attendeeAtCheckout(name, quantity) {
-  const page = await newPage(browser, server.baseUrl);
-  const email = uniqueEmail('e2e-pay');
-  await signUpAndVerify(page, server, { name, email });
-  await signIn(page, { email });
-  await page.getByTestId('current-user').waitFor();
+  const page = await j.page();
+  await signedUp(page, j.server, { name, tag: 'e2e-pay' });
   await page.goto(`/events/${event.id}`);
   await page.getByLabel('Quantity of Standard').selectOption(String(quantity));
   await page.getByRole('button', { name: 'Register' }).click();
@@ -72,9 +55,9 @@ async function attendeeAtCheckout(name, quantity) {
   return { page, regId };
 }
 
-const remaining = async () => (await (await fetch(`${server.baseUrl}/api/v1/events/${event.id}`)).json()).remaining;
+const remaining = async () => (await (await fetch(`${j.server.url}/api/v1/events/${event.id}`)).json()).remaining;
 
-test('pay at the checkout page; the success page shows the tickets once the webhook lands', { skip: skip ?? false, timeout: 180_000 }, async () => {
+test('pay at the checkout page; the success page shows the tickets once the webhook lands', { skip: j.skip ?? false, timeout: 180_000 }, async () => {
   const { page, regId } = await attendeeAtCheckout('Paula Payer', 2);
   await withScreenshot(page, 'pay', async () => {
     await page.getByText('50.00 EUR').waitFor();
@@ -88,7 +71,7 @@ test('pay at the checkout page; the success page shows the tickets once the webh
   });
 });
 
-test('leave checkout without paying and release the seats', { skip: skip ?? false, timeout: 180_000 }, async () => {
+test('leave checkout without paying and release the seats', { skip: j.skip ?? false, timeout: 180_000 }, async () => {
   const before_ = await remaining();
   const { page, regId } = await attendeeAtCheckout('Carl Canceller', 3);
   await withScreenshot(page, 'cancel-checkout', async () => {
@@ -103,7 +86,7 @@ test('leave checkout without paying and release the seats', { skip: skip ?? fals
   });
 });
 
-test('the organizer refunds part of a payment with a reason', { skip: skip ?? false, timeout: 180_000 }, async () => {
+test('the organizer refunds part of a payment with a reason', { skip: j.skip ?? false, timeout: 180_000 }, async () => {
   const { page, regId } = await attendeeAtCheckout('Rita Refund', 2);
   await page.getByRole('button', { name: /^Pay/ }).click();
   await page.getByRole('link', { name: 'Show tickets' }).waitFor({ timeout: 30_000 });

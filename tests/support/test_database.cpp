@@ -19,6 +19,7 @@
 #include <string>
 #include <thread>
 
+#include "app/open_database.hpp"
 #include "storage/sql/migrations.hpp"
 
 namespace admit::test {
@@ -85,7 +86,7 @@ class SqliteFactory {
   std::unique_ptr<sql::Database> open(bool migrated, const sql::OpenOptions& options) {
     const fs::path file = directory() / ("test_" + std::to_string(++next_number) + ".db");
     if (migrated) fs::copy_file(migrated_template(), file);
-    auto db = sql::open_database("sqlite:" + file.string(), options);
+    auto db = app::open_database("sqlite:" + file.string(), options);
     return std::make_unique<DisposableDatabase>(std::move(db), [file] {
       std::error_code ec;
       for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(file.string() + suffix, ec);
@@ -111,7 +112,7 @@ class SqliteFactory {
       const fs::path file = dir / "template.db";
       fs::remove(file);
       {
-        auto db = sql::open_database("sqlite:" + file.string(), {.pool_size = 1});
+        auto db = app::open_database("sqlite:" + file.string(), {.pool_size = 1});
         sql::migrate(*db);
       }  // closing the last connection checkpoints the WAL into the file
       template_ = file;
@@ -283,7 +284,7 @@ class PostgresFactory {
     }
     std::unique_ptr<sql::Database> db;
     try {
-      db = sql::open_database(with_database(url_, name), options);
+      db = app::open_database(with_database(url_, name), options);
     } catch (...) {
       finish(name, false);
       throw;
@@ -308,7 +309,7 @@ class PostgresFactory {
     std::lock_guard lock(admin_mu_);
     if (!admin_) {
       url_ = admin_url();
-      admin_ = sql::open_database(url_, {.pool_size = 2});
+      admin_ = app::open_database(url_, {.pool_size = 2});
     }
   }
 
@@ -336,7 +337,7 @@ class PostgresFactory {
   // Resets a used database to the migrated state; false when that cannot be certain.
   bool reset(const std::string& name) {
     if (!baseline_.recyclable) return false;
-    auto db = sql::open_database(with_database(url_, name), {.pool_size = 1});
+    auto db = app::open_database(with_database(url_, name), {.pool_size = 1});
     auto conn = db->writer();
     for (const auto& row : conn->query(kRelationsSql)) {
       if (baseline_.relations.contains(row.text(0))) continue;
@@ -410,7 +411,7 @@ class PostgresFactory {
     admin_->writer()->execute_script("DROP DATABASE IF EXISTS " + name);
     admin_->writer()->execute_script("CREATE DATABASE " + name + " TEMPLATE template0");
     {
-      auto db = sql::open_database(with_database(url_, name), {.pool_size = 1});
+      auto db = app::open_database(with_database(url_, name), {.pool_size = 1});
       sql::migrate(*db);
       baseline_ = capture_baseline(*db->writer());
     }  // no session may stay connected to a template while it is copied

@@ -4,6 +4,7 @@
 
 #include <set>
 
+#include "app/open_database.hpp"
 #include "auth/memory_rate_limiter.hpp"
 #include "auth/password.hpp"
 #include "common/random.hpp"
@@ -46,11 +47,11 @@ constexpr const char* kPassword = "Correct-Horse-42!";
 class AccountServiceTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    db_ = sql::open_database("sqlite::memory:", {.pool_size = 1});
+    db_ = app::open_database("sqlite::memory:", {.pool_size = 1});
     sql::migrate(*db_);
-    users_ = std::make_unique<sql::SqlUserStore>(*db_);
+    users_ = std::make_unique<sql::SqlUserStore>(*db_, credentials_);
     events_ = std::make_unique<sql::SqlEventStore>(*db_);
-    store_ = std::make_unique<sql::SqlAccountStore>(*db_);
+    store_ = std::make_unique<sql::SqlAccountStore>(*db_, credentials_);
     AccountSettings settings;
     settings.public_url = "https://tickets.example.org";
     service_ = std::make_unique<AccountService>(*store_, *users_, *events_, passwords_, limiter_,
@@ -82,23 +83,23 @@ class AccountServiceTest : public ::testing::Test {
 
   Status signup(const std::string& email, const std::string& password = kPassword,
                 const std::string& role = "attendee", const std::string& ip = "192.0.2.1") {
-    auto pending = service_->begin_signup({email, password, "Ada Lovelace", role}, {ip, "test"});
+    auto pending = service_->signup().begin_signup({email, password, "Ada Lovelace", role}, {ip, "test"});
     if (!pending) return std::move(pending).error();
-    return service_->finish_signup(*pending);
+    return service_->signup().finish_signup(*pending);
   }
 
   Result<SignIn> login(const std::string& email, const std::string& password,
                        const std::string& ip = "192.0.2.1") {
     clock_.advance(1ms);  // audit entries of one test then sort by time
-    auto pending = service_->begin_login(email, password, {ip, "Firefox/130"});
+    auto pending = service_->sessions().begin_login(email, password, {ip, "Firefox/130"});
     if (!pending) return std::move(pending).error();
-    return service_->finish_login(*pending);
+    return service_->sessions().finish_login(*pending);
   }
 
   // A verified account ready to sign in.
   User verified(const std::string& email) {
     EXPECT_TRUE(signup(email));
-    EXPECT_TRUE(service_->verify_email(link_token(email, "/verify"), {}));
+    EXPECT_TRUE(service_->signup().verify_email(link_token(email, "/verify"), {}));
     clock_.advance(1ms);
     return *users_->find_user_by_email(email);
   }
@@ -109,6 +110,7 @@ class AccountServiceTest : public ::testing::Test {
   FakePasswords passwords_;
   auth::MemoryRateLimiter limiter_;
   std::unique_ptr<sql::Database> db_;
+  sql::CredentialsEpoch credentials_;
   std::unique_ptr<sql::SqlUserStore> users_;
   std::unique_ptr<sql::SqlEventStore> events_;
   std::unique_ptr<sql::SqlAccountStore> store_;
@@ -122,7 +124,7 @@ TEST_F(AccountServiceTest, SignupValidatesAndNamesTheWeakPassword) {
   EXPECT_EQ(weak.error().code, ErrorCode::validation_failed);
   ASSERT_EQ(weak.error().errors.size(), 1u);
   EXPECT_EQ(weak.error().errors[0].field, "password");
-  auto bad = service_->begin_signup({"not-an-email", kPassword, "", "admin"}, {});
+  auto bad = service_->signup().begin_signup({"not-an-email", kPassword, "", "admin"}, {});
   ASSERT_FALSE(bad);
   std::set<std::string> fields;
   for (const auto& e : bad.error().errors) fields.insert(e.field);
@@ -142,7 +144,7 @@ TEST_F(AccountServiceTest, SignupAnswersAlikeForNewAndTakenEmailsButMailsDiffere
   EXPECT_EQ(mail_wakeups_, 1);
 
   // Verified owner: a second sign-up succeeds the same way and the owner gets a notice.
-  ASSERT_TRUE(service_->verify_email(link_token("ada@example.com", "/verify"), {}));
+  ASSERT_TRUE(service_->signup().verify_email(link_token("ada@example.com", "/verify"), {}));
   const int hashes_before = passwords_.hashes;
   ASSERT_TRUE(signup("ada@example.com", "Another-Pass-77?", "organizer"));
   EXPECT_EQ(passwords_.hashes, hashes_before + 1) << "a taken address costs a hash too";
@@ -164,23 +166,23 @@ TEST_F(AccountServiceTest, VerificationLinksAreSingleUseAndExpireAfter24Hours) {
     ASSERT_EQ(rows.size(), 1u);
     EXPECT_EQ(rows[0].text(0), sha256_hex(token)) << "stored hashed, never the secret";
   }
-  auto ok = service_->verify_email(token, {});
+  auto ok = service_->signup().verify_email(token, {});
   ASSERT_TRUE(ok);
   EXPECT_EQ(ok->email_verified_at, clock_.now());
-  auto again = service_->verify_email(token, {});
+  auto again = service_->signup().verify_email(token, {});
   ASSERT_FALSE(again);
   EXPECT_EQ(again.error().code, ErrorCode::gone);
 
   ASSERT_TRUE(signup("bob@example.com"));
   const std::string late = link_token("bob@example.com", "/verify");
   clock_.advance(24h);
-  auto expired = service_->verify_email(late, {});
+  auto expired = service_->signup().verify_email(late, {});
   ASSERT_FALSE(expired);
   EXPECT_EQ(expired.error().code, ErrorCode::gone);
   // A fresh link works.
-  ASSERT_TRUE(service_->resend_verification("bob@example.com", {}));
+  ASSERT_TRUE(service_->signup().resend_verification("bob@example.com", {}));
   clock_.advance(24h - 1ms);
-  EXPECT_TRUE(service_->verify_email(link_token("bob@example.com", "/verify"), {}));
+  EXPECT_TRUE(service_->signup().verify_email(link_token("bob@example.com", "/verify"), {}));
 }
 
 TEST_F(AccountServiceTest, UnknownEmailAndWrongPasswordFailIdenticallyAndDoTheSameWork) {
@@ -230,10 +232,10 @@ TEST_F(AccountServiceTest, SignInMakesANewHashedSessionEachTime) {
   auto found = store_->find_session(sha256_hex(first->secret));
   ASSERT_TRUE(found);
   EXPECT_EQ(found->first.user_agent, "Firefox/130");
-  auto auth = service_->authenticate_session(first->secret);
+  auto auth = service_->sessions().authenticate_session(first->secret);
   ASSERT_TRUE(auth);
   EXPECT_EQ(auth->user.id, ada.id);
-  EXPECT_FALSE(service_->authenticate_session(first->session.id)) << "the stored hash is no key";
+  EXPECT_FALSE(service_->sessions().authenticate_session(first->session.id)) << "the stored hash is no key";
   auto audit = store_->audit_entries(ada.id);
   EXPECT_EQ(audit[0].kind, "signin_succeeded");
 }
@@ -244,93 +246,93 @@ TEST_F(AccountServiceTest, SessionsEndWhenIdleOrAtTheirAbsoluteExpiry) {
   ASSERT_TRUE(s);
   // Seen within the idle window: stays alive, last_seen written at most once a minute.
   clock_.advance(30s);
-  ASSERT_TRUE(service_->authenticate_session(s->secret));
+  ASSERT_TRUE(service_->sessions().authenticate_session(s->secret));
   EXPECT_EQ(store_->find_session(s->session.id)->first.last_seen_at, s->session.created_at);
   clock_.advance(31s);
-  ASSERT_TRUE(service_->authenticate_session(s->secret));
+  ASSERT_TRUE(service_->sessions().authenticate_session(s->secret));
   EXPECT_EQ(store_->find_session(s->session.id)->first.last_seen_at, clock_.now());
   // Idle for 7 days: gone.
   clock_.advance(7 * 24h);
-  EXPECT_FALSE(service_->authenticate_session(s->secret));
+  EXPECT_FALSE(service_->sessions().authenticate_session(s->secret));
 
   auto busy = login("ada@example.com", kPassword);
   ASSERT_TRUE(busy);
   for (int day = 0; day < 29; ++day) {
     clock_.advance(24h);
-    ASSERT_TRUE(service_->authenticate_session(busy->secret)) << "day " << day;
+    ASSERT_TRUE(service_->sessions().authenticate_session(busy->secret)) << "day " << day;
   }
   clock_.advance(24h);
-  EXPECT_FALSE(service_->authenticate_session(busy->secret)) << "30 days is the absolute end";
+  EXPECT_FALSE(service_->sessions().authenticate_session(busy->secret)) << "30 days is the absolute end";
 }
 
 TEST_F(AccountServiceTest, LogoutAndSignOutEverywhereRevoke) {
   auto ada = verified("ada@example.com");
   auto a = login("ada@example.com", kPassword);
   auto b = login("ada@example.com", kPassword);
-  service_->logout(a->session.id, {});
-  EXPECT_FALSE(service_->authenticate_session(a->secret));
-  EXPECT_TRUE(service_->authenticate_session(b->secret));
-  EXPECT_EQ(service_->sessions(actor_of(ada))->size(), 1u);
-  ASSERT_TRUE(service_->sign_out_everywhere(actor_of(ada), {}));
-  EXPECT_FALSE(service_->authenticate_session(b->secret));
-  EXPECT_TRUE(service_->sessions(actor_of(ada))->empty());
+  service_->sessions().logout(a->session.id, {});
+  EXPECT_FALSE(service_->sessions().authenticate_session(a->secret));
+  EXPECT_TRUE(service_->sessions().authenticate_session(b->secret));
+  EXPECT_EQ(service_->sessions().sessions(actor_of(ada))->size(), 1u);
+  ASSERT_TRUE(service_->sessions().sign_out_everywhere(actor_of(ada), {}));
+  EXPECT_FALSE(service_->sessions().authenticate_session(b->secret));
+  EXPECT_TRUE(service_->sessions().sessions(actor_of(ada))->empty());
 }
 
 TEST_F(AccountServiceTest, SignInIsRateLimitedPerAccountBeforeAnyHashing) {
   verified("ada@example.com");
   for (int i = 0; i < 10; ++i) EXPECT_FALSE(login("ada@example.com", "Wrong-Pass-1!").ok());
   const int verifies = passwords_.verifies;
-  auto limited = service_->begin_login("ada@example.com", kPassword, {"192.0.2.1", ""});
+  auto limited = service_->sessions().begin_login("ada@example.com", kPassword, {"192.0.2.1", ""});
   ASSERT_FALSE(limited);
   EXPECT_EQ(limited.error().code, ErrorCode::rate_limited);
   EXPECT_GE(limited.error().retry_after_seconds, 1);
   EXPECT_LE(limited.error().retry_after_seconds, 60);
   EXPECT_EQ(passwords_.verifies, verifies) << "refused before any password work";
   // Another account from the same address is not affected; the window ends.
-  EXPECT_TRUE(service_->begin_login("bob@example.com", kPassword, {"192.0.2.1", ""}));
+  EXPECT_TRUE(service_->sessions().begin_login("bob@example.com", kPassword, {"192.0.2.1", ""}));
   clock_.advance(61s);
   EXPECT_TRUE(login("ada@example.com", kPassword));
 }
 
 TEST_F(AccountServiceTest, SignInIsRateLimitedPerAddress) {
   for (int i = 0; i < 100; ++i)
-    ASSERT_TRUE(service_->begin_login("user" + std::to_string(i) + "@example.com", kPassword,
+    ASSERT_TRUE(service_->sessions().begin_login("user" + std::to_string(i) + "@example.com", kPassword,
                                       {"2001:db8:1:2::" + std::to_string(i), ""}));
-  auto limited = service_->begin_login("user-x@example.com", kPassword, {"2001:db8:1:2:ffff::1", ""});
+  auto limited = service_->sessions().begin_login("user-x@example.com", kPassword, {"2001:db8:1:2:ffff::1", ""});
   ASSERT_FALSE(limited) << "an IPv6 /64 counts as one address";
   EXPECT_EQ(limited.error().code, ErrorCode::rate_limited);
-  EXPECT_TRUE(service_->begin_login("user-x@example.com", kPassword, {"2001:db8:1:3::1", ""}));
+  EXPECT_TRUE(service_->sessions().begin_login("user-x@example.com", kPassword, {"2001:db8:1:3::1", ""}));
 }
 
 TEST_F(AccountServiceTest, PasswordResetIsEnumerationSafeSingleUseAndEndsSessions) {
   auto ada = verified("ada@example.com");
   auto session = login("ada@example.com", kPassword);
   const auto before = outbox().size();
-  ASSERT_TRUE(service_->request_password_reset("nobody@example.com", {}));
+  ASSERT_TRUE(service_->signup().request_password_reset("nobody@example.com", {}));
   EXPECT_EQ(outbox().size(), before) << "no mail for an unknown address, same answer";
-  ASSERT_TRUE(service_->request_password_reset("ada@example.com", {}));
+  ASSERT_TRUE(service_->signup().request_password_reset("ada@example.com", {}));
   const std::string token = link_token("ada@example.com", "/reset-password");
   ASSERT_FALSE(token.empty());
 
-  auto weak = service_->begin_password_reset(token, "password", {});
+  auto weak = service_->signup().begin_password_reset(token, "password", {});
   ASSERT_FALSE(weak);
   EXPECT_EQ(weak.error().errors.at(0).field, "password");
 
-  auto pending = service_->begin_password_reset(token, "New-Secret-99?", {});
+  auto pending = service_->signup().begin_password_reset(token, "New-Secret-99?", {});
   ASSERT_TRUE(pending);
-  ASSERT_TRUE(service_->finish_password_reset(*pending));
-  EXPECT_FALSE(service_->authenticate_session(session->secret)) << "every session ends";
+  ASSERT_TRUE(service_->signup().finish_password_reset(*pending));
+  EXPECT_FALSE(service_->sessions().authenticate_session(session->secret)) << "every session ends";
   EXPECT_FALSE(login("ada@example.com", kPassword));
   EXPECT_TRUE(login("ada@example.com", "New-Secret-99?"));
-  auto reused = service_->finish_password_reset(*service_->begin_password_reset(token, "Other-Secret-1?", {}));
+  auto reused = service_->signup().finish_password_reset(*service_->signup().begin_password_reset(token, "Other-Secret-1?", {}));
   ASSERT_FALSE(reused);
   EXPECT_EQ(reused.error().code, ErrorCode::gone);
   EXPECT_EQ(outbox().back().subject, "Your admit password was changed");
 
-  ASSERT_TRUE(service_->request_password_reset("ada@example.com", {}));
+  ASSERT_TRUE(service_->signup().request_password_reset("ada@example.com", {}));
   const std::string late = link_token("ada@example.com", "/reset-password");
   clock_.advance(24h);
-  auto expired = service_->finish_password_reset(*service_->begin_password_reset(late, "Other-Secret-1?", {}));
+  auto expired = service_->signup().finish_password_reset(*service_->signup().begin_password_reset(late, "Other-Secret-1?", {}));
   EXPECT_EQ(expired.error().code, ErrorCode::gone);
   (void)ada;
 }
@@ -340,40 +342,40 @@ TEST_F(AccountServiceTest, ProfileChangesNeedTheCurrentPasswordForEmailAndPasswo
   auto here = login("ada@example.com", kPassword);
   auto elsewhere = login("ada@example.com", kPassword);
 
-  auto name_only = service_->begin_update_profile(actor_of(ada), here->session.id,
+  auto name_only = service_->profile().begin_update_profile(actor_of(ada), here->session.id,
                                                   {std::string("Ada L."), {}, {}, {}}, {});
   ASSERT_TRUE(name_only);
   EXPECT_FALSE(name_only->needs_password_check);
-  EXPECT_EQ(service_->finish_update_profile(*name_only)->name, "Ada L.");
+  EXPECT_EQ(service_->profile().finish_update_profile(*name_only)->name, "Ada L.");
 
-  auto missing = service_->begin_update_profile(actor_of(ada), here->session.id,
+  auto missing = service_->profile().begin_update_profile(actor_of(ada), here->session.id,
                                                 {{}, {}, std::string("New-Secret-99?"), {}}, {});
   ASSERT_FALSE(missing);
   EXPECT_EQ(missing.error().errors.at(0).field, "current_password");
 
-  auto wrong = service_->finish_update_profile(*service_->begin_update_profile(
+  auto wrong = service_->profile().finish_update_profile(*service_->profile().begin_update_profile(
       actor_of(ada), here->session.id, {{}, {}, std::string("New-Secret-99?"), std::string("nope")}, {}));
   ASSERT_FALSE(wrong);
   EXPECT_EQ(wrong.error().errors.at(0).field, "current_password");
 
   clock_.advance(1ms);
-  auto changed = service_->finish_update_profile(*service_->begin_update_profile(
+  auto changed = service_->profile().finish_update_profile(*service_->profile().begin_update_profile(
       actor_of(ada), here->session.id, {{}, {}, std::string("New-Secret-99?"), std::string(kPassword)}, {}));
   ASSERT_TRUE(changed);
-  EXPECT_TRUE(service_->authenticate_session(here->secret)) << "this session stays";
-  EXPECT_FALSE(service_->authenticate_session(elsewhere->secret)) << "other sessions end";
+  EXPECT_TRUE(service_->sessions().authenticate_session(here->secret)) << "this session stays";
+  EXPECT_FALSE(service_->sessions().authenticate_session(elsewhere->secret)) << "other sessions end";
   EXPECT_EQ(store_->audit_entries(ada.id)[0].kind, "password_changed");
 }
 
 TEST_F(AccountServiceTest, EmailChangesAreVerifiedAtTheNewAddress) {
   auto ada = verified("ada@example.com");
   verified("bob@example.com");
-  auto taken = service_->finish_update_profile(*service_->begin_update_profile(
+  auto taken = service_->profile().finish_update_profile(*service_->profile().begin_update_profile(
       actor_of(ada), std::nullopt, {{}, std::string("bob@example.com"), {}, std::string(kPassword)}, {}));
   ASSERT_FALSE(taken);
   EXPECT_EQ(taken.error().errors.at(0).field, "email");
 
-  auto changed = service_->finish_update_profile(*service_->begin_update_profile(
+  auto changed = service_->profile().finish_update_profile(*service_->profile().begin_update_profile(
       actor_of(ada), std::nullopt, {{}, std::string("ada@new.example"), {}, std::string(kPassword)}, {}));
   ASSERT_TRUE(changed);
   EXPECT_EQ(changed->email, "ada@new.example");
@@ -384,7 +386,7 @@ TEST_F(AccountServiceTest, EmailChangesAreVerifiedAtTheNewAddress) {
   EXPECT_TRUE(notice_to_old);
   const std::string token = link_token("ada@new.example", "/verify");
   ASSERT_FALSE(token.empty());
-  auto verified_user = service_->verify_email(token, {});
+  auto verified_user = service_->signup().verify_email(token, {});
   ASSERT_TRUE(verified_user);
   EXPECT_EQ(verified_user->email, "ada@new.example");
   EXPECT_TRUE(verified_user->email_verified_at);
@@ -407,10 +409,10 @@ TEST_F(AccountServiceTest, RehashesAtSignInWhenParametersChanged) {
 TEST_F(AccountServiceTest, DeletingAnAccountErasesItAndEndsEverything) {
   auto ada = verified("ada@example.com");
   auto s = login("ada@example.com", kPassword);
-  auto token = service_->create_api_token(actor_of(ada), "laptop", std::nullopt, {});
+  auto token = service_->tokens().create_api_token(actor_of(ada), "laptop", std::nullopt, {});
   ASSERT_TRUE(token);
-  ASSERT_TRUE(service_->delete_account(actor_of(ada), {}));
-  EXPECT_FALSE(service_->authenticate_session(s->secret));
+  ASSERT_TRUE(service_->profile().delete_account(actor_of(ada), {}));
+  EXPECT_FALSE(service_->sessions().authenticate_session(s->secret));
   EXPECT_FALSE(users_->find_token_by_hash(sha256_hex(token->secret)));
   auto u = users_->find_user(ada.id);
   EXPECT_EQ(u->name, "Deleted user");
@@ -422,19 +424,19 @@ TEST_F(AccountServiceTest, TokenExpiryMustBeInTheFutureAndIsStored) {
   auto ada = verified("ada@example.com");
   const Timestamp now = clock_.now();
   for (Timestamp bad : {now, now - 1ms, now - 24h}) {
-    auto refused = service_->create_api_token(actor_of(ada), "door", std::nullopt, {}, bad);
+    auto refused = service_->tokens().create_api_token(actor_of(ada), "door", std::nullopt, {}, bad);
     ASSERT_FALSE(refused);
     EXPECT_EQ(refused.error().code, ErrorCode::validation_failed);
     ASSERT_EQ(refused.error().errors.size(), 1u);
     EXPECT_EQ(refused.error().errors[0].field, "expires_at");
-    auto cli = service_->create_api_token_from_command_line("ada@example.com", "door", std::nullopt, bad);
+    auto cli = service_->tokens().create_api_token_from_command_line("ada@example.com", "door", std::nullopt, bad);
     ASSERT_FALSE(cli);
     EXPECT_EQ(cli.error().errors.at(0).field, "expires_at");
   }
-  EXPECT_TRUE(service_->api_tokens(actor_of(ada))->empty()) << "no token was made";
-  auto made = service_->create_api_token(actor_of(ada), "door", std::nullopt, {}, now + 1h);
+  EXPECT_TRUE(service_->tokens().api_tokens(actor_of(ada))->empty()) << "no token was made";
+  auto made = service_->tokens().create_api_token(actor_of(ada), "door", std::nullopt, {}, now + 1h);
   ASSERT_TRUE(made);
-  auto listed = service_->api_tokens(actor_of(ada));
+  auto listed = service_->tokens().api_tokens(actor_of(ada));
   ASSERT_EQ(listed->size(), 1u);
   EXPECT_EQ(listed->front().expires_at, now + 1h);
   EXPECT_FALSE(listed->front().expired(now + 1h - 1ms));
@@ -443,7 +445,7 @@ TEST_F(AccountServiceTest, TokenExpiryMustBeInTheFutureAndIsStored) {
   auto found = users_->find_token_by_hash(sha256_hex(made->secret));
   ASSERT_TRUE(found);
   EXPECT_EQ(found->first.expires_at, now + 1h);
-  auto forever = service_->create_api_token(actor_of(ada), "forever", std::nullopt, {});
+  auto forever = service_->tokens().create_api_token(actor_of(ada), "forever", std::nullopt, {});
   ASSERT_TRUE(forever);
   EXPECT_FALSE(forever->token.expires_at);
 }
@@ -451,21 +453,21 @@ TEST_F(AccountServiceTest, TokenExpiryMustBeInTheFutureAndIsStored) {
 TEST_F(AccountServiceTest, ApiTokensAreOwnedScopedAndAudited) {
   auto ada = verified("ada@example.com");
   auto bob = verified("bob@example.com");
-  auto created = service_->create_api_token(actor_of(ada), " door scanner ", std::nullopt, {});
+  auto created = service_->tokens().create_api_token(actor_of(ada), " door scanner ", std::nullopt, {});
   ASSERT_TRUE(created);
   EXPECT_EQ(created->token.name, "door scanner");
   EXPECT_EQ(created->token.token_hash, sha256_hex(created->secret));
-  EXPECT_EQ(service_->api_tokens(actor_of(ada))->size(), 1u);
-  EXPECT_TRUE(service_->api_tokens(actor_of(bob))->empty());
-  EXPECT_EQ(service_->revoke_api_token(actor_of(bob), created->token.id, {}).error().code,
+  EXPECT_EQ(service_->tokens().api_tokens(actor_of(ada))->size(), 1u);
+  EXPECT_TRUE(service_->tokens().api_tokens(actor_of(bob))->empty());
+  EXPECT_EQ(service_->tokens().revoke_api_token(actor_of(bob), created->token.id, {}).error().code,
             ErrorCode::not_found)
       << "another user's token is not found";
-  auto bad_event = service_->create_api_token(actor_of(ada), "x", std::string("evt_missing"), {});
+  auto bad_event = service_->tokens().create_api_token(actor_of(ada), "x", std::string("evt_missing"), {});
   EXPECT_EQ(bad_event.error().errors.at(0).field, "event_id");
   Actor scoped{ada.id, ada.roles, std::string("evt_1")};
-  EXPECT_EQ(service_->create_api_token(scoped, "x", std::nullopt, {}).error().code, ErrorCode::forbidden);
+  EXPECT_EQ(service_->tokens().create_api_token(scoped, "x", std::nullopt, {}).error().code, ErrorCode::forbidden);
   clock_.advance(1ms);
-  ASSERT_TRUE(service_->revoke_api_token(actor_of(ada), created->token.id, {}));
+  ASSERT_TRUE(service_->tokens().revoke_api_token(actor_of(ada), created->token.id, {}));
   auto audit = store_->audit_entries(created->token.id);
   ASSERT_EQ(audit.size(), 2u);
   EXPECT_EQ(audit[0].kind, "token_revoked");
@@ -476,62 +478,62 @@ TEST_F(AccountServiceTest, PurgeDeletesSessionsAndLinksADayAfterTheyEnded) {
   verified("ada@example.com");  // its verification link is used now
   auto out = login("ada@example.com", kPassword);
   ASSERT_TRUE(out);
-  service_->logout(out->session.id, {});
+  service_->sessions().logout(out->session.id, {});
   auto live = login("ada@example.com", kPassword);
   ASSERT_TRUE(live);
   clock_.advance(23h);
-  EXPECT_EQ(service_->purge_expired(), 0) << "ended less than a day ago";
+  EXPECT_EQ(service_->sessions().purge_expired(), 0) << "ended less than a day ago";
   clock_.advance(2h);
-  EXPECT_EQ(service_->purge_expired(), 2) << "the signed-out session and the used link";
-  ASSERT_TRUE(service_->authenticate_session(live->secret));  // last seen now
+  EXPECT_EQ(service_->sessions().purge_expired(), 2) << "the signed-out session and the used link";
+  ASSERT_TRUE(service_->sessions().authenticate_session(live->secret));  // last seen now
   // Idle for 7 days ends a session; a day later it is purged.
   clock_.advance(8 * 24h);
-  EXPECT_EQ(service_->purge_expired(), 0) << "ended exactly a day ago";
+  EXPECT_EQ(service_->sessions().purge_expired(), 0) << "ended exactly a day ago";
   clock_.advance(1min);
-  EXPECT_EQ(service_->purge_expired(), 1);
-  EXPECT_FALSE(service_->authenticate_session(live->secret));
+  EXPECT_EQ(service_->sessions().purge_expired(), 1);
+  EXPECT_FALSE(service_->sessions().authenticate_session(live->secret));
 }
 
 TEST_F(AccountServiceTest, CommandLineTokensAreAuditedLikeTheApis) {
   auto ada = verified("ada@example.com");
-  auto created = service_->create_api_token_from_command_line("ADA@example.com", "command line",
+  auto created = service_->tokens().create_api_token_from_command_line("ADA@example.com", "command line",
                                                               std::nullopt);
   ASSERT_TRUE(created);
   EXPECT_EQ(created->token.user_id, ada.id);
   EXPECT_EQ(created->token.token_hash, sha256_hex(created->secret));
-  EXPECT_EQ(service_->api_tokens(actor_of(ada))->size(), 1u);
+  EXPECT_EQ(service_->tokens().api_tokens(actor_of(ada))->size(), 1u);
   auto audit = store_->audit_entries(created->token.id);
   ASSERT_EQ(audit.size(), 1u);
   EXPECT_EQ(audit[0].kind, "token_created");
   EXPECT_FALSE(audit[0].actor_user_id) << "the operator at the command line, not the user";
   EXPECT_EQ(audit[0].detail, "{\"via\":\"command_line\",\"user_id\":\"" + ada.id + "\"}");
 
-  EXPECT_EQ(service_->create_api_token_from_command_line("nobody@example.com", "x", std::nullopt)
+  EXPECT_EQ(service_->tokens().create_api_token_from_command_line("nobody@example.com", "x", std::nullopt)
                 .error()
                 .code,
             ErrorCode::not_found);
-  EXPECT_EQ(service_->create_api_token_from_command_line("ada@example.com", "x", std::string("evt_missing"))
+  EXPECT_EQ(service_->tokens().create_api_token_from_command_line("ada@example.com", "x", std::string("evt_missing"))
                 .error()
                 .errors.at(0)
                 .field,
             "event_id");
-  EXPECT_EQ(service_->api_tokens(actor_of(ada))->size(), 1u) << "failures create nothing";
+  EXPECT_EQ(service_->tokens().api_tokens(actor_of(ada))->size(), 1u) << "failures create nothing";
 }
 
 TEST_F(AccountServiceTest, AdminsDisableAccountsWhichEndsTheirSessions) {
   auto ada = verified("ada@example.com");
   auto admin = verified("root@example.com");
-  ASSERT_TRUE(service_->change_role(std::nullopt, "root@example.com", "admin", true));
+  ASSERT_TRUE(service_->admin().change_role(std::nullopt, "root@example.com", "admin", true));
   admin = *users_->find_user(admin.id);
   auto s = login("ada@example.com", kPassword);
-  EXPECT_EQ(service_->set_disabled(actor_of(ada), admin.id, true, {}).error().code, ErrorCode::forbidden);
-  EXPECT_EQ(service_->list_users(actor_of(ada), {}).error().code, ErrorCode::forbidden);
-  ASSERT_TRUE(service_->set_disabled(actor_of(admin), ada.id, true, {}));
-  EXPECT_FALSE(service_->authenticate_session(s->secret));
+  EXPECT_EQ(service_->admin().set_disabled(actor_of(ada), admin.id, true, {}).error().code, ErrorCode::forbidden);
+  EXPECT_EQ(service_->admin().list_users(actor_of(ada), {}).error().code, ErrorCode::forbidden);
+  ASSERT_TRUE(service_->admin().set_disabled(actor_of(admin), ada.id, true, {}));
+  EXPECT_FALSE(service_->sessions().authenticate_session(s->secret));
   EXPECT_EQ(login("ada@example.com", kPassword).error().code, ErrorCode::account_disabled);
   EXPECT_EQ(login("ada@example.com", "Wrong-Pass-1!").error().code, ErrorCode::invalid_credentials);
-  EXPECT_EQ(service_->list_users(actor_of(admin), {})->items.size(), 2u);
-  ASSERT_TRUE(service_->set_disabled(actor_of(admin), ada.id, false, {}));
+  EXPECT_EQ(service_->admin().list_users(actor_of(admin), {})->items.size(), 2u);
+  ASSERT_TRUE(service_->admin().set_disabled(actor_of(admin), ada.id, false, {}));
   EXPECT_TRUE(login("ada@example.com", kPassword));
   auto audit = store_->audit_entries(admin.id);
   bool role_added = false;

@@ -9,6 +9,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "app/open_database.hpp"
 #include "auth/memory_rate_limiter.hpp"
 #include "common/random.hpp"
 #include "domain/services/account_mails.hpp"
@@ -174,7 +175,7 @@ class FlakyMailer final : public Mailer {
 class OutboxSenderTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    db_ = sql::open_database("sqlite::memory:", {.pool_size = 1});
+    db_ = app::open_database("sqlite::memory:", {.pool_size = 1});
     sql::migrate(*db_);
     store_ = std::make_unique<sql::SqlOutboxStore>(*db_);
   }

@@ -134,7 +134,9 @@ class RegistrationStore {
   virtual ~RegistrationStore() = default;
 
   // Runs fn inside one write transaction: commit when it returns, rollback when it throws
-  // (the exception propagates: sql DbError kinds tell busy/deadlock from the rest).
+  // (the exception propagates as a std::exception). Transient contention (a lock held by
+  // another writer, a deadlock or serialization failure) is retried inside the store,
+  // from the start; what reaches the caller is a failure worth answering 500/503 to.
   virtual void write(const std::function<void(RegistrationWriter&)>& fn) = 0;
 
   // Reads (reader connections).

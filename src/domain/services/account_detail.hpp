@@ -1,6 +1,7 @@
 #pragma once
-// Helpers shared by the AccountService's translation units (account_service.cpp and
-// account_admin.cpp); not for use elsewhere.
+// Helpers shared by the account services' translation units (account_*.cpp); not for use
+// elsewhere.
+#include <cstddef>
 #include <string>
 #include <string_view>
 
@@ -14,6 +15,9 @@ void check_name(FieldErrors& errors, const std::string& name);
 void check_email(FieldErrors& errors, const std::string& email);
 // An erased account (AccountStore::erase_user): it signs in and acts no more.
 bool is_deleted(const User& u);
+// At most `max` bytes of `s`, control characters as spaces (addresses, user agents).
+std::string shorten(std::string_view s, std::size_t max);
+inline constexpr std::size_t kUserAgentMax = 200;
 // `s` as a JSON string literal, for audit details.
 std::string json_string(std::string_view s);
 

@@ -1,8 +1,9 @@
-// AccountService, continued: the signed-in user's own account (account_service.hpp).
+// ProfileService: the signed-in user's own account (account_profile.hpp).
+#include "domain/services/account_profile.hpp"
+
 #include "common/random.hpp"
 #include "domain/services/account_detail.hpp"
 #include "domain/services/account_mails.hpp"
-#include "domain/services/account_service.hpp"
 #include "domain/services/text.hpp"
 
 namespace admit {
@@ -13,13 +14,13 @@ using account_detail::is_deleted;
 
 // ---------------------------------------------------------------- the signed-in user
 
-Result<User> AccountService::me(const Actor& actor) {
+Result<User> ProfileService::me(const Actor& actor) {
   auto u = users_.find_user(actor.user_id);
   if (!u || u->disabled) return Error::unauthenticated();
   return std::move(*u);
 }
 
-Result<PendingProfileChange> AccountService::begin_update_profile(
+Result<PendingProfileChange> ProfileService::begin_update_profile(
     const Actor& actor, std::optional<std::string> current_session, ProfileChange change,
     const ClientInfo& client) {
   if (actor.event_scope) return Error::forbidden("an event-scoped token cannot change the account");
@@ -55,7 +56,7 @@ Result<PendingProfileChange> AccountService::begin_update_profile(
   return p;
 }
 
-Result<User> AccountService::finish_update_profile(const PendingProfileChange& p) {
+Result<User> ProfileService::finish_update_profile(const PendingProfileChange& p) {
   const ProfileChange& c = p.change;
   std::optional<std::string> new_hash;
   if (p.needs_password_check) {
@@ -116,7 +117,7 @@ Result<User> AccountService::finish_update_profile(const PendingProfileChange& p
   return std::move(*updated);
 }
 
-Status AccountService::delete_account(const Actor& actor, const ClientInfo& client) {
+Status ProfileService::delete_account(const Actor& actor, const ClientInfo& client) {
   if (actor.event_scope) return Error::forbidden("an event-scoped token cannot delete the account");
   const Timestamp now = clock_.now();
   auto may_delete = [&](AccountTx& tx) -> Status {

@@ -12,7 +12,12 @@ CheckinService::CheckinService(CheckinStore& store, EventStore& events, const Ti
                                const Clock& clock, CheckinOptions options)
     : store_(store), events_(events), codes_(codes), clock_(clock), options_(options) {
   const int n = options_.writers < 1 ? 1 : options_.writers;
-  for (int i = 0; i < n; ++i) writers_.push_back(std::make_unique<Writer>());
+  for (int i = 0; i < n; ++i) {
+    auto w = std::make_unique<Writer>();
+    w->loop.emplace("checkin-writer", std::chrono::milliseconds(0),
+                    [this, &writer = *w] { return writer_step(writer); });
+    writers_.push_back(std::move(w));
+  }
 }
 
 CheckinService::~CheckinService() { stop(); }
@@ -23,20 +28,20 @@ void CheckinService::start() {
     std::lock_guard lock(w->mu);
     stopping_ = false;
   }
-  for (auto& w : writers_) w->thread = std::thread([this, &w = *w] { writer_loop(w); });
+  for (auto& w : writers_) w->loop->start();
 }
 
 void CheckinService::stop() {
   if (!running_.exchange(false)) return;
   for (auto& w : writers_) {
-    {
-      std::lock_guard lock(w->mu);
-      stopping_ = true;
-    }
-    w->cv.notify_all();
+    std::lock_guard lock(w->mu);
+    stopping_ = true;
   }
-  for (auto& w : writers_)
-    if (w->thread.joinable()) w->thread.join();
+  for (auto& w : writers_) {
+    w->loop->stop();
+    // Scans queued before stop() are still recorded, here once the writer has ended.
+    for (auto batch = take_batch(*w); !batch.empty(); batch = take_batch(*w)) run_batch(batch);
+  }
 }
 
 Status CheckinService::may_manage(const Actor& actor, const std::string& event_id) {
@@ -119,26 +124,29 @@ void CheckinService::scan(const Actor& actor, const std::string& event_id, ScanR
     queued_.fetch_add(1, std::memory_order_relaxed);
     w.queue.push_back(Pending{std::move(s), std::move(done)});
   }
-  w.cv.notify_one();
+  w.loop->wake();
 }
 
-void CheckinService::writer_loop(Writer& w) {
-  for (;;) {
-    std::vector<Pending> batch;
-    {
-      std::unique_lock lock(w.mu);
-      w.cv.wait(lock, [&] { return stopping_ || !w.queue.empty(); });
-      if (w.queue.empty()) return;  // stopping, nothing left
-      const std::size_t n = std::min(w.queue.size(), static_cast<std::size_t>(std::max(1, options_.batch)));
-      batch.reserve(n);
-      for (std::size_t i = 0; i < n; ++i) {
-        batch.push_back(std::move(w.queue.front()));
-        w.queue.pop_front();
-      }
+std::vector<CheckinService::Pending> CheckinService::take_batch(Writer& w) {
+  std::vector<Pending> batch;
+  {
+    std::lock_guard lock(w.mu);
+    const std::size_t n = std::min(w.queue.size(), static_cast<std::size_t>(std::max(1, options_.batch)));
+    batch.reserve(n);
+    for (std::size_t i = 0; i < n; ++i) {
+      batch.push_back(std::move(w.queue.front()));
+      w.queue.pop_front();
     }
-    queued_.fetch_sub(batch.size(), std::memory_order_relaxed);
-    run_batch(batch);
   }
+  queued_.fetch_sub(batch.size(), std::memory_order_relaxed);
+  return batch;
+}
+
+BackgroundLoop::Next CheckinService::writer_step(Writer& w) {
+  auto batch = take_batch(w);
+  if (batch.empty()) return BackgroundLoop::Next::idle();
+  run_batch(batch);
+  return BackgroundLoop::Next::now();  // more may have queued meanwhile
 }
 
 void CheckinService::run_batch(std::vector<Pending>& batch) {

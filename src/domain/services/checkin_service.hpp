@@ -1,16 +1,16 @@
 #pragma once
 // CheckinService: the door (issue 12, DESIGN.md §5).
 #include <atomic>
-#include <condition_variable>
 #include <deque>
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
-#include <thread>
 #include <unordered_map>
 #include <vector>
 
+#include "common/background_loop.hpp"
 #include "common/clock.hpp"
 #include "common/result.hpp"
 #include "domain/model/actor.hpp"
@@ -99,9 +99,8 @@ class CheckinService {
   };
   struct Writer {
     std::mutex mu;
-    std::condition_variable cv;
     std::deque<Pending> queue;
-    std::thread thread;
+    std::optional<BackgroundLoop> loop;  // runs writer_step() when woken by a submit
   };
 
   // ok when the actor may scan at the event (door tokens: their own event).
@@ -112,7 +111,9 @@ class CheckinService {
   // A checked code as a scan: preset to invalid or wrong_event when it cannot admit.
   Scan to_scan(const Actor& actor, const std::string& event_id, const std::string& qr,
                const std::string& gate, const std::string& device, Timestamp at, bool offline) const;
-  void writer_loop(Writer& w);
+  // Takes up to `batch` queued scans of the writer; empty when nothing is queued.
+  std::vector<Pending> take_batch(Writer& w);
+  BackgroundLoop::Next writer_step(Writer& w);
   void run_batch(std::vector<Pending>& batch);
 
   CheckinStore& store_;

@@ -1,7 +1,5 @@
 #include "domain/services/registration_engine.hpp"
 
-#include <pthread.h>
-
 #include <algorithm>
 #include <exception>
 #include <functional>
@@ -10,66 +8,20 @@
 
 #include "common/handoff.hpp"
 #include "common/log.hpp"
-#include "common/random.hpp"
-#include "domain/services/text.hpp"
+#include "domain/services/registration_batch.hpp"
 
 namespace admit {
 
-// What one batch learned about one event: the locked event and its counters as this
-// transaction leaves them (for the sold-out flags after commit).
-struct RegistrationEngine::BatchEvent {
-  std::optional<LockedEvent> locked;
-  std::int64_t event_sold = 0;
-  std::map<std::string, std::int64_t, std::less<>> type_sold;
-  // Taken by this batch, applied with one conditional update per counter.
-  std::int64_t event_take = 0;
-  std::map<std::string, std::int64_t> type_take;
-  std::map<std::string, std::int64_t> promo_take;
-};
+using engine_detail::key_reused_error;
+using engine_detail::sold_out_error;
 
 namespace {
-
-Error sold_out_error() {
-  Error e;
-  e.code = ErrorCode::sold_out;
-  e.detail = "Not enough seats are left for this order.";
-  return e;
-}
 
 // Retry-After of a registration whose transaction failed (database busy or unreachable).
 constexpr int kRetryAfterSeconds = 2;
 
-Error key_reused_error() {
-  return Error::conflict(
-      "This Idempotency-Key was already used for a different registration request.");
-}
-
-// A registration staged in this batch and what it took, to undo it if its key lost.
-struct Staged {
-  std::size_t index = 0;
-  Registration registration;
-};
-
-// Ids that sort by creation time ("reg_" + 9 base32 digits of the millisecond + the first
-// 7 random characters of a new_id): B-tree inserts land on the right-most pages instead of
-// random ones, so a batch dirties a few pages rather than one per row of every index.
-std::string time_ordered_id(std::string_view prefix, Timestamp at) {
-  static constexpr char kAlphabet[] = "0123456789abcdefghjkmnpqrstvwxyz";
-  std::uint64_t ms = static_cast<std::uint64_t>(std::max<std::int64_t>(0, to_millis(at)));
-  char time[9];
-  for (int i = 8; i >= 0; --i) {
-    time[i] = kAlphabet[ms & 31];
-    ms >>= 5;
-  }
-  std::string random = new_id(prefix);
-  std::string id(prefix);
-  id += '_';
-  id.append(time, 9);
-  id += random.substr(prefix.size() + 1, 7);
-  return id;
-}
-
 }  // namespace
+
 
 RegistrationEngine::RegistrationEngine(RegistrationStore& store, const Clock& clock,
                                        PaymentGateway& gateway, RegistrationEngineOptions options)
@@ -79,7 +31,12 @@ RegistrationEngine::RegistrationEngine(RegistrationStore& store, const Clock& cl
         options.queue = std::max(1, options.queue);
         return options;
       }()) {
-  for (int i = 0; i < options_.writers; ++i) writers_.push_back(std::make_unique<Writer>());
+  for (int i = 0; i < options_.writers; ++i) {
+    auto w = std::make_unique<Writer>();
+    w->loop.emplace("reg-writer", std::chrono::milliseconds(0),
+                    [this, &writer = *w] { return writer_step(writer); });
+    writers_.push_back(std::move(w));
+  }
 }
 
 RegistrationEngine::~RegistrationEngine() { stop(); }
@@ -88,13 +45,7 @@ void RegistrationEngine::start() {
   std::lock_guard lock(lifecycle_mu_);
   if (started_ || stopped_) return;
   started_ = true;
-  for (auto& w : writers_) {
-    Writer* writer = w.get();
-    writer->thread = std::thread([this, writer] {
-      pthread_setname_np(pthread_self(), "reg-writer");
-      writer_loop(*writer);
-    });
-  }
+  for (auto& w : writers_) w->loop->start();
 }
 
 void RegistrationEngine::stop() {
@@ -107,9 +58,13 @@ void RegistrationEngine::stop() {
     std::lock_guard l(w->mu);
     accepting_.store(false);
   }
-  for (auto& w : writers_) w->cv.notify_all();
   for (auto& w : writers_) {
-    if (w->thread.joinable()) w->thread.join();
+    w->loop->stop();
+    if (started_) {
+      // What was queued before stop() is still registered, here once the writer has ended.
+      for (auto batch = take_batch(*w); !batch.empty(); batch = take_batch(*w)) run_batch(batch);
+      continue;
+    }
     // Never started: answer what is queued rather than dropping it.
     std::deque<Pending> left;
     {
@@ -169,7 +124,7 @@ void RegistrationEngine::submit(RegistrationRequest request, RegistrationCallbac
     answer(done, Error::unavailable(1, "the server is shutting down"));
     return;
   }
-  w.cv.notify_one();
+  w.loop->wake();
 }
 
 RegistrationEngine::Writer& RegistrationEngine::writer_for(const std::string& event_id) {
@@ -288,23 +243,25 @@ RegistrationEngine::Stats RegistrationEngine::stats() const {
   return s;
 }
 
-void RegistrationEngine::writer_loop(Writer& w) {
+std::vector<RegistrationEngine::Pending> RegistrationEngine::take_batch(Writer& w) {
   std::vector<Pending> batch;
-  batch.reserve(static_cast<std::size_t>(options_.batch));
-  for (;;) {
-    {
-      std::unique_lock lock(w.mu);
-      w.cv.wait(lock, [&] { return !w.queue.empty() || !accepting_.load(); });
-      if (w.queue.empty()) return;  // stopping and drained
-      while (!w.queue.empty() && batch.size() < static_cast<std::size_t>(options_.batch)) {
-        batch.push_back(std::move(w.queue.front()));
-        w.queue.pop_front();
-      }
+  {
+    std::lock_guard lock(w.mu);
+    batch.reserve(std::min(w.queue.size(), static_cast<std::size_t>(options_.batch)));
+    while (!w.queue.empty() && batch.size() < static_cast<std::size_t>(options_.batch)) {
+      batch.push_back(std::move(w.queue.front()));
+      w.queue.pop_front();
     }
-    queued_.fetch_sub(batch.size());
-    run_batch(batch);
-    batch.clear();
   }
+  queued_.fetch_sub(batch.size());
+  return batch;
+}
+
+BackgroundLoop::Next RegistrationEngine::writer_step(Writer& w) {
+  auto batch = take_batch(w);
+  if (batch.empty()) return BackgroundLoop::Next::idle();
+  run_batch(batch);
+  return BackgroundLoop::Next::now();  // more may have queued meanwhile
 }
 
 void RegistrationEngine::run_batch(std::vector<Pending>& batch) {
@@ -356,228 +313,6 @@ void RegistrationEngine::run_batch(std::vector<Pending>& batch) {
     }
     answer(batch[i].done, std::move(r));
   }
-}
-
-std::vector<Result<RegistrationOutcome>> RegistrationEngine::process(
-    RegistrationWriter& w, std::vector<Pending>& batch, std::map<std::string, BatchEvent>& events) {
-  // The store may run this again after a deadlock: start from nothing each time.
-  events.clear();
-  const Timestamp now = clock_.now();
-  std::vector<Result<RegistrationOutcome>> results(batch.size(), Result<RegistrationOutcome>(Error::internal()));
-  std::vector<std::optional<std::size_t>> follows(batch.size());  // duplicate key → first
-  std::vector<Staged> staged;
-
-  // Events in id order: every transaction takes its event locks in the same order.
-  std::vector<std::size_t> order(batch.size());
-  std::iota(order.begin(), order.end(), 0);
-  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
-    return batch[a].request.event_id < batch[b].request.event_id;
-  });
-
-  // Every event of the batch locked (in id order) and loaded with one look-up.
-  std::vector<std::string> event_ids;
-  for (std::size_t k : order)
-    if (event_ids.empty() || event_ids.back() != batch[k].request.event_id)
-      event_ids.push_back(batch[k].request.event_id);
-  auto locked_events = w.lock_events(event_ids);
-
-  std::map<std::pair<std::string, std::string>, std::size_t> first_of_key;
-  std::size_t i = 0;
-  while (i < order.size()) {
-    const std::string& event_id = batch[order[i]].request.event_id;
-    std::size_t end = i;
-    while (end < order.size() && batch[order[end]].request.event_id == event_id) ++end;
-
-    BatchEvent& be = events[event_id];
-    if (auto found = locked_events.find(event_id); found != locked_events.end())
-      be.locked = std::move(found->second);
-    if (!be.locked) {
-      for (std::size_t k = i; k < end; ++k) results[order[k]] = Error::not_found("event");
-      i = end;
-      continue;
-    }
-    const Event& ev = be.locked->event;
-    be.event_sold = ev.sold;
-    for (const auto& t : ev.ticket_types) be.type_sold[t.id] = t.sold;
-    std::map<std::string, std::optional<PromoCode>> promos;
-    std::map<std::string, std::int64_t> live;  // user → tickets held, including this batch
-
-    for (std::size_t k = i; k < end; ++k) {
-      const std::size_t idx = order[k];
-      Pending& p = batch[idx];
-      const RegistrationRequest& req = p.request;
-      auto key = std::make_pair(req.user_id, req.idempotency_key);
-      if (auto f = first_of_key.find(key); f != first_of_key.end()) {
-        follows[idx] = f->second;
-        continue;
-      }
-      first_of_key.emplace(key, idx);
-
-      PromoCode* promo = nullptr;
-      if (req.promo_code) {
-        const std::string code = normalize_promo_code(*req.promo_code);
-        auto it = promos.find(code);
-        if (it == promos.end()) it = promos.emplace(code, w.find_promo(event_id, code)).first;
-        if (it->second) promo = &*it->second;
-      }
-      std::int64_t held = 0;
-      if (ev.max_per_user) {
-        auto it = live.find(req.user_id);
-        if (it == live.end()) it = live.emplace(req.user_id, w.live_tickets(event_id, req.user_id)).first;
-        held = it->second;
-      }
-      if (auto ok = check_request(ev, req, promo, held, now); !ok) {
-        results[idx] = std::move(ok).error();
-        continue;
-      }
-
-      // Capacity, decided in memory under the event lock (every writer of this event, on
-      // every node, holds that lock before touching its counters), then applied below with
-      // one conditional update per counter for the whole batch.
-      std::int64_t count = 0;
-      for (const auto& item : req.items) count += item.quantity;
-      // A waiting-list offer for this user: its held seats count as free for this request.
-      std::optional<WaitlistEntry> offer;
-      if (be.locked->has_open_offers) offer = w.open_offer(event_id, req.user_id, now);
-      if (offer && !offer->offered_ticket_type_id) offer.reset();
-      const std::int64_t credit = offer ? offer->offered_quantity : 0;
-      bool fits = be.event_sold - credit + count <= ev.capacity;
-      for (const auto& item : req.items) {
-        const TicketType* t = find_type(ev, item.ticket_type_id);
-        const std::int64_t mine = offer && *offer->offered_ticket_type_id == item.ticket_type_id ? credit : 0;
-        if (!t || be.type_sold[item.ticket_type_id] - mine + item.quantity > t->capacity) fits = false;
-      }
-      if (promo && promo->max_uses && promo->uses + 1 > *promo->max_uses) {
-        results[idx] = Error::field("promo_code", "has no uses left");
-        continue;
-      }
-      if (!fits) {
-        results[idx] = sold_out_error();
-        continue;
-      }
-      if (offer) {
-        // Marks it accepted and gives its seats back to the counters (now, in the database).
-        if (w.accept_offer(*offer, now)) {
-          be.type_sold[*offer->offered_ticket_type_id] -= credit;
-          be.event_sold -= credit;
-        } else if (be.event_sold + count > ev.capacity) {
-          results[idx] = sold_out_error();  // the offer went meanwhile: no credit after all
-          continue;
-        }
-      }
-      for (const auto& item : req.items) {
-        be.type_sold[item.ticket_type_id] += item.quantity;
-        be.type_take[item.ticket_type_id] += item.quantity;
-      }
-      be.event_sold += count;
-      be.event_take += count;
-      if (promo) {
-        ++promo->uses;
-        ++be.promo_take[promo->id];
-      }
-      if (ev.max_per_user) live[req.user_id] += count;
-
-      Priced priced = price_request(ev, req, promo);
-      Registration reg;
-      reg.id = time_ordered_id("reg", now);
-      reg.event_id = event_id;
-      reg.user_id = req.user_id;
-      reg.total = priced.total;
-      reg.status = priced.total == 0 ? RegistrationStatus::confirmed
-                                     : RegistrationStatus::pending_payment;
-      if (reg.status == RegistrationStatus::pending_payment)
-        reg.expires_at = now + std::chrono::minutes(ev.hold_minutes);
-      reg.items = std::move(priced.items);
-      reg.currency = ev.currency;
-      reg.idempotency_key = req.idempotency_key;
-      reg.request_hash = p.fingerprint;
-      if (promo) reg.promo_code_id = promo->id;
-      reg.created_at = reg.updated_at = now;
-      std::size_t attendee = 0;
-      for (const auto& item : reg.items) {
-        for (std::int64_t q = 0; q < item.quantity; ++q, ++attendee) {
-          Ticket t;
-          t.id = time_ordered_id("tkt", now);
-          t.registration_id = reg.id;
-          t.event_id = event_id;
-          t.ticket_type_id = item.ticket_type_id;
-          if (attendee < req.attendees.size()) {
-            t.attendee_name = trim(req.attendees[attendee].name);
-            t.attendee_email = normalize_email(req.attendees[attendee].email);
-          } else {
-            t.attendee_name = req.user_name;
-            t.attendee_email = req.user_email;
-          }
-          reg.tickets.push_back(std::move(t));
-        }
-      }
-      w.stage(reg);
-      staged.push_back(Staged{idx, std::move(reg)});
-    }
-    for (const auto& [promo_id, n] : be.promo_take)
-      for (std::int64_t k = 0; k < n; ++k)
-        if (!w.claim_promo(promo_id)) throw std::runtime_error("promo code uses moved under the event lock");
-    i = end;
-  }
-
-  // The batch's seats: conditional updates (one statement for all its ticket types, one for
-  // all its events), so the database enforces capacity whatever this process believes. They
-  // cannot fail under the event locks; if one does (a counter changed by something that
-  // skipped the lock), the batch is rolled back and run again one request per transaction,
-  // where the update decides alone.
-  std::map<std::string, std::int64_t> type_seats;
-  std::map<std::string, std::int64_t> event_seats;
-  for (const auto& [id, be] : events) {
-    for (const auto& [type_id, n] : be.type_take)
-      if (n > 0) type_seats[type_id] += n;
-    if (be.event_take > 0) event_seats[id] = be.event_take;
-  }
-  if (!w.take_type_seats(type_seats)) throw std::runtime_error("ticket type counter moved under the event lock");
-  if (!w.take_event_seats(event_seats)) throw std::runtime_error("event counter moved under the event lock");
-
-  // Insert everything; keys taken meanwhile (another batch or node) give their seats back.
-  std::vector<std::string> lost = w.flush();
-  for (auto& s : staged) {
-    Registration& reg = s.registration;
-    const bool lost_key = std::find(lost.begin(), lost.end(), reg.id) != lost.end();
-    if (!lost_key) {
-      results[s.index] = RegistrationOutcome{std::move(reg), true};
-      continue;
-    }
-    BatchEvent& be = events[reg.event_id];
-    for (const auto& item : reg.items) {
-      w.return_type_seats(item.ticket_type_id, item.quantity);
-      be.type_sold[item.ticket_type_id] -= item.quantity;
-    }
-    w.return_event_seats(reg.event_id, reg.ticket_count());
-    be.event_sold -= reg.ticket_count();
-    if (reg.promo_code_id) w.release_promo(*reg.promo_code_id);
-    auto winner = w.find_by_key(reg.user_id, reg.idempotency_key);
-    if (!winner) results[s.index] = Error::internal("idempotency key conflict without a winner");
-    else if (winner->request_hash != reg.request_hash) results[s.index] = key_reused_error();
-    else results[s.index] = RegistrationOutcome{std::move(*winner), false};
-  }
-  // A refused request whose key is already taken (a retry of one that succeeded earlier,
-  // perhaps before the rules or the seats changed) answers that registration instead.
-  for (std::size_t idx = 0; idx < batch.size(); ++idx) {
-    if (follows[idx] || results[idx].ok()) continue;
-    const RegistrationRequest& req = batch[idx].request;
-    auto existing = w.find_by_key(req.user_id, req.idempotency_key);
-    if (!existing) continue;
-    if (existing->request_hash != batch[idx].fingerprint) {
-      results[idx] = key_reused_error();
-      continue;
-    }
-    results[idx] = RegistrationOutcome{std::move(*existing), false};  // counted as replayed after commit
-  }
-  for (std::size_t idx = 0; idx < batch.size(); ++idx) {
-    if (!follows[idx]) continue;
-    const auto& first = results[*follows[idx]];
-    if (!first.ok()) results[idx] = first.error();
-    else if (batch[idx].fingerprint != batch[*follows[idx]].fingerprint) results[idx] = key_reused_error();
-    else results[idx] = RegistrationOutcome{first->registration, false};
-  }
-  return results;
 }
 
 }  // namespace admit

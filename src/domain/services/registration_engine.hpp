@@ -2,18 +2,18 @@
 // RegistrationEngine: the hot path of registering (DESIGN.md §4, docs/decisions/0003).
 #include <atomic>
 #include <chrono>
-#include <condition_variable>
 #include <cstdint>
 #include <deque>
 #include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
-#include <thread>
 #include <unordered_map>
 #include <vector>
 
+#include "common/background_loop.hpp"
 #include "common/clock.hpp"
 #include "common/result.hpp"
 #include "common/work_pool.hpp"
@@ -129,17 +129,29 @@ class RegistrationEngine {
   };
   struct Writer {
     std::mutex mu;
-    std::condition_variable cv;
     std::deque<Pending> queue;
-    std::thread thread;
+    std::optional<BackgroundLoop> loop;  // runs writer_step() when woken by a submit
   };
-  struct BatchEvent;  // per event state of one batch (registration_engine.cpp)
+  struct BatchEvent;    // per event state of one batch (registration_engine.cpp)
+  struct Batch;         // one batch's state inside its transaction
+  struct EventScratch;  // per event look-ups of one batch
 
-  void writer_loop(Writer& w);
+  // Takes up to `batch` queued requests of the writer; empty when nothing is queued.
+  std::vector<Pending> take_batch(Writer& w);
+  BackgroundLoop::Next writer_step(Writer& w);
   void run_batch(std::vector<Pending>& batch);
+  // The batch in its transaction, in named steps: lock and load the events (in id order),
+  // admit each request of each event (rules, capacity, offer; staged for insert), apply the
+  // seats with conditional updates, then insert and settle the Idempotency-Keys.
   std::vector<Result<RegistrationOutcome>> process(RegistrationWriter& w,
                                                    std::vector<Pending>& batch,
                                                    std::map<std::string, BatchEvent>& events);
+  std::vector<std::size_t> lock_events(Batch& b);
+  void admit_event(Batch& b, const std::string& event_id, const std::vector<std::size_t>& requests);
+  void admit_one(Batch& b, BatchEvent& be, EventScratch& scratch, std::size_t index);
+  Status take_seats(Batch& b, BatchEvent& be, const RegistrationRequest& request, PromoCode* promo);
+  void apply_seats(Batch& b);
+  void settle_keys(Batch& b);
   Writer& writer_for(const std::string& event_id);
   bool flagged_sold_out(const RegistrationRequest& r);
   void answer_sold_out_or_replay(const std::string& user_id, const std::string& key,

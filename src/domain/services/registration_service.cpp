@@ -1,7 +1,5 @@
 #include "domain/services/registration_service.hpp"
 
-#include <pthread.h>
-
 #include <exception>
 
 #include "common/log.hpp"
@@ -128,6 +126,19 @@ Result<RegistrationPage> RegistrationService::list_for_event(const Actor& actor,
   if (!e) return e.error();
   if (query.q && utf8_length(*query.q) > 200) return Error::field("q", "must be at most 200 characters");
   return store_.list_for_event(query);
+}
+
+Status RegistrationService::for_each_for_event(const Actor& actor, RegistrationQuery query,
+                                               const std::function<void(const Registration&)>& each) {
+  query.limit = 1000;
+  query.cursor.reset();
+  for (;;) {
+    auto page = list_for_event(actor, query);
+    if (!page) return std::move(page).error();
+    for (const auto& r : page->items) each(r);
+    if (!page->next_cursor) return {};
+    query.cursor = page->next_cursor;
+  }
 }
 
 Result<EventStats> RegistrationService::stats(const Actor& actor, const std::string& event_id) {
@@ -329,31 +340,15 @@ SweepResult RegistrationService::sweep_once() {
 
 void RegistrationService::start_sweeper(std::chrono::milliseconds interval) {
   std::lock_guard lock(sweeper_mu_);
-  if (sweeper_.joinable()) return;
-  sweeper_stop_ = false;
-  sweeper_ = std::thread([this, interval] {
-      pthread_setname_np(pthread_self(), "sweeper");
-    std::unique_lock lock(sweeper_mu_);
-    while (!sweeper_stop_) {
-      lock.unlock();
-      try {
-        sweep_once();
-      } catch (const std::exception& e) {
-        log::error("registration sweep failed", {{"error", e.what()}});
-      }
-      lock.lock();
-      sweeper_cv_.wait_for(lock, interval, [&] { return sweeper_stop_; });
-    }
-  });
+  if (!sweeper_)
+    sweeper_ = std::make_unique<BackgroundLoop>("sweeper", interval,
+                                                BackgroundLoop::each([this] { sweep_once(); }));
+  sweeper_->start();
 }
 
 void RegistrationService::stop_sweeper() {
-  {
-    std::lock_guard lock(sweeper_mu_);
-    sweeper_stop_ = true;
-  }
-  sweeper_cv_.notify_all();
-  if (sweeper_.joinable()) sweeper_.join();
+  std::lock_guard lock(sweeper_mu_);
+  if (sweeper_) sweeper_->stop();
 }
 
 }  // namespace admit

@@ -7,14 +7,14 @@
 // to its owner and to its event's organizer (and admins), to anyone else it is not_found.
 #include <atomic>
 #include <chrono>
-#include <condition_variable>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <functional>
 #include <string>
-#include <thread>
 #include <vector>
 
+#include "common/background_loop.hpp"
 #include "common/clock.hpp"
 #include "common/result.hpp"
 #include "domain/model/actor.hpp"
@@ -91,6 +91,10 @@ class RegistrationService {
   Result<Registration> cancel(const Actor& actor, const std::string& registration_id);
   // The event's registrations for its organizer.
   Result<RegistrationPage> list_for_event(const Actor& actor, RegistrationQuery query);
+  // Every registration list_for_event() would answer for `query`, over all its pages (read
+  // 1000 at a time, from the first), each handed to `each` in order (the CSV export).
+  Status for_each_for_event(const Actor& actor, RegistrationQuery query,
+                            const std::function<void(const Registration&)>& each);
   Result<EventStats> stats(const Actor& actor, const std::string& event_id);
   // Where stats() gets check-ins per hour (CheckinService); set before serving.
   void count_checkins_with(std::function<std::vector<CheckinCount>(const std::string&)> fn) {
@@ -133,7 +137,7 @@ class RegistrationService {
 
   // One sweeper pass: expire holds and offers, make offers, clear sold-out flags.
   SweepResult sweep_once();
-  // Runs sweep_once() every `interval` on a thread of its own until stop_sweeper().
+  // Runs sweep_once() every `interval` on a BackgroundLoop until stop_sweeper().
   void start_sweeper(std::chrono::milliseconds interval);
   void stop_sweeper();
 
@@ -155,9 +159,7 @@ class RegistrationService {
   AbuseLimits abuse_limits_;
 
   std::mutex sweeper_mu_;
-  std::condition_variable sweeper_cv_;
-  bool sweeper_stop_ = false;
-  std::thread sweeper_;
+  std::unique_ptr<BackgroundLoop> sweeper_;
 };
 
 }  // namespace admit

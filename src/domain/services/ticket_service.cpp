@@ -1,5 +1,8 @@
 #include "domain/services/ticket_service.hpp"
 
+#include <exception>
+#include <vector>
+
 #include "common/log.hpp"
 #include "domain/services/ticket_mails.hpp"
 
@@ -17,7 +20,9 @@ TicketService::TicketService(TicketStore& tickets, RegistrationStore& registrati
       documents_(documents),
       links_(links),
       clock_(clock),
-      settings_(std::move(settings)) {}
+      settings_(std::move(settings)),
+      loop_("ticket-issuer", settings_.poll_interval, BackgroundLoop::each([this] { issue_step(); }),
+            false) {}
 
 TicketService::~TicketService() { stop(); }
 
@@ -91,59 +96,43 @@ int TicketService::issue_pending(int limit) {
 }
 
 void TicketService::start(WorkPool& pool) {
-  std::lock_guard lock(mu_);
-  if (thread_.joinable()) return;
-  stopping_ = false;
-  pool_ = &pool;
-  thread_ = std::thread([this, &pool] { loop(pool); });
-}
-
-void TicketService::stop() {
   {
     std::lock_guard lock(mu_);
-    stopping_ = true;
+    pool_ = &pool;
   }
-  cv_.notify_all();
-  if (thread_.joinable()) thread_.join();
+  loop_.start();
 }
 
-void TicketService::wake() {
+void TicketService::stop() { loop_.stop(); }
+
+void TicketService::wake() { loop_.wake(); }
+
+void TicketService::issue_step() {
+  WorkPool* pool = nullptr;
   {
     std::lock_guard lock(mu_);
-    woken_ = true;
+    pool = pool_;
   }
-  cv_.notify_all();
-}
-
-void TicketService::loop(WorkPool& pool) {
-  for (;;) {
+  std::vector<std::string> ids;
+  try {
+    ids = tickets_.unissued(static_cast<int>(pool->capacity()));
+  } catch (const std::exception& e) {
+    log::warn("looking for tickets to issue failed", {{"error", e.what()}});
+    return;
+  }
+  const auto now = std::chrono::steady_clock::now();
+  for (const auto& id : ids) {
     {
-      std::unique_lock lock(mu_);
-      cv_.wait_for(lock, settings_.poll_interval, [this] { return stopping_ || woken_; });
-      if (stopping_) return;
-      woken_ = false;
+      std::lock_guard lock(mu_);
+      auto retry = retries_.find(id);
+      if (retry != retries_.end() && retry->second.next > now) continue;
+      if (!in_flight_.insert(id).second) continue;
     }
-    std::vector<std::string> ids;
-    try {
-      ids = tickets_.unissued(static_cast<int>(pool.capacity()));
-    } catch (const std::exception& e) {
-      log::warn("looking for tickets to issue failed", {{"error", e.what()}});
-      continue;
-    }
-    const auto now = std::chrono::steady_clock::now();
-    for (const auto& id : ids) {
-      {
-        std::lock_guard lock(mu_);
-        auto retry = retries_.find(id);
-        if (retry != retries_.end() && retry->second.next > now) continue;
-        if (!in_flight_.insert(id).second) continue;
-      }
-      const bool posted = pool.try_post([this, id] { issue_from_loop(id); });
-      if (!posted) {
-        std::lock_guard lock(mu_);
-        in_flight_.erase(id);
-        break;  // the pool is full: the rest waits for the next pass
-      }
+    const bool posted = pool->try_post([this, id] { issue_from_loop(id); });
+    if (!posted) {
+      std::lock_guard lock(mu_);
+      in_flight_.erase(id);
+      break;  // the pool is full: the rest waits for the next pass
     }
   }
 }
@@ -173,9 +162,9 @@ void TicketService::issue_from_loop(const std::string& id) {
 
 void TicketService::on_event_updated(const Event& event) {
   WorkPool* pool = nullptr;
-  {
+  if (loop_.running()) {
     std::lock_guard lock(mu_);
-    pool = thread_.joinable() ? pool_ : nullptr;
+    pool = pool_;
   }
   const std::string id = event.id;
   if (!pool || !pool->try_post([this, id] { drop_pdfs(id); })) drop_pdfs(id);

@@ -19,14 +19,13 @@
 // a link and reads the PDF, rendering it again when the blob store lost it. Every refusal
 // of a link is the same forbidden, whatever was wrong with it.
 #include <chrono>
-#include <condition_variable>
 #include <map>
 #include <mutex>
 #include <optional>
 #include <set>
 #include <string>
-#include <thread>
 
+#include "common/background_loop.hpp"
 #include "common/clock.hpp"
 #include "common/result.hpp"
 #include "common/signed_link.hpp"
@@ -110,7 +109,8 @@ class TicketService {
   std::string render(const Loaded& l) const;
   QueuedMail confirmation_mail(const Loaded& l) const;
   Result<Registration> authorize(const Actor& actor, const std::string& registration_id);
-  void loop(WorkPool& pool);
+  // One pass of the issuer loop: what is unissued, posted to the PDF pool.
+  void issue_step();
 
   TicketStore& tickets_;
   RegistrationStore& registrations_;
@@ -123,9 +123,6 @@ class TicketService {
   TicketSettings settings_;
 
   std::mutex mu_;
-  std::condition_variable cv_;
-  bool stopping_ = false;
-  bool woken_ = false;
   std::set<std::string> in_flight_;
   // Registrations whose issuing failed: attempts so far and when to try again (1 s, 2 s,
   // 4 s, ... up to 10 minutes), so one broken registration does not spin the loop.
@@ -137,7 +134,7 @@ class TicketService {
   void issue_from_loop(const std::string& id);
   void drop_pdfs(const std::string& event_id);
   WorkPool* pool_ = nullptr;
-  std::thread thread_;
+  BackgroundLoop loop_;  // the issuer: every poll_interval, or at once after wake()
 };
 
 }  // namespace admit

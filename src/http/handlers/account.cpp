@@ -33,65 +33,11 @@ Result<ProfileChange> read_profile_change(const Request& req) {
   return c;
 }
 
-}  // namespace
-
-void add_account_routes(Router& router, AccountService& accounts, WorkPool& hash_pool,
-                        SessionCookieOptions cookie) {
-  const bool https = cookie.https;
-
-  router.get("/api/v1/me", sync([&accounts](Request& req) {
-               const Actor actor = caller_of(req);
-               return respond_with(req, accounts.me(actor), 200,
-                                   [](const User& u) { return user_json(u); })
-                   .header("Cache-Control", "no-store");
-             }));
-
-  // The web app's "who am I" on every page: signed out is an answer, not an error (a 401
-  // from GET /api/v1/me would be a console error on every signed-out page).
-  router.get("/api/v1/session", sync([&accounts](Request& req) {
-               json::value user = nullptr;
-               if (auto actor = actor_of(req)) {
-                 auto me = accounts.me(*actor);
-                 if (!me && me.error().code != ErrorCode::not_found &&
-                     me.error().code != ErrorCode::unauthenticated)
-                   return problem(req, me.error());
-                 if (me) user = user_json(*me);
-               }
-               return Response::json(200, json::object{{"user", std::move(user)}})
-                   .header("Cache-Control", "no-store");
-             }),
-             {.allow = kPublic});
-
-  router.patch("/api/v1/me", [&accounts, &hash_pool](Request& req, Respond respond) {
-    const Actor actor = caller_of(req);
-    auto change = read_profile_change(req);
-    if (!change) return respond(problem(req, change.error()));
-    auto pending = accounts.begin_update_profile(actor, current_session(req),
-                                                 std::move(*change), client_of(req));
-    if (!pending) return respond(problem(req, pending.error()));
-    std::string request_id = req.request_id;
-    const bool slow = pending->needs_password_check;
-    auto finish = [&accounts, p = std::move(*pending), request_id] {
-      auto user = accounts.finish_update_profile(p);
-      if (!user) return Response::problem(user.error(), request_id);
-      return Response::json(200, user_json(*user));
-    };
-    if (slow) offload(hash_pool, req, respond, std::move(finish));
-    else respond(finish());
-  });
-
-  router.del("/api/v1/me", sync([&accounts, https](Request& req) {
-               const Actor actor = caller_of(req);
-               if (auto s = accounts.delete_account(actor, client_of(req)); !s)
-                 return problem(req, s.error());
-               Response r = Response::no_content();
-               r.header("Set-Cookie", auth::clear_session_cookie(https));
-               return r;
-             }));
-
+// The caller's own sessions and API tokens.
+void add_session_and_token_routes(Router& router, AccountService& accounts, bool https) {
   router.get("/api/v1/me/sessions", sync([&accounts](Request& req) {
                const Actor actor = caller_of(req);
-               auto list = accounts.sessions(actor);
+               auto list = accounts.sessions().sessions(actor);
                if (!list) return problem(req, list.error());
                auto current = current_session(req);
                json::array items;
@@ -101,7 +47,7 @@ void add_account_routes(Router& router, AccountService& accounts, WorkPool& hash
 
   router.del("/api/v1/me/sessions", sync([&accounts, https](Request& req) {
                const Actor actor = caller_of(req);
-               if (auto s = accounts.sign_out_everywhere(actor, client_of(req)); !s)
+               if (auto s = accounts.sessions().sign_out_everywhere(actor, client_of(req)); !s)
                  return problem(req, s.error());
                Response r = Response::no_content();
                r.header("Set-Cookie", auth::clear_session_cookie(https));
@@ -110,14 +56,14 @@ void add_account_routes(Router& router, AccountService& accounts, WorkPool& hash
 
   router.del("/api/v1/me/sessions/{id}", sync([&accounts](Request& req) {
                const Actor actor = caller_of(req);
-               if (auto s = accounts.end_session(actor, req.param("id"), client_of(req)); !s)
+               if (auto s = accounts.sessions().end_session(actor, req.param("id"), client_of(req)); !s)
                  return problem(req, s.error());
                return Response::no_content();
              }));
 
   router.get("/api/v1/me/tokens", sync([&accounts](Request& req) {
                const Actor actor = caller_of(req);
-               auto list = accounts.api_tokens(actor);
+               auto list = accounts.tokens().api_tokens(actor);
                if (!list) return problem(req, list.error());
                json::array items;
                for (const auto& t : *list) items.push_back(api_token_json(t));
@@ -135,8 +81,8 @@ void add_account_routes(Router& router, AccountService& accounts, WorkPool& hash
                 auto expires_at = r.time("expires_at");  // null or absent: no expiry
                 r.finish();
                 if (!errors.empty()) return problem(req, std::move(errors).to_error());
-                auto created = accounts.create_api_token(actor, name.value_or(""), event_id,
-                                                         client_of(req), expires_at);
+                auto created = accounts.tokens().create_api_token(actor, name.value_or(""), event_id,
+                                                                  client_of(req), expires_at);
                 if (!created) return problem(req, created.error());
                 auto out = api_token_json(created->token);
                 out["token"] = created->secret;
@@ -145,10 +91,69 @@ void add_account_routes(Router& router, AccountService& accounts, WorkPool& hash
 
   router.del("/api/v1/me/tokens/{id}", sync([&accounts](Request& req) {
                const Actor actor = caller_of(req);
-               if (auto s = accounts.revoke_api_token(actor, req.param("id"), client_of(req)); !s)
+               if (auto s = accounts.tokens().revoke_api_token(actor, req.param("id"), client_of(req)); !s)
                  return problem(req, s.error());
                return Response::no_content();
              }));
+}
+
+}  // namespace
+
+void add_account_routes(Router& router, AccountService& accounts, WorkPool& hash_pool,
+                        SessionCookieOptions cookie) {
+  const bool https = cookie.https;
+
+  router.get("/api/v1/me", sync([&accounts](Request& req) {
+               const Actor actor = caller_of(req);
+               return respond_with(req, accounts.profile().me(actor), 200,
+                                   [](const User& u) { return user_json(u); })
+                   .header("Cache-Control", "no-store");
+             }));
+
+  // The web app's "who am I" on every page: signed out is an answer, not an error (a 401
+  // from GET /api/v1/me would be a console error on every signed-out page).
+  router.get("/api/v1/session", sync([&accounts](Request& req) {
+               json::value user = nullptr;
+               if (auto actor = actor_of(req)) {
+                 auto me = accounts.profile().me(*actor);
+                 if (!me && me.error().code != ErrorCode::not_found &&
+                     me.error().code != ErrorCode::unauthenticated)
+                   return problem(req, me.error());
+                 if (me) user = user_json(*me);
+               }
+               return Response::json(200, json::object{{"user", std::move(user)}})
+                   .header("Cache-Control", "no-store");
+             }),
+             {.allow = kPublic});
+
+  router.patch("/api/v1/me", [&accounts, &hash_pool](Request& req, Respond respond) {
+    const Actor actor = caller_of(req);
+    auto change = read_profile_change(req);
+    if (!change) return respond(problem(req, change.error()));
+    auto pending = accounts.profile().begin_update_profile(actor, current_session(req),
+                                                 std::move(*change), client_of(req));
+    if (!pending) return respond(problem(req, pending.error()));
+    std::string request_id = req.request_id;
+    const bool slow = pending->needs_password_check;
+    auto finish = [&accounts, p = std::move(*pending), request_id] {
+      auto user = accounts.profile().finish_update_profile(p);
+      if (!user) return Response::problem(user.error(), request_id);
+      return Response::json(200, user_json(*user));
+    };
+    if (slow) offload(hash_pool, req, respond, std::move(finish));
+    else respond(finish());
+  });
+
+  router.del("/api/v1/me", sync([&accounts, https](Request& req) {
+               const Actor actor = caller_of(req);
+               if (auto s = accounts.profile().delete_account(actor, client_of(req)); !s)
+                 return problem(req, s.error());
+               Response r = Response::no_content();
+               r.header("Set-Cookie", auth::clear_session_cookie(https));
+               return r;
+             }));
+
+  add_session_and_token_routes(router, accounts, https);
 }
 
 }  // namespace admit::http

@@ -13,7 +13,7 @@ namespace json = boost::json;
 
 Response set_disabled(AccountService& accounts, Request& req, bool disabled) {
   const Actor actor = caller_of(req);
-  return respond_with(req, accounts.set_disabled(actor, req.param("id"), disabled, client_of(req)),
+  return respond_with(req, accounts.admin().set_disabled(actor, req.param("id"), disabled, client_of(req)),
                       200, [](const User& u) { return admin_user_json(u); });
 }
 
@@ -32,7 +32,7 @@ void add_admin_routes(Router& router, AccountService& accounts) {
                if (q.cursor && q.cursor->empty()) q.cursor.reset();
                q.limit = static_cast<int>(query_int(req, "limit", 1, 200, errors).value_or(50));
                if (!errors.empty()) return problem(req, std::move(errors).to_error());
-               auto page = accounts.list_users(actor, q);
+               auto page = accounts.admin().list_users(actor, q);
                if (!page) return problem(req, page.error());
                json::array items;
                for (const auto& u : page->items) items.push_back(admin_user_json(u));

@@ -36,6 +36,39 @@ Response answer_status(int status, std::string_view word) {
   return Response::json(status, json::object{{"status", word}});
 }
 
+// Forgotten passwords: the mail with the link, then the new password (public routes).
+void add_password_reset_routes(Router& router, AccountService& accounts, WorkPool& hash_pool,
+                               bool https) {
+  const RouteOptions kOpen{.allow = kPublic};
+  router.post("/api/v1/auth/password-reset", sync([&accounts](Request& req) {
+                auto f = read_fields(req, {{"email", 1000}});
+                if (!f) return problem(req, f.error());
+                if (auto s = accounts.signup().request_password_reset((*f)["email"], client_of(req)); !s)
+                  return problem(req, s.error());
+                return answer_status(202, "reset_sent");
+              }),
+              kOpen);
+
+  router.post("/api/v1/auth/password-reset/confirm",
+              [&accounts, &hash_pool, https](Request& req, Respond respond) {
+                auto f = read_fields(req, {{"token", 512}, {"password", kPasswordBytesMax}});
+                if (!f) return respond(problem(req, f.error()));
+                auto pending =
+                    accounts.signup().begin_password_reset((*f)["token"], (*f)["password"], client_of(req));
+                if (!pending) return respond(problem(req, pending.error()));
+                std::string request_id = req.request_id;
+                offload(hash_pool, req, respond,
+                        [&accounts, p = std::move(*pending), request_id, https] {
+                          if (auto s = accounts.signup().finish_password_reset(p); !s)
+                            return Response::problem(s.error(), request_id);
+                          Response r = Response::no_content();
+                          r.header("Set-Cookie", auth::clear_session_cookie(https));
+                          return r;
+                        });
+              },
+              kOpen);
+}
+
 }  // namespace
 
 void add_auth_routes(Router& router, AccountService& accounts, WorkPool& hash_pool,
@@ -47,12 +80,12 @@ void add_auth_routes(Router& router, AccountService& accounts, WorkPool& hash_po
   router.post("/api/v1/auth/signup", [&accounts, &hash_pool](Request& req, Respond respond) {
     auto f = read_fields(req, {{"email", 1000}, {"password", kPasswordBytesMax}, {"name", 2000}, {"role", 100}});
     if (!f) return respond(problem(req, f.error()));
-    auto pending = accounts.begin_signup(
+    auto pending = accounts.signup().begin_signup(
         SignupInput{(*f)["email"], (*f)["password"], (*f)["name"], (*f)["role"]}, client_of(req));
     if (!pending) return respond(problem(req, pending.error()));
     std::string request_id = req.request_id;
     offload(hash_pool, req, respond, [&accounts, p = std::move(*pending), request_id] {
-      if (auto s = accounts.finish_signup(p); !s) return Response::problem(s.error(), request_id);
+      if (auto s = accounts.signup().finish_signup(p); !s) return Response::problem(s.error(), request_id);
       return answer_status(202, "verification_sent");
     });
   },
@@ -61,7 +94,7 @@ void add_auth_routes(Router& router, AccountService& accounts, WorkPool& hash_po
   router.post("/api/v1/auth/verify", sync([&accounts](Request& req) {
                 auto f = read_fields(req, {{"token", 512}});
                 if (!f) return problem(req, f.error());
-                auto user = accounts.verify_email((*f)["token"], client_of(req));
+                auto user = accounts.signup().verify_email((*f)["token"], client_of(req));
                 if (!user) return problem(req, user.error());
                 return answer_status(200, "verified");
               }),
@@ -70,7 +103,7 @@ void add_auth_routes(Router& router, AccountService& accounts, WorkPool& hash_po
   router.post("/api/v1/auth/verify/resend", sync([&accounts](Request& req) {
                 auto f = read_fields(req, {{"email", 1000}});
                 if (!f) return problem(req, f.error());
-                if (auto s = accounts.resend_verification((*f)["email"], client_of(req)); !s)
+                if (auto s = accounts.signup().resend_verification((*f)["email"], client_of(req)); !s)
                   return problem(req, s.error());
                 return answer_status(202, "verification_sent");
               }),
@@ -79,7 +112,7 @@ void add_auth_routes(Router& router, AccountService& accounts, WorkPool& hash_po
   router.post("/api/v1/auth/login", [&accounts, &hash_pool, https](Request& req, Respond respond) {
     auto f = read_fields(req, {{"email", 1000}, {"password", kPasswordBytesMax}});
     if (!f) return respond(problem(req, f.error()));
-    auto pending = accounts.begin_login((*f)["email"], (*f)["password"], client_of(req));
+    auto pending = accounts.sessions().begin_login((*f)["email"], (*f)["password"], client_of(req));
     if (!pending) return respond(problem(req, pending.error()));
     // Signing in again from a signed-in browser replaces its session.
     std::optional<std::string> previous;
@@ -88,9 +121,9 @@ void add_auth_routes(Router& router, AccountService& accounts, WorkPool& hash_po
     std::string request_id = req.request_id;
     offload(hash_pool, req, respond,
             [&accounts, p = std::move(*pending), previous, request_id, https] {
-              auto signed_in = accounts.finish_login(p);
+              auto signed_in = accounts.sessions().finish_login(p);
               if (!signed_in) return Response::problem(signed_in.error(), request_id);
-              if (previous) accounts.logout(*previous, p.client);
+              if (previous) accounts.sessions().logout(*previous, p.client);
               return Response::json(200, json::object{{"user", user_json(signed_in->user)}})
                   .header("Set-Cookie",
                           auth::session_cookie(signed_in->secret, https,
@@ -102,40 +135,14 @@ void add_auth_routes(Router& router, AccountService& accounts, WorkPool& hash_po
 
   router.post("/api/v1/auth/logout", sync([&accounts, https](Request& req) {
                 if (req.principal && req.principal->via == Principal::Via::session)
-                  accounts.logout(req.principal->credential_id, client_of(req));
+                  accounts.sessions().logout(req.principal->credential_id, client_of(req));
                 Response r = Response::no_content();
                 r.header("Set-Cookie", auth::clear_session_cookie(https));
                 return r;
               }),
               kOpen);
 
-  router.post("/api/v1/auth/password-reset", sync([&accounts](Request& req) {
-                auto f = read_fields(req, {{"email", 1000}});
-                if (!f) return problem(req, f.error());
-                if (auto s = accounts.request_password_reset((*f)["email"], client_of(req)); !s)
-                  return problem(req, s.error());
-                return answer_status(202, "reset_sent");
-              }),
-              kOpen);
-
-  router.post("/api/v1/auth/password-reset/confirm",
-              [&accounts, &hash_pool, https](Request& req, Respond respond) {
-                auto f = read_fields(req, {{"token", 512}, {"password", kPasswordBytesMax}});
-                if (!f) return respond(problem(req, f.error()));
-                auto pending =
-                    accounts.begin_password_reset((*f)["token"], (*f)["password"], client_of(req));
-                if (!pending) return respond(problem(req, pending.error()));
-                std::string request_id = req.request_id;
-                offload(hash_pool, req, respond,
-                        [&accounts, p = std::move(*pending), request_id, https] {
-                          if (auto s = accounts.finish_password_reset(p); !s)
-                            return Response::problem(s.error(), request_id);
-                          Response r = Response::no_content();
-                          r.header("Set-Cookie", auth::clear_session_cookie(https));
-                          return r;
-                        });
-              },
-              kOpen);
+  add_password_reset_routes(router, accounts, hash_pool, https);
 }
 
 }  // namespace admit::http

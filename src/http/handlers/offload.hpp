@@ -4,7 +4,7 @@
 #include <functional>
 
 #include "common/work_pool.hpp"
-#include "domain/services/account_service.hpp"
+#include "domain/model/client_info.hpp"
 #include "http/message.hpp"
 
 namespace admit::http {

@@ -124,26 +124,20 @@ Response registrations_csv(RegistrationService& service, const Actor& actor, con
   std::string out = csv_line({"registration_id", "registration_status", "registered_at", "buyer_name",
                               "buyer_email", "ticket_id", "ticket_type", "attendee_name",
                               "attendee_email", "ticket_status", "checked_in_at", "total", "currency"});
-  query.limit = 1000;
-  query.cursor.reset();
-  for (;;) {
-    auto page = service.list_for_event(actor, query);
-    if (!page) return problem(req, page.error());
-    for (const auto& r : page->items) {
-      const std::string total = std::to_string(r.total);
-      const std::string created = format_rfc3339(r.created_at);
-      for (const auto& t : r.tickets) {
-        const std::string checked = t.checked_in_at ? format_rfc3339(*t.checked_in_at) : "";
-        out += csv_line({r.id, to_string(r.status), created, r.buyer_name, r.buyer_email, t.id,
-                         type_names[t.ticket_type_id], t.attendee_name, t.attendee_email,
-                         to_string(t.status), checked, total, r.currency});
-      }
+  const std::string event_id = query.event_id;
+  auto done = service.for_each_for_event(actor, std::move(query), [&](const Registration& r) {
+    const std::string total = std::to_string(r.total);
+    const std::string created = format_rfc3339(r.created_at);
+    for (const auto& t : r.tickets) {
+      const std::string checked = t.checked_in_at ? format_rfc3339(*t.checked_in_at) : "";
+      out += csv_line({r.id, to_string(r.status), created, r.buyer_name, r.buyer_email, t.id,
+                       type_names[t.ticket_type_id], t.attendee_name, t.attendee_email,
+                       to_string(t.status), checked, total, r.currency});
     }
-    if (!page->next_cursor) break;
-    query.cursor = page->next_cursor;
-  }
+  });
+  if (!done) return problem(req, done.error());
   Response res = Response::text(200, std::move(out), "text/csv; charset=utf-8");
-  res.header("Content-Disposition", "attachment; filename=\"registrations-" + query.event_id + ".csv\"");
+  res.header("Content-Disposition", "attachment; filename=\"registrations-" + event_id + ".csv\"");
   res.header("Cache-Control", "no-store");
   return res;
 }
@@ -228,6 +222,53 @@ std::string csv_cell(std::string_view value) {
   return out;
 }
 
+namespace {
+
+// Promo codes (the organizer's) and the waiting list (the attendee's own entry).
+void add_promo_and_waitlist_routes(Router& router, RegistrationService& service) {
+  router.get("/api/v1/events/{id}/promo-codes", sync([&service](Request& req) {
+               const Actor actor = caller_of(req);
+               auto list = service.list_promos(actor, req.param("id"));
+               if (!list) return problem(req, list.error());
+               json::array items;
+               for (const auto& p : *list) items.push_back(promo_json(p));
+               return Response::json(200, json::object{{"items", std::move(items)}});
+             }));
+
+  router.post("/api/v1/events/{id}/promo-codes", sync([&service](Request& req) {
+                const Actor actor = caller_of(req);
+                auto body = json_body(req);
+                if (!body) return problem(req, body.error());
+                auto input = read_promo_body(*body);
+                if (!input) return problem(req, input.error());
+                return respond_with(req, service.create_promo(actor, req.param("id"), *input), 201,
+                                    promo_json);
+              }));
+
+  router.post("/api/v1/events/{id}/waitlist", sync([&service](Request& req) {
+                const Actor actor = caller_of(req);
+                auto input = read_waitlist_body(req);
+                if (!input) return problem(req, input.error());
+                return respond_with(req, service.join_waitlist(actor, req.param("id"), *input), 201,
+                                    waitlist_json);
+              }));
+
+  router.get("/api/v1/events/{id}/waitlist", sync([&service](Request& req) {
+               const Actor actor = caller_of(req);
+               return respond_with(req, service.get_waitlist(actor, req.param("id")), 200,
+                                   waitlist_json);
+             }));
+
+  router.del("/api/v1/events/{id}/waitlist", sync([&service](Request& req) {
+               const Actor actor = caller_of(req);
+               auto done = service.leave_waitlist(actor, req.param("id"));
+               if (!done) return problem(req, done.error());
+               return Response::no_content();
+             }));
+}
+
+}  // namespace
+
 void add_registration_routes(Router& router, RegistrationEngine& engine, RegistrationService& service) {
   // Nonblocking: the handler validates and queues; the engine answers from its writer, and
   // what needs the database first (a promo-code attempt count) goes to the lookup pool.
@@ -271,45 +312,7 @@ void add_registration_routes(Router& router, RegistrationEngine& engine, Registr
                return respond_with(req, service.stats(actor, req.param("id")), 200, stats_json);
              }));
 
-  router.get("/api/v1/events/{id}/promo-codes", sync([&service](Request& req) {
-               const Actor actor = caller_of(req);
-               auto list = service.list_promos(actor, req.param("id"));
-               if (!list) return problem(req, list.error());
-               json::array items;
-               for (const auto& p : *list) items.push_back(promo_json(p));
-               return Response::json(200, json::object{{"items", std::move(items)}});
-             }));
-
-  router.post("/api/v1/events/{id}/promo-codes", sync([&service](Request& req) {
-                const Actor actor = caller_of(req);
-                auto body = json_body(req);
-                if (!body) return problem(req, body.error());
-                auto input = read_promo_body(*body);
-                if (!input) return problem(req, input.error());
-                return respond_with(req, service.create_promo(actor, req.param("id"), *input), 201,
-                                    promo_json);
-              }));
-
-  router.post("/api/v1/events/{id}/waitlist", sync([&service](Request& req) {
-                const Actor actor = caller_of(req);
-                auto input = read_waitlist_body(req);
-                if (!input) return problem(req, input.error());
-                return respond_with(req, service.join_waitlist(actor, req.param("id"), *input), 201,
-                                    waitlist_json);
-              }));
-
-  router.get("/api/v1/events/{id}/waitlist", sync([&service](Request& req) {
-               const Actor actor = caller_of(req);
-               return respond_with(req, service.get_waitlist(actor, req.param("id")), 200,
-                                   waitlist_json);
-             }));
-
-  router.del("/api/v1/events/{id}/waitlist", sync([&service](Request& req) {
-               const Actor actor = caller_of(req);
-               auto done = service.leave_waitlist(actor, req.param("id"));
-               if (!done) return problem(req, done.error());
-               return Response::no_content();
-             }));
+  add_promo_and_waitlist_routes(router, service);
 }
 
 }  // namespace admit::http

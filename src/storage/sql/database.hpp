@@ -6,7 +6,6 @@
 // SQL uses `?` placeholders; the PostgreSQL driver rewrites them to $1..$n. Every value
 // travels as an integer, text or NULL (times are integer milliseconds, money integer minor
 // units, booleans 0/1). Statements are prepared once per connection and cached by their text.
-#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <initializer_list>
@@ -118,17 +117,6 @@ class Database {
   virtual PoolStats stats() const = 0;
   // True when a trivial query succeeds (for /readyz).
   virtual bool ping() = 0;
-
-  // Bumped after every write to users or API tokens through this process's stores
-  // (SqlUserStore, SqlAccountStore): SqlUserStore's short-lived bearer-token cache then
-  // drops everything it holds, so a revocation or a disabled account counts at once here.
-  void credentials_changed() noexcept { credentials_epoch_.fetch_add(1, std::memory_order_acq_rel); }
-  std::uint64_t credentials_epoch() const noexcept {
-    return credentials_epoch_.load(std::memory_order_acquire);
-  }
-
- private:
-  std::atomic<std::uint64_t> credentials_epoch_{0};
 };
 
 // Runs fn(conn) inside a write transaction: commit on return, rollback on exception.
@@ -166,8 +154,8 @@ auto in_result_transaction(Connection& conn, F&& fn) -> decltype(fn(conn)) {
   }
 }
 
-// Opens a database from a URL: "sqlite:path/to/file.db" (or "sqlite::memory:") or
-// "postgresql://user:pass@host:port/db?...". Throws std::runtime_error with a clear message.
+// How a driver opens its database (open_sqlite, open_postgres; app/open_database picks the
+// driver from a URL).
 struct OpenOptions {
   int pool_size = 8;               // readers (SQLite) or connections (PostgreSQL)
   int busy_timeout_ms = 5000;      // SQLite busy timeout
@@ -179,6 +167,5 @@ struct OpenOptions {
   // docs/decisions/0007-durable-acknowledgements.md.
   bool durable = true;
 };
-std::unique_ptr<Database> open_database(const std::string& url, const OpenOptions& options = {});
 
 }  // namespace admit::sql

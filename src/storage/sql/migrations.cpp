@@ -1,4 +1,4 @@
-// Applies the embedded migrations (generated from migrations/<backend>/NNNN_name.sql).
+// Renders and applies the embedded migrations (generated from migrations/NNNN_name.sql).
 #include "storage/sql/migrations.hpp"
 
 #include <algorithm>
@@ -6,6 +6,7 @@
 #include <set>
 #include <stdexcept>
 #include <string>
+#include <utility>
 
 #include "common/log.hpp"
 
@@ -22,6 +23,50 @@ constexpr std::string_view kCreateTable =
 
 std::string_view backend_of(Dialect dialect) noexcept {
   return dialect == Dialect::sqlite ? "sqlite" : "postgres";
+}
+
+// The dialect placeholders of a migration source and what each becomes.
+struct Placeholder {
+  std::string_view name;
+  std::string_view sqlite;
+  std::string_view postgres;
+};
+constexpr Placeholder kPlaceholders[] = {
+    {"{{integer}}", "INTEGER", "BIGINT"},
+};
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
+  return s;
+}
+
+[[noreturn]] void bad_source(int line, const std::string& what) {
+  throw std::invalid_argument("migration source line " + std::to_string(line) + ": " + what);
+}
+
+// Replaces the placeholders of one line for the dialect.
+std::string substitute(std::string_view line, Dialect dialect, int number) {
+  std::string out;
+  while (!line.empty()) {
+    const auto open = line.find("{{");
+    if (open == std::string_view::npos) break;
+    out += line.substr(0, open);
+    line.remove_prefix(open);
+    const Placeholder* found = nullptr;
+    for (const Placeholder& p : kPlaceholders)
+      if (line.starts_with(p.name)) found = &p;
+    if (!found) {
+      const auto close = line.find("}}");
+      bad_source(number, "unknown placeholder '" +
+                             std::string(line.substr(0, close == std::string_view::npos ? line.size() : close + 2)) +
+                             "' (known: {{integer}})");
+    }
+    out += dialect == Dialect::sqlite ? found->sqlite : found->postgres;
+    line.remove_prefix(found->name.size());
+  }
+  out += line;
+  return out;
 }
 
 bool has_migrations_table(Connection& conn) {
@@ -61,10 +106,45 @@ std::int64_t now_ms() {
 
 }  // namespace
 
-int latest_version(Dialect dialect) {
+std::string render_migration(std::string_view source, Dialect dialect) {
+  enum class Scope { both, sqlite, postgres };
+  Scope scope = Scope::both;
+  int opened_at = 0;
+  std::string out;
+  int number = 0;
+  while (!source.empty()) {
+    ++number;
+    const auto eol = source.find('\n');
+    const std::string_view line = source.substr(0, eol);
+    source.remove_prefix(eol == std::string_view::npos ? source.size() : eol + 1);
+    const std::string_view t = trim(line);
+    if (t.starts_with("-- @")) {
+      const std::string_view marker = t.substr(4);
+      if (marker == "end") {
+        if (scope == Scope::both) bad_source(number, "'-- @end' without an open '-- @sqlite' or '-- @postgres'");
+        scope = Scope::both;
+      } else if (marker == "sqlite" || marker == "postgres") {
+        if (scope != Scope::both && marker == (scope == Scope::sqlite ? "sqlite" : "postgres"))
+          bad_source(number, "'-- @" + std::string(marker) + "' inside a block of the same dialect");
+        scope = marker == "sqlite" ? Scope::sqlite : Scope::postgres;
+        opened_at = number;
+      } else {
+        bad_source(number, "unknown marker '" + std::string(t) + "' (known: -- @sqlite, -- @postgres, -- @end)");
+      }
+      continue;
+    }
+    const bool wanted = scope == Scope::both || (scope == Scope::sqlite) == (dialect == Dialect::sqlite);
+    if (!wanted) continue;
+    out += substitute(line, dialect, number);
+    if (eol != std::string_view::npos) out += '\n';
+  }
+  if (scope != Scope::both) bad_source(opened_at, "dialect block not closed with '-- @end'");
+  return out;
+}
+
+int latest_version() {
   int latest = 0;
-  for (const auto& m : embedded_migrations())
-    if (m.backend == backend_of(dialect)) latest = std::max(latest, m.version);
+  for (const auto& m : embedded_migrations()) latest = std::max(latest, m.version);
   return latest;
 }
 
@@ -76,13 +156,12 @@ int current_version(Database& db) {
 int migrate(Database& db) {
   const Dialect dialect = db.dialect();
   const std::string_view backend = backend_of(dialect);
-  const int latest = latest_version(dialect);
+  const int latest = latest_version();
 
-  std::vector<const EmbeddedMigration*> known;
-  for (const auto& m : embedded_migrations())
-    if (m.backend == backend) known.push_back(&m);
+  std::vector<std::pair<const EmbeddedMigration*, std::string>> known;  // with its SQL
+  for (const auto& m : embedded_migrations()) known.emplace_back(&m, render_migration(m.source, dialect));
   std::sort(known.begin(), known.end(),
-            [](const auto* a, const auto* b) { return a->version < b->version; });
+            [](const auto& a, const auto& b) { return a.first->version < b.first->version; });
 
   auto conn = db.writer();
   // Every step runs in a transaction that first takes the migration lock (PostgreSQL:
@@ -98,13 +177,15 @@ int migrate(Database& db) {
   });
 
   int ran = 0;
-  for (const EmbeddedMigration* m : known) {
+  for (const auto& entry : known) {
+    const EmbeddedMigration* m = entry.first;
+    const std::string& sql = entry.second;
     const bool applied = in_transaction(*conn, [&](Connection& c) {
       lock(c);
       const std::set<int> done = applied_versions(c);
       if (!done.empty()) refuse_if_newer(*done.rbegin(), latest);
       if (done.contains(m->version)) return false;
-      c.execute_script(m->sql);
+      c.execute_script(sql);
       c.execute("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
                 {static_cast<std::int64_t>(m->version), std::string(m->name), now_ms()});
       return true;

@@ -8,6 +8,7 @@
 #include <boost/json/serialize.hpp>
 
 #include "common/random.hpp"
+#include "storage/sql/columns.hpp"
 #include "storage/sql/sql_outbox_store.hpp"
 
 namespace admit::sql {
@@ -51,6 +52,15 @@ bool enqueue_mail(Connection& conn, const OutboxMail& mail, Timestamp now) {
               to_millis(now), to_millis(now), attachments_json(mail.attachments)}) > 0;
 }
 
+namespace {
+
+// What a claim returns of each outbox row.
+constexpr ColumnList kClaimedColumns{"id", "recipient", "subject", "text_body", "html_body",
+                                     "cause_key", "attempts", "next_attempt_at", "created_at",
+                                     "attachments"};
+
+}  // namespace
+
 std::vector<OutboxItem> SqlOutboxStore::claim_due(const std::string& claimer, Timestamp now,
                                                   std::chrono::milliseconds lease, int limit) {
   auto conn = db_.writer();
@@ -61,25 +71,25 @@ std::vector<OutboxItem> SqlOutboxStore::claim_due(const std::string& claimer, Ti
       "AND next_attempt_at <= ? AND (claimed_until IS NULL OR claimed_until <= ?) "
       "ORDER BY next_attempt_at, id LIMIT ?" +
       std::string(pg ? " FOR UPDATE SKIP LOCKED" : "") +
-      ") RETURNING id, recipient, subject, text_body, html_body, cause_key, attempts, "
-      "next_attempt_at, created_at, attachments";
+      ") RETURNING " + kClaimedColumns.list();
   Rows rows = in_transaction(*conn, [&](Connection& c) {
     return c.query(sql, {claimer, to_millis(now + lease), to_millis(now), to_millis(now),
                          std::int64_t{std::max(1, limit)}});
   });
   std::vector<std::pair<std::pair<std::int64_t, std::string>, OutboxItem>> sorted;
   for (const auto& r : rows) {
+    constexpr const auto& c = kClaimedColumns;
     OutboxItem item;
-    item.message.id = r.text(0);
-    item.message.to = r.text(1);
-    item.message.subject = r.text(2);
-    item.message.text = r.text(3);
-    item.message.html = r.text(4);
-    item.message.date = from_millis(r.i64(8));
-    item.cause_key = r.text(5);
-    item.attempts = static_cast<int>(r.i64(6));
-    item.message.attachments = parse_attachments(r.text(9));
-    sorted.emplace_back(std::make_pair(r.i64(7), item.message.id), std::move(item));
+    item.message.id = r.text(c["id"]);
+    item.message.to = r.text(c["recipient"]);
+    item.message.subject = r.text(c["subject"]);
+    item.message.text = r.text(c["text_body"]);
+    item.message.html = r.text(c["html_body"]);
+    item.message.date = from_millis(r.i64(c["created_at"]));
+    item.cause_key = r.text(c["cause_key"]);
+    item.attempts = static_cast<int>(r.i64(c["attempts"]));
+    item.message.attachments = parse_attachments(r.text(c["attachments"]));
+    sorted.emplace_back(std::make_pair(r.i64(c["next_attempt_at"]), item.message.id), std::move(item));
   }
   std::sort(sorted.begin(), sorted.end(),
             [](const auto& a, const auto& b) { return a.first < b.first; });

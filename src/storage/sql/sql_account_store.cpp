@@ -1,5 +1,6 @@
 #include "storage/sql/sql_account_store.hpp"
 
+#include "storage/sql/columns.hpp"
 #include "storage/sql/values.hpp"
 
 #include <algorithm>
@@ -11,26 +12,26 @@
 namespace admit::sql {
 namespace {
 
-constexpr std::string_view kSessionColumns =
-    "sessions.id, sessions.user_id, sessions.created_at, sessions.last_seen_at, "
-    "sessions.expires_at, sessions.revoked_at, sessions.user_agent, sessions.ip, "
-    "sessions.handle";
-constexpr std::size_t kSessionColumnCount = 9;
+constexpr ColumnList kSessionColumns{
+    "sessions.id", "sessions.user_id", "sessions.created_at", "sessions.last_seen_at",
+    "sessions.expires_at", "sessions.revoked_at", "sessions.user_agent", "sessions.ip",
+    "sessions.handle"};
 
-constexpr std::string_view kTokenColumns =
-    "id, kind, user_id, payload, created_at, expires_at, used_at";
+constexpr ColumnList kTokenColumns{
+    "id", "kind", "user_id", "payload", "created_at", "expires_at", "used_at"};
 
 Session session_from_row(const Row& r) {
+  constexpr const auto& c = kSessionColumns;
   Session s;
-  s.id = r.text(0);
-  s.user_id = r.text(1);
-  s.created_at = from_millis(r.i64(2));
-  s.last_seen_at = from_millis(r.i64(3));
-  s.expires_at = from_millis(r.i64(4));
-  if (auto v = r.opt_i64(5)) s.revoked_at = from_millis(*v);
-  s.user_agent = r.text(6);
-  s.ip = r.text(7);
-  s.handle = r.opt_text(8).value_or("");
+  s.id = r.text(c["sessions.id"]);
+  s.user_id = r.text(c["sessions.user_id"]);
+  s.created_at = from_millis(r.i64(c["sessions.created_at"]));
+  s.last_seen_at = from_millis(r.i64(c["sessions.last_seen_at"]));
+  s.expires_at = from_millis(r.i64(c["sessions.expires_at"]));
+  if (auto v = r.opt_i64(c["sessions.revoked_at"])) s.revoked_at = from_millis(*v);
+  s.user_agent = r.text(c["sessions.user_agent"]);
+  s.ip = r.text(c["sessions.ip"]);
+  s.handle = r.opt_text(c["sessions.handle"]).value_or("");
   return s;
 }
 
@@ -39,26 +40,30 @@ OneTimeKind kind_from(const std::string& s) {
 }
 
 OneTimeToken one_time_from_row(const Row& r) {
+  constexpr const auto& c = kTokenColumns;
   OneTimeToken t;
-  t.id = r.text(0);
-  t.kind = kind_from(r.text(1));
-  t.user_id = r.text(2);
-  t.payload = r.text(3);
-  t.created_at = from_millis(r.i64(4));
-  t.expires_at = from_millis(r.i64(5));
-  if (auto v = r.opt_i64(6)) t.used_at = from_millis(*v);
+  t.id = r.text(c["id"]);
+  t.kind = kind_from(r.text(c["kind"]));
+  t.user_id = r.text(c["user_id"]);
+  t.payload = r.text(c["payload"]);
+  t.created_at = from_millis(r.i64(c["created_at"]));
+  t.expires_at = from_millis(r.i64(c["expires_at"]));
+  if (auto v = r.opt_i64(c["used_at"])) t.used_at = from_millis(*v);
   return t;
 }
 
+constexpr ColumnList kAuditColumns{"id", "at", "actor_user_id", "kind", "subject", "ip", "detail"};
+
 AuditEntry audit_from_row(const Row& r) {
+  constexpr const auto& c = kAuditColumns;
   AuditEntry e;
-  e.id = r.text(0);
-  e.at = from_millis(r.i64(1));
-  e.actor_user_id = r.opt_text(2);
-  e.kind = r.text(3);
-  e.subject = r.opt_text(4);
-  e.ip = r.text(5);
-  e.detail = r.text(6);
+  e.id = r.text(c["id"]);
+  e.at = from_millis(r.i64(c["at"]));
+  e.actor_user_id = r.opt_text(c["actor_user_id"]);
+  e.kind = r.text(c["kind"]);
+  e.subject = r.opt_text(c["subject"]);
+  e.ip = r.text(c["ip"]);
+  e.detail = r.text(c["detail"]);
   return e;
 }
 
@@ -89,14 +94,14 @@ class SqlAccountTx final : public AccountTx {
   explicit SqlAccountTx(Connection& conn) : c_(conn) {}
 
   std::optional<User> find_user(const std::string& id) override {
-    auto rows = c_.query("SELECT " + std::string(kUserColumns) + " FROM users WHERE id = ?", {id});
+    auto rows = c_.query(kUserColumns.select() + " FROM users WHERE id = ?", {id});
     if (rows.empty()) return std::nullopt;
     return user_from_row(rows[0]);
   }
 
   std::optional<User> find_user_by_email(const std::string& email) override {
     auto rows =
-        c_.query("SELECT " + std::string(kUserColumns) + " FROM users WHERE email = ?", {email});
+        c_.query(kUserColumns.select() + " FROM users WHERE email = ?", {email});
     if (rows.empty()) return std::nullopt;
     return user_from_row(rows[0]);
   }
@@ -145,7 +150,7 @@ class SqlAccountTx final : public AccountTx {
     auto rows = c_.query(
         "UPDATE one_time_tokens SET used_at = ? "
         "WHERE id = ? AND kind = ? AND used_at IS NULL AND expires_at > ? RETURNING " +
-            std::string(kTokenColumns),
+            kTokenColumns.list(),
         {to_millis(now), hash, std::string(to_string(kind)), to_millis(now)});
     if (rows.empty()) return std::nullopt;
     return one_time_from_row(rows[0]);
@@ -232,21 +237,21 @@ Status SqlAccountStore::transact(const std::function<Status(AccountTx&)>& fn) {
   // After the commit (or rollback): users and API tokens may have changed (disabled,
   // revoked, roles, erased), so the bearer-token cache starts again.
   struct Changed {
-    Database& db;
-    ~Changed() { db.credentials_changed(); }
-  } changed{db_};
+    CredentialsEpoch& credentials;
+    ~Changed() { credentials.bump(); }
+  } changed{credentials_};
   return in_result_transaction(*conn, [&](Connection&) { return fn(tx); });
 }
 
 std::optional<std::pair<Session, User>> SqlAccountStore::find_session(const std::string& id) {
   auto conn = db_.reader();
-  auto rows = conn->query("SELECT " + std::string(kSessionColumns) + ", " +
-                              std::string(kUserColumns) +
+  auto rows = conn->query(kSessionColumns.select() + ", " +
+                              kUserColumns.list() +
                               " FROM sessions JOIN users ON users.id = sessions.user_id "
                               "WHERE sessions.id = ?",
                           {id});
   if (rows.empty()) return std::nullopt;
-  return std::make_pair(session_from_row(rows[0]), user_from_row(rows[0], kSessionColumnCount));
+  return std::make_pair(session_from_row(rows[0]), user_from_row(rows[0], kSessionColumns.size()));
 }
 
 void SqlAccountStore::touch_session(const std::string& id, Timestamp at) {
@@ -258,7 +263,7 @@ void SqlAccountStore::touch_session(const std::string& id, Timestamp at) {
 std::vector<Session> SqlAccountStore::list_sessions(const std::string& user_id, Timestamp now) {
   auto conn = db_.reader();
   std::vector<Session> out;
-  for (const auto& row : conn->query("SELECT " + std::string(kSessionColumns) +
+  for (const auto& row : conn->query(kSessionColumns.select() +
                                          " FROM sessions WHERE user_id = ? AND revoked_at IS NULL "
                                          "AND expires_at > ? ORDER BY created_at DESC, id",
                                      {user_id, to_millis(now)}))
@@ -277,11 +282,13 @@ Status SqlAccountStore::revoke_session(const std::string& user_id, const std::st
 }
 
 Result<UserPage> SqlAccountStore::list_users(const UserListQuery& q) {
-  std::string sql = "SELECT " + std::string(kUserColumns) + " FROM users WHERE deleted_at IS NULL";
+  std::string sql = kUserColumns.select() + " FROM users WHERE deleted_at IS NULL";
   std::vector<Value> params;
   if (q.q && !q.q->empty()) {
     sql += " AND (lower(email) LIKE ? ESCAPE '\\' OR lower(name) LIKE ? ESCAPE '\\')";
-    std::string pattern = "%" + escape_like(*q.q) + "%";
+    std::string pattern = "%";
+    pattern += escape_like(*q.q);
+    pattern += "%";
     params.emplace_back(pattern);
     params.emplace_back(pattern);
   }
@@ -310,7 +317,7 @@ std::vector<AuditEntry> SqlAccountStore::audit_entries(const std::string& subjec
   auto conn = db_.reader();
   std::vector<AuditEntry> out;
   for (const auto& row :
-       conn->query("SELECT id, at, actor_user_id, kind, subject, ip, detail FROM audit_log "
+       conn->query(kAuditColumns.select() + " FROM audit_log "
                    "WHERE subject = ? ORDER BY at DESC, id DESC LIMIT ?",
                    {subject, std::int64_t{std::clamp(limit, 1, 1000)}}))
     out.push_back(audit_from_row(row));

@@ -2,13 +2,15 @@
 // AccountStore over the shared SQL driver (both backends): sessions, one-time tokens, the
 // audit log and the outbox (through enqueue_mail), in the tables of migration 0002.
 #include "domain/ports/account_store.hpp"
+#include "storage/sql/credentials_epoch.hpp"
 #include "storage/sql/database.hpp"
 
 namespace admit::sql {
 
 class SqlAccountStore final : public AccountStore {
  public:
-  explicit SqlAccountStore(Database& db) : db_(db) {}
+  // Every transact() bumps `credentials` (shared with SqlUserStore's token cache).
+  SqlAccountStore(Database& db, CredentialsEpoch& credentials) : db_(db), credentials_(credentials) {}
 
   Status transact(const std::function<Status(AccountTx&)>& fn) override;
   std::optional<std::pair<Session, User>> find_session(const std::string& id) override;
@@ -22,6 +24,7 @@ class SqlAccountStore final : public AccountStore {
 
  private:
   Database& db_;
+  CredentialsEpoch& credentials_;
 };
 
 }  // namespace admit::sql

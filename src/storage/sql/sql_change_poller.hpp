@@ -5,14 +5,12 @@
 // (less a margin, so a clock step or a commit that took a while is not missed; a change
 // may be reported twice, which costs one re-read). Changes made by this process reach the
 // snapshots directly and need no feed. Bound: one interval plus one read.
-#include <atomic>
 #include <chrono>
-#include <condition_variable>
+#include <cstdint>
 #include <functional>
-#include <mutex>
 #include <string>
-#include <thread>
 
+#include "common/background_loop.hpp"
 #include "domain/ports/change_feed.hpp"
 #include "storage/sql/database.hpp"
 
@@ -20,22 +18,20 @@ namespace admit::sql {
 
 class SqlChangePoller final : public ChangeFeed {
  public:
-  SqlChangePoller(Database& db, std::chrono::milliseconds interval) : db_(db), interval_(interval) {}
+  SqlChangePoller(Database& db, std::chrono::milliseconds interval)
+      : db_(db), loop_("change-poll", interval, BackgroundLoop::each([this] { poll(); }), false) {}
   ~SqlChangePoller() override { stop(); }
 
   void start(std::function<void(const std::string&)> changed, std::function<void()> resync) override;
   void stop() override;
 
  private:
-  void run();
+  void poll();
 
   Database& db_;
-  const std::chrono::milliseconds interval_;
-  std::function<void(const std::string&)> changed_;
-  std::mutex mu_;
-  std::condition_variable cv_;
-  bool stopping_ = false;
-  std::thread thread_;
+  std::function<void(const std::string&)> changed_;  // set by start(), before the loop runs
+  std::int64_t last_ = 0;                            // the loop's own: when the last look began
+  BackgroundLoop loop_;
 };
 
 }  // namespace admit::sql

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "common/random.hpp"
+#include "storage/sql/columns.hpp"
 #include "storage/sql/values.hpp"
 
 namespace admit::sql {
@@ -13,11 +14,22 @@ namespace {
 constexpr std::int64_t kSinceOverlapMs = 10'000;
 
 // The ticket, its registration's state and its admitting scan, as one row.
-constexpr std::string_view kTicketState =
-    "SELECT t.event_id, t.status, r.status, t.attendee_name, t.ticket_type_id, "
-    "COALESCE(tt.name, ''), t.checked_in_at, COALESCE(t.checked_in_gate, ''), "
-    "COALESCE(t.checked_in_device, '') FROM tickets t JOIN registrations r ON r.id = t.registration_id "
+constexpr ColumnList kTicketStateColumns{
+    "t.event_id", "t.status", "r.status", "t.attendee_name", "t.ticket_type_id",
+    "COALESCE(tt.name, '')", "t.checked_in_at", "COALESCE(t.checked_in_gate, '')",
+    "COALESCE(t.checked_in_device, '')"};
+constexpr std::string_view kTicketStateFrom =
+    " FROM tickets t JOIN registrations r ON r.id = t.registration_id "
     "LEFT JOIN ticket_types tt ON tt.id = t.ticket_type_id WHERE t.id = ?";
+
+// A ticket of the offline bundle: its door state and when it last changed.
+constexpr ColumnList kBundleColumns{
+    "t.id", "t.status", "r.status", "t.attendee_name", "COALESCE(tt.name, '')", "t.checked_in_at",
+    "COALESCE(t.changed_at, t.created_at)"};
+
+// A scan of the log, with the attendee's name when the code verified.
+constexpr ColumnList kLogColumns{"c.id", "c.ticket_id", "t.attendee_name", "c.result", "c.gate",
+                                 "c.device", "c.scanned_at", "c.recorded_at", "c.offline"};
 
 // valid | checked_in | cancelled | not_paid: what the door sees of a ticket.
 std::string door_status(const std::string& ticket_status, const std::string& registration_status) {
@@ -33,23 +45,24 @@ struct TicketState {
   ScanOutcome view;  // result not yet decided
 };
 
-std::optional<TicketState> load_state(Connection& c, const std::string& ticket_id) {
-  auto rows = c.query(kTicketState, {ticket_id});
+std::optional<TicketState> load_state(Connection& conn, const std::string& ticket_id) {
+  constexpr const auto& c = kTicketStateColumns;
+  auto rows = conn.query(c.select() + std::string(kTicketStateFrom), {ticket_id});
   if (rows.empty()) return std::nullopt;
   const Row& row = rows[0];
   TicketState s;
-  s.event_id = row.text(0);
+  s.event_id = row.text(c["t.event_id"]);
   CheckinTicket t;
   t.id = ticket_id;
-  t.status = door_status(row.text(1), row.text(2));
-  t.attendee_name = row.text(3);
-  t.ticket_type_id = row.text(4);
-  t.ticket_type = row.text(5);
+  t.status = door_status(row.text(c["t.status"]), row.text(c["r.status"]));
+  t.attendee_name = row.text(c["t.attendee_name"]);
+  t.ticket_type_id = row.text(c["t.ticket_type_id"]);
+  t.ticket_type = row.text(c["COALESCE(tt.name, '')"]);
   s.view.ticket = std::move(t);
   if (s.view.ticket->status == "checked_in") {
-    s.view.checked_in_at = opt_time(row, 6);
-    s.view.gate = row.text(7);
-    s.view.device = row.text(8);
+    s.view.checked_in_at = opt_time(row, c["t.checked_in_at"]);
+    s.view.gate = row.text(c["COALESCE(t.checked_in_gate, '')"]);
+    s.view.device = row.text(c["COALESCE(t.checked_in_device, '')"]);
   }
   return s;
 }
@@ -181,9 +194,9 @@ CheckinBundle SqlCheckinStore::bundle(const std::string& event_id, std::optional
   auto conn = db_.reader();
   CheckinBundle b;
   b.partial = since.has_value();
+  constexpr const auto& c = kBundleColumns;
   std::string sql =
-      "SELECT t.id, t.status, r.status, t.attendee_name, COALESCE(tt.name, ''), t.checked_in_at, "
-      "COALESCE(t.changed_at, t.created_at) FROM tickets t JOIN registrations r ON r.id = t.registration_id "
+      c.select() + " FROM tickets t JOIN registrations r ON r.id = t.registration_id "
       "LEFT JOIN ticket_types tt ON tt.id = t.ticket_type_id WHERE t.event_id = ?";
   std::vector<Value> params{event_id};
   if (since) {
@@ -194,12 +207,12 @@ CheckinBundle SqlCheckinStore::bundle(const std::string& event_id, std::optional
   b.version = since.value_or(0);
   for (const auto& row : conn->query(sql, params)) {
     BundleTicket t;
-    t.id = row.text(0);
-    t.status = door_status(row.text(1), row.text(2));
-    t.attendee_name = row.text(3);
-    t.ticket_type = row.text(4);
-    t.checked_in_at = opt_time(row, 5);
-    b.version = std::max(b.version, row.i64(6));
+    t.id = row.text(c["t.id"]);
+    t.status = door_status(row.text(c["t.status"]), row.text(c["r.status"]));
+    t.attendee_name = row.text(c["t.attendee_name"]);
+    t.ticket_type = row.text(c["COALESCE(tt.name, '')"]);
+    t.checked_in_at = opt_time(row, c["t.checked_in_at"]);
+    b.version = std::max(b.version, row.i64(c["COALESCE(t.changed_at, t.created_at)"]));
     if (t.status == "cancelled") b.revoked.push_back(t.id);
     b.tickets.push_back(std::move(t));
   }
@@ -215,10 +228,9 @@ CheckinBundle SqlCheckinStore::bundle(const std::string& event_id, std::optional
 
 Result<CheckinLogPage> SqlCheckinStore::log(const std::string& event_id, int limit,
                                             const std::optional<std::string>& cursor) {
-  std::string sql =
-      "SELECT c.id, c.ticket_id, t.attendee_name, c.result, c.gate, c.device, c.scanned_at, "
-      "c.recorded_at, c.offline FROM checkins c LEFT JOIN tickets t ON t.id = c.ticket_id "
-      "WHERE c.event_id = ?";
+  constexpr const auto& col = kLogColumns;
+  std::string sql = col.select() +
+                    " FROM checkins c LEFT JOIN tickets t ON t.id = c.ticket_id WHERE c.event_id = ?";
   std::vector<Value> params{event_id};
   if (cursor) {
     auto dot = cursor->find('.');
@@ -241,19 +253,19 @@ Result<CheckinLogPage> SqlCheckinStore::log(const std::string& event_id, int lim
   CheckinLogPage page;
   for (const auto& row : conn->query(sql, params)) {
     CheckinLogEntry e;
-    e.id = row.text(0);
-    e.ticket_id = row.opt_text(1);
-    e.attendee_name = row.opt_text(2);
-    const std::string result = row.text(3);
+    e.id = row.text(col["c.id"]);
+    e.ticket_id = row.opt_text(col["c.ticket_id"]);
+    e.attendee_name = row.opt_text(col["t.attendee_name"]);
+    const std::string result = row.text(col["c.result"]);
     for (auto r : {CheckinResult::ok, CheckinResult::already_checked_in, CheckinResult::invalid,
                    CheckinResult::wrong_event, CheckinResult::cancelled, CheckinResult::not_paid,
                    CheckinResult::undone})
       if (to_string(r) == result) e.result = r;
-    e.gate = row.text(4);
-    e.device = row.text(5);
-    e.scanned_at = from_millis(row.i64(6));
-    e.recorded_at = from_millis(row.i64(7));
-    e.offline = row.i64(8) != 0;
+    e.gate = row.text(col["c.gate"]);
+    e.device = row.text(col["c.device"]);
+    e.scanned_at = from_millis(row.i64(col["c.scanned_at"]));
+    e.recorded_at = from_millis(row.i64(col["c.recorded_at"]));
+    e.offline = row.i64(col["c.offline"]) != 0;
     page.items.push_back(std::move(e));
   }
   if (static_cast<int>(page.items.size()) > limit) {

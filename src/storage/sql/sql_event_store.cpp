@@ -1,5 +1,6 @@
 #include "storage/sql/sql_event_store.hpp"
 
+#include "storage/sql/columns.hpp"
 #include "storage/sql/values.hpp"
 
 #include <algorithm>
@@ -11,56 +12,59 @@
 namespace admit::sql {
 namespace {
 
-constexpr std::string_view kEventColumns =
-    "id, organizer_id, title, description, category, venue, starts_at, ends_at, timezone, "
-    "currency, capacity, sold, status, max_per_user, hold_minutes, waitlist_offer_minutes, "
-    "cancel_cutoff_hours, created_at, updated_at, published_at, pay_at_door, door_staff_can_undo";
+constexpr ColumnList kEventColumns{
+    "id", "organizer_id", "title", "description", "category", "venue", "starts_at", "ends_at",
+    "timezone", "currency", "capacity", "sold", "status", "max_per_user", "hold_minutes",
+    "waitlist_offer_minutes", "cancel_cutoff_hours", "created_at", "updated_at", "published_at",
+    "pay_at_door", "door_staff_can_undo"};
 
-constexpr std::string_view kTicketTypeColumns =
-    "id, event_id, name, description, price, capacity, sold, sales_start, sales_end, "
-    "max_per_order, hidden, position";
+constexpr ColumnList kTicketTypeColumns{
+    "id", "event_id", "name", "description", "price", "capacity", "sold", "sales_start",
+    "sales_end", "max_per_order", "hidden", "position"};
 
 Event event_from_row(const Row& r) {
+  constexpr const auto& c = kEventColumns;
   Event e;
-  e.id = r.text(0);
-  e.organizer_id = r.text(1);
-  e.title = r.text(2);
-  e.description = r.text(3);
-  e.category = r.text(4);
-  e.venue = r.text(5);
-  e.starts_at = from_millis(r.i64(6));
-  e.ends_at = from_millis(r.i64(7));
-  e.timezone = r.text(8);
-  e.currency = r.text(9);
-  e.capacity = r.i64(10);
-  e.sold = r.i64(11);
-  e.status = parse_event_status(r.text(12)).value_or(EventStatus::draft);
-  e.max_per_user = r.opt_i64(13);
-  e.hold_minutes = r.i64(14);
-  e.waitlist_offer_minutes = r.i64(15);
-  e.cancel_cutoff_hours = r.opt_i64(16);
-  e.created_at = from_millis(r.i64(17));
-  e.updated_at = from_millis(r.i64(18));
-  e.published_at = opt_time(r, 19);
-  e.pay_at_door = r.i64(20) != 0;
-  e.door_staff_can_undo = r.i64(21) != 0;
+  e.id = r.text(c["id"]);
+  e.organizer_id = r.text(c["organizer_id"]);
+  e.title = r.text(c["title"]);
+  e.description = r.text(c["description"]);
+  e.category = r.text(c["category"]);
+  e.venue = r.text(c["venue"]);
+  e.starts_at = from_millis(r.i64(c["starts_at"]));
+  e.ends_at = from_millis(r.i64(c["ends_at"]));
+  e.timezone = r.text(c["timezone"]);
+  e.currency = r.text(c["currency"]);
+  e.capacity = r.i64(c["capacity"]);
+  e.sold = r.i64(c["sold"]);
+  e.status = parse_event_status(r.text(c["status"])).value_or(EventStatus::draft);
+  e.max_per_user = r.opt_i64(c["max_per_user"]);
+  e.hold_minutes = r.i64(c["hold_minutes"]);
+  e.waitlist_offer_minutes = r.i64(c["waitlist_offer_minutes"]);
+  e.cancel_cutoff_hours = r.opt_i64(c["cancel_cutoff_hours"]);
+  e.created_at = from_millis(r.i64(c["created_at"]));
+  e.updated_at = from_millis(r.i64(c["updated_at"]));
+  e.published_at = opt_time(r, c["published_at"]);
+  e.pay_at_door = r.i64(c["pay_at_door"]) != 0;
+  e.door_staff_can_undo = r.i64(c["door_staff_can_undo"]) != 0;
   return e;
 }
 
 TicketType ticket_type_from_row(const Row& r) {
+  constexpr const auto& c = kTicketTypeColumns;
   TicketType t;
-  t.id = r.text(0);
-  t.event_id = r.text(1);
-  t.name = r.text(2);
-  t.description = r.text(3);
-  t.price = r.i64(4);
-  t.capacity = r.i64(5);
-  t.sold = r.i64(6);
-  t.sales_start = opt_time(r, 7);
-  t.sales_end = opt_time(r, 8);
-  t.max_per_order = r.opt_i64(9);
-  t.hidden = r.i64(10) != 0;
-  t.position = static_cast<int>(r.i64(11));
+  t.id = r.text(c["id"]);
+  t.event_id = r.text(c["event_id"]);
+  t.name = r.text(c["name"]);
+  t.description = r.text(c["description"]);
+  t.price = r.i64(c["price"]);
+  t.capacity = r.i64(c["capacity"]);
+  t.sold = r.i64(c["sold"]);
+  t.sales_start = opt_time(r, c["sales_start"]);
+  t.sales_end = opt_time(r, c["sales_end"]);
+  t.max_per_order = r.opt_i64(c["max_per_order"]);
+  t.hidden = r.i64(c["hidden"]) != 0;
+  t.position = static_cast<int>(r.i64(c["position"]));
   return t;
 }
 
@@ -116,7 +120,7 @@ void load_ticket_types(Connection& conn, std::vector<Event>& events) {
     by_id[e.id] = &e;
     e.ticket_types.clear();
   }
-  const std::string sql = "SELECT " + std::string(kTicketTypeColumns) +
+  const std::string sql = kTicketTypeColumns.select() +
                           " FROM ticket_types WHERE event_id IN (" + placeholders(params.size()) +
                           ") ORDER BY event_id, position, id";
   for (const auto& row : conn.query(sql, params)) {
@@ -129,7 +133,7 @@ std::vector<Event> load_events(Connection& conn, const std::vector<std::string>&
                                bool for_update) {
   std::vector<Event> events;
   if (ids.empty()) return events;
-  std::string sql = "SELECT " + std::string(kEventColumns) + " FROM events WHERE id IN (" +
+  std::string sql = kEventColumns.select() + " FROM events WHERE id IN (" +
                     placeholders(ids.size()) + ") ORDER BY id";
   const std::vector<Value> params(ids.begin(), ids.end());
   // PostgreSQL locks the rows as the sorted result is produced, so in id order. SQLite's
@@ -141,7 +145,7 @@ std::vector<Event> load_events(Connection& conn, const std::vector<std::string>&
 }
 
 std::optional<Event> load_event(Connection& conn, const std::string& id) {
-  auto rows = conn.query("SELECT " + std::string(kEventColumns) + " FROM events WHERE id = ?", {id});
+  auto rows = conn.query(kEventColumns.select() + " FROM events WHERE id = ?", {id});
   if (rows.empty()) return std::nullopt;
   std::vector<Event> events{event_from_row(rows[0])};
   load_ticket_types(conn, events);
@@ -252,7 +256,7 @@ Result<Event> SqlEventStore::set_status(const std::string& id, EventStatus statu
 }
 
 Result<EventPage> SqlEventStore::list_public(const EventQuery& q) {
-  std::string sql = "SELECT " + std::string(kEventColumns) +
+  std::string sql = kEventColumns.select() +
                     " FROM events WHERE status = 'published' AND ends_at > ?";
   std::vector<Value> params{to_millis(q.now)};
   if (q.category) {
@@ -269,7 +273,10 @@ Result<EventPage> SqlEventStore::list_public(const EventQuery& q) {
   }
   if (q.q && !q.q->empty()) {
     sql += " AND search_text LIKE ? ESCAPE '\\'";
-    params.emplace_back("%" + escape_like(*q.q) + "%");
+    std::string like = "%";
+    like += escape_like(*q.q);
+    like += "%";
+    params.emplace_back(std::move(like));
   }
   if (q.cursor) {
     auto c = parse_cursor(*q.cursor);
@@ -298,7 +305,7 @@ std::vector<Event> SqlEventStore::list_by_organizer(const std::string& organizer
   auto conn = db_.reader();
   std::vector<Event> out;
   for (const auto& row :
-       conn->query("SELECT " + std::string(kEventColumns) +
+       conn->query(kEventColumns.select() +
                        " FROM events WHERE organizer_id = ? ORDER BY starts_at, id",
                    {organizer_id}))
     out.push_back(event_from_row(row));

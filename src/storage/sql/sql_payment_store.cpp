@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "storage/sql/columns.hpp"
 #include "storage/sql/outbox.hpp"
 
 namespace admit {
@@ -29,34 +30,35 @@ std::string_view to_string(PaymentOutcome o) noexcept {
 namespace admit::sql {
 namespace {
 
-constexpr std::string_view kColumns =
-    "registration_id, provider, session_id, session_url, session_expires_at, payment_intent, "
-    "status, amount_paid, amount_refunded, refund_requested, currency, flag, refund_reason, "
-    "created_at, updated_at, refund_error";
+constexpr ColumnList kColumns{
+    "registration_id", "provider", "session_id", "session_url", "session_expires_at",
+    "payment_intent", "status", "amount_paid", "amount_refunded", "refund_requested",
+    "currency", "flag", "refund_reason", "created_at", "updated_at", "refund_error"};
 
 Payment payment_of(const Row& r) {
+  constexpr const auto& c = kColumns;
   Payment p;
-  p.registration_id = r.text(0);
-  p.provider = r.text(1);
-  p.session_id = r.opt_text(2);
-  p.session_url = r.opt_text(3);
-  if (auto t = r.opt_i64(4)) p.session_expires_at = from_millis(*t);
-  p.payment_intent = r.opt_text(5);
-  p.status = r.text(6);
-  p.amount_paid = r.i64(7);
-  p.amount_refunded = r.i64(8);
-  p.refund_requested = r.i64(9);
-  p.currency = r.text(10);
-  p.flag = r.opt_text(11);
-  p.refund_reason = r.opt_text(12);
-  p.created_at = from_millis(r.i64(13));
-  p.updated_at = from_millis(r.i64(14));
-  p.refund_error = r.opt_text(15);
+  p.registration_id = r.text(c["registration_id"]);
+  p.provider = r.text(c["provider"]);
+  p.session_id = r.opt_text(c["session_id"]);
+  p.session_url = r.opt_text(c["session_url"]);
+  if (auto t = r.opt_i64(c["session_expires_at"])) p.session_expires_at = from_millis(*t);
+  p.payment_intent = r.opt_text(c["payment_intent"]);
+  p.status = r.text(c["status"]);
+  p.amount_paid = r.i64(c["amount_paid"]);
+  p.amount_refunded = r.i64(c["amount_refunded"]);
+  p.refund_requested = r.i64(c["refund_requested"]);
+  p.currency = r.text(c["currency"]);
+  p.flag = r.opt_text(c["flag"]);
+  p.refund_reason = r.opt_text(c["refund_reason"]);
+  p.created_at = from_millis(r.i64(c["created_at"]));
+  p.updated_at = from_millis(r.i64(c["updated_at"]));
+  p.refund_error = r.opt_text(c["refund_error"]);
   return p;
 }
 
 std::optional<Payment> load_payment(Connection& c, std::string_view where, const std::vector<Value>& params) {
-  auto rows = c.query("SELECT " + std::string(kColumns) + " FROM payments WHERE " + std::string(where), params);
+  auto rows = c.query(kColumns.select() + " FROM payments WHERE " + std::string(where), params);
   if (rows.empty()) return std::nullopt;
   return payment_of(rows[0]);
 }
@@ -67,22 +69,25 @@ struct RegRow {
   std::string email;
 };
 
+constexpr ColumnList kRegColumns{"r.id", "r.event_id", "r.user_id", "r.status", "r.total",
+                                 "r.currency", "r.promo_code_id", "COALESCE(u.email, '')"};
+
 std::optional<RegRow> load_reg(Connection& c, const std::string& id) {
-  auto rows = c.query(
-      "SELECT r.id, r.event_id, r.user_id, r.status, r.total, r.currency, r.promo_code_id, "
-      "COALESCE(u.email, '') FROM registrations r LEFT JOIN users u ON u.id = r.user_id WHERE r.id = ?",
-      {id});
+  constexpr const auto& k = kRegColumns;
+  auto rows = c.query(k.select() +
+                          " FROM registrations r LEFT JOIN users u ON u.id = r.user_id WHERE r.id = ?",
+                      {id});
   if (rows.empty()) return std::nullopt;
   RegRow out;
   const Row& row = rows[0];
-  out.r.id = row.text(0);
-  out.r.event_id = row.text(1);
-  out.r.user_id = row.text(2);
-  out.r.status = parse_registration_status(row.text(3)).value_or(RegistrationStatus::cancelled);
-  out.r.total = row.i64(4);
-  out.r.currency = row.text(5);
-  out.r.promo_code_id = row.opt_text(6);
-  out.email = row.text(7);
+  out.r.id = row.text(k["r.id"]);
+  out.r.event_id = row.text(k["r.event_id"]);
+  out.r.user_id = row.text(k["r.user_id"]);
+  out.r.status = parse_registration_status(row.text(k["r.status"])).value_or(RegistrationStatus::cancelled);
+  out.r.total = row.i64(k["r.total"]);
+  out.r.currency = row.text(k["r.currency"]);
+  out.r.promo_code_id = row.opt_text(k["r.promo_code_id"]);
+  out.email = row.text(k["COALESCE(u.email, '')"]);
   for (const auto& item : c.query("SELECT ticket_type_id, quantity FROM registration_items "
                                   "WHERE registration_id = ? ORDER BY position",
                                   {id})) {
@@ -379,7 +384,7 @@ Result<Registration> SqlPaymentStore::mark_paid(const std::string& registration_
 std::vector<Payment> SqlPaymentStore::unsettled(Timestamp before, int limit) {
   auto conn = db_.reader();
   std::vector<Payment> out;
-  for (const auto& row : conn->query("SELECT " + std::string(kColumns) + " FROM payments WHERE "
+  for (const auto& row : conn->query(kColumns.select() + " FROM payments WHERE "
                                      "(status = 'open' AND session_id IS NOT NULL AND updated_at < ?) OR "
                                      "refund_requested > amount_refunded ORDER BY updated_at LIMIT ?",
                                      {to_millis(before), std::int64_t{std::max(1, limit)}}))
@@ -389,14 +394,8 @@ std::vector<Payment> SqlPaymentStore::unsettled(Timestamp before, int limit) {
 
 std::vector<Payment> SqlPaymentStore::refunds_due(int limit) {
   auto conn = db_.reader();
-  std::string cols;
-  for (std::string_view rest = kColumns; !rest.empty();) {
-    auto comma = rest.find(", ");
-    cols += (cols.empty() ? "p." : ", p.") + std::string(rest.substr(0, comma));
-    rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 2);
-  }
   std::vector<Payment> out;
-  for (const auto& row : conn->query("SELECT " + cols + " FROM payments p JOIN registrations r ON r.id = p.registration_id "
+  for (const auto& row : conn->query(kColumns.select("p") + " FROM payments p JOIN registrations r ON r.id = p.registration_id "
                                      "WHERE r.refund_status = 'due' AND p.provider = 'stripe' AND p.status = 'paid' "
                                      "AND p.payment_intent IS NOT NULL AND p.refund_requested <= p.amount_refunded "
                                      "AND p.amount_paid > p.amount_refunded ORDER BY p.updated_at LIMIT ?",
@@ -408,16 +407,18 @@ std::vector<Payment> SqlPaymentStore::refunds_due(int limit) {
 std::vector<ExtraPayment> SqlPaymentStore::extras_unrefunded(int limit) {
   auto conn = db_.reader();
   std::vector<ExtraPayment> out;
-  for (const auto& row : conn->query("SELECT payment_intent, registration_id, amount, currency, refund_requested, refunded "
-                                     "FROM payment_extras WHERE refunded = 0 ORDER BY created_at LIMIT ?",
+  static constexpr ColumnList k{"payment_intent", "registration_id", "amount", "currency",
+                                "refund_requested", "refunded"};
+  for (const auto& row : conn->query(k.select() +
+                                         " FROM payment_extras WHERE refunded = 0 ORDER BY created_at LIMIT ?",
                                      {std::int64_t{std::max(1, limit)}})) {
     ExtraPayment x;
-    x.payment_intent = row.text(0);
-    x.registration_id = row.text(1);
-    x.amount = row.i64(2);
-    x.currency = row.text(3);
-    x.refund_requested = row.i64(4) != 0;
-    x.refunded = row.i64(5) != 0;
+    x.payment_intent = row.text(k["payment_intent"]);
+    x.registration_id = row.text(k["registration_id"]);
+    x.amount = row.i64(k["amount"]);
+    x.currency = row.text(k["currency"]);
+    x.refund_requested = row.i64(k["refund_requested"]) != 0;
+    x.refunded = row.i64(k["refunded"]) != 0;
     out.push_back(std::move(x));
   }
   return out;

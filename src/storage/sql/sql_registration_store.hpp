@@ -2,6 +2,14 @@
 // RegistrationStore over the shared SQL driver (both backends). The engine's batches run
 // through write(); everything else is one transaction per call. Busy/deadlock failures
 // (SQLITE_BUSY, PostgreSQL 40001/40P01) are retried a few times from the start.
+//
+// The code is split by concern: sql_registration_writer.cpp (the engine's writer),
+// _queries.cpp (reads, stats, the counter check), _lifecycle.cpp (cancel, cancel_event,
+// sweep), _promos.cpp, _waitlist.cpp; sql_registration_detail.hpp holds what they share.
+#include <functional>
+#include <string>
+#include <string_view>
+
 #include "domain/ports/registration_store.hpp"
 #include "storage/sql/database.hpp"
 
@@ -31,9 +39,20 @@ class SqlRegistrationStore final : public RegistrationStore {
   std::vector<CounterMismatch> check_counters() override;
 
  private:
-  // Runs fn in a write transaction, retrying busy/deadlock failures.
+  // Runs fn in a write transaction, retrying busy/deadlock failures (defined in
+  // sql_registration_detail.hpp).
   template <class F>
   auto transact(F&& fn) -> decltype(fn(std::declval<Connection&>()));
+
+  // Ends one due row of a sweep phase (its event row locked); true when it did.
+  using EndDue = std::function<bool(Connection&, const std::string& event_id, const std::string& id)>;
+  // A sweep phase: reads the due (event id, row id) pairs of `due_sql` (its one parameter:
+  // now), then per event one transaction that ends each row still due and offers the
+  // freed seats to the waiting list. Returns how many rows it ended.
+  int settle_due(std::string_view due_sql, Timestamp now, const RegistrationNotices& notices,
+                 SweepResult& result, const EndDue& end_one);
+  // Offers the free seats of every event with people waiting; returns the offers made.
+  int offer_free_seats(Timestamp now, const RegistrationNotices& notices);
 
   Database& db_;
 };

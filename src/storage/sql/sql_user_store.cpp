@@ -1,14 +1,15 @@
 #include "storage/sql/sql_user_store.hpp"
 
+#include "storage/sql/columns.hpp"
 #include "storage/sql/values.hpp"
 
 namespace admit::sql {
 namespace {
 
-constexpr std::string_view kTokenColumns =
-    "api_tokens.id, api_tokens.user_id, api_tokens.name, api_tokens.token_hash, "
-    "api_tokens.event_scope, api_tokens.created_at, api_tokens.last_used_at, "
-    "api_tokens.revoked_at, api_tokens.expires_at";
+constexpr ColumnList kTokenColumns{
+    "api_tokens.id", "api_tokens.user_id", "api_tokens.name", "api_tokens.token_hash",
+    "api_tokens.event_scope", "api_tokens.created_at", "api_tokens.last_used_at",
+    "api_tokens.revoked_at", "api_tokens.expires_at"};
 
 std::vector<std::string> split_roles(const std::string& s) {
   std::vector<std::string> out;
@@ -22,17 +23,18 @@ std::vector<std::string> split_roles(const std::string& s) {
   return out;
 }
 
-ApiToken token_from_row(const Row& r, std::size_t i = 0) {
+ApiToken token_from_row(const Row& r) {
+  constexpr const auto& c = kTokenColumns;
   ApiToken t;
-  t.id = r.text(i + 0);
-  t.user_id = r.text(i + 1);
-  t.name = r.text(i + 2);
-  t.token_hash = r.text(i + 3);
-  t.event_scope = r.opt_text(i + 4);
-  t.created_at = from_millis(r.i64(i + 5));
-  if (auto v = r.opt_i64(i + 6)) t.last_used_at = from_millis(*v);
-  if (auto v = r.opt_i64(i + 7)) t.revoked_at = from_millis(*v);
-  if (auto v = r.opt_i64(i + 8)) t.expires_at = from_millis(*v);
+  t.id = r.text(c["api_tokens.id"]);
+  t.user_id = r.text(c["api_tokens.user_id"]);
+  t.name = r.text(c["api_tokens.name"]);
+  t.token_hash = r.text(c["api_tokens.token_hash"]);
+  t.event_scope = r.opt_text(c["api_tokens.event_scope"]);
+  t.created_at = from_millis(r.i64(c["api_tokens.created_at"]));
+  if (auto v = r.opt_i64(c["api_tokens.last_used_at"])) t.last_used_at = from_millis(*v);
+  if (auto v = r.opt_i64(c["api_tokens.revoked_at"])) t.revoked_at = from_millis(*v);
+  if (auto v = r.opt_i64(c["api_tokens.expires_at"])) t.expires_at = from_millis(*v);
   return t;
 }
 
@@ -48,16 +50,17 @@ std::string join_roles(const std::vector<std::string>& roles) {
 }
 
 User user_from_row(const Row& r, std::size_t i) {
+  constexpr const auto& c = kUserColumns;
   User u;
-  u.id = r.text(i + 0);
-  u.email = r.text(i + 1);
-  u.name = r.text(i + 2);
-  u.password_hash = r.text(i + 3);
-  u.roles = split_roles(r.text(i + 4));
-  if (auto v = r.opt_i64(i + 5)) u.email_verified_at = from_millis(*v);
-  u.disabled = r.i64(i + 6) != 0;
-  u.created_at = from_millis(r.i64(i + 7));
-  u.updated_at = from_millis(r.i64(i + 8));
+  u.id = r.text(i + c["users.id"]);
+  u.email = r.text(i + c["users.email"]);
+  u.name = r.text(i + c["users.name"]);
+  u.password_hash = r.text(i + c["users.password_hash"]);
+  u.roles = split_roles(r.text(i + c["users.roles"]));
+  if (auto v = r.opt_i64(i + c["users.email_verified_at"])) u.email_verified_at = from_millis(*v);
+  u.disabled = r.i64(i + c["users.disabled"]) != 0;
+  u.created_at = from_millis(r.i64(i + c["users.created_at"]));
+  u.updated_at = from_millis(r.i64(i + c["users.updated_at"]));
   return u;
 }
 
@@ -100,7 +103,7 @@ Result<User> SqlUserStore::create_user(const User& u) {
 
 std::optional<User> SqlUserStore::find_user(const std::string& id) {
   auto conn = db_.reader();
-  auto rows = conn->query("SELECT " + std::string(kUserColumns) + " FROM users WHERE id = ?", {id});
+  auto rows = conn->query(kUserColumns.select() + " FROM users WHERE id = ?", {id});
   if (rows.empty()) return std::nullopt;
   return user_from_row(rows[0]);
 }
@@ -108,7 +111,7 @@ std::optional<User> SqlUserStore::find_user(const std::string& id) {
 std::optional<User> SqlUserStore::find_user_by_email(const std::string& email) {
   auto conn = db_.reader();
   auto rows =
-      conn->query("SELECT " + std::string(kUserColumns) + " FROM users WHERE email = ?", {email});
+      conn->query(kUserColumns.select() + " FROM users WHERE email = ?", {email});
   if (rows.empty()) return std::nullopt;
   return user_from_row(rows[0]);
 }
@@ -116,7 +119,7 @@ std::optional<User> SqlUserStore::find_user_by_email(const std::string& email) {
 Result<User> SqlUserStore::update_user(const User& u) {
   auto conn = db_.writer();
   auto ok = update_user_row(*conn, u);
-  db_.credentials_changed();
+  credentials_.bump();
   if (!ok) return std::move(ok).error();
   return u;
 }
@@ -134,18 +137,18 @@ Result<ApiToken> SqlUserStore::create_token(const ApiToken& t) {
 std::optional<std::pair<ApiToken, User>> SqlUserStore::find_token_by_hash(const std::string& hash) {
   // The epoch is read before the database: a write that commits during the read bumps it,
   // so what this read saw is never served from the cache.
-  const std::uint64_t epoch = db_.credentials_epoch();
+  const std::uint64_t epoch = credentials_.current();
   const auto now = std::chrono::steady_clock::now();
   if (auto cached = cached_token(hash, epoch, now)) return cached;
   std::optional<std::pair<ApiToken, User>> found;
   {
     auto conn = db_.reader();
-    auto rows = conn->query("SELECT " + std::string(kTokenColumns) + ", " + std::string(kUserColumns) +
+    auto rows = conn->query(kTokenColumns.select() + ", " + kUserColumns.list() +
                                 " FROM api_tokens JOIN users ON users.id = api_tokens.user_id "
                                 "WHERE api_tokens.token_hash = ? AND api_tokens.revoked_at IS NULL",
                             {hash});
     if (rows.empty()) return std::nullopt;  // unknown or revoked: never cached
-    found.emplace(token_from_row(rows[0]), user_from_row(rows[0], 9));
+    found.emplace(token_from_row(rows[0]), user_from_row(rows[0], kTokenColumns.size()));
   }
   {
     constexpr std::size_t kMaxEntries = 10000;
@@ -157,7 +160,7 @@ std::optional<std::pair<ApiToken, User>> SqlUserStore::find_token_by_hash(const 
 }
 
 std::optional<std::pair<ApiToken, User>> SqlUserStore::peek_token_by_hash(const std::string& hash) {
-  return cached_token(hash, db_.credentials_epoch(), std::chrono::steady_clock::now());
+  return cached_token(hash, credentials_.current(), std::chrono::steady_clock::now());
 }
 
 std::optional<std::pair<ApiToken, User>> SqlUserStore::cached_token(
@@ -173,7 +176,7 @@ std::optional<std::pair<ApiToken, User>> SqlUserStore::cached_token(
 std::vector<ApiToken> SqlUserStore::list_tokens(const std::string& user_id) {
   auto conn = db_.reader();
   std::vector<ApiToken> out;
-  for (const auto& row : conn->query("SELECT " + std::string(kTokenColumns) +
+  for (const auto& row : conn->query(kTokenColumns.select() +
                                          " FROM api_tokens WHERE user_id = ? AND revoked_at IS NULL "
                                          "ORDER BY created_at DESC, id",
                                      {user_id}))
@@ -187,7 +190,7 @@ Status SqlUserStore::revoke_token(const std::string& user_id, const std::string&
   auto n = conn->execute(
       "UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND user_id = ? AND revoked_at IS NULL",
       {to_millis(at), token_id, user_id});
-  db_.credentials_changed();
+  credentials_.bump();
   if (n == 0) return Error::not_found("token");
   return {};
 }

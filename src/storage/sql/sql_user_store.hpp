@@ -6,13 +6,17 @@
 #include <unordered_map>
 
 #include "domain/ports/user_store.hpp"
+#include "storage/sql/columns.hpp"
+#include "storage/sql/credentials_epoch.hpp"
 #include "storage/sql/database.hpp"
 
 namespace admit::sql {
 
 class SqlUserStore : public UserStore {
  public:
-  explicit SqlUserStore(Database& db) : db_(db) {}
+  // `credentials` is shared with the other stores of this process that write users or
+  // tokens (SqlAccountStore), so their writes drop this store's token cache too.
+  SqlUserStore(Database& db, CredentialsEpoch& credentials) : db_(db), credentials_(credentials) {}
 
   Result<User> create_user(const User& user) override;
   std::optional<User> find_user(const std::string& id) override;
@@ -26,7 +30,7 @@ class SqlUserStore : public UserStore {
   Status revoke_token(const std::string& user_id, const std::string& token_id, Timestamp at) override;
 
   // How long a bearer-token look-up is reused (docs/security.md): writes through this
-  // process drop the cache at once (Database::credentials_changed); a token revoked or an
+  // process drop the cache at once (CredentialsEpoch); a token revoked or an
   // account disabled on another node or by the CLI counts here within this time.
   static constexpr std::chrono::milliseconds kTokenCacheTtl{1000};
 
@@ -34,6 +38,7 @@ class SqlUserStore : public UserStore {
   Database& db_;
 
  private:
+  CredentialsEpoch& credentials_;
   struct CachedToken {
     std::pair<ApiToken, User> found;
     std::uint64_t epoch = 0;
@@ -48,9 +53,9 @@ class SqlUserStore : public UserStore {
 };
 
 // Row mapping shared with other stores that join users.
-inline constexpr std::string_view kUserColumns =
-    "users.id, users.email, users.name, users.password_hash, users.roles, "
-    "users.email_verified_at, users.disabled, users.created_at, users.updated_at";
+inline constexpr ColumnList kUserColumns{
+    "users.id", "users.email", "users.name", "users.password_hash", "users.roles",
+    "users.email_verified_at", "users.disabled", "users.created_at", "users.updated_at"};
 User user_from_row(const Row& row, std::size_t first = 0);
 // INSERT / UPDATE of a users row on a given connection (inside a caller's transaction).
 // A taken email is a conflict (insert) or a field error on `email` (update).

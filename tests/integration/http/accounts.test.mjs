@@ -7,50 +7,10 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { randomBytes } from 'node:crypto';
-import { startServer, freePort, eventBody } from './harness.mjs';
-
-const PASSWORD = 'Correct-Horse-42!';
-const SOURCE_DIR = process.env.ADMIT_SOURCE_DIR ?? join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
-
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-const uniqueEmail = (tag = 'user') => `${tag}-${randomBytes(5).toString('hex')}@example.com`;
-
-async function waitFor(fn, what, timeoutMs = 15_000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await fn();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(50);
-  }
-}
-
-// .eml files in a folder whose To: is `to` (newest last).
-function mailsTo(folder, to) {
-  if (!existsSync(folder)) return [];
-  return readdirSync(folder)
-    .filter((f) => f.endsWith('.eml') && !f.startsWith('.'))
-    .sort()
-    .map((f) => readFileSync(join(folder, f), 'utf8'))
-    .filter((text) => new RegExp(`^To: ${to.replace(/[.+]/g, '\\$&')}\\r?$`, 'mi').test(text));
-}
-
-// Waits for the `count`-th mail to `to` and returns it.
-async function nthMail(folder, to, count = 1) {
-  return waitFor(() => {
-    const all = mailsTo(folder, to);
-    return all.length >= count ? all[count - 1] : null;
-  }, `mail #${count} to ${to} in ${folder}`);
-}
-
-function tokenIn(mail, path) {
-  const m = mail.match(new RegExp(`${path}\\?token=([A-Za-z0-9_-]{43})`));
-  assert.ok(m, `no ${path} link in:\n${mail}`);
-  return m[1];
-}
+import { join } from 'node:path';
+import {
+  startServer, freePort, eventBody, PASSWORD, SOURCE_DIR, sleep, uniqueEmail, waitFor, waitForMail, mailsIn, linkToken,
+} from './harness.mjs';
 
 // The Set-Cookie line for the session, and the Cookie header a browser would send back.
 function sessionSetCookie(res) {
@@ -95,8 +55,8 @@ class Browser {
 async function signUpAndVerify(server, { email = uniqueEmail(), password = PASSWORD, role = 'attendee', name = 'Test Person' } = {}) {
   const res = await server.post('/api/v1/auth/signup', { email, password, name, role });
   assert.equal(res.status, 202, res.text);
-  const mail = await nthMail(join(server.dataDir, 'outbox'), email);
-  const verify = await server.post('/api/v1/auth/verify', { token: tokenIn(mail, '/verify') });
+  const mail = await waitForMail(server.outboxDir, { to: email });
+  const verify = await server.post('/api/v1/auth/verify', { token: linkToken(mail, '/verify') });
   assert.equal(verify.status, 200, verify.text);
   return { email, password };
 }
@@ -106,7 +66,7 @@ describe('accounts', () => {
   let outbox;
   before(async () => {
     server = await startServer();
-    outbox = join(server.dataDir, 'outbox');
+    outbox = server.outboxDir;
   });
   after(async () => { await server?.stop(); });
 
@@ -115,18 +75,18 @@ describe('accounts', () => {
     const fresh = await server.post('/api/v1/auth/signup', { email, password: PASSWORD, name: 'First', role: 'attendee' });
     assert.equal(fresh.status, 202);
     assert.deepEqual(fresh.body, { status: 'verification_sent' });
-    const first = await nthMail(outbox, email, 1);
+    const first = await waitForMail(outbox, { to: email, nth: 1 });
     assert.match(first, /^Subject: Confirm your email address for admit/m);
     assert.match(first, /Content-Type: multipart\/alternative/);
     assert.match(first, /Content-Type: text\/html/);
     assert.match(first, new RegExp(`${server.url}/verify\\?token=`), 'links are built from the public URL');
-    await server.post('/api/v1/auth/verify', { token: tokenIn(first, '/verify') });
+    await server.post('/api/v1/auth/verify', { token: linkToken(first, '/verify') });
 
     const taken = await server.post('/api/v1/auth/signup', { email: email.toUpperCase(), password: 'Other-Secret-77?', name: 'Second', role: 'organizer' });
     assert.equal(taken.status, fresh.status);
     assert.equal(taken.text, fresh.text, 'identical body');
     assert.equal(taken.headers.get('content-type'), fresh.headers.get('content-type'));
-    const notice = await nthMail(outbox, email, 2);
+    const notice = await waitForMail(outbox, { to: email, nth: 2 });
     assert.match(notice, /^Subject: Sign-up attempt with your email address/m);
   });
 
@@ -155,7 +115,7 @@ describe('accounts', () => {
     assert.equal(unverified.body.code, 'email_not_verified');
     assert.equal(sessionSetCookie(unverified), undefined);
 
-    const token = tokenIn(await nthMail(outbox, email), '/verify');
+    const token = linkToken(await waitForMail(outbox, { to: email }), '/verify');
     const ok = await server.post('/api/v1/auth/verify', { token });
     assert.equal(ok.status, 200);
     assert.equal(ok.body.status, 'verified');
@@ -177,14 +137,14 @@ describe('accounts', () => {
   test('resend answers the same whether or not the account exists', async () => {
     const email = uniqueEmail('resend');
     await server.post('/api/v1/auth/signup', { email, password: PASSWORD, name: 'R', role: 'attendee' });
-    await nthMail(outbox, email, 1);
+    await waitForMail(outbox, { to: email, nth: 1 });
     const known = await server.post('/api/v1/auth/verify/resend', { email });
     const unknown = await server.post('/api/v1/auth/verify/resend', { email: uniqueEmail('nobody') });
     assert.equal(known.status, 202);
     assert.equal(unknown.status, 202);
     assert.equal(known.text, unknown.text);
-    const second = await nthMail(outbox, email, 2);
-    assert.equal((await server.post('/api/v1/auth/verify', { token: tokenIn(second, '/verify') })).status, 200);
+    const second = await waitForMail(outbox, { to: email, nth: 2 });
+    assert.equal((await server.post('/api/v1/auth/verify', { token: linkToken(second, '/verify') })).status, 200);
   });
 
   test('the session cookie is HttpOnly, SameSite=Lax, Path=/ and not Secure over http; a new id each sign-in', async () => {
@@ -306,7 +266,7 @@ describe('accounts', () => {
     assert.equal(known.status, 202);
     assert.equal(unknown.status, 202);
     assert.equal(known.text, unknown.text);
-    const token = tokenIn(await nthMail(outbox, email, 2), '/reset-password');
+    const token = linkToken(await waitForMail(outbox, { to: email, nth: 2 }), '/reset-password');
 
     const weak = await server.post('/api/v1/auth/password-reset/confirm', { token, password: 'password' });
     assert.equal(weak.status, 422);
@@ -318,7 +278,7 @@ describe('accounts', () => {
     assert.equal(reused.status, 410);
     assert.equal((await server.post('/api/v1/auth/login', { email, password: PASSWORD })).status, 401);
     await new Browser(server).login(email, 'Brand-New-Secret-9?');
-    assert.match(await nthMail(outbox, email, 3), /^Subject: Your admit password was changed/m);
+    assert.match(await waitForMail(outbox, { to: email, nth: 3 }), /^Subject: Your admit password was changed/m);
   });
 
   test('profile: name, password change keeps this session and ends the others', async () => {
@@ -349,8 +309,8 @@ describe('accounts', () => {
     assert.equal(res.status, 200, res.text);
     assert.equal(res.body.email, newEmail);
     assert.equal(res.body.email_verified, false);
-    const token = tokenIn(await nthMail(outbox, newEmail), '/verify');
-    assert.match(await nthMail(outbox, email, 2), /email address was changed/);
+    const token = linkToken(await waitForMail(outbox, { to: newEmail }), '/verify');
+    assert.match(await waitForMail(outbox, { to: email, nth: 2 }), /email address was changed/);
     assert.equal((await server.post('/api/v1/auth/verify', { token })).status, 200);
     assert.equal((await b.get('/api/v1/me')).body.email_verified, true);
   });
@@ -494,7 +454,7 @@ describe('accounts over https', () => {
 
   test('the cookie is __Host- prefixed and Secure; CSRF wants the public origin', async () => {
     const { email } = await signUpAndVerify(server);
-    const mail = mailsTo(join(server.dataDir, 'outbox'), email)[0];
+    const mail = mailsIn(server.outboxDir, email)[0];
     assert.match(mail, /https:\/\/tickets\.example\.test\/verify\?token=/);
     const res = await server.post('/api/v1/auth/login', { email, password: PASSWORD });
     assert.equal(res.status, 200);
@@ -574,7 +534,7 @@ describe('mail through a real SMTP server', () => {
     const email = uniqueEmail('smtp');
     const res = await server.post('/api/v1/auth/signup', { email, password: PASSWORD, name: 'Über Tester', role: 'attendee' });
     assert.equal(res.status, 202);
-    const mail = await nthMail(sinkDir, email);
+    const mail = await waitForMail(sinkDir, { to: email });
     assert.match(mail, /^From: admit <tickets@example\.test>/m);
     assert.match(mail, /^Message-ID: <mail_[a-z0-9]+@example\.test>/m);
     assert.match(mail, /^Date: /m);
@@ -583,8 +543,8 @@ describe('mail through a real SMTP server', () => {
     assert.deepEqual(meta.rcpt_tos, [email]);
     assert.equal(meta.mail_from, 'tickets@example.test');
     assert.equal(meta.auth_login, 'mailer', 'user:password from ADMIT_SMTP_URL');
-    assert.equal(existsSync(join(server.dataDir, 'outbox')), false, 'no .eml files when SMTP is set');
-    const verified = await server.post('/api/v1/auth/verify', { token: tokenIn(mail, '/verify') });
+    assert.equal(existsSync(server.outboxDir), false, 'no .eml files when SMTP is set');
+    const verified = await server.post('/api/v1/auth/verify', { token: linkToken(mail, '/verify') });
     assert.equal(verified.status, 200);
   });
 
@@ -595,7 +555,7 @@ describe('mail through a real SMTP server', () => {
     const email = uniqueEmail('later');
     assert.equal((await server.post('/api/v1/auth/signup', { email, password: PASSWORD, name: 'Later', role: 'attendee' })).status, 202);
     await sleep(1500);
-    assert.equal(mailsTo(sinkDir, email).length, 0);
+    assert.equal(mailsIn(sinkDir, email).length, 0);
     // Restart admit (the outbox is in the database) and the SMTP server; the retry is due
     // after the first backoff (30 s), so wait for it.
     await server.stop();
@@ -604,8 +564,8 @@ describe('mail through a real SMTP server', () => {
     smtp = spawn('/usr/bin/python3', [join(SOURCE_DIR, 'tests', 'support', 'smtp_sink.py'),
       '--port', String(port), '--dir', sinkDir, '--user', 'mailer', '--password', 's3cret:pass'],
     { stdio: ['ignore', 'pipe', 'pipe'] });
-    const mail = await waitFor(() => mailsTo(sinkDir, email)[0], 'the retried mail', 60_000);
+    const mail = await waitFor(() => mailsIn(sinkDir, email)[0], 'the retried mail', 60_000);
     assert.match(mail, /verify\?token=/);
-    assert.equal(mailsTo(sinkDir, email).length, 1, 'sent once');
+    assert.equal(mailsIn(sinkDir, email).length, 1, 'sent once');
   });
 });

@@ -8,8 +8,7 @@ import { generateKeyPairSync, sign } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startServer } from './harness.mjs';
-import { publishedEvent, registerIssued, downloadPdf, qrCodesOf } from './ticket_support.mjs';
+import { startServer, publishedEvent, registerIssued, downloadPdf, qrCodesOf } from './harness.mjs';
 
 let server, org, buyer, ev, other, door, dir;
 

@@ -1,21 +1,10 @@
 // The command line: configuration checks, migrations, demo data (real binary).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runCli, freshDatabase, startServer } from './harness.mjs';
-
-// Rows of one query on the database behind ADMIT_DATABASE (sqlite3 or psql), as arrays of
-// column texts.
-function sqlRows(database, query) {
-  const r = database.startsWith('sqlite:')
-    ? spawnSync('sqlite3', ['-separator', '\t', database.slice('sqlite:'.length), query], { encoding: 'utf8' })
-    : spawnSync('psql', [database, '-v', 'ON_ERROR_STOP=1', '-tAF', '\t', '-c', query], { encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`query failed: ${r.stderr}`);
-  return r.stdout.split('\n').filter((l) => l !== '').map((l) => l.split('\t'));
-}
+import { runCli, freshDatabase, startServer, sqlRows } from './harness.mjs';
 
 function tempEnv() {
   const dir = mkdtempSync(join(tmpdir(), 'admit-cli-'));

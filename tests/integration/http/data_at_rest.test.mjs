@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { chmodSync, mkdtempSync, rmSync, statSync, readdirSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startServer, runCli, BACKEND } from './harness.mjs';
+import { startServer, runCli, BACKEND, waitFor } from './harness.mjs';
 
 const mode = (path) => statSync(path).mode & 0o777;
 const octal = (m) => `0${m.toString(8)}`;
@@ -28,16 +28,6 @@ after(async () => {
   rmSync(parent, { recursive: true, force: true });
 });
 
-async function waitFor(check, what, ms = 10_000) {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = check();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
 test('the data folder is 0700 and the database files 0600', async () => {
   assert.equal(octal(mode(server.dataDir)), '0700');
   if (BACKEND !== 'sqlite') return;
@@ -49,7 +39,7 @@ test('the data folder is 0700 and the database files 0600', async () => {
 });
 
 test('sent mail is written 0600 and deleted after the retention time', async () => {
-  const outbox = join(server.dataDir, 'outbox');
+  const outbox = server.outboxDir;
   const r = await server.post('/api/v1/auth/signup', { email: 'rest@example.com', password: 'Correct-Horse-42!', name: 'Rest', role: 'attendee' }, { headers: { 'x-admit-csrf': '1' } });
   assert.equal(r.status, 202, r.text);
   const [name] = await waitFor(() => { const l = emls(outbox); return l.length ? l : null; }, 'the verification mail');

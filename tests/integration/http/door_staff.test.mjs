@@ -4,8 +4,7 @@
 // organizer allows it (the event's `door_staff_can_undo`, read at every undo).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer } from './harness.mjs';
-import { publishedEvent, registerIssued } from './ticket_support.mjs';
+import { startServer, publishedEvent, registerIssued } from './harness.mjs';
 
 let server, org, buyer, ev;
 

@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { startServer, eventBody } from './harness.mjs';
+import { startServer, eventBody, publishedEvent } from './harness.mjs';
 
 let server;
 let organizer;
@@ -21,13 +21,7 @@ let registration;
 const LIMITED = /limited to check-in for one event/;
 const escapeRe = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
-async function published(who, overrides = {}) {
-  const created = await server.post('/api/v1/events', eventBody(overrides), { token: who.token });
-  assert.equal(created.status, 201, created.text);
-  const pub = await server.post(`/api/v1/events/${created.body.id}/publish`, undefined, { token: who.token });
-  assert.equal(pub.status, 200, pub.text);
-  return pub.body;
-}
+const published = (who, overrides = {}) => publishedEvent(server, who, overrides);
 
 before(async () => {
   server = await startServer();

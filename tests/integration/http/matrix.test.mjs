@@ -6,11 +6,10 @@ import assert from 'node:assert/strict';
 import { createHash, randomUUID, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { spawnSync } from 'node:child_process';
-import { startServer, eventBody } from './harness.mjs';
+import { startServer, eventBody, publishedEvent as publish, sqlRows, SOURCE_DIR } from './harness.mjs';
 import { CALLERS, TABLE } from './matrix.table.mjs';
 
-const SPEC = join(process.env.ADMIT_SOURCE_DIR ?? '.', 'api', 'openapi.yaml');
+const SPEC = join(SOURCE_DIR, 'api', 'openapi.yaml');
 
 // The operations of the spec as "METHOD /path". The spec's layout is fixed by its own lint
 // (two-space paths, four-space methods); the count is checked against its operationIds so
@@ -35,14 +34,6 @@ export function specOperations(text) {
 
 const CELL = (row) => row.trim().split(/\s+/).map(Number);
 
-function sqlExec(database, query) {
-  const r = database.startsWith('sqlite:')
-    ? spawnSync('sqlite3', ['-cmd', '.timeout 5000', database.slice('sqlite:'.length), query], { encoding: 'utf8' })
-    : spawnSync('psql', [database, '-v', 'ON_ERROR_STOP=1', '-tAc', query], { encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`query failed: ${r.stderr}`);
-  return r.stdout.trim();
-}
-
 let server;
 const who = {};    // role users: {id, email, token, password}
 const res = {};    // shared resources by name
@@ -54,10 +45,7 @@ async function ok(promise, status, what) {
   return r.body;
 }
 
-async function publishedEvent(owner, overrides = {}) {
-  const e = await ok(server.post('/api/v1/events', eventBody({ max_per_user: 100, ...overrides }), { token: owner.token }), 201, 'create event');
-  return ok(server.post(`/api/v1/events/${e.id}/publish`, undefined, { token: owner.token }), 200, 'publish');
-}
+const publishedEvent = (owner, overrides = {}) => publish(server, owner, { max_per_user: 100, ...overrides });
 
 function register(user, event) {
   return ok(server.post(`/api/v1/events/${event.id}/registrations`,
@@ -100,7 +88,7 @@ before(async () => {
   // Expired: a real session of attendee A, its end moved into the past in the database.
   const expired = await login(who.attA);
   const hash = createHash('sha256').update(expired.split('=')[1]).digest('hex');
-  sqlExec(server.database, `UPDATE sessions SET expires_at = 1 WHERE id = '${hash}'`);
+  sqlRows(server.database, `UPDATE sessions SET expires_at = 1 WHERE id = '${hash}'`);
   // Disabled: disabling revokes the account's tokens, so the live token is made after it
   // (as an operator could): it must still be refused because the account is disabled.
   await ok(server.post(`/api/v1/admin/users/${who.disabled.id}/disable`, undefined, { token: who.admin.token }), 200, 'disable');
@@ -206,7 +194,7 @@ const CALLS = {
   'POST /api/v1/events/{id}/checkins/{ticket}/undo': async (o) => {
     // A fresh ticket, checked in, for every cell (an allowed undo makes it valid again).
     const fresh = await register(o === 'A' ? who.attA : who.attB, ownerEvent(o));
-    sqlExec(server.database, `UPDATE tickets SET status = 'checked_in', checked_in_at = 1 WHERE id = '${fresh.tickets[0].id}'`);
+    sqlRows(server.database, `UPDATE tickets SET status = 'checked_in', checked_in_at = 1 WHERE id = '${fresh.tickets[0].id}'`);
     return { path: `/api/v1/events/${ownerEvent(o).id}/checkins/${fresh.tickets[0].id}/undo` };
   },
   'POST /api/v1/payments/stripe/webhook': () => ({ path: '/api/v1/payments/stripe/webhook', body: {} }),

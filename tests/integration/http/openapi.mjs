@@ -13,14 +13,13 @@
 // app's files, deliberately unknown API paths) have no operation to check against; they are
 // counted, and stats() reports them.
 import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import yaml from 'js-yaml';
 import Ajv2020 from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
+import { SOURCE_DIR } from '../../support/harness.mjs';
 
-const sourceDir = process.env.ADMIT_SOURCE_DIR ?? join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
-export const SPEC_PATH = join(sourceDir, 'api', 'openapi.yaml');
+export const SPEC_PATH = join(SOURCE_DIR, 'api', 'openapi.yaml');
 
 let loaded = null;
 

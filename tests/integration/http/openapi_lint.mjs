@@ -8,9 +8,9 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { SPEC_PATH } from './openapi.mjs';
+import { SOURCE_DIR } from '../../support/harness.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const sourceDir = process.env.ADMIT_SOURCE_DIR ?? join(here, '..', '..', '..');
 
 test('openapi.yaml is a valid OpenAPI 3.1 document', async () => {
   const validator = new Validator();
@@ -21,7 +21,7 @@ test('openapi.yaml is a valid OpenAPI 3.1 document', async () => {
 
 test('Redocly lint (recommended rules) finds no error and no warning', () => {
   const redocly = join(here, 'node_modules', '.bin', 'redocly');
-  const r = spawnSync(redocly, ['lint', SPEC_PATH, '--config', join(sourceDir, 'api', 'redocly.yaml'), '--format=json', '--max-problems=1000'], {
+  const r = spawnSync(redocly, ['lint', SPEC_PATH, '--config', join(SOURCE_DIR, 'api', 'redocly.yaml'), '--format=json', '--max-problems=1000'], {
     encoding: 'utf8',
     timeout: 120_000,
     // No usage reports or update checks from a test run.

@@ -6,10 +6,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { startServer, freePort } from './harness.mjs';
-import { publishedEvent } from './ticket_support.mjs';
+import { startServer, freePort, publishedEvent, sleep, waitFor, mailsIn } from './harness.mjs';
 import { startStripeServer } from '../../peers/stripe_server.mjs';
 
 const SECRET = 'whsec_test_current';
@@ -38,8 +35,6 @@ after(async () => {
   await server?.stop();
   await stripe?.close();
 });
-
-const sleep = (ms) => new Promise((ok) => setTimeout(ok, ms));
 
 async function paidEvent(overrides = {}) {
   const title = `Paid ${randomUUID().slice(0, 8)}`;
@@ -72,25 +67,14 @@ async function webhook(payload, header) {
   return server.request('POST', '/api/v1/payments/stripe/webhook', { raw: payload, headers });
 }
 
-async function until(what, fn, ms = 30_000) {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}:\n${server.logs.join('').slice(-4000)}`);
-    await sleep(100);
-  }
-}
+// Waits for fn() to answer something; a failure shows the end of the server's log.
+const until = (what, fn, ms = 30_000) => waitFor(fn, what, ms, 100)
+  .catch((e) => { throw new Error(`${e.message}:\n${server.logs.join('').slice(-4000)}`); });
 
 const getReg = async (id, who = att) => (await server.get(`/api/v1/registrations/${id}`, { token: who.token })).body;
 const issued = (id) => until(`tickets of ${id}`, async () => { const r = await getReg(id); return r.tickets_issued_at ? r : null; });
 
-function mailsAbout(subjectPart) {
-  const dir = join(server.dataDir, 'outbox');
-  if (!existsSync(dir)) return 0;
-  return readdirSync(dir).filter((f) => f.endsWith('.eml'))
-    .filter((f) => readFileSync(join(dir, f), 'utf8').includes(subjectPart)).length;
-}
+const mailsAbout = (subjectPart) => mailsIn(server.outboxDir).filter((m) => m.includes(subjectPart)).length;
 
 // The organizer's listing row of a registration (what the Registrations tab shows).
 async function listed(ev, regId) {

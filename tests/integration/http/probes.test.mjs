@@ -5,10 +5,8 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash, randomUUID } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { startServer, eventBody } from './harness.mjs';
+import { startServer, eventBody, publishedEvent, waitForMail, linkToken } from './harness.mjs';
 
 const STRONG = 'Probe-Secret-4711!';
 
@@ -17,27 +15,6 @@ const STRONG = 'Probe-Secret-4711!';
 async function awayFromWindowEdge() {
   const left = 60_000 - (Date.now() % 60_000);
   if (left < 10_000) await sleep(left + 200);
-}
-
-async function waitForMail(folder, to, pattern, timeoutMs = 15_000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const found = existsSync(folder)
-      ? readdirSync(folder).filter((f) => f.endsWith('.eml')).map((f) => readFileSync(join(folder, f), 'utf8'))
-        .find((m) => m.includes(`To: ${to}`) && pattern.test(m))
-      : undefined;
-    if (found) return found;
-    if (Date.now() > deadline) throw new Error(`no mail to ${to} matching ${pattern}`);
-    await sleep(50);
-  }
-}
-
-async function published(server, who, overrides = {}) {
-  const c = await server.post('/api/v1/events', eventBody(overrides), { token: who.token });
-  assert.equal(c.status, 201, c.text);
-  const p = await server.post(`/api/v1/events/${c.body.id}/publish`, undefined, { token: who.token });
-  assert.equal(p.status, 200, p.text);
-  return p.body;
 }
 
 function register(server, who, ev, quantity = 1, extra = {}) {
@@ -56,7 +33,7 @@ describe('with the default configuration', () => {
   after(async () => { await server?.stop(); });
 
   test('DELETE /api/v1/me cancels upcoming registrations, voids tickets and erases names and emails on them', async () => {
-    const ev = await published(server, organizer);
+    const ev = await publishedEvent(server, organizer);
     const leaver = server.createUser({ roles: ['attendee'], name: 'Lea Leaver' });
     const stayer = server.createUser({ roles: ['attendee'], name: 'Sam Stayer' });
     const mine = await register(server, leaver, ev, 2, { attendees: [{ name: 'Lea Leaver', email: leaver.email }, { name: 'Friend Of Lea', email: 'friend.of.lea@example.com' }] });
@@ -86,7 +63,7 @@ describe('with the default configuration', () => {
   });
 
   test('new events get a per-person cap of 10 that the organizer can change; demo events have one', async () => {
-    const ev = await published(server, organizer, { ticket_types: [{ name: 'General', price: 0, capacity: 100, max_per_order: 10 }] });
+    const ev = await publishedEvent(server, organizer, { ticket_types: [{ name: 'General', price: 0, capacity: 100, max_per_order: 10 }] });
     assert.equal(ev.max_per_user, 10);
     const buyer = server.createUser({ roles: ['attendee'] });
     assert.equal((await register(server, buyer, ev, 10)).status, 201);
@@ -124,14 +101,13 @@ describe('with the default configuration', () => {
     const extra = await server.post('/api/v1/me/tokens', { name: 'script' }, { token: person.token });
     assert.equal(extra.status, 201);
     assert.equal((await server.post('/api/v1/auth/password-reset', { email: person.email })).status, 202);
-    const outbox = join(server.dataDir, 'outbox');
-    const resetMail = await waitForMail(outbox, person.email, /reset-password\?token=/);
-    const token = resetMail.match(/reset-password\?token=([A-Za-z0-9_-]{43})/)[1];
+    const outbox = server.outboxDir;
+    const token = linkToken(await waitForMail(outbox, { to: person.email, match: /reset-password\?token=/ }), '/reset-password');
     const done = await server.post('/api/v1/auth/password-reset/confirm', { token, password: STRONG });
     assert.equal(done.status, 204, done.text);
     assert.equal((await server.get('/api/v1/me', { token: person.token })).status, 401, 'the command-line token is revoked');
     assert.equal((await server.get('/api/v1/me', { token: extra.body.token })).status, 401, 'the API-made token is revoked');
-    await waitForMail(outbox, person.email, /API tokens \(scripts and door scanners\) were revoked/);
+    await waitForMail(outbox, { to: person.email, match: /API tokens \(scripts and door scanners\) were revoked/ });
 
     const other = server.createUser({ roles: ['attendee'] });
     assert.equal((await server.post(`/api/v1/admin/users/${other.id}/disable`, undefined, { token: admin.token })).status, 200);
@@ -159,7 +135,7 @@ describe('with the default configuration', () => {
     const ok = await server.post('/api/v1/events', eventBody({ description: 'Line one\nLine two\n\tindented' }), { token: organizer.token });
     assert.equal(ok.status, 201, ok.text);
     assert.equal(ok.body.description, 'Line one\nLine two\n\tindented');
-    const ev = await published(server, organizer);
+    const ev = await publishedEvent(server, organizer);
     const who = server.createUser({ roles: ['attendee'] });
     const bad = await register(server, who, ev, 1, { attendees: [{ name: 'Nul\u0000Name', email: 'n@example.com' }] });
     assert.equal(bad.status, 422);
@@ -173,7 +149,7 @@ describe('with the default configuration', () => {
   });
 
   test('read-only fields in a PATCH or create are refused naming the field', async () => {
-    const ev = await published(server, organizer);
+    const ev = await publishedEvent(server, organizer);
     for (const [body, field] of [[{ status: 'draft' }, 'status'], [{ organizer_id: 'usr_x' }, 'organizer_id'],
       [{ id: 'evt_x' }, 'id'], [{ sold: 0 }, 'sold'], [{ remaining: 5 }, 'remaining']]) {
       const res = await server.patch(`/api/v1/events/${ev.id}`, body, { token: organizer.token });
@@ -246,7 +222,7 @@ describe('abuse limits (small budgets so the test is quick)', () => {
   };
 
   test('registrations are limited per account and per client address, with 429 and Retry-After', async () => {
-    const ev = await published(server, organizer, { max_per_user: 100 });
+    const ev = await publishedEvent(server, organizer, { max_per_user: 100 });
     await awayFromWindowEdge();
     const greedy = server.createUser({ roles: ['attendee'] });
     for (let i = 0; i < 3; ++i) assert.equal((await registerFrom(greedy, ev, '192.0.2.1')).status, 201);
@@ -261,8 +237,8 @@ describe('abuse limits (small budgets so the test is quick)', () => {
   });
 
   test('waiting-list joins and event creation are limited per account', async () => {
-    const full1 = await published(server, organizer, { capacity: 1, ticket_types: [{ name: 'Only', price: 0, capacity: 1 }] });
-    const full2 = await published(server, organizer, { capacity: 1, ticket_types: [{ name: 'Only', price: 0, capacity: 1 }] });
+    const full1 = await publishedEvent(server, organizer, { capacity: 1, ticket_types: [{ name: 'Only', price: 0, capacity: 1 }] });
+    const full2 = await publishedEvent(server, organizer, { capacity: 1, ticket_types: [{ name: 'Only', price: 0, capacity: 1 }] });
     const taker = server.createUser({ roles: ['attendee'] });
     assert.equal((await registerFrom(taker, full1, '203.0.113.1')).status, 201);
     assert.equal((await registerFrom(taker, full2, '203.0.113.1')).status, 201);

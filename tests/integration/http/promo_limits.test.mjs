@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { startServer, eventBody } from './harness.mjs';
+import { startServer, publishedEvent } from './harness.mjs';
 
 const BUDGET = 30;
 // Windows are fixed (aligned to the minute), so a run may straddle a boundary: twice the
@@ -17,11 +17,9 @@ async function setup(env) {
   const server = await startServer({ env });
   const organizer = server.createUser({ roles: ['organizer'] });
   const alice = server.createUser({ roles: ['attendee'] });
-  const created = await server.post('/api/v1/events', eventBody({
+  const ev = await publishedEvent(server, organizer, {
     ticket_types: [{ name: 'General', price: 0, capacity: 50 }, { name: 'Crew', price: 0, capacity: 5, hidden: true }],
-  }), { token: organizer.token });
-  assert.equal(created.status, 201, created.text);
-  const ev = (await server.post(`/api/v1/events/${created.body.id}/publish`, undefined, { token: organizer.token })).body;
+  });
   const made = await server.post(`/api/v1/events/${ev.id}/promo-codes`, { code: 'REAL-CODE', kind: 'percent', amount: 0, unlocks_hidden: true }, { token: organizer.token });
   assert.equal(made.status, 201, made.text);
   return { server, organizer, alice, ev };

@@ -4,13 +4,12 @@
 // database learn of each other's changes.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import { gunzipSync } from 'node:zlib';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { BACKEND, TestServer, startServer, eventBody } from './harness.mjs';
+import { BACKEND, SOURCE_DIR, TestServer, startServer, eventBody, publishedEvent as publish, sqlRows } from './harness.mjs';
 
 let server;
 let organizer;
@@ -22,15 +21,6 @@ before(async () => {
   attendee = server.createUser({ roles: ['attendee'] });
 });
 after(async () => { await server?.stop(); });
-
-// Rows of one query on the server's database (sqlite3 or psql).
-function sqlRows(database, query) {
-  const r = database.startsWith('sqlite:')
-    ? spawnSync('sqlite3', ['-separator', '\t', database.slice('sqlite:'.length), query], { encoding: 'utf8' })
-    : spawnSync('psql', [database, '-v', 'ON_ERROR_STOP=1', '-tAF', '\t', '-c', query], { encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`query failed: ${r.stderr}`);
-  return r.stdout.split('\n').filter((l) => l !== '').map((l) => l.split('\t'));
-}
 
 // A raw GET (node's fetch would decompress and hide the bytes): {status, headers, body: Buffer}.
 function rawGet(url, headers = {}) {
@@ -45,14 +35,7 @@ function rawGet(url, headers = {}) {
   });
 }
 
-async function publishedEvent(overrides = {}, on = server, who = organizer) {
-  const created = await on.post('/api/v1/events', eventBody(overrides), { token: who.token });
-  assert.equal(created.status, 201, created.text);
-  const pub = await on.post(`/api/v1/events/${created.body.id}/publish`, undefined, { token: who.token });
-  assert.equal(pub.status, 200, pub.text);
-  return pub.body;
-}
-
+const publishedEvent = (overrides = {}, on = server, who = organizer) => publish(on, who, overrides);
 const anonymous = (path, on = server) => on.get(path);
 async function listIds(query = '', on = server) {
   const ids = [];
@@ -195,7 +178,7 @@ test('JSON is compressed when the client accepts it, with Vary', async () => {
   assert.ok(JSON.parse(gunzipSync(own.body)).items.length > 0);
 });
 
-const dist = join(process.env.ADMIT_SOURCE_DIR ?? '.', 'web', 'dist');
+const dist = join(SOURCE_DIR, 'web', 'dist');
 test('web app files: ETag, 304, immutable assets, precompressed variants', { skip: !existsSync(join(dist, 'index.html')) && 'web/dist not built' }, async () => {
   const index = await rawGet(`${server.url}/`, { 'accept-encoding': 'gzip, br' });
   assert.equal(index.status, 200);

@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { startServer, eventBody, TestServer, BACKEND } from './harness.mjs';
+import { startServer, eventBody, TestServer, BACKEND, publishedEvent as publish } from './harness.mjs';
 
 let server;
 let organizer;
@@ -23,13 +23,7 @@ before(async () => {
 });
 after(async () => { await server?.stop(); });
 
-async function publishedEvent(overrides = {}, on = server, who = organizer) {
-  const created = await on.post('/api/v1/events', eventBody(overrides), { token: who.token });
-  assert.equal(created.status, 201, created.text);
-  const pub = await on.post(`/api/v1/events/${created.body.id}/publish`, undefined, { token: who.token });
-  assert.equal(pub.status, 200, pub.text);
-  return pub.body;
-}
+const publishedEvent = (overrides = {}, on = server, who = organizer) => publish(on, who, overrides);
 
 function register(eventId, who, body, key = randomUUID(), on = server) {
   return on.post(`/api/v1/events/${eventId}/registrations`, body, {

@@ -13,8 +13,7 @@ import { createServer, request as httpRequest } from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startServer, freePort } from './harness.mjs';
-import { publishedEvent, registerIssued, qrCodesOf } from './ticket_support.mjs';
+import { startServer, freePort, publishedEvent, registerIssued, qrCodesOf } from './harness.mjs';
 
 const require = createRequire(new URL('../../peers/package.json', import.meta.url));
 const S3rver = require('s3rver');

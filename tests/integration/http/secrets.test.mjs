@@ -4,9 +4,7 @@
 // handle secrets, at log level info (access log included), and checks the scan on purpose.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { startServer, findSecrets } from './harness.mjs';
+import { startServer, findSecrets, linkToken, waitForMail } from './harness.mjs';
 
 let server;
 before(async () => {
@@ -16,26 +14,14 @@ after(async () => { await server?.stop(); });
 
 const browser = { 'x-admit-csrf': '1' };
 
-async function linkToken(email, path, nth) {
-  const dir = join(server.dataDir, 'outbox');
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    const mails = existsSync(dir)
-      ? readdirSync(dir).filter((f) => f.endsWith('.eml')).sort().map((f) => readFileSync(join(dir, f), 'utf8'))
-        .filter((t) => t.includes(`To: ${email}`))
-      : [];
-    const m = mails[nth - 1]?.match(new RegExp(`${path}\\?token=([A-Za-z0-9_-]{43})`));
-    if (m) return m[1];
-    if (Date.now() > deadline) throw new Error(`no ${path} mail #${nth} to ${email}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+// The token of the link to `path` in the `nth` mail to `email`.
+const mailedToken = async (email, path, nth) => linkToken(await waitForMail(server.outboxDir, { to: email, nth }), path);
 
 test('the flows that handle secrets leave none in logs, answers or metrics', async () => {
   const email = 'secret-flow@example.com';
   const password = 'Sesame-Open-Sesame-77!';
   assert.equal((await server.post('/api/v1/auth/signup', { email, password, name: 'S', role: 'organizer' }, { headers: browser })).status, 202);
-  const verify = await linkToken(email, '/verify', 1);
+  const verify = await mailedToken(email, '/verify', 1);
   assert.equal((await server.post('/api/v1/auth/verify', { token: verify }, { headers: browser })).status, 200);
   // Used twice: the error answer must not echo it.
   assert.equal((await server.post('/api/v1/auth/verify', { token: verify }, { headers: browser })).status, 410);
@@ -52,7 +38,7 @@ test('the flows that handle secrets leave none in logs, answers or metrics', asy
   assert.equal((await server.get('/api/v1/me', { token: created.body.token })).status, 200);
   assert.equal((await server.get('/api/v1/me', { token: `${created.body.token}tampered` })).status, 401);
   assert.equal((await server.post('/api/v1/auth/password-reset', { email }, { headers: browser })).status, 202);
-  const reset = await linkToken(email, '/reset-password', 2);
+  const reset = await mailedToken(email, '/reset-password', 2);
   const newPassword = 'Another-Long-Secret-88?';
   assert.equal((await server.post('/api/v1/auth/password-reset/confirm', { token: reset, password: newPassword }, { headers: browser })).status, 204);
   assert.equal((await server.post('/api/v1/auth/password-reset/confirm', { token: reset, password: newPassword }, { headers: browser })).status, 410);

@@ -10,8 +10,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, existsSy
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startServer, TestServer } from './harness.mjs';
-import { publishedEvent, registerIssued, downloadPdf, qrCodesOf, run } from './ticket_support.mjs';
+import { startServer, TestServer, publishedEvent, registerIssued, downloadPdf, qrCodesOf, run, waitFor } from './harness.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const sha256 = (buf) => createHash('sha256').update(buf).digest('hex');
@@ -33,25 +32,19 @@ after(async () => {
   if (work) rmSync(work, { recursive: true, force: true });
 });
 
-function mailsIn(on) {
-  const dir = join(on.dataDir, 'outbox');
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir).filter((f) => f.endsWith('.eml')).map((f) => join(dir, f));
-}
-
+// The confirmation mails are read by an independent parser: Python's email package
+// (Debian's python3 with python3-icalendar from scripts/install-deps, not whatever is
+// first on PATH), with the .ics through icalendar.
 function parseMail(file) {
-  // Debian's python3 (python3-icalendar from scripts/install-deps), not whatever is first on PATH.
   return JSON.parse(run(existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3', [join(here, 'read_mail.py'), file]));
 }
 
-async function waitForMail(on, subjectPart) {
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    const found = mailsIn(on).map(parseMail).filter((m) => m.subject.includes(subjectPart));
-    if (found.length) return found;
-    if (Date.now() > deadline) throw new Error(`no mail "${subjectPart}"`);
-    await new Promise((ok) => setTimeout(ok, 200));
-  }
+function waitForParsedMail(on, subjectPart) {
+  return waitFor(() => {
+    const files = existsSync(on.outboxDir) ? readdirSync(on.outboxDir).filter((f) => f.endsWith('.eml')) : [];
+    const found = files.map((f) => parseMail(join(on.outboxDir, f))).filter((m) => m.subject.includes(subjectPart));
+    return found.length ? found : null;
+  }, `a mail "${subjectPart}"`, 30_000, 200);
 }
 
 test('a free registration is issued: codes verify, the PDF holds every script and its QR codes scan', async () => {
@@ -103,7 +96,7 @@ test('a free registration is issued: codes verify, the PDF holds every script an
   assert.equal(anonymous.status, 401);
 
   // The confirmation mail: text and HTML, the same PDF attached, an .ics that parses.
-  const [mail] = await waitForMail(server, `Your tickets for ${ev.title}`);
+  const [mail] = await waitForParsedMail(server, `Your tickets for ${ev.title}`);
   assert.equal(mail.to, alice.email);
   assert.match(mail.text, /Your 6 tickets/);
   assert.ok(mail.html.includes('<ul>'));
@@ -239,7 +232,7 @@ test('cancelling revokes the tickets: no code, no PDF, and a notice', async () =
   assert.equal(cancel.body.tickets[0].pdf_url, null);
   const pdf = await server.get(`/api/v1/tickets/${ticket.id}/pdf`, { token: alice.token });
   assert.equal(pdf.status, 409);
-  await waitForMail(server, 'Your registration for Cancelled plans is cancelled');
+  await waitForParsedMail(server, 'Your registration for Cancelled plans is cancelled');
 });
 
 test('a pending (unpaid) registration has no valid tickets', async () => {

@@ -26,6 +26,7 @@
 #include <thread>
 #include <vector>
 
+#include "app/open_database.hpp"
 #include "payments/no_payment_gateway.hpp"
 #include "common/clock.hpp"
 #include "common/random.hpp"
@@ -87,7 +88,7 @@ class PowerCutRun {
     dir_ = fs::temp_directory_path() / ("admit-powercut-" + new_id("t"));
     fs::create_directories(dir_);
     url_ = "sqlite:" + (dir_ / "admit.db").string();
-    auto db = sql::open_database(url_, {.pool_size = 1});
+    auto db = app::open_database(url_, {.pool_size = 1});
     sql::migrate(*db);
     auto conn = db->writer();
     sql::in_transaction(*conn, [&](sql::Connection& c) {
@@ -216,7 +217,7 @@ class PowerCutRun {
     const auto before = PowerCutVfs::counts();
     PowerCutVfs::Counts armed_at;
     {
-      auto db = sql::open_database(url_, {.pool_size = 2, .durable = o_.durable});
+      auto db = app::open_database(url_, {.pool_size = 2, .durable = o_.durable});
       sql::SqlEventStore events(*db);
       sql::SqlRegistrationStore store(*db);
       events_.push_back(new_event(events));
@@ -272,7 +273,7 @@ class PowerCutRun {
   }
 
   void verify() {
-    auto db = sql::open_database(url_, {.pool_size = 1});
+    auto db = app::open_database(url_, {.pool_size = 1});
     auto c = db->writer();
     const auto integrity = c->query("PRAGMA integrity_check");
     if (integrity.empty() || integrity[0].text(0) != "ok") ++report_.integrity_failures;
@@ -334,7 +335,7 @@ TEST(PowerCut, WalWriteBufferSitsOnThePowerCutVfs) {
   const fs::path dir = fs::temp_directory_path() / ("admit-powercut-" + new_id("t"));
   fs::create_directories(dir);
   {
-    auto db = sql::open_database("sqlite:" + (dir / "stack.db").string(), {.pool_size = 1});
+    auto db = app::open_database("sqlite:" + (dir / "stack.db").string(), {.pool_size = 1});
     auto conn = db->writer();
     conn->execute_script("CREATE TABLE t (id INTEGER PRIMARY KEY, body TEXT)");
     const auto before = PowerCutVfs::counts();
@@ -357,7 +358,7 @@ TEST(PowerCut, WriterCarriesOnAfterAFailedWalSyncOrShortWrite) {
   const fs::path dir = fs::temp_directory_path() / ("admit-powercut-" + new_id("t"));
   fs::create_directories(dir);
   {
-    auto db = sql::open_database("sqlite:" + (dir / "fault.db").string(), {.pool_size = 1});
+    auto db = app::open_database("sqlite:" + (dir / "fault.db").string(), {.pool_size = 1});
     auto conn = db->writer();
     conn->execute_script("CREATE TABLE t (id INTEGER PRIMARY KEY, body TEXT)");
     auto insert = [&] {

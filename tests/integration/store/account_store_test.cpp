@@ -14,6 +14,7 @@
 #include "storage/sql/sql_rate_limiter.hpp"
 #include "storage/sql/sql_user_store.hpp"
 #include "support/test_database.hpp"
+#include "support/test_users.hpp"
 
 namespace admit {
 namespace {
@@ -24,19 +25,13 @@ class AccountStoreTest : public ::testing::Test {
  protected:
   void SetUp() override {
     db_ = test::open_test_database();
-    users_ = std::make_unique<sql::SqlUserStore>(*db_);
-    accounts_ = std::make_unique<sql::SqlAccountStore>(*db_);
+    users_ = std::make_unique<sql::SqlUserStore>(*db_, credentials_);
+    accounts_ = std::make_unique<sql::SqlAccountStore>(*db_, credentials_);
     outbox_ = std::make_unique<sql::SqlOutboxStore>(*db_);
   }
 
   User add_user(const std::string& email) {
-    User u;
-    u.id = new_id("usr");
-    u.email = email;
-    u.name = "Ada";
-    u.password_hash = "hash";
-    u.roles = {"attendee"};
-    u.created_at = u.updated_at = now_;
+    User u = test::test_user(email, {"attendee"}, now_);
     EXPECT_TRUE(users_->create_user(u));
     return u;
   }
@@ -66,6 +61,7 @@ class AccountStoreTest : public ::testing::Test {
 
   Timestamp now_ = *parse_rfc3339("2026-06-01T12:00:00Z");
   std::unique_ptr<sql::Database> db_;
+  sql::CredentialsEpoch credentials_;
   std::unique_ptr<sql::SqlUserStore> users_;
   std::unique_ptr<sql::SqlAccountStore> accounts_;
   std::unique_ptr<sql::SqlOutboxStore> outbox_;
@@ -272,13 +268,8 @@ TEST_F(AccountStoreTest, ApiTokensAndAuditEntries) {
 
 TEST_F(AccountStoreTest, UsersArePagedNewestFirstAndSearchable) {
   for (int i = 0; i < 5; ++i) {
-    User u;
-    u.id = new_id("usr");
-    u.email = "user" + std::to_string(i) + "@example.com";
-    u.name = i == 3 ? "Grace Hopper" : "Someone";
-    u.password_hash = "h";
-    u.roles = {"attendee"};
-    u.created_at = u.updated_at = now_ + std::chrono::seconds(i);
+    User u = test::test_user("user" + std::to_string(i) + "@example.com", {"attendee"}, now_ + std::chrono::seconds(i),
+                             i == 3 ? "Grace Hopper" : "Someone");
     ASSERT_TRUE(users_->create_user(u));
   }
   auto first = accounts_->list_users({std::nullopt, 2, std::nullopt});

@@ -3,34 +3,27 @@
 // (altered, forged, other event, cancelled, unpaid), offline settlement (earliest wins in
 // either sync order, a repeated sync changes nothing), undo, the scan log and the bundle.
 // The real parts: SQL stores, the keyring and its verifier.
-#include <filesystem>
 #include <future>
 
 #include "app/ticket_codes.hpp"
 #include "domain/services/checkin_service.hpp"
-#include "integration/store/registration_test_support.hpp"
+#include "integration/store/ticket_test_support.hpp"
 #include "storage/sql/sql_checkin_store.hpp"
-#include "tickets/keyring.hpp"
 
 namespace admit::test {
 namespace {
 
-namespace fs = std::filesystem;
-
-class CheckinStoreTest : public RegistrationFixture {
+class CheckinStoreTest : public TicketFixture {
  protected:
   void SetUp() override {
-    RegistrationFixture::SetUp();
-    dir_ = fs::temp_directory_path() / ("admit-checkin-store-" + new_id("t"));
-    keys_ = *tickets::TicketKeyring::open({dir_ / "keys", "", ""});
+    TicketFixture::SetUp();
     codes_ = std::make_unique<app::AppTicketCodes>(keys_);
     checkin_store_ = std::make_unique<sql::SqlCheckinStore>(*db_);
     checkins_ = make_service();
   }
   void TearDown() override {
     checkins_.reset();
-    RegistrationFixture::TearDown();
-    fs::remove_all(dir_);
+    TicketFixture::TearDown();
   }
   std::unique_ptr<CheckinService> make_service() {
     CheckinOptions o;
@@ -40,11 +33,6 @@ class CheckinStoreTest : public RegistrationFixture {
     return s;
   }
 
-  Registration registered(const Event& e, const UserRef& u, std::int64_t quantity = 1) {
-    auto out = submit(request(e, u, quantity));
-    EXPECT_TRUE(out.ok()) << (out.ok() ? "" : out.error().detail);
-    return out->registration;
-  }
   std::string code(const Ticket& t) { return *keys_->signer().sign(t.id, t.event_id); }
 
   Actor organizer() { return Actor{organizer_.id, {"organizer"}, std::nullopt}; }
@@ -76,8 +64,6 @@ class CheckinStoreTest : public RegistrationFixture {
     return scalar("SELECT COUNT(*) FROM checkins WHERE event_id = ?", {event_id});
   }
 
-  fs::path dir_;
-  std::shared_ptr<tickets::TicketKeyring> keys_;
   std::unique_ptr<app::AppTicketCodes> codes_;
   std::unique_ptr<sql::SqlCheckinStore> checkin_store_;
   std::unique_ptr<CheckinService> checkins_;

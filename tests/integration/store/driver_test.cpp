@@ -14,6 +14,7 @@
 #include <thread>
 #include <vector>
 
+#include "app/open_database.hpp"
 #include "storage/postgres/postgres_connection.hpp"
 #include "storage/sql/database.hpp"
 #include "storage/sql/migrations.hpp"
@@ -401,8 +402,8 @@ TEST_F(DriverTest, SqliteWriterLockedByAnotherProcessIsBusy) {
                      ".db");
   {
     // Two Database objects on one file stand for two processes.
-    auto first = open_database("sqlite:" + file.string(), {.busy_timeout_ms = 50});
-    auto second = open_database("sqlite:" + file.string(), {.busy_timeout_ms = 50});
+    auto first = app::open_database("sqlite:" + file.string(), {.busy_timeout_ms = 50});
+    auto second = app::open_database("sqlite:" + file.string(), {.busy_timeout_ms = 50});
     auto holder = first->writer();
     holder->begin();
     auto waiter = second->writer();
@@ -419,12 +420,9 @@ TEST_F(DriverTest, SqliteWriterLockedByAnotherProcessIsBusy) {
 TEST(MigrationTest, MigrateAppliesEverythingOnceAndIsIdempotent) {
   auto db = test::open_empty_test_database();
   EXPECT_EQ(current_version(*db), 0);
-  const int latest = latest_version(db->dialect());
-  ASSERT_GE(latest, 1) << "no migrations embedded for this backend";
-  int expected = 0;
-  const std::string backend = db->dialect() == Dialect::sqlite ? "sqlite" : "postgres";
-  for (const auto& m : embedded_migrations())
-    if (m.backend == backend) ++expected;
+  const int latest = latest_version();
+  ASSERT_GE(latest, 1) << "no migrations embedded";
+  const int expected = static_cast<int>(embedded_migrations().size());
   EXPECT_EQ(migrate(*db), expected);
   EXPECT_EQ(current_version(*db), latest);
   EXPECT_EQ(migrate(*db), 0);
@@ -437,13 +435,13 @@ TEST(MigrationTest, MigrateAppliesEverythingOnceAndIsIdempotent) {
 
 TEST(MigrationTest, TestDatabasesAreMigrated) {
   auto db = test::open_test_database();
-  EXPECT_EQ(current_version(*db), latest_version(db->dialect()));
+  EXPECT_EQ(current_version(*db), latest_version());
   EXPECT_EQ(migrate(*db), 0);
 }
 
 TEST(MigrationTest, RefusesADatabaseNewerThanThisBinary) {
   auto db = test::open_test_database();
-  const int latest = latest_version(db->dialect());
+  const int latest = latest_version();
   db->writer()->execute("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
                         {std::int64_t{latest + 1}, std::string("9999_future"), std::int64_t{1}});
   try {
@@ -473,7 +471,7 @@ TEST(MigrationTest, ConcurrentMigrationsApplyEachVersionOnce) {
                                                ->query("SELECT COUNT(*) FROM schema_migrations")
                                                .at(0)
                                                .i64(0)));
-  EXPECT_EQ(current_version(*db), latest_version(db->dialect()));
+  EXPECT_EQ(current_version(*db), latest_version());
 }
 
 TEST(TestDatabaseTest, EveryDatabaseStartsMigratedAndEmpty) {
@@ -491,7 +489,7 @@ TEST(TestDatabaseTest, EveryDatabaseStartsMigratedAndEmpty) {
     for (int i = 0; i < 4; ++i) {
       fresh.push_back(test::open_test_database());
       Database& db = *fresh.back();
-      EXPECT_EQ(current_version(db), latest_version(db.dialect()));
+      EXPECT_EQ(current_version(db), latest_version());
       auto conn = db.reader();
       EXPECT_EQ(conn->query("SELECT COUNT(*) FROM schema_migrations WHERE version = 9999").at(0).i64(0), 0);
       EXPECT_THROW(conn->query("SELECT x FROM leftover"), DbError);
@@ -504,19 +502,19 @@ TEST(TestDatabaseTest, EveryDatabaseStartsMigratedAndEmpty) {
 
 TEST(OpenDatabaseTest, UnknownSchemeIsAClearError) {
   try {
-    open_database("mysql://root:hunter2@localhost/admit");
+    app::open_database("mysql://root:hunter2@localhost/admit");
     FAIL();
   } catch (const std::runtime_error& e) {
     EXPECT_THAT(e.what(), HasSubstr("unsupported database URL scheme 'mysql'"));
     EXPECT_THAT(e.what(), Not(HasSubstr("hunter2")));
   }
-  EXPECT_THROW(open_database("just-a-path.db"), std::runtime_error);
-  EXPECT_THROW(open_database("sqlite:"), std::runtime_error);
+  EXPECT_THROW(app::open_database("just-a-path.db"), std::runtime_error);
+  EXPECT_THROW(app::open_database("sqlite:"), std::runtime_error);
 }
 
 TEST(OpenDatabaseTest, UnreachablePostgresNamesTheServerButNotThePassword) {
   try {
-    open_database("postgresql://admit:hunter2@127.0.0.1:1/admit?connect_timeout=2");
+    app::open_database("postgresql://admit:hunter2@127.0.0.1:1/admit?connect_timeout=2");
     FAIL();
   } catch (const std::runtime_error& e) {
     EXPECT_THAT(e.what(), HasSubstr("cannot connect to PostgreSQL"));
@@ -524,7 +522,7 @@ TEST(OpenDatabaseTest, UnreachablePostgresNamesTheServerButNotThePassword) {
     EXPECT_THAT(e.what(), Not(HasSubstr("hunter2")));
   }
   try {
-    open_database("postgres://admit:hun%zzter2@127.0.0.1:1/admit");
+    app::open_database("postgres://admit:hun%zzter2@127.0.0.1:1/admit");
     FAIL();
   } catch (const std::runtime_error& e) {
     EXPECT_THAT(e.what(), Not(HasSubstr("hun")));
@@ -532,7 +530,7 @@ TEST(OpenDatabaseTest, UnreachablePostgresNamesTheServerButNotThePassword) {
 }
 
 TEST(OpenDatabaseTest, SqliteInMemoryReaderSharesTheWriter) {
-  auto db = open_database("sqlite::memory:");
+  auto db = app::open_database("sqlite::memory:");
   auto writer = db->writer();
   writer->execute_script("CREATE TABLE t (x INTEGER)");
   writer->execute("INSERT INTO t (x) VALUES (1)");
@@ -546,7 +544,7 @@ TEST(OpenDatabaseTest, SqliteCreatesParentDirectories) {
                    ("admit-driver-" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) +
                     "-" + std::to_string(std::hash<std::thread::id>{}(std::this_thread::get_id())));
   {
-    auto db = open_database("sqlite:" + (dir / "a" / "b" / "x.db").string());
+    auto db = app::open_database("sqlite:" + (dir / "a" / "b" / "x.db").string());
     EXPECT_TRUE(db->ping());
     EXPECT_EQ(db->writer()->query("PRAGMA journal_mode").at(0).text(0), "wal");
     EXPECT_EQ(db->writer()->query("PRAGMA foreign_keys").at(0).i64(0), 1);

@@ -6,6 +6,7 @@
 #include "storage/sql/sql_event_store.hpp"
 #include "storage/sql/sql_user_store.hpp"
 #include "support/test_database.hpp"
+#include "support/test_users.hpp"
 
 namespace admit {
 namespace {
@@ -16,19 +17,13 @@ class EventStoreTest : public ::testing::Test {
  protected:
   void SetUp() override {
     db_ = test::open_test_database();
-    users_ = std::make_unique<sql::SqlUserStore>(*db_);
+    users_ = std::make_unique<sql::SqlUserStore>(*db_, credentials_);
     events_ = std::make_unique<sql::SqlEventStore>(*db_);
     organizer_ = make_user("org@example.com");
   }
 
   std::string make_user(const std::string& email) {
-    User u;
-    u.id = new_id("usr");
-    u.email = email;
-    u.name = "Org";
-    u.password_hash = "x";
-    u.roles = {"organizer"};
-    u.created_at = u.updated_at = now_;
+    User u = test::test_user(email, {"organizer"}, now_, "Org");
     EXPECT_TRUE(users_->create_user(u));
     return u.id;
   }
@@ -71,6 +66,7 @@ class EventStoreTest : public ::testing::Test {
 
   Timestamp now_ = *parse_rfc3339("2026-06-01T12:00:00Z");
   std::unique_ptr<sql::Database> db_;
+  sql::CredentialsEpoch credentials_;
   std::unique_ptr<sql::SqlUserStore> users_;
   std::unique_ptr<sql::SqlEventStore> events_;
   std::string organizer_;

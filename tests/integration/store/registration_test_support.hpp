@@ -32,7 +32,7 @@ class RegistrationFixture : public ::testing::Test {
  protected:
   void SetUp() override {
     db_ = open_test_database({.pool_size = 8});
-    users_ = std::make_unique<sql::SqlUserStore>(*db_);
+    users_ = std::make_unique<sql::SqlUserStore>(*db_, credentials_);
     events_ = std::make_unique<sql::SqlEventStore>(*db_);
     store_ = std::make_unique<sql::SqlRegistrationStore>(*db_);
     engine_ = make_engine(128);
@@ -191,6 +191,7 @@ class RegistrationFixture : public ::testing::Test {
   ManualClock clock_{now_};
   payments::NoPaymentGateway payments_;
   std::unique_ptr<sql::Database> db_;
+  sql::CredentialsEpoch credentials_;
   std::unique_ptr<sql::SqlUserStore> users_;
   std::unique_ptr<sql::SqlEventStore> events_;
   std::unique_ptr<sql::SqlRegistrationStore> store_;

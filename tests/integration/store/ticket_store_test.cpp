@@ -2,26 +2,20 @@
 // that verify, the PDF in the blob store, exactly one mail with its attachments), nothing
 // for pending or cancelled ones, download links, and a lost PDF rendered again byte for
 // byte. The real parts: SQL stores, the file blob store, the keyring and the PDF renderer.
-#include <filesystem>
-
 #include "app/ticket_documents.hpp"
 #include "blob/file_blob_store.hpp"
 #include "domain/services/ticket_service.hpp"
-#include "integration/store/registration_test_support.hpp"
+#include "integration/store/ticket_test_support.hpp"
 #include "storage/sql/outbox.hpp"
 #include "storage/sql/sql_ticket_store.hpp"
 
 namespace admit::test {
 namespace {
 
-namespace fs = std::filesystem;
-
-class TicketStoreTest : public RegistrationFixture {
+class TicketStoreTest : public TicketFixture {
  protected:
   void SetUp() override {
-    RegistrationFixture::SetUp();
-    dir_ = fs::temp_directory_path() / ("admit-ticket-store-" + new_id("t"));
-    keys_ = *tickets::TicketKeyring::open({dir_ / "keys", "", ""});
+    TicketFixture::SetUp();
     blobs_ = std::make_unique<blob::FileBlobStore>(dir_ / "blobs");
     documents_ = std::make_unique<app::AppTicketDocuments>(keys_);
     LinkKey key{};
@@ -34,17 +28,9 @@ class TicketStoreTest : public RegistrationFixture {
   }
   void TearDown() override {
     tickets_.reset();
-    RegistrationFixture::TearDown();
-    fs::remove_all(dir_);
-  }
-  Registration registered(const Event& e, const UserRef& u, std::int64_t quantity = 1) {
-    auto out = submit(request(e, u, quantity));
-    EXPECT_TRUE(out.ok());
-    return out->registration;
+    TicketFixture::TearDown();
   }
 
-  fs::path dir_;
-  std::shared_ptr<tickets::TicketKeyring> keys_;
   std::unique_ptr<blob::FileBlobStore> blobs_;
   std::unique_ptr<app::AppTicketDocuments> documents_;
   std::unique_ptr<LinkSigner> links_;

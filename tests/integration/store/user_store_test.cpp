@@ -4,6 +4,7 @@
 #include "common/random.hpp"
 #include "storage/sql/sql_user_store.hpp"
 #include "support/test_database.hpp"
+#include "support/test_users.hpp"
 
 namespace admit {
 namespace {
@@ -12,18 +13,9 @@ class UserStoreTest : public ::testing::Test {
  protected:
   void SetUp() override {
     db_ = test::open_test_database();
-    users_ = std::make_unique<sql::SqlUserStore>(*db_);
+    users_ = std::make_unique<sql::SqlUserStore>(*db_, credentials_);
   }
-  User make(const std::string& email) {
-    User u;
-    u.id = new_id("usr");
-    u.email = email;
-    u.name = "Ada";
-    u.password_hash = "hash";
-    u.roles = {"attendee", "organizer"};
-    u.created_at = u.updated_at = now_;
-    return u;
-  }
+  User make(const std::string& email) { return test::test_user(email, {"attendee", "organizer"}, now_); }
   // A token named "door" for `user`, stored; its secret is `secret`.
   ApiToken store_token(const User& user, const std::string& secret,
                        std::optional<std::string> event_scope = std::nullopt) {
@@ -39,6 +31,7 @@ class UserStoreTest : public ::testing::Test {
   }
   Timestamp now_ = *parse_rfc3339("2026-06-01T12:00:00Z");
   std::unique_ptr<sql::Database> db_;
+  sql::CredentialsEpoch credentials_;
   std::unique_ptr<sql::SqlUserStore> users_;
 };
 
@@ -78,8 +71,8 @@ TEST_F(UserStoreTest, CachedTokenLookupsSeeChangesMadeThroughTheStoresAtOnce) {
   auto again = users_->find_token_by_hash(sha256_hex("secret"));
   ASSERT_TRUE(again);
   EXPECT_FALSE(again->second.disabled);
-  // Disabling the account (another store instance on the same database) is seen at once.
-  sql::SqlUserStore other(*db_);
+  // Disabling the account (another store instance sharing the credentials epoch) is seen at once.
+  sql::SqlUserStore other(*db_, credentials_);
   u.disabled = true;
   ASSERT_TRUE(other.update_user(u));
   auto disabled = users_->find_token_by_hash(sha256_hex("secret"));
@@ -100,8 +93,8 @@ TEST_F(UserStoreTest, PeekAnswersOnlyFromAFreshCachedLookup) {
   ASSERT_TRUE(peeked);
   EXPECT_EQ(peeked->first.id, t.id);
   EXPECT_EQ(peeked->second.id, u.id);
-  // Any credentials write through this database forgets it: the next caller must read.
-  sql::SqlUserStore other(*db_);
+  // Any credentials write sharing the epoch forgets it: the next caller must read.
+  sql::SqlUserStore other(*db_, credentials_);
   ASSERT_TRUE(other.revoke_token(u.id, t.id, now_));
   EXPECT_FALSE(users_->peek_token_by_hash(t.token_hash));
   EXPECT_FALSE(users_->find_token_by_hash(t.token_hash));

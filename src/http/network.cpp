@@ -1,0 +1,111 @@
+#include "http/network.hpp"
+
+#include <pthread.h>
+
+#include <algorithm>
+#include <csignal>
+#include <exception>
+#include <stdexcept>
+
+#include <boost/asio/post.hpp>
+#include <boost/asio/strand.hpp>
+
+#include "common/log.hpp"
+#include "http/wire.hpp"
+
+namespace admit::http {
+namespace {
+
+namespace asio = boost::asio;
+using tcp = asio::ip::tcp;
+using boost::system::error_code;
+
+// "host:port" / "[v6]:port" -> endpoint (names are resolved once, at start).
+tcp::endpoint parse_listen(asio::io_context& ioc, const std::string& listen) {
+  const ListenAddress a = split_listen_address(listen);
+  error_code ec;
+  auto address = asio::ip::make_address(a.host, ec);
+  if (!ec) return {address, a.port_number};
+  tcp::resolver resolver(ioc);
+  auto results = resolver.resolve(a.host, a.port, ec);
+  if (ec || results.empty())
+    throw std::runtime_error("cannot resolve listen host '" + a.host + "': " + ec.message());
+  return results.begin()->endpoint();
+}
+
+}  // namespace
+
+Network::Network(int n)
+    : threads(n > 0 ? n : 1), ioc(std::in_place, n > 0 ? n : 1), work(std::in_place, ioc->get_executor()) {}
+
+void Network::listen(const std::string& listen) {
+  tcp::endpoint endpoint = parse_listen(*ioc, listen);
+  acceptor.emplace(asio::make_strand(*ioc));
+  error_code ec;
+  acceptor->open(endpoint.protocol(), ec);
+  if (!ec) acceptor->set_option(asio::socket_base::reuse_address(true), ec);
+  if (!ec) acceptor->bind(endpoint, ec);
+  if (!ec) acceptor->listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) {
+    acceptor.reset();
+    throw std::runtime_error("cannot listen on " + listen + ": " + ec.message());
+  }
+  bound_port = acceptor->local_endpoint().port();
+}
+
+void Network::run_threads() {
+  for (int i = 0; i < threads; ++i) {
+    running.emplace_back([this] {
+      pthread_setname_np(pthread_self(), "admit-net");
+      for (;;) {
+        try {
+          ioc->run();
+          return;
+        } catch (const std::exception& e) {
+          log::error("network thread error", {{"error", e.what()}});
+        }
+      }
+    });
+  }
+}
+
+void Network::on_signals(std::function<void(int)> on_signal) {
+  signals.emplace(*ioc, SIGINT, SIGTERM);
+  signals->async_wait([f = std::move(on_signal)](const error_code& ec, int signal_number) {
+    if (!ec) f(signal_number);
+  });
+}
+
+void Network::close_acceptor() {
+  asio::post(acceptor->get_executor(), [this] {
+    error_code ignored;
+    acceptor->close(ignored);
+    if (signals) signals->cancel(ignored);
+  });
+}
+
+void Network::stop_threads() {
+  work.reset();
+  ioc->stop();
+  for (auto& t : running)
+    if (t.joinable()) t.join();
+  running.clear();
+}
+
+void Network::reset() {
+  signals.reset();
+  acceptor.reset();
+  work.reset();
+  ioc.reset();
+}
+
+std::string Network::cap_key(const asio::ip::address& address) {
+  if (address.is_v4()) return address.to_string();
+  auto v6 = address.to_v6();
+  if (v6.is_v4_mapped()) return asio::ip::make_address_v4(asio::ip::v4_mapped, v6).to_string();
+  auto bytes = v6.to_bytes();
+  std::fill(bytes.begin() + 8, bytes.end(), static_cast<unsigned char>(0));
+  return asio::ip::address_v6(bytes).to_string() + "/64";
+}
+
+}  // namespace admit::http
