@@ -6,7 +6,8 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { launchBrowser, newPage, signIn, signUpAndVerify, skipReason, sourceDir, startServer, uniqueEmail } from './harness.mjs';
+import { launchBrowser, newPage, signIn, signUpAndVerify, skipReason, startServer, uniqueEmail } from './harness.mjs';
+import { SOURCE_DIR as sourceDir } from '../support/harness.mjs';
 
 const skip = skipReason();
 let server;
@@ -54,13 +55,13 @@ async function look(page, name, keys) {
 test('pages show translated text, never a raw key', { skip: skip ?? false, timeout: 240_000 }, async () => {
   const keys = translationKeys();
   assert.ok(keys.length > 100, 'en.json was read');
-  const page = await newPage(browser, server.baseUrl);
+  const page = await newPage(browser, server.url);
 
   await page.goto('/');
   await page.getByRole('heading', { name: 'Upcoming events' }).waitFor();
   await look(page, '01-browse', keys);
 
-  const events = await (await fetch(`${server.baseUrl}/api/v1/events?limit=50`)).json();
+  const events = await (await fetch(`${server.url}/api/v1/events?limit=50`)).json();
   const now = Date.now();
   const paid = events.items.find((e) => e.ticket_types.some((t) => t.price > 0 && t.remaining > 0 && (!t.sales_start || Date.parse(t.sales_start) <= now)));
   assert.ok(paid, 'the demo data has an event with a paid ticket on sale');
@@ -81,7 +82,7 @@ test('pages show translated text, never a raw key', { skip: skip ?? false, timeo
   const select = page.getByRole('combobox', { name: `Quantity of ${type.name}` });
   await select.selectOption('2');
   // The order bar shows the server's total for the order.
-  const quote = await (await fetch(`${server.baseUrl}/api/v1/events/${paid.id}/quote`, {
+  const quote = await (await fetch(`${server.url}/api/v1/events/${paid.id}/quote`, {
     method: 'POST',
     headers: { 'Content-Type': 'application/json' },
     body: JSON.stringify({ items: [{ ticket_type_id: type.id, quantity: 2 }] }),
@@ -97,7 +98,7 @@ test('pages show translated text, never a raw key', { skip: skip ?? false, timeo
   await page.getByRole('heading', { name: 'Your account' }).waitFor();
   await look(page, '06-account', keys);
 
-  const organizer = await newPage(browser, server.baseUrl);
+  const organizer = await newPage(browser, server.url);
   const orgEmail = uniqueEmail('i18n-org');
   await signUpAndVerify(organizer, server, { name: 'Otto Organizer', email: orgEmail, role: 'organizer' });
   await signIn(organizer, { email: orgEmail });
