@@ -25,6 +25,10 @@ interface Shown {
 }
 
 const SHOW_MS = 2000;
+// A code the camera still sees after its answer closed is not answered again for this long:
+// a phone held over one ticket does not flash red every two seconds, and the buttons under
+// the answer stay reachable. Another code, or the typed entry, is answered at once.
+const REPEAT_MS = 3000;
 
 interface Admitted {
   ticketId: string;
@@ -79,6 +83,8 @@ export function ScannerPage() {
   const [last, setLast] = useState<Admitted | null>(null);
   const [undoing, setUndoing] = useState(false);
   const busy = useRef(false);
+  // The code the camera answered last and until when it is not answered again.
+  const quiet = useRef<{ qr: string; until: number } | null>(null);
   const device = useRef(deviceId());
 
   // The token leaves the address bar once kept on the device.
@@ -236,12 +242,25 @@ export function ScannerPage() {
       }
       setNotice(t('checkin.scanner.undone', { name: last.name }));
       setLast(null);
+      quiet.current = null;
     } catch (e) {
       setNotice(problemText(e, token, t('checkin.scanner.undoFailed')));
     } finally {
       setUndoing(false);
     }
   }, [last, undoing, eventId, token, gate, t]);
+
+  const fromCamera = useCallback(
+    (text: string) => {
+      const qr = text.trim();
+      const now = Date.now();
+      if (busy.current) return;
+      if (quiet.current && quiet.current.qr === qr && now < quiet.current.until) return;
+      quiet.current = { qr, until: now + SHOW_MS + REPEAT_MS };
+      void handle(qr);
+    },
+    [handle],
+  );
 
   const submitTyped = (e: FormEvent) => {
     e.preventDefault();
@@ -298,7 +317,7 @@ export function ScannerPage() {
         </div>
       )}
       {camera && !noCamera ? (
-        <CameraView onCode={(text) => void handle(text)} onUnavailable={() => setNoCamera(true)} />
+        <CameraView onCode={fromCamera} onUnavailable={() => setNoCamera(true)} />
       ) : (
         <p className="scanner-nocam">{noCamera ? t('checkin.scanner.noCamera') : t('checkin.scanner.paused')}</p>
       )}
