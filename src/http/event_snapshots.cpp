@@ -1,12 +1,12 @@
 #include "http/event_snapshots.hpp"
 
 #include <algorithm>
-#include <charconv>
 
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
 
 #include "common/log.hpp"
+#include "common/page_cursor.hpp"
 #include "http/handlers/views.hpp"
 
 namespace admit::http {
@@ -29,17 +29,8 @@ bool contains_folded(std::string_view haystack, std::string_view needle) noexcep
 }
 
 // The cursor of the store's pages ("<starts_at ms>.<id>"), so either may answer a page.
-std::string make_cursor(const Event& e) { return std::to_string(to_millis(e.starts_at)) + "." + e.id; }
+std::string make_cursor(const Event& e) { return make_page_cursor(to_millis(e.starts_at), e.id); }
 
-std::optional<std::pair<std::int64_t, std::string>> parse_cursor(const std::string& c) {
-  auto dot = c.find('.');
-  if (dot == std::string::npos || dot == 0 || dot + 1 >= c.size() || c.size() > 200)
-    return std::nullopt;
-  std::int64_t ms = 0;
-  auto [p, ec] = std::from_chars(c.data(), c.data() + dot, ms);
-  if (ec != std::errc{} || p != c.data() + dot) return std::nullopt;
-  return std::make_pair(ms, c.substr(dot + 1));
-}
 
 bool matches(const Event& e, const EventQuery& q, const std::string& needle, Timestamp now) {
   if (e.status != EventStatus::published || e.ends_at <= now) return false;
@@ -234,7 +225,7 @@ Result<std::shared_ptr<const Representation>> EventSnapshots::list(const EventQu
                                                                    const std::string& cache_key) {
   std::optional<std::pair<std::int64_t, std::string>> after;
   if (query.cursor) {
-    after = parse_cursor(*query.cursor);
+    after = parse_page_cursor(*query.cursor);
     if (!after) return Error::field("cursor", "is not a cursor from a previous page");
   }
   const auto steady_now = SteadyClock::now();

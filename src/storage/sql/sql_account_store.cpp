@@ -4,8 +4,8 @@
 #include "storage/sql/values.hpp"
 
 #include <algorithm>
-#include <charconv>
 
+#include "common/page_cursor.hpp"
 #include "storage/sql/outbox.hpp"
 #include "storage/sql/sql_user_store.hpp"
 
@@ -77,17 +77,8 @@ std::string escape_like(std::string_view s) {
 }
 
 // "<created_at ms>.<id>" of the last user on a page.
-std::string make_cursor(const User& u) { return std::to_string(to_millis(u.created_at)) + "." + u.id; }
+std::string make_cursor(const User& u) { return make_page_cursor(to_millis(u.created_at), u.id); }
 
-std::optional<std::pair<std::int64_t, std::string>> parse_cursor(std::string_view c) {
-  auto dot = c.find('.');
-  if (dot == std::string_view::npos || dot == 0 || dot + 1 >= c.size() || c.size() > 200)
-    return std::nullopt;
-  std::int64_t ms = 0;
-  auto [p, ec] = std::from_chars(c.data(), c.data() + dot, ms);
-  if (ec != std::errc{} || p != c.data() + dot) return std::nullopt;
-  return std::make_pair(ms, std::string(c.substr(dot + 1)));
-}
 
 class SqlAccountTx final : public AccountTx {
  public:
@@ -293,7 +284,7 @@ Result<UserPage> SqlAccountStore::list_users(const UserListQuery& q) {
     params.emplace_back(pattern);
   }
   if (q.cursor) {
-    auto c = parse_cursor(*q.cursor);
+    auto c = parse_page_cursor(*q.cursor);
     if (!c) return Error::field("cursor", "is not a cursor from a previous page");
     sql += " AND (created_at < ? OR (created_at = ? AND id < ?))";
     params.emplace_back(c->first);

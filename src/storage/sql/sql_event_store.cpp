@@ -4,9 +4,9 @@
 #include "storage/sql/values.hpp"
 
 #include <algorithm>
-#include <charconv>
 #include <map>
 
+#include "common/page_cursor.hpp"
 #include "common/random.hpp"
 
 namespace admit::sql {
@@ -86,19 +86,8 @@ void insert_ticket_type(Connection& conn, const TicketType& t) {
 }
 
 // Cursor: "<starts_at ms>.<id>" — the position of the last item of a page.
-std::string make_cursor(const Event& e) {
-  return std::to_string(to_millis(e.starts_at)) + "." + e.id;
-}
+std::string make_cursor(const Event& e) { return make_page_cursor(to_millis(e.starts_at), e.id); }
 
-std::optional<std::pair<std::int64_t, std::string>> parse_cursor(const std::string& c) {
-  auto dot = c.find('.');
-  if (dot == std::string::npos || dot == 0 || dot + 1 >= c.size() || c.size() > 200)
-    return std::nullopt;
-  std::int64_t ms = 0;
-  auto [p, ec] = std::from_chars(c.data(), c.data() + dot, ms);
-  if (ec != std::errc{} || p != c.data() + dot) return std::nullopt;
-  return std::make_pair(ms, c.substr(dot + 1));
-}
 
 std::string escape_like(std::string_view s) {
   std::string out;
@@ -279,7 +268,7 @@ Result<EventPage> SqlEventStore::list_public(const EventQuery& q) {
     params.emplace_back(std::move(like));
   }
   if (q.cursor) {
-    auto c = parse_cursor(*q.cursor);
+    auto c = parse_page_cursor(*q.cursor);
     if (!c) return Error::field("cursor", "is not a cursor from a previous page");
     sql += " AND (starts_at > ? OR (starts_at = ? AND id > ?))";
     params.emplace_back(c->first);

@@ -7,9 +7,9 @@
 
 #include <algorithm>
 #include <cctype>
-#include <charconv>
 #include <map>
 
+#include "common/page_cursor.hpp"
 #include "storage/sql/sql_event_store.hpp"
 #include "storage/sql/values.hpp"
 
@@ -59,16 +59,6 @@ std::string escape_like(std::string_view s) {
   return out;
 }
 
-// Cursor "<created_at ms>.<id>" of the last item of a page (newest first).
-std::optional<std::pair<std::int64_t, std::string>> parse_cursor(const std::string& c) {
-  auto dot = c.find('.');
-  if (dot == std::string::npos || dot == 0 || dot + 1 >= c.size() || c.size() > 200)
-    return std::nullopt;
-  std::int64_t ms = 0;
-  auto [p, ec] = std::from_chars(c.data(), c.data() + dot, ms);
-  if (ec != std::errc{} || p != c.data() + dot) return std::nullopt;
-  return std::make_pair(ms, c.substr(dot + 1));
-}
 
 }  // namespace
 
@@ -90,7 +80,7 @@ Result<RegistrationPage> SqlRegistrationStore::list_for_event(const Registration
     for (int i = 0; i < 4; ++i) params.emplace_back(like);
   }
   if (q.cursor) {
-    auto c = parse_cursor(*q.cursor);
+    auto c = parse_page_cursor(*q.cursor);
     if (!c) return Error::field("cursor", "is not a cursor from a previous page");
     sql += " AND (r.created_at < ? OR (r.created_at = ? AND r.id < ?))";
     params.emplace_back(c->first);
@@ -106,7 +96,7 @@ Result<RegistrationPage> SqlRegistrationStore::list_for_event(const Registration
   if (static_cast<int>(page.items.size()) > limit) {
     page.items.resize(static_cast<std::size_t>(limit));
     const auto& last = page.items.back();
-    page.next_cursor = std::to_string(to_millis(last.created_at)) + "." + last.id;
+    page.next_cursor = make_page_cursor(to_millis(last.created_at), last.id);
   }
   load_details(*conn, page.items);
   return page;
