@@ -328,8 +328,9 @@ if [ "$CHECKIN_TICKETS" -gt 0 ]; then
     sleep "$SETTLE"
     ceiling=$(measure_ceiling "$dir/ceiling.txt")
     port=$(free_port)
+    metrics_port=$(free_port)  # /metrics is not served on the public listener
     # shellcheck disable=SC2086 # BENCH_SERVER_ENV is a list of NAME=value words
-    env ADMIT_LISTEN=127.0.0.1:$port ADMIT_DATABASE=$db ADMIT_DATA_DIR=$dir ADMIT_LOG_LEVEL=warn \
+    env ADMIT_LISTEN=127.0.0.1:$port ADMIT_METRICS_LISTEN=127.0.0.1:$metrics_port ADMIT_DATABASE=$db ADMIT_DATA_DIR=$dir ADMIT_LOG_LEVEL=warn \
       ADMIT_WEB_ROOT=$dir/no-web $SERVER_ENV "$ADMIT" serve >"$dir/server.log" 2>&1 &
     server=$!
     wait_for "http://127.0.0.1:$port/healthz" "$server" "$dir/server.log"
@@ -337,7 +338,7 @@ if [ "$CHECKIN_TICKETS" -gt 0 ]; then
     "$CHECKIN_LOADGEN" --port "$port" --connections "$CONNECTIONS" --token "$dir/door_token" \
       --event "$(cat "$dir/checkin_event")" --codes "$dir/codes" | tee "$dir/load.txt"
     set -e
-    curl -fs "http://127.0.0.1:$port/metrics" >"$dir/metrics.txt" || true
+    curl -fs "http://127.0.0.1:$metrics_port/metrics" >"$dir/metrics.txt" || true
     kill -TERM "$server"
     wait "$server" || true
     server=""
