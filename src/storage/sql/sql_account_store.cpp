@@ -67,18 +67,8 @@ AuditEntry audit_from_row(const Row& r) {
   return e;
 }
 
-std::string escape_like(std::string_view s) {
-  std::string out;
-  for (char c : s) {
-    if (c == '%' || c == '_' || c == '\\') out += '\\';
-    out += static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
-  }
-  return out;
-}
-
 // "<created_at ms>.<id>" of the last user on a page.
 std::string make_cursor(const User& u) { return make_page_cursor(to_millis(u.created_at), u.id); }
-
 
 class SqlAccountTx final : public AccountTx {
  public:

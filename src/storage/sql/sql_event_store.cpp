@@ -88,16 +88,6 @@ void insert_ticket_type(Connection& conn, const TicketType& t) {
 // Cursor: "<starts_at ms>.<id>" — the position of the last item of a page.
 std::string make_cursor(const Event& e) { return make_page_cursor(to_millis(e.starts_at), e.id); }
 
-
-std::string escape_like(std::string_view s) {
-  std::string out;
-  for (char c : s) {
-    if (c == '%' || c == '_' || c == '\\') out += '\\';
-    out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  }
-  return out;
-}
-
 }  // namespace
 
 void load_ticket_types(Connection& conn, std::vector<Event>& events) {

@@ -6,7 +6,6 @@
 #include "storage/sql/sql_registration_detail.hpp"
 
 #include <algorithm>
-#include <cctype>
 #include <map>
 
 #include "common/page_cursor.hpp"
@@ -47,20 +46,6 @@ std::vector<Registration> SqlRegistrationStore::list_for_user(const std::string&
   load_details(*conn, out);
   return out;
 }
-
-namespace {
-
-std::string escape_like(std::string_view s) {
-  std::string out;
-  for (char c : s) {
-    if (c == '%' || c == '_' || c == '\\') out += '\\';
-    out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  }
-  return out;
-}
-
-
-}  // namespace
 
 Result<RegistrationPage> SqlRegistrationStore::list_for_event(const RegistrationQuery& q) {
   std::string sql = select_registrations() +
@@ -180,6 +165,5 @@ std::vector<CounterMismatch> SqlRegistrationStore::check_counters() {
           "AND t.status <> 'cancelled') FROM registrations r WHERE r.status IN " + live + " ORDER BY r.id");
   return out;
 }
-
 
 }  // namespace admit::sql

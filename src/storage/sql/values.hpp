@@ -2,6 +2,7 @@
 // Conversions between domain values and driver values that every store needs.
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "common/time.hpp"
 #include "storage/sql/database.hpp"
@@ -26,6 +27,18 @@ inline std::string placeholders(std::size_t n) {
 inline Value opt_ms(const std::optional<Timestamp>& t) {
   if (!t) return nullptr;
   return to_millis(*t);
+}
+
+// Text for a `LIKE ? ESCAPE '\\'` search: lower-cased (ASCII, as the columns it is compared
+// with are lowered) with the pattern characters %, _ and \ escaped.
+inline std::string escape_like(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (char c : s) {
+    if (c == '%' || c == '_' || c == '\\') out += '\\';
+    out += c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+  }
+  return out;
 }
 
 }  // namespace admit::sql
