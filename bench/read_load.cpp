@@ -134,9 +134,9 @@ int run_reads(int argc, char** argv) {
               o.path.c_str(), answered, seconds, rate, static_cast<double>(bytes) / seconds / 1e6, p50, p99,
               unexpected, idle_open, o.idle);
   std::printf("RESULT requests_per_s=%.0f p50_ms=%.2f p99_ms=%.2f unexpected=%ld idle=%d idle_open=%d "
-              "bytes_per_answer=%.0f\n",
+              "bytes_per_answer=%.0f answers=%ld\n",
               rate, p50, p99, unexpected, o.idle, idle_open,
-              answered ? static_cast<double>(bytes) / static_cast<double>(answered) : 0.0);
+              answered ? static_cast<double>(bytes) / static_cast<double>(answered) : 0.0, answered);
   for (int fd : idle) ::close(fd);
   return unexpected == 0 && idle_open == o.idle ? 0 : 1;
 }

@@ -49,17 +49,11 @@ void run_exchange(Dispatcher& dispatcher, WorkPool& pool, const std::shared_ptr<
   }
 }
 
-std::vector<HandoffTasks> split_into_shares(HandoffTasks tasks, std::size_t shares) {
-  std::vector<HandoffTasks> out;
-  if (tasks.empty()) return out;
-  shares = std::min(tasks.size(), std::max<std::size_t>(1, shares));
-  const std::size_t per_share = (tasks.size() + shares - 1) / shares;
-  for (std::size_t from = 0; from < tasks.size(); from += per_share) {
-    HandoffTasks share;
-    const std::size_t to = std::min(tasks.size(), from + per_share);
-    share.reserve(to - from);
-    for (std::size_t i = from; i < to; ++i) share.push_back(std::move(tasks[i]));
-    out.push_back(std::move(share));
+std::vector<HandoffTasks> split_by_loop(HandoffTasks tasks, std::size_t loops) {
+  std::vector<HandoffTasks> out(std::max<std::size_t>(1, loops));
+  for (auto& t : tasks) {
+    const std::size_t loop = static_cast<Completion&>(*t).loop;
+    out[loop < out.size() ? loop : 0].push_back(std::move(t));
   }
   return out;
 }

@@ -1,7 +1,7 @@
 #pragma once
 // A request's way back through the server, the parts that need no Beast or Asio (server.cpp
 // holds the rest): the exchange that takes exactly one answer, the split of a batch of
-// answers over the network threads, the registry of open connections, and the record of a
+// answers over the network loops, the registry of open connections, and the record of a
 // finished request (metrics and access log).
 #include <chrono>
 #include <condition_variable>
@@ -23,10 +23,11 @@
 namespace admit::http {
 
 // The answer and its route on their way to the network threads; server.cpp derives the task
-// that resumes the connection's coroutine on its strand.
+// that resumes the connection's coroutine on its loop.
 struct Completion : HandoffTask {
   Response response;
   std::string route;
+  std::size_t loop = 0;  // the network loop of the connection (Network::loops)
 };
 
 // One request in flight. Only the first answer counts (a second is logged and ignored), and
@@ -51,9 +52,9 @@ struct Exchange {
 // pool; a full pool answers 503 with Retry-After: 1.
 void run_exchange(Dispatcher& dispatcher, WorkPool& pool, const std::shared_ptr<Exchange>& exchange);
 
-// Splits tasks, in order, into at most `shares` runs of consecutive tasks of equal size (the
-// last may be shorter): one post per network thread, so all of them send.
-std::vector<HandoffTasks> split_into_shares(HandoffTasks tasks, std::size_t shares);
+// Sorts completions (every task must be a Completion) by their loop, keeping their order
+// within a loop: one post per loop that has answers. Out-of-range loops go to loop 0.
+std::vector<HandoffTasks> split_by_loop(HandoffTasks tasks, std::size_t loops);
 
 // A finished request: counted in the metrics and, when `access_log`, logged as one line.
 struct RequestRecord {

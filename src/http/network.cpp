@@ -8,7 +8,6 @@
 #include <stdexcept>
 
 #include <boost/asio/post.hpp>
-#include <boost/asio/strand.hpp>
 
 #include "common/log.hpp"
 #include "http/wire.hpp"
@@ -35,12 +34,22 @@ tcp::endpoint parse_listen(asio::io_context& ioc, const std::string& listen) {
 
 }  // namespace
 
-Network::Network(int n)
-    : threads(n > 0 ? n : 1), ioc(std::in_place, n > 0 ? n : 1), work(std::in_place, ioc->get_executor()) {}
+Network::Network(int n) : threads(n > 0 ? n : 1) {
+  for (int i = 0; i < threads; ++i) {
+    loops.push_back(std::make_unique<asio::io_context>(1));
+    work.emplace_back(loops.back()->get_executor());
+  }
+}
+
+std::size_t Network::next_loop() {
+  const std::size_t i = next;
+  next = (next + 1) % loops.size();
+  return i;
+}
 
 void Network::listen(const std::string& listen) {
-  tcp::endpoint endpoint = parse_listen(*ioc, listen);
-  acceptor.emplace(asio::make_strand(*ioc));
+  tcp::endpoint endpoint = parse_listen(main_loop(), listen);
+  acceptor.emplace(main_loop());
   error_code ec;
   acceptor->open(endpoint.protocol(), ec);
   if (!ec) acceptor->set_option(asio::socket_base::reuse_address(true), ec);
@@ -55,11 +64,11 @@ void Network::listen(const std::string& listen) {
 
 void Network::run_threads() {
   for (int i = 0; i < threads; ++i) {
-    running.emplace_back([this] {
+    running.emplace_back([this, loop = loops[static_cast<std::size_t>(i)].get()] {
       pthread_setname_np(pthread_self(), "admit-net");
       for (;;) {
         try {
-          ioc->run();
+          loop->run();
           return;
         } catch (const std::exception& e) {
           log::error("network thread error", {{"error", e.what()}});
@@ -70,7 +79,7 @@ void Network::run_threads() {
 }
 
 void Network::on_signals(std::function<void(int)> on_signal) {
-  signals.emplace(*ioc, SIGINT, SIGTERM);
+  signals.emplace(main_loop(), SIGINT, SIGTERM);
   signals->async_wait([f = std::move(on_signal)](const error_code& ec, int signal_number) {
     if (!ec) f(signal_number);
   });
@@ -85,8 +94,8 @@ void Network::close_acceptor() {
 }
 
 void Network::stop_threads() {
-  work.reset();
-  ioc->stop();
+  for (auto& w : work) w.reset();
+  for (auto& loop : loops) loop->stop();
   for (auto& t : running)
     if (t.joinable()) t.join();
   running.clear();
@@ -95,8 +104,8 @@ void Network::stop_threads() {
 void Network::reset() {
   signals.reset();
   acceptor.reset();
-  work.reset();
-  ioc.reset();
+  work.clear();
+  loops.clear();
 }
 
 std::string Network::cap_key(const asio::ip::address& address) {

@@ -21,7 +21,6 @@
 #include <boost/asio/detached.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/error.hpp>
@@ -75,20 +74,23 @@ Method to_method(bhttp::verb v) noexcept {
 // exchanges, so an answer that arrives after the Server is gone still posts somewhere valid.
 struct Server::Core : std::enable_shared_from_this<Server::Core>, HandoffTarget {
   struct Connection {
-    Connection(tcp::socket&& socket, std::string peer, std::string cap_key)
-        : stream(std::move(socket)), peer(std::move(peer)), cap_key(std::move(cap_key)) {}
+    Connection(tcp::socket&& socket, std::string peer, std::string cap_key, std::size_t loop)
+        : stream(std::move(socket)), peer(std::move(peer)), cap_key(std::move(cap_key)), loop(loop) {}
     beast::tcp_stream stream;
     const std::string peer;     // the client address, canonical text ("" when unknown)
     const std::string cap_key;  // what the per-address cap counts: the address, or its /64
-    bool idle = true;  // waiting for the next request (touched only on the strand)
+    const std::size_t loop;     // the network loop it lives on (Network::loops)
+    bool idle = true;  // waiting for the next request (touched only on its loop)
   };
 
   // One request's way back to its connection (Exchange, exchange.hpp): the awaiting
-  // coroutine resumes through this type-erased completion, posted to the connection's strand.
+  // coroutine resumes through this type-erased completion, posted to the connection's loop.
   template <class Handler>
   struct CompletionImpl final : Completion {
-    CompletionImpl(Handler h, asio::any_io_executor fallback)
-        : handler(std::move(h)), fallback(std::move(fallback)) {}
+    CompletionImpl(Handler h, asio::any_io_executor fallback, std::size_t loop_index)
+        : handler(std::move(h)), fallback(std::move(fallback)) {
+      loop = loop_index;
+    }
     void run() override {
       auto ex = asio::get_associated_executor(handler, fallback);
       asio::post(ex, [h = std::move(handler), r = std::move(response),
@@ -98,18 +100,21 @@ struct Server::Core : std::enable_shared_from_this<Server::Core>, HandoffTarget 
     asio::any_io_executor fallback;
   };
 
-  // HandoffTarget: answers from one batch reach the network threads in one post per thread
-  // (a share each, so all of them send); each answer then goes on to its connection's
-  // strand from there, a cheap thread-local queue operation.
+  // HandoffTarget: answers from one batch reach each connection's loop in one post per loop
+  // holding answers; there each answer resumes its connection with a post into the loop's
+  // own thread-private queue, which takes no lock.
   void run_all(HandoffTasks tasks) override {
     if (tasks.size() == 1) {
       tasks.front()->run();
       return;
     }
-    for (auto& share : split_into_shares(std::move(tasks), static_cast<std::size_t>(options.io_threads)))
-      asio::post(*net.ioc, [share = std::move(share)]() mutable {
+    auto shares = split_by_loop(std::move(tasks), net.loops.size());
+    for (std::size_t i = 0; i < shares.size(); ++i) {
+      if (shares[i].empty()) continue;
+      asio::post(*net.loops[i], [share = std::move(shares[i])]() mutable {
         for (auto& t : share) t->run();
       });
+    }
   }
 
   Core(ServerOptions o, const Router& r, Authenticator* a, Metrics& m)
@@ -151,7 +156,7 @@ struct Server::Core : std::enable_shared_from_this<Server::Core>, HandoffTarget 
                                const std::string& request_id,
                                std::chrono::steady_clock::time_point started_at,
                                const std::string& peer);
-  asio::awaitable<std::tuple<Response, std::string>> dispatch(Request request);
+  asio::awaitable<std::tuple<Response, std::string>> dispatch(Request request, std::size_t loop);
   template <class Body>
   asio::awaitable<error_code> write(beast::tcp_stream& stream, bhttp::response<Body>& message,
                                     bool head_only);
@@ -181,8 +186,10 @@ struct Server::Core : std::enable_shared_from_this<Server::Core>, HandoffTarget 
 
 asio::awaitable<void> Server::Core::accept_loop() {
   for (;;) {
-    auto strand = asio::make_strand(*net.ioc);
-    auto [ec, socket] = co_await net.acceptor->async_accept(strand, kUseTuple);
+    // Each connection lives on one loop (network.hpp), chosen round robin.
+    const std::size_t loop = net.next_loop();
+    auto [ec, socket] = co_await net.acceptor->async_accept(
+        asio::any_io_executor(net.loops[loop]->get_executor()), kUseTuple);
     if (ec) {
       if (ec == asio::error::operation_aborted || !net.acceptor->is_open()) co_return;
       // Out of descriptors and the like: back off briefly instead of spinning.
@@ -208,7 +215,7 @@ asio::awaitable<void> Server::Core::accept_loop() {
     }
     socket.set_option(tcp::no_delay(true), ignored);
     auto connection =
-        std::make_shared<Connection>(std::move(socket), std::move(peer), std::move(cap_key));
+        std::make_shared<Connection>(std::move(socket), std::move(peer), std::move(cap_key), loop);
     if (!connections.add(connection)) {
       // Closed unread, as above: one address may not hold every slot.
       const auto n = refused_address.fetch_add(1) + 1;
@@ -232,20 +239,21 @@ asio::awaitable<void> Server::Core::accept_loop() {
   }
 }
 
-asio::awaitable<std::tuple<Response, std::string>> Server::Core::dispatch(Request request) {
-  // An answer memory holds goes out at once: no exchange, no post back to the strand.
+asio::awaitable<std::tuple<Response, std::string>> Server::Core::dispatch(Request request,
+                                                                           std::size_t loop) {
+  // An answer memory holds goes out at once: no exchange, no post back to the loop.
   {
     std::optional<Response> now;
     std::string route;
     if (dispatcher.answer_now(request, route, now))
       co_return std::tuple<Response, std::string>(std::move(*now), std::move(route));
   }
-  auto initiate = [this, &request](auto handler) {
+  auto initiate = [this, &request, loop](auto handler) {
     using Handler = decltype(handler);
-    auto fallback = asio::any_io_executor(net.ioc->get_executor());
+    auto fallback = asio::any_io_executor(net.loops[loop]->get_executor());
     auto exchange = std::make_shared<Exchange>(
         shared_from_this(), std::move(request),
-        std::make_unique<CompletionImpl<Handler>>(std::move(handler), std::move(fallback)));
+        std::make_unique<CompletionImpl<Handler>>(std::move(handler), std::move(fallback), loop));
     run_exchange(dispatcher, *options.pool, exchange);
   };
   co_return co_await asio::async_initiate<decltype(asio::use_awaitable),
@@ -487,7 +495,7 @@ asio::awaitable<bool> Server::Core::answer(Connection& connection, Incoming& in)
   const bool access_log = options.access_log && log::enabled(log::Level::info);
   std::string remote = access_log ? in.request.remote_address : std::string();
   const AcceptedEncodings accepted = parse_accept_encoding(in.request.header("accept-encoding"));
-  auto [response, route] = co_await dispatch(std::move(in.request));
+  auto [response, route] = co_await dispatch(std::move(in.request), connection.loop);
   build_later_body(response, request_id, route);
   compress_if_worthwhile(response, accepted);
 
