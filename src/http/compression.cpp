@@ -127,7 +127,8 @@ std::optional<std::string> gunzip(std::string_view data) {
 }
 
 void compress_if_worthwhile(Response& response, const AcceptedEncodings& accepted) {
-  if (response.status != 200 || response.shared_body || !response.file_path.empty()) return;
+  if (response.status != 200 || response.shared_body || response.open_file || !response.file_path.empty())
+    return;
   if (response.body.size() < kCompressMinBytes || !is_textual(response.content_type)) return;
   for (const auto& [name, value] : response.headers)
     if (iequal(name, "content-encoding") || iequal(name, "vary")) return;

@@ -1,5 +1,9 @@
 #include "http/message.hpp"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <stdexcept>
 
 #include <boost/json/serialize.hpp>
@@ -20,6 +24,21 @@ std::string_view to_string(Method m) noexcept {
     case Method::other: return "OTHER";
   }
   return "OTHER";
+}
+
+OpenFile::~OpenFile() {
+  if (fd >= 0) ::close(fd);
+}
+
+std::shared_ptr<const OpenFile> OpenFile::open(const std::string& path) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return nullptr;
+  struct stat st {};
+  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    ::close(fd);
+    return nullptr;
+  }
+  return std::make_shared<const OpenFile>(fd, static_cast<std::uint64_t>(st.st_size));
 }
 
 std::optional<std::string_view> Request::header(std::string_view lower_name) const {

@@ -1,6 +1,7 @@
 #pragma once
 // The HTTP vocabulary handlers see: plain structs, no Beast. Only http/server.cpp includes
 // Beast/Asio, so handlers and services compile quickly and can be unit-tested directly.
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <memory>
@@ -59,6 +60,21 @@ struct Request {
   void release_payload() noexcept;
 };
 
+// A file kept open to be sent with sendfile(2) from the page cache (a large web app file):
+// no copy through user memory. The descriptor closes with the last reference; `size` is the
+// length when opened (the server closes the connection if the file became shorter).
+struct OpenFile {
+  OpenFile(int fd, std::uint64_t size) noexcept : fd(fd), size(size) {}
+  ~OpenFile();
+  OpenFile(const OpenFile&) = delete;
+  OpenFile& operator=(const OpenFile&) = delete;
+  // The regular file at `path`, opened read-only; nullptr when it cannot be.
+  static std::shared_ptr<const OpenFile> open(const std::string& path);
+
+  const int fd;
+  const std::uint64_t size;
+};
+
 struct Response {
   int status = 200;
   std::string content_type;
@@ -68,6 +84,8 @@ struct Response {
   // When set, the body instead of `body`: an answer held ready in memory (a snapshot, a
   // web app file), sent without a copy.
   std::shared_ptr<const std::string> shared_body;
+  // When set, the body instead of the above: sent from this open file with sendfile(2).
+  std::shared_ptr<const OpenFile> open_file;
   // When set, the answer is built by this function on the network thread just before it
   // is sent, and replaces everything above: a thread that answers many requests at once
   // (a registration writer) hands over the result instead of rendering each body itself.

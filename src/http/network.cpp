@@ -1,13 +1,18 @@
 #include "http/network.hpp"
 
 #include <pthread.h>
+#include <sys/sendfile.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <csignal>
 #include <exception>
 #include <stdexcept>
 
+#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
 
 #include "common/log.hpp"
 #include "http/wire.hpp"
@@ -115,6 +120,35 @@ std::string Network::cap_key(const asio::ip::address& address) {
   auto bytes = v6.to_bytes();
   std::fill(bytes.begin() + 8, bytes.end(), static_cast<unsigned char>(0));
   return asio::ip::address_v6(bytes).to_string() + "/64";
+}
+
+asio::awaitable<bool> send_file(tcp::socket& socket, int file_fd, std::uint64_t size,
+                                std::chrono::seconds timeout) {
+  error_code ec;
+  socket.native_non_blocking(true, ec);
+  if (ec) co_return false;
+  // The deadline ends the wait for a client that stops reading; its handler touches nothing
+  // when cancelled (it may run after this frame is gone).
+  asio::steady_timer deadline(socket.get_executor(), timeout);
+  deadline.async_wait([&socket](const error_code& e) {
+    if (e) return;
+    error_code ignored;
+    socket.cancel(ignored);
+  });
+  off_t offset = 0;
+  const auto end = static_cast<off_t>(size);
+  while (offset < end) {
+    const ssize_t sent =
+        ::sendfile(socket.native_handle(), file_fd, &offset, static_cast<std::size_t>(end - offset));
+    if (sent > 0) continue;
+    if (sent == 0) break;  // the file became shorter than its Content-Length
+    if (errno == EINTR) continue;
+    if (errno != EAGAIN && errno != EWOULDBLOCK) break;
+    auto [wait_ec] = co_await socket.async_wait(tcp::socket::wait_write, asio::as_tuple(asio::use_awaitable));
+    if (wait_ec) break;
+  }
+  deadline.cancel();
+  co_return offset == end;
 }
 
 }  // namespace admit::http

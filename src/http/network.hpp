@@ -2,6 +2,7 @@
 // The Asio side of the server that needs no Beast (server.cpp holds the HTTP sessions): the
 // event loops (one io_context per network thread), the listening socket, the signal wait. Included only
 // by server.cpp and network.cpp, the two files that may include Asio.
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -10,6 +11,7 @@
 #include <thread>
 #include <vector>
 
+#include <boost/asio/awaitable.hpp>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -57,5 +59,11 @@ struct Network {
   std::vector<std::thread> running;
   std::uint16_t bound_port = 0;
 };
+
+// Sends `size` bytes of the open file `file_fd` to `socket` with sendfile(2), waiting for
+// the socket to take more as needed; false when it could not send them all (the peer left,
+// `timeout` passed, the file became shorter): then the connection must close.
+boost::asio::awaitable<bool> send_file(boost::asio::ip::tcp::socket& socket, int file_fd,
+                                       std::uint64_t size, std::chrono::seconds timeout);
 
 }  // namespace admit::http

@@ -70,27 +70,34 @@ bool none_match_hits(std::string_view header, std::string_view hash) noexcept {
 Response answer(const Request& request, const Representation& rep,
                 std::string_view cache_control) {
   const AcceptedEncodings accepted = parse_accept_encoding(request.header("accept-encoding"));
+  const bool has_gzip = rep.gzip || rep.gzip_file, has_br = rep.br || rep.br_file;
   Encoding chosen = Encoding::identity;
   std::shared_ptr<const std::string> shared = rep.identity;
-  if (rep.br && accepted.br) {
+  std::shared_ptr<const OpenFile> file = rep.identity_file;
+  if (has_br && accepted.br) {
     chosen = Encoding::br;
     shared = rep.br;
-  } else if (rep.gzip && accepted.gzip) {
+    file = rep.br_file;
+  } else if (has_gzip && accepted.gzip) {
     chosen = Encoding::gzip;
     shared = rep.gzip;
+    file = rep.gzip_file;
   }
   Response r;
   r.content_type = rep.content_type;
   r.header("ETag", rep.etag(chosen));
   r.header("Cache-Control", std::string(cache_control));
-  if (rep.gzip || rep.br) r.header("Vary", "Accept-Encoding");
+  if (has_gzip || has_br) r.header("Vary", "Accept-Encoding");
   if (auto inm = request.header("if-none-match"); inm && none_match_hits(*inm, rep.hash)) {
     r.status = 304;
     return r;
   }
   r.status = 200;
   if (chosen != Encoding::identity) r.header("Content-Encoding", std::string(to_string(chosen)));
-  r.shared_body = std::move(shared);
+  if (file)
+    r.open_file = std::move(file);
+  else
+    r.shared_body = std::move(shared);
   return r;
 }
 

@@ -22,6 +22,9 @@ struct Representation {
   std::shared_ptr<const std::string> gzip;  // null when not worth it or not made
   std::shared_ptr<const std::string> br;    // null when not made
   std::string hash;                          // of the identity bytes, hex
+  // Large web app files are sent from open files instead (sendfile(2)); a variant is either
+  // in memory above or open here, never both.
+  std::shared_ptr<const OpenFile> identity_file, gzip_file, br_file;
 
   std::string etag(Encoding e) const;
 };

@@ -29,12 +29,9 @@
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/empty_body.hpp>
 #include <boost/beast/http/error.hpp>
-#include <boost/beast/http/file_body.hpp>
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/read.hpp>
-#include <boost/beast/http/serializer.hpp>
 #include <boost/beast/http/string_body.hpp>
-#include <boost/beast/http/write.hpp>
 
 #include "common/log.hpp"
 #include "http/compression.hpp"
@@ -157,9 +154,6 @@ struct Server::Core : std::enable_shared_from_this<Server::Core>, HandoffTarget 
                                std::chrono::steady_clock::time_point started_at,
                                const std::string& peer);
   asio::awaitable<std::tuple<Response, std::string>> dispatch(Request request, std::size_t loop);
-  template <class Body>
-  asio::awaitable<error_code> write(beast::tcp_stream& stream, bhttp::response<Body>& message,
-                                    bool head_only);
   asio::awaitable<std::size_t> send(Connection& connection, Response response, unsigned version,
                                     bool keep_alive, bool head_only, const std::string& request_id,
                                     bool& ok);
@@ -260,19 +254,6 @@ asio::awaitable<std::tuple<Response, std::string>> Server::Core::dispatch(Reques
                                           void(Response, std::string)>(initiate, asio::use_awaitable);
 }
 
-template <class Body>
-asio::awaitable<error_code> Server::Core::write(beast::tcp_stream& stream,
-                                                bhttp::response<Body>& message, bool head_only) {
-  bhttp::response_serializer<Body> serializer(message);
-  stream.expires_after(options.body_timeout);
-  if (head_only) {
-    auto [ec, n] = co_await bhttp::async_write_header(stream, serializer, kUseTuple);
-    co_return ec;
-  }
-  auto [ec, n] = co_await bhttp::async_write(stream, serializer, kUseTuple);
-  co_return ec;
-}
-
 // Writes `response` with the common headers; returns the body bytes sent, sets ok=false
 // when the write failed.
 asio::awaitable<std::size_t> Server::Core::send(Connection& connection, Response response,
@@ -280,32 +261,18 @@ asio::awaitable<std::size_t> Server::Core::send(Connection& connection, Response
                                                 bool head_only, const std::string& request_id,
                                                 bool& ok) {
   ensure_valid_status(response, request_id);
-  auto fill = [&](auto& message) {
-    message.version(version);
-    message.result(static_cast<unsigned>(response.status));
-    for_each_field(response, request_id, security,
-                   [&](std::string_view name, std::string_view value) { message.insert(name, value); });
-    message.keep_alive(keep_alive);
-  };
-
   if (!response.file_path.empty() && !body_forbidden(response.status)) {
-    bhttp::response<bhttp::file_body> message;
-    error_code ec;
-    message.body().open(response.file_path.c_str(), beast::file_mode::scan, ec);
-    if (!ec) {
-      fill(message);
-      std::uint64_t size = message.body().size();
-      message.content_length(size);
-      ec = co_await write(connection.stream, message, head_only);
-      ok = !ec;
-      co_return head_only ? 0 : static_cast<std::size_t>(size);
+    // A file that appeared after start (StaticFiles::serve): opened now and sent like the
+    // large files StaticFiles holds open.
+    response.open_file = OpenFile::open(response.file_path);
+    if (!response.open_file) {
+      log::warn("file not readable", {{"request_id", request_id}, {"path", response.file_path}});
+      response = Response::problem(Error::not_found("file"), request_id);
     }
-    log::warn("file not readable", {{"request_id", request_id}, {"error", ec.message()}});
-    response = Response::problem(Error::not_found("file"), request_id);
   }
 
-  // String bodies (every API answer): the head is written here into one string and goes
-  // out with the body in one gather write. Beast's serializer walks a long chain of small
+  // The head is written here into one string and goes out with a string body in one gather
+  // write, or before a file's bytes, which sendfile(2) sends from the page cache. Beast's serializer walks a long chain of small
   // buffers and allocates a node per header; it was the largest single cost of the network
   // threads in the flash-sale profile (bench/README.md).
   const bool forbidden = body_forbidden(response.status);
@@ -315,6 +282,12 @@ asio::awaitable<std::size_t> Server::Core::send(Connection& connection, Response
   const std::string_view body = response.body_view();  // a shared body is never copied
   const std::size_t bytes = forbidden || head_only ? 0 : body.size();
   connection.stream.expires_after(options.body_timeout);
+  if (response.open_file && !forbidden && !head_only) {
+    auto [ec, n] = co_await asio::async_write(connection.stream, asio::buffer(head), kUseTuple);
+    ok = !ec && co_await send_file(connection.stream.socket(), response.open_file->fd,
+                                   response.open_file->size, options.body_timeout);
+    co_return ok ? static_cast<std::size_t>(response.open_file->size) : 0;
+  }
   if (bytes == 0) {
     auto [ec, n] = co_await asio::async_write(connection.stream, asio::buffer(head), kUseTuple);
     ok = !ec;

@@ -73,7 +73,8 @@ void StaticFiles::load() {
     if (ec || !safe_path(url)) continue;
     auto data = read_file(path);
     if (!data) continue;
-    if (bytes_ + data->size() > kMemoryLimit) {
+    const bool large = data->size() >= kSendfileMinBytes;
+    if (!large && bytes_ + data->size() > kMemoryLimit) {
       log::warn("web app larger than the memory cache; the rest is read from disk",
                 {{"limit_bytes", kMemoryLimit}});
       break;
@@ -81,20 +82,34 @@ void StaticFiles::load() {
     auto rep = std::make_shared<Representation>();
     rep->hash = content_hash(*data);
     rep->content_type = std::string(content_type_for(url));
-    bytes_ += data->size();
-    auto twin = [&](std::string_view suffix) -> std::shared_ptr<const std::string> {
-      auto packed = read_file(path.string() + std::string(suffix));
-      if (!packed || packed->size() >= data->size()) return nullptr;
+    // A twin is used only when smaller than the file; a large one is kept open, not read.
+    auto twin = [&](std::string_view suffix, std::shared_ptr<const std::string>& bytes,
+                    std::shared_ptr<const OpenFile>& file) {
+      const std::string twin_path = path.string() + std::string(suffix);
+      if (large) {
+        auto open = OpenFile::open(twin_path);
+        if (open && open->size < data->size()) file = std::move(open);
+        return;
+      }
+      auto packed = read_file(twin_path);
+      if (!packed || packed->size() >= data->size()) return;
       bytes_ += packed->size();
-      return std::make_shared<const std::string>(std::move(*packed));
+      bytes = std::make_shared<const std::string>(std::move(*packed));
     };
-    rep->gzip = twin(".gz");
-    rep->br = twin(".br");
-    rep->identity = std::make_shared<const std::string>(std::move(*data));
+    twin(".gz", rep->gzip, rep->gzip_file);
+    twin(".br", rep->br, rep->br_file);
+    if (large) {
+      rep->identity_file = OpenFile::open(path.string());
+      if (!rep->identity_file) continue;
+      opened_ += 1 + (rep->gzip_file ? 1 : 0) + (rep->br_file ? 1 : 0);
+    } else {
+      bytes_ += data->size();
+      rep->identity = std::make_shared<const std::string>(std::move(*data));
+    }
     files_.emplace(url, std::move(rep));
   }
   if (auto it = files_.find("/index.html"); it != files_.end()) index_ = it->second;
-  log::info("web app in memory", {{"files", files_.size()}, {"bytes", bytes_}});
+  log::info("web app in memory", {{"files", files_.size()}, {"bytes", bytes_}, {"open_files", opened_}});
 }
 
 std::optional<Response> StaticFiles::serve_cached(const Request& request) const {

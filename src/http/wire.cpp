@@ -106,7 +106,9 @@ std::string response_head(const Response& response, std::string_view reason, uns
     head += "\r\n";
   };
   for_each_field(response, request_id, security, field);
-  if (!forbidden) field("Content-Length", std::to_string(response.body_view().size()));
+  if (!forbidden)
+    field("Content-Length", std::to_string(response.open_file ? response.open_file->size
+                                                              : response.body_view().size()));
   // HTTP/1.1 stays open unless told; HTTP/1.0 closes unless told.
   if (version == 10 && keep_alive) field("Connection", "keep-alive");
   if (version != 10 && !keep_alive) field("Connection", "close");

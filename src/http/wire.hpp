@@ -46,8 +46,8 @@ void ensure_valid_status(Response& response, const std::string& request_id);
 // a throw there is logged and answered 500.
 void build_later_body(Response& response, const std::string& request_id, const std::string& route);
 
-// Status line and header fields of a string-body answer, ending in the blank line. `reason`
-// is the status's reason phrase.
+// Status line and header fields of a string-body or open-file answer, ending in the blank
+// line. `reason` is the status's reason phrase.
 std::string response_head(const Response& response, std::string_view reason, unsigned version,
                           bool keep_alive, bool forbidden, const std::string& request_id,
                           const HeaderList& security);
