@@ -379,14 +379,26 @@ asio::awaitable<Server::Core::Incoming> Server::Core::read_request(Connection& c
   bhttp::request_parser<bhttp::string_body> parser;
   parser.header_limit(static_cast<std::uint32_t>(options.max_header_bytes));
   parser.body_limit(std::numeric_limits<std::uint64_t>::max());  // per route, below
-  stream.expires_after(options.header_timeout);
-  auto [header_ec, header_n] = co_await bhttp::async_read_header(stream, buffer, parser, kUseTuple);
+  // The head is parsed from what the first read brought, reading more only while it is
+  // incomplete: a whole head costs no further operation (Beast's async_read_header posts
+  // its completion even when it had nothing to read).
+  error_code header_ec;
+  bool timer_set = false;
+  for (;;) {
+    if (buffer.size() > 0) {
+      header_ec = {};
+      buffer.consume(parser.put(buffer.data(), header_ec));
+      if (!header_ec && parser.is_header_done()) break;
+      if (header_ec && header_ec != bhttp::error::need_more) break;
+    }
+    if (!timer_set) stream.expires_after(options.header_timeout);
+    timer_set = true;
+    auto [ec, n] = co_await stream.async_read_some(buffer.prepare(8192), kUseTuple);
+    if (ec) co_return in;  // the peer left or timed out: close quietly
+    buffer.commit(n);
+  }
   in.started_at = std::chrono::steady_clock::now();
   if (header_ec) {
-    if (header_ec == bhttp::error::end_of_stream || header_ec == asio::error::eof ||
-        header_ec == bhttp::error::partial_message || header_ec == beast::error::timeout ||
-        header_ec == asio::error::operation_aborted || header_ec == asio::error::connection_reset)
-      co_return in;  // close quietly
     in.kind = Incoming::Kind::rejection;
     if (header_ec == bhttp::error::header_limit)
       in.rejection = Error::bad_request("The request headers are too large.");

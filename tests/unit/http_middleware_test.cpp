@@ -251,6 +251,30 @@ TEST_F(StaticFilesTest, ServesFromMemoryWithTwinsTagsAndDiskFallback) {
   EXPECT_EQ(files.serve("/assets/late-9z.js", "r").file_path, (root_ / "assets" / "late-9z.js").string());
 }
 
+TEST_F(StaticFilesTest, LargeFilesAreHeldOpenNotInMemory) {
+  const std::string big(StaticFiles::kSendfileMinBytes, 'a');
+  std::ofstream(root_ / "assets" / "big-3c.js", std::ios::binary) << big;
+  std::ofstream(root_ / "assets" / "big-3c.js.gz", std::ios::binary) << "gz";
+  StaticFiles files(root_.string());
+  EXPECT_EQ(files.open_files(), 2u) << "the file and its smaller twin";
+  EXPECT_LT(files.cached_bytes(), big.size()) << "neither is held in memory";
+
+  auto plain = files.serve_cached(static_request("/assets/big-3c.js"));
+  ASSERT_TRUE(plain);
+  ASSERT_TRUE(plain->open_file);
+  EXPECT_EQ(plain->open_file->size, big.size());
+  EXPECT_TRUE(plain->body_view().empty());
+  EXPECT_EQ(header_of(*plain, "Vary"), "Accept-Encoding");
+  auto gz = files.serve_cached(static_request("/assets/big-3c.js", {{"accept-encoding", "gzip"}}));
+  ASSERT_TRUE(gz->open_file);
+  EXPECT_EQ(gz->open_file->size, 2u);
+  EXPECT_EQ(header_of(*gz, "Content-Encoding"), "gzip");
+  auto again = files.serve_cached(
+      static_request("/assets/big-3c.js", {{"if-none-match", header_of(*plain, "ETag")}}));
+  EXPECT_EQ(again->status, 304);
+  EXPECT_FALSE(again->open_file);
+}
+
 TEST_F(StaticFilesTest, RefusesTraversal) {
   StaticFiles files(root_.string());
   EXPECT_EQ(files.serve("/../etc/passwd", "r").status, 400);

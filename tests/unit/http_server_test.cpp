@@ -611,6 +611,58 @@ TEST_F(ServerTest, ServesTheWebApp) {
   std::filesystem::remove_all(root);
 }
 
+// Files of StaticFiles::kSendfileMinBytes or more go out with sendfile(2) from an open file:
+// the exact bytes, Content-Length, the twin the client accepts, HEAD and 304 as for files
+// in memory, and the connection stays usable after each; so does a file written after start.
+TEST_F(ServerTest, ServesLargeFilesWithSendfile) {
+  auto root = std::filesystem::temp_directory_path() / ("admit-web-large-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(root / "assets");
+  std::ofstream(root / "index.html") << "<!doctype html><title>admit</title>";
+  std::string big;
+  for (int i = 0; big.size() < 300 * 1024; ++i) big += "line " + std::to_string(i) + " of a large script\n";
+  const std::string packed(70 * 1024, 'z');  // stands in for the gzip twin: smaller, also large
+  std::ofstream(root / "assets" / "big-1.js", std::ios::binary) << big;
+  std::ofstream(root / "assets" / "big-1.js.gz", std::ios::binary) << packed;
+  std::ofstream(root / "assets" / "big-1.js.br", std::ios::binary) << "br";  // small twin: in memory
+  ServerOptions options;
+  options.web_root = root.string();
+  start(options);
+  Client c(port());
+  auto plain = c.request("GET /assets/big-1.js HTTP/1.1\r\nHost: x\r\n\r\n");
+  ASSERT_TRUE(plain.ok);
+  EXPECT_EQ(plain.status, 200);
+  EXPECT_EQ(plain.header("content-length"), std::to_string(big.size()));
+  EXPECT_TRUE(plain.body == big) << "the identity bytes, exactly";
+  EXPECT_EQ(plain.header("cache-control"), "public, max-age=31536000, immutable");
+  EXPECT_EQ(plain.header("vary"), "Accept-Encoding");
+  const std::string tag = plain.header("etag");
+  ASSERT_FALSE(tag.empty());
+
+  auto gz = c.request("GET /assets/big-1.js HTTP/1.1\r\nHost: x\r\nAccept-Encoding: gzip\r\n\r\n");
+  EXPECT_EQ(gz.header("content-encoding"), "gzip");
+  EXPECT_EQ(gz.header("content-length"), std::to_string(packed.size()));
+  EXPECT_TRUE(gz.body == packed);
+  auto br = c.request("GET /assets/big-1.js HTTP/1.1\r\nHost: x\r\nAccept-Encoding: gzip, br\r\n\r\n");
+  EXPECT_EQ(br.header("content-encoding"), "br");
+  EXPECT_EQ(br.body, "br");
+
+  auto head = c.request("HEAD /assets/big-1.js HTTP/1.1\r\nHost: x\r\n\r\n", true);
+  EXPECT_EQ(head.status, 200);
+  EXPECT_EQ(head.header("content-length"), std::to_string(big.size()));
+  auto again = c.request("GET /assets/big-1.js HTTP/1.1\r\nHost: x\r\nIf-None-Match: " + tag + "\r\n\r\n");
+  EXPECT_EQ(again.status, 304);
+  EXPECT_TRUE(again.body.empty());
+
+  std::ofstream(root / "assets" / "late-2.js", std::ios::binary) << big;  // after start: from disk
+  auto late = c.request("GET /assets/late-2.js HTTP/1.1\r\nHost: x\r\n\r\n");
+  EXPECT_EQ(late.status, 200);
+  EXPECT_TRUE(late.body == big);
+  auto late_head = c.request("HEAD /assets/late-2.js HTTP/1.1\r\nHost: x\r\n\r\n", true);
+  EXPECT_EQ(late_head.header("content-length"), std::to_string(big.size()));
+  EXPECT_EQ(c.request("GET /index.html HTTP/1.1\r\nHost: x\r\n\r\n").body, "<!doctype html><title>admit</title>");
+  std::filesystem::remove_all(root);
+}
+
 TEST_F(ServerTest, RecordsMetrics) {
   start();
   Client c(port());
