@@ -430,8 +430,9 @@ asio::awaitable<Server::Core::Incoming> Server::Core::read_request(Connection& c
     in.rejection = std::move(*bad);
     co_return in;
   }
-  // Body: the limit of the route, checked up front when Content-Length announces it.
-  const std::size_t limit = router.body_limit_for(request.method, raw_path);
+  // Body: the limit of the route, checked up front when Content-Length announces it (a
+  // request without a body, most of them, needs no route look-up here).
+  const std::size_t limit = parser.is_done() ? 0 : router.body_limit_for(request.method, raw_path);
   co_await read_body(connection, buffer, parser, limit, in);
   co_return in;
 }
