@@ -162,10 +162,13 @@ CheckinOptions checkin_options(const Config& config, const sql::Database& db) {
   return o;
 }
 
-TicketSettings ticket_settings(const Config& config) {
+// Issuing waits while the registration engine writes batches (a sale), so the database's
+// writer and the disk's syncs go to the sale (TicketSettings::urgent_writes).
+TicketSettings ticket_settings(const Config& config, std::function<std::uint64_t()> urgent_writes) {
   TicketSettings s;
   s.public_url = config.public_url;
   s.link_ttl = std::chrono::seconds(config.download_link_seconds);
+  s.urgent_writes = std::move(urgent_writes);
   return s;
 }
 
@@ -241,7 +244,7 @@ App::App(Config config, std::shared_ptr<const Clock> clock)
       documents_(keys_),
       links_(link_key(config_)),
       tickets_(ticket_store_, registration_store_, events_, users_, *blobs_, documents_, links_,
-               *clock_, ticket_settings(config_)),
+               *clock_, ticket_settings(config_, [this] { return engine_.stats().batches; })),
       payment_store_(*db_),
       payment_service_(payment_store_, registration_store_, events_, *payments_, *clock_, config_.public_url),
       checkin_store_(*db_),

@@ -131,7 +131,7 @@ void TicketService::issue_step() {
   // Refill the pool in bulk, once half of its queue has drained: while a sale keeps the
   // cores busy the idle-priority PDF threads hardly run, and this pass reads nothing.
   const std::size_t capacity = pool->capacity();
-  if (busy > capacity / 2) return;
+  if (busy > capacity / 2 || yielding()) return;
   std::vector<std::string> ids;
   try {
     ids = tickets_.unissued(static_cast<int>(capacity + busy + retries_waiting()));
@@ -168,6 +168,25 @@ void TicketService::issue_step() {
       break;  // the pool is full: the rest waits for the next pass
     }
   }
+}
+
+bool TicketService::yielding() {
+  if (!settings_.urgent_writes) return false;
+  const auto now = std::chrono::steady_clock::now();
+  if (const std::uint64_t n = settings_.urgent_writes(); n != urgent_seen_) {
+    urgent_seen_ = n;
+    urgent_moved_at_ = now;
+  }
+  if (now - urgent_moved_at_ >= settings_.quiet_after) {
+    yield_since_.reset();
+    return false;
+  }
+  if (!yield_since_) yield_since_ = now;
+  if (now - *yield_since_ >= settings_.max_yield) {
+    yield_since_ = now;  // a long sale: one pass now, then wait again
+    return false;
+  }
+  return true;
 }
 
 std::size_t TicketService::retries_waiting() {
