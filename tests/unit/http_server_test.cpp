@@ -22,6 +22,7 @@
 #include "common/handoff.hpp"
 #include "common/log.hpp"
 #include "common/work_pool.hpp"
+#include "http/exchange.hpp"
 #include "http/server.hpp"
 
 namespace admit::http {
@@ -661,6 +662,27 @@ TEST_F(ServerTest, ServesLargeFilesWithSendfile) {
   EXPECT_EQ(late_head.header("content-length"), std::to_string(big.size()));
   EXPECT_EQ(c.request("GET /index.html HTTP/1.1\r\nHost: x\r\n\r\n").body, "<!doctype html><title>admit</title>");
   std::filesystem::remove_all(root);
+}
+
+// A batch of answers reaches each network loop in one share, in the order given.
+TEST(SplitByLoop, OneSharePerLoopInOrder) {
+  struct Tagged final : Completion {
+    Tagged(std::size_t on, int n) : id(n) { loop = on; }
+    void run() override {}
+    int id;
+  };
+  HandoffTasks tasks;
+  const std::size_t loops[] = {1, 0, 1, 0, 7};  // 7 is out of range: loop 0
+  for (int i = 0; i < 5; ++i) tasks.push_back(std::make_unique<Tagged>(loops[i], i));
+  auto shares = split_by_loop(std::move(tasks), 2);
+  ASSERT_EQ(shares.size(), 2u);
+  auto ids = [](const HandoffTasks& share) {
+    std::vector<int> out;
+    for (const auto& t : share) out.push_back(static_cast<const Tagged&>(*t).id);
+    return out;
+  };
+  EXPECT_EQ(ids(shares[0]), (std::vector<int>{1, 3, 4}));
+  EXPECT_EQ(ids(shares[1]), (std::vector<int>{0, 2}));
 }
 
 TEST_F(ServerTest, RecordsMetrics) {
