@@ -4,7 +4,6 @@ import { Link, useSearchParams } from 'react-router';
 import { ErrorMessage } from '@/components/ErrorMessage';
 import { NewPasswordInput } from '@/components/PasswordInput';
 import { isApiError } from '@/lib/api';
-import { passwordProblem } from '@/lib/password';
 import { useConfirmPasswordReset } from './api';
 
 /** /reset-password?token=… */
@@ -14,13 +13,11 @@ export function ResetPasswordPage() {
   const token = params.get('token') ?? '';
   const confirm = useConfirmPasswordReset();
   const [password, setPassword] = useState('');
-  const [clientError, setClientError] = useState<string>();
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    const problem = passwordProblem(password);
-    setClientError(problem ?? undefined);
-    if (!problem) confirm.mutate({ token, password });
+    // The server checks the password's rules; its 422 names what is wrong.
+    confirm.mutate({ token, password });
   };
   const err = isApiError(confirm.error) ? confirm.error : null;
 
@@ -61,7 +58,7 @@ export function ResetPasswordPage() {
             label={t('auth.reset.newPassword')}
             value={password}
             onChange={setPassword}
-            error={clientError ?? err?.fieldError('password')}
+            error={err?.fieldError('password')}
           />
           <button type="submit" className="btn btn-primary" disabled={confirm.isPending}>
             {t('auth.reset.submit')}
