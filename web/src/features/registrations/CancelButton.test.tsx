@@ -3,6 +3,7 @@ import { render, screen } from '@testing-library/react';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { MemoryRouter, Route, Routes } from 'react-router';
 import type { Event, Registration } from '@/lib/api';
+import { aRegistration } from '@/test/fixtures';
 import { MyRegistrationsPage } from './MyRegistrationsPage';
 import { RegistrationPage } from './RegistrationPage';
 
@@ -23,27 +24,8 @@ const event = {
   ticket_types: [{ id: 'tt_1', name: 'General', hidden: false }],
 } as unknown as Event;
 
-function registration(overrides: Partial<Registration>): Registration {
-  return {
-    id: 'reg_1',
-    event_id: 'evt_1',
-    user_id: 'usr_1',
-    status: 'confirmed',
-    items: [{ ticket_type_id: 'tt_1', ticket_type_name: 'General', quantity: 1, unit_price: 0, amount: 0 }],
-    total: 0,
-    currency: 'EUR',
-    expires_at: null,
-    checkout_url: null,
-    refund_status: null,
-    payment_flags: [],
-    created_at: '2099-04-01T10:00:00Z',
-    cancelled_at: null,
-    tickets_issued_at: '2099-04-01T10:00:01Z',
-    tickets_emailed_at: '2099-04-01T10:00:02Z',
-    tickets: [],
-    ...overrides,
-  };
-}
+const registration = (overrides: Partial<Registration>) =>
+  aRegistration({ tickets_issued_at: '2099-04-01T10:00:01Z', tickets_emailed_at: '2099-04-01T10:00:02Z', ...overrides });
 
 function serve(reg: Registration) {
   vi.stubGlobal(
