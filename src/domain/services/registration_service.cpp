@@ -21,6 +21,15 @@ std::string money(std::int64_t minor, const std::string& currency) {
   return format_money(minor, currency);
 }
 
+// The end of a cancellation mail: the refund owed, if any, and where the attendee's
+// registrations are.
+std::string cancellation_closing(const Registration& r, const std::string& public_url) {
+  std::string text;
+  if (r.refund_status && *r.refund_status == "due")
+    text += "The amount paid (" + money(r.total, r.currency) + ") will be refunded.\n";
+  return text + "\nYour registrations: " + public_url + "/me/registrations\n";
+}
+
 }  // namespace
 
 // ---- mails -----------------------------------------------------------------------------
@@ -35,9 +44,7 @@ MailNotice RegistrationMails::registration_cancelled(const Event& e, const Regis
            format_rfc3339(e.starts_at) + ", " + e.venue + ") has been cancelled" +
            (by_organizer ? " by the organizer" : " as you asked") + ". Its " +
            std::to_string(r.ticket_count()) + " ticket(s) are no longer valid.\n";
-  if (r.refund_status && *r.refund_status == "due")
-    m.text += "The amount paid (" + money(r.total, r.currency) + ") will be refunded.\n";
-  m.text += "\nYour registrations: " + public_url_ + "/me/registrations\n";
+  m.text += cancellation_closing(r, public_url_);
   return m;
 }
 
@@ -50,9 +57,7 @@ MailNotice RegistrationMails::event_cancelled(const Event& e, const Registration
   m.text = "Hello,\n\nwe are sorry: \"" + e.title + "\" (" + format_rfc3339(e.starts_at) + ", " +
            e.venue + ") has been cancelled by the organizer, and with it your registration " + r.id +
            ".\n";
-  if (r.refund_status && *r.refund_status == "due")
-    m.text += "The amount paid (" + money(r.total, r.currency) + ") will be refunded.\n";
-  m.text += "\nYour registrations: " + public_url_ + "/me/registrations\n";
+  m.text += cancellation_closing(r, public_url_);
   return m;
 }
 

@@ -5,6 +5,7 @@ import { ErrorMessage } from '@/components/ErrorMessage';
 import { NewPasswordInput } from '@/components/PasswordInput';
 import { isApiError } from '@/lib/api';
 import { useConfirmPasswordReset } from './api';
+import { DoneSignIn } from './DoneSignIn';
 
 /** /reset-password?token=… */
 export function ResetPasswordPage() {
@@ -37,14 +38,7 @@ export function ResetPasswordPage() {
       <title>{t('common.pageTitle', { title: t('auth.reset.title') })}</title>
       <h1>{t('auth.reset.title')}</h1>
       {confirm.isSuccess ? (
-        <div role="status" className="alert alert-ok">
-          <p>{t('auth.reset.done')}</p>
-          <p>
-            <Link className="btn btn-primary" to="/sign-in">
-              {t('nav.signIn')}
-            </Link>
-          </p>
-        </div>
+        <DoneSignIn message={t('auth.reset.done')} />
       ) : (
         <form onSubmit={submit} noValidate className="stack">
           {err && (err.status === 410 || err.fieldError('token')) ? (
