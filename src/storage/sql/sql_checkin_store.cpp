@@ -216,12 +216,13 @@ CheckinBundle SqlCheckinStore::bundle(const std::string& event_id, std::optional
     if (t.status == "cancelled") b.revoked.push_back(t.id);
     b.tickets.push_back(std::move(t));
   }
+  constexpr ColumnList kCounts{
+      "CAST(COUNT(*) AS BIGINT) AS sold",
+      "CAST(COALESCE(SUM(CASE WHEN status = 'checked_in' THEN 1 ELSE 0 END), 0) AS BIGINT) AS checked_in"};
   for (const auto& row : conn->query(
-           "SELECT CAST(COUNT(*) AS BIGINT), CAST(COALESCE(SUM(CASE WHEN status = 'checked_in' THEN 1 ELSE 0 END), 0) "
-           "AS BIGINT) FROM tickets WHERE event_id = ? AND status <> 'cancelled'",
-           {event_id})) {
-    b.sold = row.i64(0);
-    b.checked_in = row.i64(1);
+           kCounts.select() + " FROM tickets WHERE event_id = ? AND status <> 'cancelled'", {event_id})) {
+    b.sold = row.i64(kCounts["sold"]);
+    b.checked_in = row.i64(kCounts["checked_in"]);
   }
   return b;
 }
@@ -279,11 +280,12 @@ Result<CheckinLogPage> SqlCheckinStore::log(const std::string& event_id, int lim
 std::vector<CheckinCount> SqlCheckinStore::per_hour(const std::string& event_id) {
   auto conn = db_.reader();
   std::vector<CheckinCount> out;
+  constexpr ColumnList kHour{"checked_in_at / 3600000 AS hour", "CAST(COUNT(*) AS BIGINT) AS scans"};
   for (const auto& row : conn->query(
-           "SELECT checked_in_at / 3600000, CAST(COUNT(*) AS BIGINT) FROM tickets WHERE event_id = ? "
-           "AND status = 'checked_in' GROUP BY checked_in_at / 3600000 ORDER BY 1",
+           kHour.select() + " FROM tickets WHERE event_id = ? AND status = 'checked_in' "
+                            "GROUP BY checked_in_at / 3600000 ORDER BY 1",
            {event_id}))
-    out.push_back({format_rfc3339(from_millis(row.i64(0) * 3600000)), row.i64(1)});
+    out.push_back({format_rfc3339(from_millis(row.i64(kHour["hour"]) * 3600000)), row.i64(kHour["scans"])});
   return out;
 }
 
