@@ -3,6 +3,8 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <pthread.h>
+#include <sched.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -160,22 +162,32 @@ CheckinOptions checkin_options(const Config& config, const sql::Database& db) {
   return o;
 }
 
-TicketSettings ticket_settings(const Config& config) {
+// Issuing waits while the registration engine writes batches (a sale), so the database's
+// writer and the disk's syncs go to the sale (TicketSettings::urgent_writes).
+TicketSettings ticket_settings(const Config& config, std::function<std::uint64_t()> urgent_writes) {
   TicketSettings s;
   s.public_url = config.public_url;
   s.link_ttl = std::chrono::seconds(config.download_link_seconds);
+  s.urgent_writes = std::move(urgent_writes);
   return s;
 }
 
-// Rendering PDFs is catch-up work: during a sale it must not take the cores from the
-// network threads and the registration writers. Each PDF thread lowers its own priority
-// (Linux: nice is per thread) to 10; a latch makes every thread take exactly one of these
-// tasks. When the cores are idle the pool runs at full speed all the same.
-void lower_priority(WorkPool& pool, int threads) {
+// Rendering PDFs must not take the cores from the network threads and the registration
+// writers. Linux schedules threads one by one, so each thread of a pool sets its own class
+// (a latch makes every thread take exactly one of these tasks):
+// - `idle` (issuing, catch-up work): SCHED_IDLE, which runs only on CPU time nothing else
+//   wants; during a sale the issuing waits, and it drains the backlog at full speed once
+//   the cores are free. Its threads hold no lock and no database connection (the issuer
+//   loop does the reads and the commit), so nothing else can wait behind them.
+// - `background` (downloads a person is waiting for): nice 10.
+enum class PoolPriority { background, idle };
+void lower_priority(WorkPool& pool, int threads, PoolPriority priority) {
   auto latch = std::make_shared<std::latch>(threads);
   for (int i = 0; i < threads; ++i)
-    if (!pool.try_post([latch] {
-          setpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()), 10);
+    if (!pool.try_post([latch, priority] {
+          sched_param none{};
+          if (priority != PoolPriority::idle || pthread_setschedparam(pthread_self(), SCHED_IDLE, &none) != 0)
+            setpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()), priority == PoolPriority::idle ? 19 : 10);
           latch->arrive_and_wait();
         }))
       latch->count_down();
@@ -232,7 +244,7 @@ App::App(Config config, std::shared_ptr<const Clock> clock)
       documents_(keys_),
       links_(link_key(config_)),
       tickets_(ticket_store_, registration_store_, events_, users_, *blobs_, documents_, links_,
-               *clock_, ticket_settings(config_)),
+               *clock_, ticket_settings(config_, [this] { return engine_.stats().batches; })),
       payment_store_(*db_),
       payment_service_(payment_store_, registration_store_, events_, *payments_, *clock_, config_.public_url),
       checkin_store_(*db_),
@@ -437,8 +449,12 @@ void App::start_workers(WorkPool& pool) {
                                          static_cast<std::size_t>(config_.pdf_queue));
   metrics_.add_gauge("admit_pdf_queue_depth", "Ticket PDFs waiting for a thread",
                      [this] { return static_cast<double>(pdf_pool_->queue_depth()); });
-  lower_priority(*pdf_pool_, config_.pdf_threads);
-  tickets_.start(*pdf_pool_);
+  lower_priority(*pdf_pool_, config_.pdf_threads, PoolPriority::background);
+  // The issuer's own pool: a short queue it refills as the threads drain it.
+  issue_pool_ = std::make_unique<WorkPool>("issue", static_cast<std::size_t>(config_.pdf_threads),
+                                           static_cast<std::size_t>(16 * config_.pdf_threads));
+  lower_priority(*issue_pool_, config_.pdf_threads, PoolPriority::idle);
+  tickets_.start(*issue_pool_);
   if (db_->dialect() == sql::Dialect::postgres &&
       (config_.ticket_signing_key.empty() || config_.link_key.empty()))
     log::warn("ticket keys come from this node's data folder: with several nodes, give every node "
@@ -548,6 +564,7 @@ int App::serve() {
     pool.stop();
     checkins_.stop();
     tickets_.stop();
+    issue_pool_->stop();
     pdf_pool_->stop();
     reconciler_->stop();
     registrations_.stop_sweeper();

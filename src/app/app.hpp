@@ -104,7 +104,8 @@ class App {
   auth::MemoryRateLimiter abuse_limiter_;  // registrations, waiting list, event creation
   AccountService accounts_;
   std::unique_ptr<WorkPool> hash_pool_;  // argon2id on 2 threads, 64 queued; made by serve()
-  std::unique_ptr<WorkPool> pdf_pool_;   // ticket PDFs (pdf_threads, pdf_queue); made by serve()
+  std::unique_ptr<WorkPool> pdf_pool_;   // ticket PDF downloads (pdf_threads, pdf_queue); made by serve()
+  std::unique_ptr<WorkPool> issue_pool_; // issuing tickets, at idle CPU priority (pdf_threads)
   std::unique_ptr<BackgroundLoop> reconciler_;  // payments reconciliation; made by serve()
   http::Metrics metrics_;
   // Registrations (issue 5): the batching engine and the rest; payments (issue 13):

@@ -1,6 +1,7 @@
 #include "mail/outbox_sender.hpp"
 
 #include <algorithm>
+#include <vector>
 
 #include "common/log.hpp"
 #include "common/random.hpp"
@@ -26,18 +27,20 @@ OutboxSender::OutboxSender(OutboxStore& store, Mailer& mailer, const Clock& cloc
 OutboxSender::~OutboxSender() { stop(); }
 
 int OutboxSender::run_once() {
-  int sent = 0;
   auto items = store_.claim_due(options_.node_id, clock_.now(), options_.lease, options_.batch);
+  // What went out is marked in one transaction at the end of the pass (one commit, not one
+  // per mail). A crash before it sends those mails again once the lease runs out: the
+  // outbox delivers at least once, as it always did between a send and its mark.
+  std::vector<std::string> sent;
   for (auto& item : items) {
     Status s = load_attachments(item.message);
     if (s) s = mailer_.send(item.message);
-    const Timestamp now = clock_.now();
     if (s) {
-      store_.mark_sent(item.message.id, options_.node_id, now);
-      ++sent;
+      sent.push_back(item.message.id);
       log::info("mail sent", {{"mail_id", item.message.id}, {"attempt", item.attempts}});
       continue;
     }
+    const Timestamp now = clock_.now();
     const bool give_up = item.attempts >= options_.max_attempts;
     std::optional<Timestamp> next;
     if (!give_up)
@@ -48,7 +51,8 @@ int OutboxSender::run_once() {
                {"attempt", item.attempts},
                {"error", s.error().detail}});
   }
-  return sent;
+  if (!sent.empty()) store_.mark_sent(sent, options_.node_id, clock_.now());
+  return static_cast<int>(sent.size());
 }
 
 Status OutboxSender::load_attachments(MailMessage& message) {

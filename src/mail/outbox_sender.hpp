@@ -1,7 +1,7 @@
 #pragma once
 // OutboxSender: the background loop, inside the server, that delivers queued mail.
 // Every poll (or at once after wake()) it claims due outbox rows under a lease, hands each
-// to the Mailer, and marks it sent; a failure is retried with exponential backoff (30 s,
+// to the Mailer, and marks what went out sent in one transaction per pass; a failure is retried with exponential backoff (30 s,
 // 1 min, 2 min, ... capped at 1 h) and given up after max_attempts. Everything lives in the
 // outbox table, so mail queued before a restart or a crash is sent after it; a row whose
 // sender died mid-send comes back when its lease ends (at-least-once: such a mail may

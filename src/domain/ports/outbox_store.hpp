@@ -28,8 +28,9 @@ class OutboxStore {
   // when the lease runs out.
   virtual std::vector<OutboxItem> claim_due(const std::string& claimer, Timestamp now,
                                             std::chrono::milliseconds lease, int limit) = 0;
-  // Marks a claimed row sent (only while `claimer` holds it); false otherwise.
-  virtual bool mark_sent(const std::string& id, const std::string& claimer, Timestamp at) = 0;
+  // Marks claimed rows sent, those `claimer` still holds, in one statement (one commit for
+  // a sender's whole pass); returns how many were marked.
+  virtual int mark_sent(const std::vector<std::string>& ids, const std::string& claimer, Timestamp at) = 0;
   // Records a failed attempt: retry at `next_attempt`, or give up when it is nullopt.
   virtual void mark_failed(const std::string& id, const std::string& claimer,
                            const std::string& error, std::optional<Timestamp> next_attempt,

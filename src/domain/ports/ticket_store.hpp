@@ -33,10 +33,11 @@ class TicketStore {
   virtual ~TicketStore() = default;
   // Confirmed registrations whose tickets are not issued yet, oldest first.
   virtual std::vector<std::string> unissued(int limit) = 0;
-  // In one transaction, only while the registration is confirmed and not yet issued: each
-  // ticket without a code gets its code, tickets_issued_at is set, and the mail (if any) is
-  // queued with tickets_mailed_at set. False (and nothing changed) otherwise.
-  virtual bool mark_issued(const IssuedTickets& issued, Timestamp now) = 0;
+  // In one transaction for the whole batch (one commit, one sync), for each registration
+  // only while it is confirmed and not yet issued: each ticket without a code gets its code,
+  // tickets_issued_at is set, and the mail (if any) is queued with tickets_mailed_at set.
+  // Answers, in the batch's order, whether each was marked (false: nothing changed for it).
+  virtual std::vector<bool> mark_issued(const std::vector<IssuedTickets>& batch, Timestamp now) = 0;
   // The registration a ticket belongs to.
   virtual std::optional<std::string> registration_of_ticket(const std::string& ticket_id) = 0;
 };

@@ -1,6 +1,7 @@
 #include "domain/services/ticket_service.hpp"
 
 #include <exception>
+#include <memory>
 #include <vector>
 
 #include "common/log.hpp"
@@ -66,11 +67,8 @@ QueuedMail TicketService::confirmation_mail(const Loaded& l) const {
   return m;
 }
 
-Status TicketService::issue(const std::string& registration_id) {
-  auto l = load(registration_id);
-  if (!l) return Error::not_found("registration");
-  Registration& r = l->registration;
-  if (r.status != RegistrationStatus::confirmed || r.tickets_issued_at) return {};
+Result<IssuedTickets> TicketService::prepare(Loaded& l) const {
+  Registration& r = l.registration;
   IssuedTickets issued;
   issued.registration_id = r.id;
   for (auto& t : r.tickets) {
@@ -80,9 +78,23 @@ Status TicketService::issue(const std::string& registration_id) {
     t.qr = *code;
     issued.codes.emplace_back(t.id, *code);
   }
-  if (auto put = blobs_.put(pdf_key(r.id), render(*l), "application/pdf"); !put) return put.error();
-  if (!r.buyer_email.empty()) issued.mail = confirmation_mail(*l);
-  tickets_.mark_issued(issued, clock_.now());
+  if (auto put = blobs_.put(pdf_key(r.id), render(l), "application/pdf"); !put) return put.error();
+  if (!r.buyer_email.empty()) issued.mail = confirmation_mail(l);
+  return issued;
+}
+
+bool TicketService::issuable(const std::optional<Loaded>& l) {
+  return l && l->registration.status == RegistrationStatus::confirmed &&
+         !l->registration.tickets_issued_at;
+}
+
+Status TicketService::issue(const std::string& registration_id) {
+  auto l = load(registration_id);
+  if (!l) return Error::not_found("registration");
+  if (!issuable(l)) return {};
+  auto issued = prepare(*l);
+  if (!issued) return issued.error();
+  tickets_.mark_issued({std::move(*issued)}, clock_.now());
   return {};
 }
 
@@ -108,14 +120,21 @@ void TicketService::stop() { loop_.stop(); }
 void TicketService::wake() { loop_.wake(); }
 
 void TicketService::issue_step() {
+  commit_ready();
   WorkPool* pool = nullptr;
+  std::size_t busy = 0;
   {
     std::lock_guard lock(mu_);
     pool = pool_;
+    busy = in_flight_.size();
   }
+  // Refill the pool in bulk, once half of its queue has drained: while a sale keeps the
+  // cores busy the idle-priority PDF threads hardly run, and this pass reads nothing.
+  const std::size_t capacity = pool->capacity();
+  if (busy > capacity / 2 || yielding()) return;
   std::vector<std::string> ids;
   try {
-    ids = tickets_.unissued(static_cast<int>(pool->capacity()));
+    ids = tickets_.unissued(static_cast<int>(capacity + busy + retries_waiting()));
   } catch (const std::exception& e) {
     log::warn("looking for tickets to issue failed", {{"error", e.what()}});
     return;
@@ -124,12 +143,26 @@ void TicketService::issue_step() {
   for (const auto& id : ids) {
     {
       std::lock_guard lock(mu_);
+      if (in_flight_.size() >= capacity) break;
       auto retry = retries_.find(id);
       if (retry != retries_.end() && retry->second.next > now) continue;
-      if (!in_flight_.insert(id).second) continue;
+      if (in_flight_.contains(id)) continue;
     }
-    const bool posted = pool->try_post([this, id] { issue_from_loop(id); });
-    if (!posted) {
+    std::optional<Loaded> l;
+    try {
+      l = load(id);
+    } catch (const std::exception& e) {
+      std::lock_guard lock(mu_);
+      failed(id, e.what());
+      continue;
+    }
+    if (!issuable(l)) continue;
+    auto job = std::make_shared<Loaded>(std::move(*l));
+    {
+      std::lock_guard lock(mu_);
+      in_flight_.insert(id);
+    }
+    if (!pool->try_post([this, job] { render_from_loop(*job); })) {
       std::lock_guard lock(mu_);
       in_flight_.erase(id);
       break;  // the pool is full: the rest waits for the next pass
@@ -137,19 +170,74 @@ void TicketService::issue_step() {
   }
 }
 
-void TicketService::issue_from_loop(const std::string& id) {
+bool TicketService::yielding() {
+  if (!settings_.urgent_writes) return false;
+  const auto now = std::chrono::steady_clock::now();
+  if (const std::uint64_t n = settings_.urgent_writes(); n != urgent_seen_) {
+    urgent_seen_ = n;
+    urgent_moved_at_ = now;
+  }
+  if (now - urgent_moved_at_ >= settings_.quiet_after) {
+    yield_since_.reset();
+    return false;
+  }
+  if (!yield_since_) yield_since_ = now;
+  if (now - *yield_since_ >= settings_.max_yield) {
+    yield_since_ = now;  // a long sale: one pass now, then wait again
+    return false;
+  }
+  return true;
+}
+
+std::size_t TicketService::retries_waiting() {
+  std::lock_guard lock(mu_);
+  return retries_.size();
+}
+
+void TicketService::render_from_loop(Loaded& l) {
+  const std::string id = l.registration.id;
+  std::string error;
+  std::optional<IssuedTickets> issued;
+  try {
+    if (auto r = prepare(l)) issued = std::move(*r);
+    else error = r.error().detail;
+  } catch (const std::exception& e) {
+    error = e.what();
+  }
+  {
+    std::lock_guard lock(mu_);
+    if (!issued) {
+      in_flight_.erase(id);
+      failed(id, error);
+      return;
+    }
+    ready_.push_back(std::move(*issued));
+  }
+  loop_.wake();  // the loop commits what is ready, together
+}
+
+void TicketService::commit_ready() {
+  std::vector<IssuedTickets> batch;
+  {
+    std::lock_guard lock(mu_);
+    batch.swap(ready_);
+  }
+  if (batch.empty()) return;
   std::string error;
   try {
-    if (auto ok = issue(id); !ok) error = ok.error().detail;
+    tickets_.mark_issued(batch, clock_.now());
   } catch (const std::exception& e) {
     error = e.what();
   }
   std::lock_guard lock(mu_);
-  in_flight_.erase(id);
-  if (error.empty()) {
-    retries_.erase(id);
-    return;
+  for (const auto& issued : batch) {
+    in_flight_.erase(issued.registration_id);
+    if (error.empty()) retries_.erase(issued.registration_id);
+    else failed(issued.registration_id, error);
   }
+}
+
+void TicketService::failed(const std::string& id, const std::string& error) {
   Retry& r = retries_[id];
   ++r.attempts;
   const auto wait = std::chrono::seconds(std::min<std::int64_t>(600, std::int64_t{1} << std::min(r.attempts - 1, 10)));

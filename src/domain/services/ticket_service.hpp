@@ -7,8 +7,13 @@
 // tickets/<registration id>.pdf, and the confirmation mail (PDF and .ics attached) is queued
 // in the outbox, in the same transaction that marks the registration issued
 // (TicketStore::mark_issued). The issuer loop finds unissued registrations in the database
-// (every poll_interval, or at once after wake()) and renders each on the bounded PDF pool,
-// never on a network or request thread. A crash at any point only delays issuing: the
+// (every poll_interval, or at once after wake()), loads them and posts each to the pool it
+// was started with, never a network or request thread (the app runs that pool at idle CPU
+// priority: during a sale the cores register, and issuing catches up afterwards; and while
+// the registration engine is writing batches the loop loads nothing new, so the disk's
+// syncs go to the sale too: see TicketSettings::urgent_writes). A pool
+// thread renders and stores the PDF and composes the mail; the loop then marks all that the
+// threads finished in one transaction (one commit, one sync, for many). A crash at any point only delays issuing: the
 // registration stays unissued until its transaction commits, and the mail's cause key
 // ("tickets:<registration id>") keeps a second pass from queueing a second mail. A
 // registration whose issuing fails is tried again after 1 s, 2 s, 4 s, ... (10 min at most).
@@ -19,11 +24,14 @@
 // a link and reads the PDF, rendering it again when the blob store lost it. Every refusal
 // of a link is the same forbidden, whatever was wrong with it.
 #include <chrono>
+#include <cstdint>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <optional>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "common/background_loop.hpp"
 #include "common/clock.hpp"
@@ -44,6 +52,12 @@ struct TicketSettings {
   std::string public_url;                        // links in mails
   std::chrono::seconds link_ttl{600};            // signed download links
   std::chrono::milliseconds poll_interval{250};  // issuer loop
+  // A counter of more urgent writes (the registration engine's batches). While it moves,
+  // issuing loads nothing new, until `quiet_after` after its last move, but never for more
+  // than `max_yield` in a row (then one pass goes ahead). Unset: issuing never waits.
+  std::function<std::uint64_t()> urgent_writes;
+  std::chrono::milliseconds quiet_after{500};
+  std::chrono::milliseconds max_yield{5000};
 };
 
 // What a download link answers.
@@ -106,11 +120,20 @@ class TicketService {
     std::string organizer_name;
   };
   std::optional<Loaded> load(const std::string& registration_id);
+  // Confirmed and not yet issued.
+  static bool issuable(const std::optional<Loaded>& l);
   std::string render(const Loaded& l) const;
+  // What issuing does before its transaction: codes, the PDF stored, the mail composed.
+  Result<IssuedTickets> prepare(Loaded& l) const;
   QueuedMail confirmation_mail(const Loaded& l) const;
   Result<Registration> authorize(const Actor& actor, const std::string& registration_id);
-  // One pass of the issuer loop: what is unissued, posted to the PDF pool.
+  // One pass of the issuer loop: commits what the PDF threads finished, then loads what is
+  // unissued and posts it to the PDF pool.
   void issue_step();
+  void render_from_loop(Loaded& l);  // on the pool: prepare, then hand to the loop
+  void commit_ready();               // one mark_issued transaction for all that is ready
+  std::size_t retries_waiting();
+  bool yielding();  // true while urgent writes move (see TicketSettings)
 
   TicketStore& tickets_;
   RegistrationStore& registrations_;
@@ -131,9 +154,14 @@ class TicketService {
     std::chrono::steady_clock::time_point next;
   };
   std::map<std::string, Retry> retries_;
-  void issue_from_loop(const std::string& id);
+  std::vector<IssuedTickets> ready_;  // rendered and stored, waiting for their transaction
+  void failed(const std::string& id, const std::string& error);  // with mu_ held
   void drop_pdfs(const std::string& event_id);
   WorkPool* pool_ = nullptr;
+  // The loop's view of the urgent writes (its thread only).
+  std::uint64_t urgent_seen_ = 0;
+  std::chrono::steady_clock::time_point urgent_moved_at_{};
+  std::optional<std::chrono::steady_clock::time_point> yield_since_;
   BackgroundLoop loop_;  // the issuer: every poll_interval, or at once after wake()
 };
 

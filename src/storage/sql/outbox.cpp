@@ -10,6 +10,7 @@
 #include "common/random.hpp"
 #include "storage/sql/columns.hpp"
 #include "storage/sql/sql_outbox_store.hpp"
+#include "storage/sql/values.hpp"
 
 namespace admit::sql {
 
@@ -99,12 +100,24 @@ std::vector<OutboxItem> SqlOutboxStore::claim_due(const std::string& claimer, Ti
   return out;
 }
 
-bool SqlOutboxStore::mark_sent(const std::string& id, const std::string& claimer, Timestamp at) {
+int SqlOutboxStore::mark_sent(const std::vector<std::string>& ids, const std::string& claimer,
+                              Timestamp at) {
+  if (ids.empty()) return 0;
+  constexpr std::size_t kChunk = 500;  // well inside either database's parameter limit
   auto conn = db_.writer();
-  return conn->execute(
-             "UPDATE outbox SET sent_at = ?, claimed_by = NULL, claimed_until = NULL, "
-             "last_error = NULL WHERE id = ? AND claimed_by = ? AND sent_at IS NULL",
-             {to_millis(at), id, claimer}) > 0;
+  return in_transaction(*conn, [&](Connection& c) {
+    std::int64_t marked = 0;
+    for (std::size_t from = 0; from < ids.size(); from += kChunk) {
+      const std::size_t n = std::min(kChunk, ids.size() - from);
+      std::vector<Value> params{to_millis(at), claimer};
+      for (std::size_t i = from; i < from + n; ++i) params.emplace_back(ids[i]);
+      marked += c.execute("UPDATE outbox SET sent_at = ?, claimed_by = NULL, claimed_until = NULL, "
+                          "last_error = NULL WHERE claimed_by = ? AND sent_at IS NULL AND id IN (" +
+                              placeholders(n) + ")",
+                          params);
+    }
+    return static_cast<int>(marked);
+  });
 }
 
 void SqlOutboxStore::mark_failed(const std::string& id, const std::string& claimer,

@@ -14,7 +14,7 @@ class SqlOutboxStore final : public OutboxStore {
 
   std::vector<OutboxItem> claim_due(const std::string& claimer, Timestamp now,
                                     std::chrono::milliseconds lease, int limit) override;
-  bool mark_sent(const std::string& id, const std::string& claimer, Timestamp at) override;
+  int mark_sent(const std::vector<std::string>& ids, const std::string& claimer, Timestamp at) override;
   void mark_failed(const std::string& id, const std::string& claimer, const std::string& error,
                    std::optional<Timestamp> next_attempt, Timestamp at) override;
 

@@ -17,23 +17,36 @@ std::vector<std::string> SqlTicketStore::unissued(int limit) {
   return ids;
 }
 
-bool SqlTicketStore::mark_issued(const IssuedTickets& issued, Timestamp now) {
+namespace {
+
+// One registration of an issuing batch, inside the batch's transaction.
+bool mark_one(Connection& c, const IssuedTickets& issued, Timestamp now) {
+  const bool mailed = issued.mail.has_value();
+  if (c.execute("UPDATE registrations SET tickets_issued_at = ?, tickets_mailed_at = ? "
+                "WHERE id = ? AND status = 'confirmed' AND tickets_issued_at IS NULL",
+                {to_millis(now), mailed ? Value(to_millis(now)) : Value(nullptr),
+                 issued.registration_id}) != 1)
+    return false;
+  for (const auto& [ticket_id, code] : issued.codes)
+    c.execute("UPDATE tickets SET qr = ? WHERE id = ? AND registration_id = ? AND qr IS NULL",
+              {code, ticket_id, issued.registration_id});
+  if (mailed) {
+    const QueuedMail& m = *issued.mail;
+    enqueue_mail(c, OutboxMail{m.to, m.subject, m.text, m.html, m.cause_key, m.attachments}, now);
+  }
+  return true;
+}
+
+}  // namespace
+
+std::vector<bool> SqlTicketStore::mark_issued(const std::vector<IssuedTickets>& batch, Timestamp now) {
+  if (batch.empty()) return {};
   auto conn = db_.writer();
   return in_transaction(*conn, [&](Connection& c) {
-    const bool mailed = issued.mail.has_value();
-    if (c.execute("UPDATE registrations SET tickets_issued_at = ?, tickets_mailed_at = ? "
-                  "WHERE id = ? AND status = 'confirmed' AND tickets_issued_at IS NULL",
-                  {to_millis(now), mailed ? Value(to_millis(now)) : Value(nullptr),
-                   issued.registration_id}) != 1)
-      return false;
-    for (const auto& [ticket_id, code] : issued.codes)
-      c.execute("UPDATE tickets SET qr = ? WHERE id = ? AND registration_id = ? AND qr IS NULL",
-                {code, ticket_id, issued.registration_id});
-    if (mailed) {
-      const QueuedMail& m = *issued.mail;
-      enqueue_mail(c, OutboxMail{m.to, m.subject, m.text, m.html, m.cause_key, m.attachments}, now);
-    }
-    return true;
+    std::vector<bool> marked;
+    marked.reserve(batch.size());
+    for (const auto& issued : batch) marked.push_back(mark_one(c, issued, now));
+    return marked;
   });
 }
 

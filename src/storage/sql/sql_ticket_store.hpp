@@ -10,7 +10,7 @@ class SqlTicketStore final : public TicketStore {
   explicit SqlTicketStore(Database& db) : db_(db) {}
 
   std::vector<std::string> unissued(int limit) override;
-  bool mark_issued(const IssuedTickets& issued, Timestamp now) override;
+  std::vector<bool> mark_issued(const std::vector<IssuedTickets>& batch, Timestamp now) override;
   std::optional<std::string> registration_of_ticket(const std::string& ticket_id) override;
 
  private:

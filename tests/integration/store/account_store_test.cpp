@@ -219,7 +219,7 @@ TEST_F(AccountStoreTest, ErasingAUserKeepsTheRowWithoutPersonalData) {
   }));
   auto claimed = outbox_->claim_due("node-a", now_ + 1min, 5min, 1);
   ASSERT_EQ(claimed.size(), 1u);
-  ASSERT_TRUE(outbox_->mark_sent(claimed[0].message.id, "node-a", now_ + 1min));
+  ASSERT_EQ(outbox_->mark_sent({claimed[0].message.id}, "node-a", now_ + 1min), 1);
   ASSERT_TRUE(tx([&](AccountTx& t) -> Status {
     t.erase_user(ada.id, now_);
     return {};
@@ -328,9 +328,9 @@ TEST_F(AccountStoreTest, OutboxClaimsLeaseRetryAndMarkSent) {
   auto b = outbox_->claim_due("node-b", now_ + 10s, 1min, 10);
   ASSERT_EQ(b.size(), 1u);
   EXPECT_EQ(b[0].message.subject, "s2");
-  EXPECT_FALSE(outbox_->mark_sent(a[0].message.id, "node-b", now_)) << "only the lease holder marks";
-  ASSERT_TRUE(outbox_->mark_sent(a[0].message.id, "node-a", now_ + 11s));
-  EXPECT_FALSE(outbox_->mark_sent(a[0].message.id, "node-a", now_ + 11s)) << "sent once";
+  EXPECT_EQ(outbox_->mark_sent({a[0].message.id}, "node-b", now_), 0) << "only the lease holder marks";
+  ASSERT_EQ(outbox_->mark_sent({a[0].message.id}, "node-a", now_ + 11s), 1);
+  EXPECT_EQ(outbox_->mark_sent({a[0].message.id}, "node-a", now_ + 11s), 0) << "sent once";
   // A failure comes back at its retry time with one more attempt.
   outbox_->mark_failed(a[1].message.id, "node-a", "421 try later", now_ + 5min, now_ + 11s);
   // node-b's lease on s2 ran out at +70 s, so s2 is due again; s1 waits for its retry time.

@@ -2,6 +2,9 @@
 // that verify, the PDF in the blob store, exactly one mail with its attachments), nothing
 // for pending or cancelled ones, download links, and a lost PDF rendered again byte for
 // byte. The real parts: SQL stores, the file blob store, the keyring and the PDF renderer.
+#include <chrono>
+#include <thread>
+
 #include "app/ticket_documents.hpp"
 #include "blob/file_blob_store.hpp"
 #include "domain/services/ticket_service.hpp"
@@ -75,8 +78,51 @@ TEST_F(TicketStoreTest, IssuesAConfirmedRegistrationOnce) {
   // Issuing again (another node, a restart) changes nothing and queues no second mail.
   EXPECT_TRUE(tickets_->issue(r.id).ok());
   IssuedTickets again{r.id, {}, QueuedMail{users[0].email, "x", "x", "", "tickets:" + r.id, {}}};
-  EXPECT_FALSE(ticket_store_->mark_issued(again, clock_.now()));
+  EXPECT_EQ(ticket_store_->mark_issued({again}, clock_.now()), std::vector<bool>{false});
   EXPECT_EQ(scalar("SELECT COUNT(*) FROM outbox WHERE cause_key = ?", {"tickets:" + r.id}), 1);
+}
+
+TEST_F(TicketStoreTest, OneTransactionMarksABatchAndSkipsWhatIsNoLongerIssuable) {
+  Event e = make_event(10, {type("General", 10)});
+  auto users = make_users(3);
+  Registration a = registered(e, users[0]);
+  Registration b = registered(e, users[1]);
+  Registration c = registered(e, users[2]);
+  Actor who{users[1].id, {"attendee"}, std::nullopt};
+  ASSERT_TRUE(service_->cancel(who, b.id).ok());
+  std::vector<IssuedTickets> batch;
+  for (const Registration* r : {&a, &b, &c})
+    batch.push_back({r->id, {{r->tickets.at(0).id, "AT-" + r->id}},
+                     QueuedMail{"x@example.com", "s", "t", "", "tickets:" + r->id, {}}});
+  EXPECT_EQ(ticket_store_->mark_issued(batch, clock_.now()), (std::vector<bool>{true, false, true}));
+  EXPECT_EQ(store_->find(a.id)->tickets.at(0).qr, "AT-" + a.id);
+  EXPECT_FALSE(store_->find(b.id)->tickets.at(0).qr) << "the cancelled one is untouched";
+  EXPECT_EQ(scalar("SELECT COUNT(*) FROM outbox WHERE cause_key LIKE 'tickets:%'"), 2);
+  EXPECT_EQ(ticket_store_->mark_issued(batch, clock_.now()), (std::vector<bool>{false, false, false}))
+      << "a second pass changes nothing";
+  EXPECT_EQ(scalar("SELECT COUNT(*) FROM outbox WHERE cause_key LIKE 'tickets:%'"), 2);
+}
+
+TEST_F(TicketStoreTest, TheIssuerLoopWorksThroughABacklogLargerThanItsPool) {
+  Event e = make_event(20, {type("General", 20)});
+  auto users = make_users(9);
+  std::vector<std::string> ids;
+  for (const auto& u : users) ids.push_back(registered(e, u).id);
+  WorkPool pool("issue-test", 2, 2);  // refilled several times
+  tickets_->start(pool);
+  for (int i = 0; i < 400 && !ticket_store_->unissued(20).empty(); ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(25));
+  tickets_->stop();
+  pool.stop();
+  EXPECT_TRUE(ticket_store_->unissued(20).empty());
+  for (const auto& id : ids) {
+    auto r = store_->find(id);
+    EXPECT_TRUE(r->tickets_issued_at) << id;
+    EXPECT_TRUE(r->tickets.at(0).qr) << id;
+    auto pdf = blobs_->get(TicketService::pdf_key(id));
+    EXPECT_TRUE(pdf && *pdf) << id;
+    EXPECT_EQ(scalar("SELECT COUNT(*) FROM outbox WHERE cause_key = ?", {"tickets:" + id}), 1) << id;
+  }
 }
 
 TEST_F(TicketStoreTest, PendingAndCancelledRegistrationsAreNotIssued) {
@@ -92,7 +138,7 @@ TEST_F(TicketStoreTest, PendingAndCancelledRegistrationsAreNotIssued) {
   ASSERT_TRUE(service_->cancel(who, confirmed.id).ok());
   EXPECT_TRUE(ticket_store_->unissued(10).empty());
   IssuedTickets late{confirmed.id, {{confirmed.tickets.at(0).id, "AT..."}}, std::nullopt};
-  EXPECT_FALSE(ticket_store_->mark_issued(late, clock_.now()));
+  EXPECT_EQ(ticket_store_->mark_issued({late}, clock_.now()), std::vector<bool>{false});
   auto after = store_->find(confirmed.id);
   EXPECT_FALSE(after->tickets.at(0).qr);
   EXPECT_EQ(after->tickets.at(0).status, TicketStatus::cancelled);
