@@ -2,36 +2,31 @@
 
 #include <algorithm>
 
+#include "common/sliding_window.hpp"
+
 namespace admit::auth {
-
-std::int64_t window_start_ms(Timestamp now, std::chrono::seconds window) {
-  const std::int64_t len = std::max<std::int64_t>(1, window.count()) * 1000;
-  const std::int64_t t = to_millis(now);
-  return t - ((t % len) + len) % len;
-}
-
-int seconds_until(std::int64_t window_end_ms, Timestamp now) {
-  const std::int64_t ms = window_end_ms - to_millis(now);
-  return static_cast<int>(std::max<std::int64_t>(1, (ms + 999) / 1000));
-}
 
 std::optional<int> MemoryRateLimiter::hit(const std::string& key, int limit,
                                           std::chrono::seconds window, Timestamp now) {
-  const std::int64_t start = window_start_ms(now, window);
-  const std::int64_t end = start + std::max<std::int64_t>(1, window.count()) * 1000;
+  const SlidingWindow w = SlidingWindow::at(now, window);
   std::lock_guard lock(mu_);
   sweep(to_millis(now));
   Counter& c = counters_[key];
-  if (c.window_start != start) c = Counter{start, end, 0};
+  const std::int64_t t = to_millis(now);
+  if (c.window_start != w.start_ms) {
+    const bool adjacent = c.window_start == w.previous_start_ms();
+    c = Counter{w.start_ms, 0, 0, 0, adjacent ? c.count : 0, adjacent ? c.last : 0};
+  }
   ++c.count;
-  if (c.count <= limit) return std::nullopt;
-  return seconds_until(end, now);
+  c.last = t;
+  c.forget_at = t + w.length_ms;  // then every attempt counted here is a window old
+  return w.verdict(c.previous, c.previous_last, c.count, limit, now);
 }
 
 void MemoryRateLimiter::sweep(std::int64_t now_ms) {
   if (now_ms < next_sweep_ms_) return;
   next_sweep_ms_ = now_ms + 60'000;
-  std::erase_if(counters_, [now_ms](const auto& kv) { return kv.second.window_end <= now_ms; });
+  std::erase_if(counters_, [now_ms](const auto& kv) { return kv.second.forget_at <= now_ms; });
 }
 
 std::size_t MemoryRateLimiter::size() const {

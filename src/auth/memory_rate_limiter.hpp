@@ -1,7 +1,8 @@
 #pragma once
 // MemoryRateLimiter: the RateLimiter port in process memory, for a single node (SQLite).
-// Fixed windows per key; expired windows are swept as new ones start, so memory stays
-// bounded by the keys active in the last window. Thread-safe.
+// Sliding windows per key (common/sliding_window.hpp: this fixed window's count and the
+// previous one's); counters no longer needed are swept as time goes on, so memory stays
+// bounded by the keys active in the last two windows. Thread-safe.
 #include <mutex>
 #include <unordered_map>
 
@@ -17,9 +18,12 @@ class MemoryRateLimiter final : public RateLimiter {
 
  private:
   struct Counter {
-    std::int64_t window_start = 0;  // ms
-    std::int64_t window_end = 0;    // ms
-    int count = 0;
+    std::int64_t window_start = 0;  // ms, the fixed window `count` belongs to
+    std::int64_t forget_at = 0;     // ms, when neither count matters any more
+    std::int64_t last = 0;          // ms, the last attempt counted in `count`
+    std::int64_t count = 0;
+    std::int64_t previous = 0;      // the count of the window before
+    std::int64_t previous_last = 0; // ms, the last attempt of the window before
   };
   void sweep(std::int64_t now_ms);
 
@@ -27,10 +31,5 @@ class MemoryRateLimiter final : public RateLimiter {
   std::unordered_map<std::string, Counter> counters_;
   std::int64_t next_sweep_ms_ = 0;
 };
-
-// The window that holds `now`: windows are aligned to multiples of their length.
-std::int64_t window_start_ms(Timestamp now, std::chrono::seconds window);
-// Seconds from now until the window ends, at least 1.
-int seconds_until(std::int64_t window_end_ms, Timestamp now);
 
 }  // namespace admit::auth

@@ -11,6 +11,7 @@
 
 #include "app/open_database.hpp"
 #include "auth/memory_rate_limiter.hpp"
+#include "common/sliding_window.hpp"
 #include "common/random.hpp"
 #include "domain/services/account_mails.hpp"
 #include "mail/file_mailer.hpp"
@@ -247,18 +248,47 @@ TEST_F(OutboxSenderTest, TheBackgroundLoopDeliversAfterWake) {
   EXPECT_EQ(mailer.sent.size(), 1u);
 }
 
-TEST(MemoryRateLimiter, CountsPerKeyInFixedWindows) {
+TEST(MemoryRateLimiter, CountsPerKeyInSlidingWindows) {
   auth::MemoryRateLimiter limiter;
   const Timestamp t = *parse_rfc3339("2026-06-01T12:00:50Z");
   for (int i = 0; i < 3; ++i) EXPECT_FALSE(limiter.hit("k", 3, 60s, t));
   auto refused = limiter.hit("k", 3, 60s, t + 1s);
   ASSERT_TRUE(refused);
-  EXPECT_EQ(*refused, 9);
+  // This minute's 4 hits (the refused one counts) weigh 2 at 12:01:30: 39 s after 12:00:51.
+  EXPECT_EQ(*refused, 39);
   EXPECT_FALSE(limiter.hit("other", 3, 60s, t));
-  EXPECT_FALSE(limiter.hit("k", 3, 60s, t + 10s)) << "the next minute starts afresh";
+  EXPECT_TRUE(limiter.hit("k", 3, 60s, t + 10s)) << "the next minute does not start afresh";
+  EXPECT_FALSE(limiter.hit("k", 3, 60s, t + 60s)) << "12:01:50: 4 x 10/60 + 2 = 2.67";
   // Old windows are swept.
   limiter.hit("z", 3, 60s, t + 1h);
   EXPECT_EQ(limiter.size(), 1u);
+}
+
+TEST(SlidingWindow, WeighsThePreviousWindowByItsShareStillInside) {
+  const Timestamp t = *parse_rfc3339("2026-06-01T12:01:15Z");  // a quarter into the minute
+  const auto ms = [](const char* at) { return to_millis(*parse_rfc3339(at)); };
+  const SlidingWindow w = SlidingWindow::at(t, 60s);
+  EXPECT_EQ(w.start_ms, ms("2026-06-01T12:01:00Z"));
+  EXPECT_EQ(w.previous_start_ms(), w.start_ms - 60'000);
+  const std::int64_t late = ms("2026-06-01T12:00:50Z");  // the previous minute's last attempt
+  EXPECT_FALSE(w.verdict(8, late, 4, 10, t)) << "8 x 3/4 + 4 = 10";
+  auto over = w.verdict(8, late, 5, 10, t);  // 11 > 10
+  ASSERT_TRUE(over);
+  // One more fits once 8 x share + 5 + 1 <= 10: share 1/2, at 12:01:30, 15 s from now.
+  EXPECT_EQ(*over, 15);
+  // If the previous minute's last attempt was at 12:00:20, none counts from 12:01:20.
+  auto sooner = w.verdict(8, ms("2026-06-01T12:00:20Z"), 5, 10, t);
+  ASSERT_TRUE(sooner);
+  EXPECT_EQ(*sooner, 5);
+  EXPECT_FALSE(w.verdict(8, ms("2026-06-01T12:00:10Z"), 5, 10, t)) << "all a minute old: only this minute's 5";
+  auto full = w.verdict(0, 0, 12, 10, t);
+  ASSERT_TRUE(full);
+  // 12 this minute weigh 9 once 1/4 of the next has passed: 12:02:15, 60 s from now.
+  EXPECT_EQ(*full, 60);
+  auto hammered = w.verdict(0, 0, 1000, 10, t);
+  ASSERT_TRUE(hammered);
+  EXPECT_EQ(*hammered, 60) << "never longer than the window: then every attempt is a window old";
+  EXPECT_FALSE(w.verdict(0, 0, 10, 10, t));
 }
 
 }  // namespace

@@ -2,26 +2,33 @@
 
 #include <algorithm>
 
+#include "common/sliding_window.hpp"
+
 namespace admit::sql {
 
 std::optional<int> SqlRateLimiter::hit(const std::string& key, int limit,
                                        std::chrono::seconds window, Timestamp now) {
-  const std::int64_t len = std::max<std::int64_t>(1, window.count()) * 1000;
+  const SlidingWindow w = SlidingWindow::at(now, window);
   const std::int64_t t = to_millis(now);
-  const std::int64_t start = t - ((t % len) + len) % len;
-  const std::int64_t end = start + len;
   auto conn = db_.writer();
   auto purge_at = next_purge_ms_.load(std::memory_order_relaxed);
   if (t >= purge_at && next_purge_ms_.compare_exchange_strong(purge_at, t + 60'000))
     conn->execute("DELETE FROM rate_limits WHERE expires_at < ?", {t});
+  // A row expires a window after its last attempt (then none of its attempts counts any
+  // more), so its expires_at also tells the next window when that last attempt was.
   auto rows = conn->query(
       "INSERT INTO rate_limits (key, window_start, count, expires_at) VALUES (?, ?, 1, ?) "
-      "ON CONFLICT (key, window_start) DO UPDATE SET count = rate_limits.count + 1 "
-      "RETURNING count",
-      {key, start, end});
-  const std::int64_t count = rows.empty() ? 1 : rows[0].i64(0);
-  if (count <= limit) return std::nullopt;
-  return static_cast<int>(std::max<std::int64_t>(1, (end - t + 999) / 1000));
+      "ON CONFLICT (key, window_start) DO UPDATE SET count = rate_limits.count + 1, "
+      "expires_at = EXCLUDED.expires_at RETURNING count",
+      {key, w.start_ms, t + w.length_ms});
+  const std::int64_t current = rows.empty() ? 1 : rows[0].i64(0);
+  std::int64_t previous = 0, previous_last = 0;
+  for (const auto& row : conn->query("SELECT count, expires_at FROM rate_limits WHERE key = ? AND window_start = ?",
+                                     {key, w.previous_start_ms()})) {
+    previous = row.i64(0);
+    previous_last = row.i64(1) - w.length_ms;
+  }
+  return w.verdict(previous, previous_last, current, limit, now);
 }
 
 }  // namespace admit::sql

@@ -382,9 +382,19 @@ TEST_F(AccountStoreTest, SharedRateLimitCountersCountPerKeyAndWindow) {
   EXPECT_FALSE(one.hit("signin:account:a", 3, 60s, t + 2s));
   auto refused = two.hit("signin:account:a", 3, 60s, t + 3s);
   ASSERT_TRUE(refused) << "the fourth hit in the window is over the limit, whichever node counts it";
-  EXPECT_EQ(*refused, 47) << "seconds until the minute window ends";
+  // Four hits this minute (the refused one counts): at 12:01:13 the last is a minute old.
+  EXPECT_EQ(*refused, 60);
   EXPECT_FALSE(one.hit("signin:account:b", 3, 60s, t)) << "keys count separately";
-  EXPECT_FALSE(one.hit("signin:account:a", 3, 60s, t + 60s)) << "a new window starts afresh";
+  EXPECT_TRUE(one.hit("signin:account:a", 3, 60s, t + 60s)) << "a new minute does not start afresh";
+  // At 12:01:30 the previous minute's attempts are all a minute old; this minute has 2 (the
+  // refused one at 12:01:10 counts).
+  EXPECT_FALSE(two.hit("signin:account:a", 3, 60s, t + 80s));
+  EXPECT_FALSE(one.hit("signin:account:a", 3, 60s, t + 80s));
+  EXPECT_TRUE(two.hit("signin:account:a", 3, 60s, t + 81s)) << "the fourth of this minute";
+  EXPECT_FALSE(one.hit("signin:account:c", 3, 60s, t + 49s));
+  EXPECT_FALSE(one.hit("signin:account:c", 3, 60s, t + 49s));
+  EXPECT_FALSE(one.hit("signin:account:c", 3, 60s, t + 49s));
+  EXPECT_TRUE(two.hit("signin:account:c", 3, 60s, t + 50s)) << "no second budget across the boundary";
 }
 
 TEST_F(AccountStoreTest, PurgeRemovesEndedSessionsAndLinks) {
