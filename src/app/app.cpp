@@ -158,7 +158,7 @@ LinkKey link_key(const Config& config) {
 // SQLite has one writer connection: one check-in writer. PostgreSQL spreads tickets.
 CheckinOptions checkin_options(const Config& config, const sql::Database& db) {
   CheckinOptions o;
-  o.writers = db.dialect() == sql::Dialect::sqlite ? 1 : config.registration_writers;
+  o.writers = db.dialect() == sql::Dialect::sqlite ? 1 : config.checkin_writers;
   return o;
 }
 

@@ -54,6 +54,7 @@ const std::vector<Setting>& settings() {
       {"registration_writers", &Config::registration_writers, 1, 64},
       {"registration_batch", &Config::registration_batch, 0, 10000},
       {"registration_queue", &Config::registration_queue, 1, 10000000},
+      {"checkin_writers", &Config::checkin_writers, 1, 64},
       {"registration_rate_per_user", &Config::registration_rate_per_user, 0, 1000000},
       {"registration_rate_per_address", &Config::registration_rate_per_address, 0, 1000000},
       {"waitlist_rate_per_user", &Config::waitlist_rate_per_user, 0, 1000000},

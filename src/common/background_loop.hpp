@@ -2,7 +2,10 @@
 // BackgroundLoop: one thread that runs a step every `interval`, or at once when woken, until
 // stopped. The one way the server runs background work (session purge, outbox sender,
 // registration sweeper, ticket issuer, change poller, snapshot re-checks, the writers of the
-// registration engine and of check-in), so services own no std::thread of their own.
+// registration engine and of check-in, the SQLite checkpointer, the PostgreSQL change feed's
+// LISTEN wait), so neither services nor stores own a std::thread of their own. A step may
+// block for a bounded time (the change feed waits up to 200 ms on its socket) and ask to
+// run again at once; stop() then takes effect when that wait ends.
 //
 // Contract:
 // - start() starts the thread (it runs the first step at once, or after one interval when

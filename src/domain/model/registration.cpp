@@ -13,6 +13,14 @@ std::string_view to_string(RegistrationStatus s) noexcept {
   return "cancelled";
 }
 
+std::string_view to_string(CancelRefusal r) noexcept {
+  switch (r) {
+    case CancelRefusal::not_active: return "not_active";
+    case CancelRefusal::cutoff_passed: return "cutoff_passed";
+  }
+  return "not_active";
+}
+
 std::optional<RegistrationStatus> parse_registration_status(std::string_view s) noexcept {
   for (auto v : {RegistrationStatus::confirmed, RegistrationStatus::pending_payment,
                  RegistrationStatus::cancelled, RegistrationStatus::expired,

@@ -15,6 +15,10 @@ namespace admit {
 enum class RegistrationStatus { confirmed, pending_payment, cancelled, expired, refunded };
 std::string_view to_string(RegistrationStatus s) noexcept;
 std::optional<RegistrationStatus> parse_registration_status(std::string_view s) noexcept;
+// Why a registration may not be cancelled now: it holds no seats any more (cancelled,
+// expired, refunded), or the event's cancellation cut-off has passed (attendees only).
+enum class CancelRefusal { not_active, cutoff_passed };
+std::string_view to_string(CancelRefusal r) noexcept;
 // Confirmed and pending_payment registrations hold seats; the others do not.
 inline bool holds_seats(RegistrationStatus s) noexcept {
   return s == RegistrationStatus::confirmed || s == RegistrationStatus::pending_payment;
@@ -75,6 +79,10 @@ struct Registration {
   // Read-only: what needs the organizer's attention about its payment (amount_mismatch,
   // disputed, late_no_seats, paid_twice, refund_failed); empty when nothing does.
   std::vector<std::string> payment_flags;
+  // Read-only, for the person asking (RegistrationService fills it on the answers that read
+  // registrations): whether they may cancel it now and, when not, why. Unset: not answered.
+  std::optional<bool> can_cancel;
+  std::optional<CancelRefusal> cancel_refusal;
 
   std::int64_t ticket_count() const noexcept {
     std::int64_t n = 0;

@@ -1,6 +1,6 @@
 #pragma once
 // RegistrationStore: registrations, tickets, promo codes and the waiting list. Implemented
-// once in SQL for SQLite and PostgreSQL (storage/sql/sql_registration_store.cpp); the
+// once in SQL for SQLite and PostgreSQL (storage/sql/sql_registration_*.cpp); the
 // conformance suite drives both. Counters (events.sold, ticket_types.sold,
 // promo_codes.uses) always change in the same transaction as the rows they count.
 #include <cstdint>

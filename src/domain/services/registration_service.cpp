@@ -1,6 +1,7 @@
 #include "domain/services/registration_service.hpp"
 
 #include <exception>
+#include <map>
 
 #include "common/log.hpp"
 #include "common/money.hpp"
@@ -20,6 +21,15 @@ std::string money(std::int64_t minor, const std::string& currency) {
   return format_money(minor, currency);
 }
 
+// The end of a cancellation mail: the refund owed, if any, and where the attendee's
+// registrations are.
+std::string cancellation_closing(const Registration& r, const std::string& public_url) {
+  std::string text;
+  if (r.refund_status && *r.refund_status == "due")
+    text += "The amount paid (" + money(r.total, r.currency) + ") will be refunded.\n";
+  return text + "\nYour registrations: " + public_url + "/me/registrations\n";
+}
+
 }  // namespace
 
 // ---- mails -----------------------------------------------------------------------------
@@ -34,9 +44,7 @@ MailNotice RegistrationMails::registration_cancelled(const Event& e, const Regis
            format_rfc3339(e.starts_at) + ", " + e.venue + ") has been cancelled" +
            (by_organizer ? " by the organizer" : " as you asked") + ". Its " +
            std::to_string(r.ticket_count()) + " ticket(s) are no longer valid.\n";
-  if (r.refund_status && *r.refund_status == "due")
-    m.text += "The amount paid (" + money(r.total, r.currency) + ") will be refunded.\n";
-  m.text += "\nYour registrations: " + public_url_ + "/me/registrations\n";
+  m.text += cancellation_closing(r, public_url_);
   return m;
 }
 
@@ -49,9 +57,7 @@ MailNotice RegistrationMails::event_cancelled(const Event& e, const Registration
   m.text = "Hello,\n\nwe are sorry: \"" + e.title + "\" (" + format_rfc3339(e.starts_at) + ", " +
            e.venue + ") has been cancelled by the organizer, and with it your registration " + r.id +
            ".\n";
-  if (r.refund_status && *r.refund_status == "due")
-    m.text += "The amount paid (" + money(r.total, r.currency) + ") will be refunded.\n";
-  m.text += "\nYour registrations: " + public_url_ + "/me/registrations\n";
+  m.text += cancellation_closing(r, public_url_);
   return m;
 }
 
@@ -85,17 +91,53 @@ Result<Event> RegistrationService::managed_event(const Actor& actor, const std::
   return std::move(*e);
 }
 
+namespace {
+
+// Attendees may cancel until the event's cut-off before its start.
+Timestamp cancel_deadline(const Event& e) {
+  Timestamp deadline = e.starts_at;
+  if (e.cancel_cutoff_hours) deadline -= std::chrono::hours(*e.cancel_cutoff_hours);
+  return deadline;
+}
+
+// The cancellation rule: an organizer may cancel any registration that holds seats, its
+// attendee only until the cut-off. Nothing when `r` may be cancelled now.
+std::optional<CancelRefusal> cancel_refusal(const Registration& r, const Event& e, bool organizer,
+                                            Timestamp now) {
+  if (!holds_seats(r.status)) return CancelRefusal::not_active;
+  if (!organizer && now >= cancel_deadline(e)) return CancelRefusal::cutoff_passed;
+  return std::nullopt;
+}
+
+void set_cancel_answer(Registration& r, std::optional<CancelRefusal> refusal) {
+  r.can_cancel = !refusal;
+  r.cancel_refusal = refusal;
+}
+
+}  // namespace
+
 Result<Registration> RegistrationService::get(const Actor& actor, const std::string& id) {
   auto r = store_.find(id);
   if (!r) return Error::not_found("registration");
-  if (r->user_id == actor.user_id || actor.is_admin()) return std::move(*r);
   auto e = events_.find_event(r->event_id);
-  if (e && may_manage(actor, *e)) return std::move(*r);
-  return Error::not_found("registration");
+  const bool organizer = e && may_manage(actor, *e);
+  if (!organizer && r->user_id != actor.user_id && !actor.is_admin()) return Error::not_found("registration");
+  if (e) set_cancel_answer(*r, cancel_refusal(*r, *e, organizer, clock_.now()));
+  else set_cancel_answer(*r, CancelRefusal::not_active);
+  return std::move(*r);
 }
 
 Result<std::vector<Registration>> RegistrationService::list_mine(const Actor& actor, HistoryScope scope) {
-  return store_.list_for_user(actor.user_id, scope, clock_.now());
+  const Timestamp now = clock_.now();
+  std::vector<Registration> list = store_.list_for_user(actor.user_id, scope, now);
+  std::map<std::string, std::optional<Event>> events;  // one look-up per event
+  for (auto& r : list) {
+    auto [it, fresh] = events.try_emplace(r.event_id);
+    if (fresh) it->second = events_.find_event(r.event_id);
+    const auto& e = it->second;
+    set_cancel_answer(r, e ? cancel_refusal(r, *e, may_manage(actor, *e), now) : CancelRefusal::not_active);
+  }
+  return list;
 }
 
 Result<Registration> RegistrationService::cancel(const Actor& actor, const std::string& id) {
@@ -106,18 +148,17 @@ Result<Registration> RegistrationService::cancel(const Actor& actor, const std::
   const bool organizer = may_manage(actor, *e);
   const bool owner = r->user_id == actor.user_id;
   if (!organizer && !owner) return Error::not_found("registration");
-  if (!holds_seats(r->status))
-    return Error::conflict("This registration is already " + std::string(to_string(r->status)) + ".");
   const Timestamp now = clock_.now();
-  if (!organizer) {
-    Timestamp deadline = e->starts_at;
-    if (e->cancel_cutoff_hours) deadline -= std::chrono::hours(*e->cancel_cutoff_hours);
-    if (now >= deadline)
-      return Error::conflict("Cancellation closed at " + format_rfc3339(deadline) +
-                             "; contact the organizer.");
+  if (auto refusal = cancel_refusal(*r, *e, organizer, now)) {
+    if (*refusal == CancelRefusal::not_active)
+      return Error::conflict("This registration is already " + std::string(to_string(r->status)) + ".");
+    return Error::conflict("Cancellation closed at " + format_rfc3339(cancel_deadline(*e)) +
+                           "; contact the organizer.");
   }
   auto result = store_.cancel(CancelRequest{id, organizer && !owner, now}, mails_);
-  if (result) engine_.seats_returned(r->event_id);
+  if (!result) return result;
+  engine_.seats_returned(r->event_id);
+  set_cancel_answer(*result, CancelRefusal::not_active);
   return result;
 }
 
@@ -125,7 +166,11 @@ Result<RegistrationPage> RegistrationService::list_for_event(const Actor& actor,
   auto e = managed_event(actor, query.event_id);
   if (!e) return e.error();
   if (query.q && utf8_length(*query.q) > 200) return Error::field("q", "must be at most 200 characters");
-  return store_.list_for_event(query);
+  auto page = store_.list_for_event(query);
+  if (!page) return page;
+  const Timestamp now = clock_.now();
+  for (auto& r : page->items) set_cancel_answer(r, cancel_refusal(r, *e, true, now));
+  return page;
 }
 
 Status RegistrationService::for_each_for_event(const Actor& actor, RegistrationQuery query,

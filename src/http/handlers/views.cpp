@@ -142,7 +142,7 @@ boost::json::object registration_json(const Registration& r) {
       if (i.ticket_type_id == t.ticket_type_id) name = i.ticket_type_name;
     tickets.push_back(ticket_json(t, name, r.status == RegistrationStatus::confirmed));
   }
-  return {{"id", r.id},
+  boost::json::object out{{"id", r.id},
           {"event_id", r.event_id},
           {"user_id", r.user_id},
           {"status", to_string(r.status)},
@@ -158,6 +158,11 @@ boost::json::object registration_json(const Registration& r) {
           {"tickets_issued_at", time_or_null(r.tickets_issued_at)},
           {"tickets_emailed_at", time_or_null(r.tickets_mailed_at)},
           {"tickets", std::move(tickets)}};
+  if (r.can_cancel) {
+    out["can_cancel"] = *r.can_cancel;
+    out["cancel_refusal"] = r.cancel_refusal ? boost::json::value(to_string(*r.cancel_refusal)) : nullptr;
+  }
+  return out;
 }
 
 boost::json::object promo_json(const PromoCode& p) {

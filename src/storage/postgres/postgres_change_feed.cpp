@@ -2,8 +2,8 @@
 
 #include <libpq-fe.h>
 #include <poll.h>
-#include <pthread.h>
 
+#include <chrono>
 #include <memory>
 
 #include "common/log.hpp"
@@ -33,58 +33,69 @@ Conn listen_on(const std::string& url) {
   return conn;
 }
 
+// Waits up to 200 ms for notices on the socket and hands each on; false when the
+// connection is lost.
+bool deliver_notices(PGconn* conn, const std::function<void(const std::string&)>& changed) {
+  pollfd pfd{PQsocket(conn), POLLIN, 0};
+  const int ready = ::poll(&pfd, 1, 200);  // bounded, so stop() is noticed
+  if (ready < 0) return true;
+  if (ready > 0 && !PQconsumeInput(conn)) return false;
+  if (PQstatus(conn) != CONNECTION_OK) return false;
+  while (PGnotify* n = PQnotifies(conn)) {
+    std::string id = n->extra ? n->extra : "";
+    PQfreemem(n);
+    if (id.empty() || !changed) continue;
+    try {
+      changed(id);
+    } catch (const std::exception& e) {
+      log::error("change feed handler failed", {{"error", e.what()}});
+    }
+  }
+  return true;
+}
+
 }  // namespace
 
 void PostgresChangeFeed::start(std::function<void(const std::string&)> changed,
                                std::function<void()> resync) {
-  if (thread_.joinable()) return;
+  if (loop_ && loop_->running()) return;
+  loop_.reset();
   changed_ = std::move(changed);
   resync_ = std::move(resync);
-  stopping_.store(false);
-  thread_ = std::thread([this] {
-    pthread_setname_np(pthread_self(), "change-feed");
-    run();
-  });
+  loop_ = std::make_unique<BackgroundLoop>("change-feed", std::chrono::seconds(1), listen_step());
+  loop_->start();
 }
 
 void PostgresChangeFeed::stop() {
-  stopping_.store(true);
-  if (thread_.joinable()) thread_.join();
+  // Ends the loop (within one socket wait; the step reads loop_, so stop before reset)
+  // and closes its connection.
+  if (loop_) loop_->stop();
+  loop_.reset();
 }
 
-void PostgresChangeFeed::run() {
-  bool first = true;
-  while (!stopping_.load()) {
-    Conn conn = listen_on(url_);
-    if (!conn) {
-      for (int i = 0; i < 10 && !stopping_.load(); ++i)
-        std::this_thread::sleep_for(std::chrono::milliseconds(100));
-      continue;
+BackgroundLoop::Step PostgresChangeFeed::listen_step() {
+  struct State {
+    Conn conn;
+    bool first = true;
+  };
+  // One step: (re)connect when needed, then one bounded wait on the socket; the loop runs
+  // the next step at once, or retries a failed connection after a second.
+  return [this, st = std::make_shared<State>()]() -> BackgroundLoop::Next {
+    if (!st->conn) {
+      st->conn = listen_on(url_);
+      if (!st->conn) return BackgroundLoop::Next::after(std::chrono::seconds(1));
+      // Anything may have changed while we were not listening (the very first time, the
+      // caller has just loaded everything itself).
+      if (!st->first && resync_) resync_();
+      st->first = false;
+      log::info("change feed listening", {{"channel", kEventChannel}});
     }
-    // Anything may have changed while we were not listening (the very first time, the
-    // caller has just loaded everything itself).
-    if (!first && resync_) resync_();
-    first = false;
-    log::info("change feed listening", {{"channel", kEventChannel}});
-    while (!stopping_.load()) {
-      pollfd pfd{PQsocket(conn.get()), POLLIN, 0};
-      const int ready = ::poll(&pfd, 1, 200);  // wakes to notice stop()
-      if (ready < 0) continue;
-      if (ready > 0 && !PQconsumeInput(conn.get())) break;  // connection lost
-      if (PQstatus(conn.get()) != CONNECTION_OK) break;
-      while (PGnotify* n = PQnotifies(conn.get())) {
-        std::string id = n->extra ? n->extra : "";
-        PQfreemem(n);
-        if (id.empty() || !changed_) continue;
-        try {
-          changed_(id);
-        } catch (const std::exception& e) {
-          log::error("change feed handler failed", {{"error", e.what()}});
-        }
-      }
+    if (!deliver_notices(st->conn.get(), changed_)) {
+      st->conn.reset();
+      if (!loop_->stopping()) log::warn("change feed: connection lost; reconnecting", {});
     }
-    if (!stopping_.load()) log::warn("change feed: connection lost; reconnecting", {});
-  }
+    return BackgroundLoop::Next::now();
+  };
 }
 
 }  // namespace admit::sql

@@ -1,16 +1,16 @@
 #pragma once
 // PostgresChangeFeed: the ChangeFeed of PostgreSQL nodes. A connection of its own LISTENs
-// on the channel the events trigger notifies (migrations/postgres/0008_event_changes.sql,
-// payload: the event id, sent at commit); a thread waits on its socket and hands each
-// notice on as it arrives, so another node's change is known here within a few
-// milliseconds of its commit. A lost connection is retried every second and followed by
-// resync(), since notices sent meanwhile are gone.
-#include <atomic>
-#include <chrono>
+// on the channel the events trigger notifies (migrations/0008_event_changes.sql, payload:
+// the event id, sent at commit); it waits on its socket and hands each notice on as it
+// arrives, so another node's change is known here within a few milliseconds of its commit.
+// The wait runs on a common/BackgroundLoop whose step blocks on the socket for at most
+// 200 ms (so stop() takes effect within that). A lost connection is retried every second
+// and followed by resync(), since notices sent meanwhile are gone.
 #include <functional>
+#include <memory>
 #include <string>
-#include <thread>
 
+#include "common/background_loop.hpp"
 #include "domain/ports/change_feed.hpp"
 
 namespace admit::sql {
@@ -26,13 +26,12 @@ class PostgresChangeFeed final : public ChangeFeed {
   void stop() override;
 
  private:
-  void run();
+  BackgroundLoop::Step listen_step();
 
   std::string url_;
   std::function<void(const std::string&)> changed_;
   std::function<void()> resync_;
-  std::atomic<bool> stopping_{false};
-  std::thread thread_;
+  std::unique_ptr<BackgroundLoop> loop_;
 };
 
 }  // namespace admit::sql

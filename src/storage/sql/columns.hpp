@@ -10,6 +10,12 @@
 //
 // A row that joins two lists reads the second at an offset: row.text(kPromo.size() +
 // kUser["email"]).
+//
+// An expression is named by its alias (`expr AS name`, name in [a-z0-9_]), or by its whole
+// text:
+//
+//   constexpr ColumnList kCounts{"CAST(COUNT(*) AS BIGINT) AS sold", "t.status"};
+//   b.sold = row.i64(kCounts["sold"]);
 #include <array>
 #include <cstddef>
 #include <string>
@@ -31,7 +37,7 @@ class ColumnList {
   // when the list has no such column.
   consteval std::size_t operator[](std::string_view name) const {
     for (std::size_t i = 0; i < N; ++i)
-      if (names_[i] == name) return i;
+      if (names_[i] == name || alias_of(names_[i]) == name) return i;
     throw "no such column in this list";
   }
 
@@ -44,6 +50,18 @@ class ColumnList {
   std::string select(std::string_view alias = {}) const { return append_to("SELECT ", alias); }
 
  private:
+  // "x AS name" -> "name"; empty when the column has no alias (the last " AS " of
+  // "CAST(x AS BIGINT)" is followed by more than a plain name).
+  static consteval std::string_view alias_of(std::string_view column) {
+    const auto at = column.rfind(" AS ");
+    if (at == std::string_view::npos) return {};
+    const std::string_view alias = column.substr(at + 4);
+    if (alias.empty()) return {};
+    for (const char ch : alias)
+      if (!((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '_')) return {};
+    return alias;
+  }
+
   std::string append_to(std::string out, std::string_view alias) const {
     for (std::size_t i = 0; i < N; ++i) {
       if (i > 0) out += ", ";

@@ -1,6 +1,10 @@
 #include "storage/sql/sql_checkin_store.hpp"
 
 #include <algorithm>
+#include <map>
+#include <set>
+#include <tuple>
+#include <unordered_map>
 
 #include "common/random.hpp"
 #include "storage/sql/columns.hpp"
@@ -20,7 +24,7 @@ constexpr ColumnList kTicketStateColumns{
     "COALESCE(t.checked_in_device, '')"};
 constexpr std::string_view kTicketStateFrom =
     " FROM tickets t JOIN registrations r ON r.id = t.registration_id "
-    "LEFT JOIN ticket_types tt ON tt.id = t.ticket_type_id WHERE t.id = ?";
+    "LEFT JOIN ticket_types tt ON tt.id = t.ticket_type_id WHERE t.id";
 
 // A ticket of the offline bundle: its door state and when it last changed.
 constexpr ColumnList kBundleColumns{
@@ -45,11 +49,8 @@ struct TicketState {
   ScanOutcome view;  // result not yet decided
 };
 
-std::optional<TicketState> load_state(Connection& conn, const std::string& ticket_id) {
+TicketState state_of(const Row& row, const std::string& ticket_id) {
   constexpr const auto& c = kTicketStateColumns;
-  auto rows = conn.query(c.select() + std::string(kTicketStateFrom), {ticket_id});
-  if (rows.empty()) return std::nullopt;
-  const Row& row = rows[0];
   TicketState s;
   s.event_id = row.text(c["t.event_id"]);
   CheckinTicket t;
@@ -65,6 +66,12 @@ std::optional<TicketState> load_state(Connection& conn, const std::string& ticke
     s.view.device = row.text(c["COALESCE(t.checked_in_device, '')"]);
   }
   return s;
+}
+
+std::optional<TicketState> load_state(Connection& conn, const std::string& ticket_id) {
+  auto rows = conn.query(kTicketStateColumns.select() + std::string(kTicketStateFrom) + " = ?", {ticket_id});
+  if (rows.empty()) return std::nullopt;
+  return state_of(rows[0], ticket_id);
 }
 
 // Why a ticket was not admitted, from its state.
@@ -85,62 +92,232 @@ void log_scan(Connection& c, const Scan& s, CheckinResult result, Timestamp now)
              std::int64_t{s.offline ? 1 : 0}, s.actor_id.empty() ? Value(nullptr) : Value(s.actor_id)});
 }
 
-// The admitting update. Online: only a valid ticket of a confirmed registration. Offline:
-// also a ticket admitted later than this scan (the earliest scan wins).
-bool admit(Connection& c, const Scan& s) {
-  std::string sql =
-      "UPDATE tickets SET status = 'checked_in', checked_in_at = ?, checked_in_gate = ?, "
-      "checked_in_device = ? WHERE id = ? AND event_id = ? AND ((status = 'valid' AND EXISTS "
-      "(SELECT 1 FROM registrations r WHERE r.id = tickets.registration_id AND r.status = 'confirmed'))";
-  std::vector<Value> params{to_millis(s.scanned_at), s.gate, s.device, s.ticket_id, s.event_id};
-  if (s.offline) {
-    sql += " OR (status = 'checked_in' AND checked_in_at > ?)";
-    params.emplace_back(to_millis(s.scanned_at));
-  }
-  sql += ")";
-  return c.execute(sql, params) == 1;
+// A batch is recorded set-based: a handful of statements whatever its size, with the
+// answers a scan-by-scan run would give. The scans are split into rounds holding at most
+// one scan per ticket (a ticket's k-th scan of the batch goes to round k); rounds run in
+// order, and each costs one SELECT of its offline repeats (when it has offline scans),
+// one UPDATE admitting all it can, and one SELECT of its tickets' states. The log rows of
+// the whole batch are one INSERT at the end. Within a round no two scans meet, so a set
+// statement decides each exactly as its own statement would have.
+
+// Rows per statement at most: the INSERT binds 10 values a row, so 512 rows stay far
+// below SQLite's 32,766 and PostgreSQL's 65,535 parameters. Larger batches (an offline
+// sync of thousands) run in chunks.
+constexpr std::size_t kChunkRows = 512;
+
+// A statement's rows are padded with NULL rows (which match nothing) up to a power of
+// two: each statement then has at most ten texts in the connections' statement caches.
+std::size_t padded(std::size_t n) {
+  std::size_t p = 1;
+  while (p < n) p *= 2;
+  return p;
 }
 
-bool already_synced(Connection& c, const Scan& s) {
-  return !c.query("SELECT 1 FROM checkins WHERE ticket_id = ? AND device = ? AND scanned_at = ? "
-                  "AND offline = 1",
-                  {s.ticket_id, s.device, to_millis(s.scanned_at)})
-              .empty();
+// Calls fn(from, n) over [0, total) in chunks of at most kChunkRows.
+template <class F>
+void for_chunks(std::size_t total, F&& fn) {
+  for (std::size_t from = 0; from < total; from += kChunkRows) fn(from, std::min(kChunkRows, total - from));
 }
 
-ScanOutcome record_one(Connection& c, const Scan& s, Timestamp now) {
-  ScanOutcome out;
-  if (s.preset) {
-    out.result = *s.preset;
-    log_scan(c, s, out.result, now);
-    return out;
-  }
-  const bool repeat = s.offline && already_synced(c, s);
-  const bool admitted = !repeat && admit(c, s);
-  auto state = load_state(c, s.ticket_id);
-  if (!state) {  // a genuine code of a ticket this database does not have
-    out.result = CheckinResult::invalid;
-    if (!repeat) log_scan(c, s, out.result, now);
-    return out;
-  }
-  if (state->event_id != s.event_id) {
-    out.result = CheckinResult::wrong_event;
-    if (!repeat) log_scan(c, s, out.result, now);
-    return out;
-  }
-  const CheckinResult refused = refusal(*state, s.event_id);
-  out = std::move(state->view);
-  if (admitted) {
-    out.result = CheckinResult::ok;
-  } else if (repeat && out.ticket->status == "checked_in" && out.checked_in_at == s.scanned_at &&
-             out.device == s.device) {
-    out.result = CheckinResult::ok;  // this scan is (still) the admitting one
-  } else {
-    out.result = refused;
-  }
-  if (!repeat) log_scan(c, s, out.result, now);
-  return out;
+// "WITH v(names) AS (VALUES (row), (row), ...) " for n rows of `row` (typed placeholders:
+// PostgreSQL infers no types for a VALUES list of parameters).
+std::string values_cte(std::string_view names, std::string_view row, std::size_t n) {
+  std::string out = "WITH v(";
+  out.append(names).append(") AS (VALUES ");
+  for (std::size_t i = 0; i < n; ++i) out.append(i == 0 ? "(" : ", (").append(row).append(")");
+  return out + ") ";
 }
+
+void pad_params(std::vector<Value>& params, std::size_t rows, std::size_t per_row) {
+  params.resize(rows * per_row, Value(nullptr));
+}
+
+// An offline scan's identity in the log: (ticket, device, device time).
+using OfflineKey = std::tuple<std::string, std::string, std::int64_t>;
+OfflineKey key_of(const Scan& s) { return {s.ticket_id, s.device, to_millis(s.scanned_at)}; }
+
+class BatchRecorder {
+ public:
+  BatchRecorder(Connection& c, const std::vector<Scan>& scans, Timestamp now)
+      : c_(c), scans_(scans), now_(now), out_(scans.size()), logged_(scans.size(), false) {}
+
+  std::vector<ScanOutcome> run() {
+    std::vector<std::vector<std::size_t>> rounds;
+    std::unordered_map<std::string_view, std::size_t> seen;
+    for (std::size_t i = 0; i < scans_.size(); ++i) {
+      const Scan& s = scans_[i];
+      if (s.preset) {  // only logged
+        out_[i].result = *s.preset;
+        logged_[i] = true;
+        continue;
+      }
+      const std::size_t k = seen[s.ticket_id]++;
+      if (rounds.size() <= k) rounds.resize(k + 1);
+      rounds[k].push_back(i);
+    }
+    for (auto& round : rounds) {
+      // Rows locked in ticket order: concurrent batches cannot wait on each other in a circle.
+      std::sort(round.begin(), round.end(),
+                [&](std::size_t a, std::size_t b) { return scans_[a].ticket_id < scans_[b].ticket_id; });
+      run_round(round);
+    }
+    log_all();
+    return std::move(out_);
+  }
+
+ private:
+  void run_round(const std::vector<std::size_t>& round) {
+    const std::set<std::size_t> repeats = find_repeats(round);
+    std::vector<std::size_t> fresh;
+    for (std::size_t i : round)
+      if (!repeats.contains(i)) fresh.push_back(i);
+    const std::set<std::string> admitted = admit_all(fresh);
+    const std::map<std::string, TicketState> states = load_states(round);
+    for (std::size_t i : round) {
+      const Scan& s = scans_[i];
+      auto it = states.find(s.ticket_id);
+      settle(i, repeats.contains(i), admitted.contains(s.ticket_id), it == states.end() ? nullptr : &it->second);
+    }
+  }
+
+  // The round's offline scans already in the log: recorded by an earlier sync (one SELECT)
+  // or by an earlier round of this batch.
+  std::set<std::size_t> find_repeats(const std::vector<std::size_t>& round) {
+    std::set<std::size_t> repeats;
+    std::vector<std::size_t> ask;
+    for (std::size_t i : round) {
+      if (!scans_[i].offline) continue;
+      if (synced_.contains(key_of(scans_[i]))) repeats.insert(i);
+      else ask.push_back(i);
+    }
+    for_chunks(ask.size(), [&](std::size_t from, std::size_t n) {
+      const std::size_t rows = padded(n);
+      std::vector<Value> params;
+      std::unordered_map<std::string, std::size_t> by_ticket;
+      for (std::size_t j = from; j < from + n; ++j) {
+        const Scan& s = scans_[ask[j]];
+        by_ticket.emplace(s.ticket_id, ask[j]);
+        params.insert(params.end(), {s.ticket_id, s.device, to_millis(s.scanned_at)});
+      }
+      pad_params(params, rows, 3);
+      const std::string sql =
+          values_cte("v_ticket, v_device, v_at", "CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS BIGINT)", rows) +
+          "SELECT v.v_ticket FROM v JOIN checkins c ON c.ticket_id = v.v_ticket AND c.device = v.v_device "
+          "AND c.scanned_at = v.v_at WHERE c.offline = 1";
+      for (const auto& row : c_.query(sql, params)) repeats.insert(by_ticket.at(row.text(0)));
+    });
+    return repeats;
+  }
+
+  // The admitting update of every fresh scan of the round; returns the tickets admitted.
+  // Online: only a valid ticket of a confirmed registration. Offline: also a ticket
+  // admitted later than this scan (the earliest scan wins).
+  std::set<std::string> admit_all(const std::vector<std::size_t>& fresh) {
+    std::set<std::string> admitted;
+    for_chunks(fresh.size(), [&](std::size_t from, std::size_t n) {
+      const std::size_t rows = padded(n);
+      std::vector<Value> params;
+      for (std::size_t j = from; j < from + n; ++j) {
+        const Scan& s = scans_[fresh[j]];
+        params.insert(params.end(), {s.ticket_id, s.event_id, to_millis(s.scanned_at), s.gate, s.device,
+                                     std::int64_t{s.offline ? 1 : 0}});
+      }
+      pad_params(params, rows, 6);
+      const std::string sql =
+          values_cte("v_id, v_event, v_at, v_gate, v_device, v_offline",
+                     "CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS BIGINT), CAST(? AS TEXT), "
+                     "CAST(? AS TEXT), CAST(? AS INTEGER)",
+                     rows) +
+          "UPDATE tickets SET status = 'checked_in', checked_in_at = v.v_at, checked_in_gate = v.v_gate, "
+          "checked_in_device = v.v_device FROM v WHERE tickets.id = v.v_id AND tickets.event_id = v.v_event "
+          "AND ((tickets.status = 'valid' AND EXISTS (SELECT 1 FROM registrations r WHERE "
+          "r.id = tickets.registration_id AND r.status = 'confirmed')) OR (v.v_offline = 1 AND "
+          "tickets.status = 'checked_in' AND tickets.checked_in_at > v.v_at)) RETURNING tickets.id";
+      for (const auto& row : c_.query(sql, params)) admitted.insert(row.text(0));
+    });
+    return admitted;
+  }
+
+  // The states of the round's tickets after its update, by ticket id.
+  std::map<std::string, TicketState> load_states(const std::vector<std::size_t>& round) {
+    std::map<std::string, TicketState> states;
+    for_chunks(round.size(), [&](std::size_t from, std::size_t n) {
+      const std::size_t rows = padded(n);
+      std::vector<Value> params;
+      for (std::size_t j = from; j < from + n; ++j) params.emplace_back(scans_[round[j]].ticket_id);
+      pad_params(params, rows, 1);
+      const std::string sql = kTicketStateColumns.select() + ", t.id" + std::string(kTicketStateFrom) +
+                              " IN (" + placeholders(rows) + ")";
+      for (const auto& row : c_.query(sql, params)) {
+        std::string id = row.text(kTicketStateColumns.size());
+        states.emplace(id, state_of(row, id));
+      }
+    });
+    return states;
+  }
+
+  // A scan's answer from its round: the scan-by-scan rules.
+  void settle(std::size_t i, bool repeat, bool admitted, const TicketState* state) {
+    const Scan& s = scans_[i];
+    ScanOutcome& out = out_[i];
+    logged_[i] = !repeat;
+    if (!repeat && s.offline) synced_.insert(key_of(s));
+    if (!state) {  // a genuine code of a ticket this database does not have
+      out.result = CheckinResult::invalid;
+      return;
+    }
+    if (state->event_id != s.event_id) {
+      out.result = CheckinResult::wrong_event;
+      return;
+    }
+    const CheckinResult refused = refusal(*state, s.event_id);
+    out = state->view;
+    if (admitted) {
+      out.result = CheckinResult::ok;
+    } else if (repeat && out.ticket->status == "checked_in" && out.checked_in_at == s.scanned_at &&
+               out.device == s.device) {
+      out.result = CheckinResult::ok;  // this scan is (still) the admitting one
+    } else {
+      out.result = refused;
+    }
+  }
+
+  // Every scan not already in the log, in batch order; an offline scan whose row is there
+  // (a concurrent sync) is left out by the unique index.
+  void log_all() {
+    std::vector<std::size_t> rows_of;
+    for (std::size_t i = 0; i < scans_.size(); ++i)
+      if (logged_[i]) rows_of.push_back(i);
+    for_chunks(rows_of.size(), [&](std::size_t from, std::size_t n) {
+      const std::size_t rows = padded(n);
+      std::vector<Value> params;
+      for (std::size_t j = from; j < from + n; ++j) {
+        const Scan& s = scans_[rows_of[j]];
+        params.insert(params.end(), {new_id("chk"), s.event_id, s.ticket_id.empty() ? Value(nullptr) : Value(s.ticket_id),
+                                     std::string(to_string(out_[rows_of[j]].result)), s.gate, s.device,
+                                     to_millis(s.scanned_at), to_millis(now_), std::int64_t{s.offline ? 1 : 0},
+                                     s.actor_id.empty() ? Value(nullptr) : Value(s.actor_id)});
+      }
+      pad_params(params, rows, 10);
+      const std::string sql =
+          values_cte("v_id, v_event, v_ticket, v_result, v_gate, v_device, v_scanned, v_recorded, v_offline, v_actor",
+                     "CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS TEXT), "
+                     "CAST(? AS TEXT), CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS INTEGER), CAST(? AS TEXT)",
+                     rows) +
+          "INSERT INTO checkins (id, event_id, ticket_id, result, gate, device, scanned_at, recorded_at, offline, "
+          "actor_id) SELECT v_id, v_event, v_ticket, v_result, v_gate, v_device, v_scanned, v_recorded, v_offline, "
+          "v_actor FROM v WHERE v_id IS NOT NULL ON CONFLICT DO NOTHING";
+      c_.execute(sql, params);
+    });
+  }
+
+  Connection& c_;
+  const std::vector<Scan>& scans_;
+  Timestamp now_;
+  std::vector<ScanOutcome> out_;
+  std::vector<bool> logged_;    // whether the scan gets a log row
+  std::set<OfflineKey> synced_;  // offline scans this batch logs
+};
 
 template <class F>
 auto with_retries(Database& db, F&& fn) -> decltype(fn(std::declval<Connection&>())) {
@@ -159,10 +336,7 @@ auto with_retries(Database& db, F&& fn) -> decltype(fn(std::declval<Connection&>
 std::vector<ScanOutcome> SqlCheckinStore::record(const std::vector<Scan>& scans, Timestamp now) {
   if (scans.empty()) return {};
   return with_retries(db_, [&](Connection& c) {
-    std::vector<ScanOutcome> out;
-    out.reserve(scans.size());
-    for (const auto& s : scans) out.push_back(record_one(c, s, now));
-    return out;
+    return BatchRecorder(c, scans, now).run();
   });
 }
 
@@ -216,12 +390,13 @@ CheckinBundle SqlCheckinStore::bundle(const std::string& event_id, std::optional
     if (t.status == "cancelled") b.revoked.push_back(t.id);
     b.tickets.push_back(std::move(t));
   }
+  constexpr ColumnList kCounts{
+      "CAST(COUNT(*) AS BIGINT) AS sold",
+      "CAST(COALESCE(SUM(CASE WHEN status = 'checked_in' THEN 1 ELSE 0 END), 0) AS BIGINT) AS checked_in"};
   for (const auto& row : conn->query(
-           "SELECT CAST(COUNT(*) AS BIGINT), CAST(COALESCE(SUM(CASE WHEN status = 'checked_in' THEN 1 ELSE 0 END), 0) "
-           "AS BIGINT) FROM tickets WHERE event_id = ? AND status <> 'cancelled'",
-           {event_id})) {
-    b.sold = row.i64(0);
-    b.checked_in = row.i64(1);
+           kCounts.select() + " FROM tickets WHERE event_id = ? AND status <> 'cancelled'", {event_id})) {
+    b.sold = row.i64(kCounts["sold"]);
+    b.checked_in = row.i64(kCounts["checked_in"]);
   }
   return b;
 }
@@ -279,11 +454,12 @@ Result<CheckinLogPage> SqlCheckinStore::log(const std::string& event_id, int lim
 std::vector<CheckinCount> SqlCheckinStore::per_hour(const std::string& event_id) {
   auto conn = db_.reader();
   std::vector<CheckinCount> out;
+  constexpr ColumnList kHour{"checked_in_at / 3600000 AS hour", "CAST(COUNT(*) AS BIGINT) AS scans"};
   for (const auto& row : conn->query(
-           "SELECT checked_in_at / 3600000, CAST(COUNT(*) AS BIGINT) FROM tickets WHERE event_id = ? "
-           "AND status = 'checked_in' GROUP BY checked_in_at / 3600000 ORDER BY 1",
+           kHour.select() + " FROM tickets WHERE event_id = ? AND status = 'checked_in' "
+                            "GROUP BY checked_in_at / 3600000 ORDER BY 1",
            {event_id}))
-    out.push_back({format_rfc3339(from_millis(row.i64(0) * 3600000)), row.i64(1)});
+    out.push_back({format_rfc3339(from_millis(row.i64(kHour["hour"]) * 3600000)), row.i64(kHour["scans"])});
   return out;
 }
 

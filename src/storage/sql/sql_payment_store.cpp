@@ -88,12 +88,12 @@ std::optional<RegRow> load_reg(Connection& c, const std::string& id) {
   out.r.currency = row.text(k["r.currency"]);
   out.r.promo_code_id = row.opt_text(k["r.promo_code_id"]);
   out.email = row.text(k["COALESCE(u.email, '')"]);
-  for (const auto& item : c.query("SELECT ticket_type_id, quantity FROM registration_items "
-                                  "WHERE registration_id = ? ORDER BY position",
-                                  {id})) {
+  constexpr ColumnList kItem{"ticket_type_id", "quantity"};
+  for (const auto& item :
+       c.query(kItem.select() + " FROM registration_items WHERE registration_id = ? ORDER BY position", {id})) {
     RegistrationItem i;
-    i.ticket_type_id = item.text(0);
-    i.quantity = item.i64(1);
+    i.ticket_type_id = item.text(kItem["ticket_type_id"]);
+    i.quantity = item.i64(kItem["quantity"]);
     out.r.items.push_back(std::move(i));
   }
   return out;

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "common/sliding_window.hpp"
+#include "storage/sql/columns.hpp"
 
 namespace admit::sql {
 
@@ -22,11 +23,12 @@ std::optional<int> SqlRateLimiter::hit(const std::string& key, int limit,
       "expires_at = EXCLUDED.expires_at RETURNING count",
       {key, w.start_ms, t + w.length_ms});
   const std::int64_t current = rows.empty() ? 1 : rows[0].i64(0);
+  constexpr ColumnList c{"count", "expires_at"};
   std::int64_t previous = 0, previous_last = 0;
-  for (const auto& row : conn->query("SELECT count, expires_at FROM rate_limits WHERE key = ? AND window_start = ?",
+  for (const auto& row : conn->query(c.select() + " FROM rate_limits WHERE key = ? AND window_start = ?",
                                      {key, w.previous_start_ms()})) {
-    previous = row.i64(0);
-    previous_last = row.i64(1) - w.length_ms;
+    previous = row.i64(c["count"]);
+    previous_last = row.i64(c["expires_at"]) - w.length_ms;
   }
   return w.verdict(previous, previous_last, current, limit, now);
 }

@@ -8,12 +8,18 @@
 
 #include <algorithm>
 
+#include "storage/sql/columns.hpp"
 #include "storage/sql/sql_event_store.hpp"
 #include "storage/sql/values.hpp"
 
 namespace admit::sql {
 
 using namespace detail;
+
+namespace {
+// What settle_due reads from each due row, whatever table it comes from.
+constexpr ColumnList kDue{"event_id", "id"};
+}  // namespace
 
 Result<Registration> SqlRegistrationStore::cancel(const CancelRequest& req,
                                                   const RegistrationNotices& notices) {
@@ -92,7 +98,7 @@ SweepResult SqlRegistrationStore::sweep(Timestamp now, const RegistrationNotices
 
   // 1. Holds past expires_at.
   result.holds_expired += settle_due(
-      "SELECT event_id, id FROM registrations WHERE status = 'pending_payment' AND expires_at <= ? "
+      "registrations WHERE status = 'pending_payment' AND expires_at <= ? "
       "ORDER BY expires_at LIMIT 1000",
       now, notices, result,
       [&](Connection& c, const std::string&, const std::string& id) {
@@ -105,7 +111,7 @@ SweepResult SqlRegistrationStore::sweep(Timestamp now, const RegistrationNotices
 
   // 2. Waiting-list offers nobody took up in time pass to the next in line.
   result.offers_expired += settle_due(
-      "SELECT event_id, id FROM waitlist_entries WHERE status = 'offered' AND offer_expires_at <= ? "
+      "waitlist_entries WHERE status = 'offered' AND offer_expires_at <= ? "
       "ORDER BY offer_expires_at LIMIT 1000",
       now, notices, result,
       [&](Connection& c, const std::string& event_id, const std::string& id) {
@@ -130,14 +136,14 @@ SweepResult SqlRegistrationStore::sweep(Timestamp now, const RegistrationNotices
   return result;
 }
 
-int SqlRegistrationStore::settle_due(std::string_view due_sql, Timestamp now,
+int SqlRegistrationStore::settle_due(std::string_view due_from, Timestamp now,
                                      const RegistrationNotices& notices, SweepResult& result,
                                      const EndDue& end_one) {
   std::vector<std::pair<std::string, std::string>> due;  // (event, row id)
   {
     auto conn = db_.reader();
-    for (const auto& row : conn->query(due_sql, {to_millis(now)}))
-      due.emplace_back(row.text(0), row.text(1));
+    for (const auto& row : conn->query(kDue.select() + " FROM " + std::string(due_from), {to_millis(now)}))
+      due.emplace_back(row.text(kDue["event_id"]), row.text(kDue["id"]));
   }
   std::sort(due.begin(), due.end());
   int settled = 0;

@@ -9,6 +9,7 @@
 #include <map>
 
 #include "common/page_cursor.hpp"
+#include "storage/sql/columns.hpp"
 #include "storage/sql/sql_event_store.hpp"
 #include "storage/sql/values.hpp"
 
@@ -103,33 +104,41 @@ EventStats SqlRegistrationStore::stats(const std::string& event_id) {
     ts.sold = t.sold;
     by_type[t.id] = ts;
   }
+  constexpr ColumnList kRevenue{"i.ticket_type_id", "CAST(COALESCE(SUM(i.amount), 0) AS BIGINT) AS revenue"};
   for (const auto& row : conn->query(
-           "SELECT i.ticket_type_id, CAST(COALESCE(SUM(i.amount), 0) AS BIGINT) FROM registrations r "
-           "JOIN registration_items i ON i.registration_id = r.id "
-           "WHERE r.event_id = ? AND r.status = 'confirmed' GROUP BY i.ticket_type_id",
+           kRevenue.select() +
+               " FROM registrations r JOIN registration_items i ON i.registration_id = r.id "
+               "WHERE r.event_id = ? AND r.status = 'confirmed' GROUP BY i.ticket_type_id",
            {event_id})) {
-    if (auto it = by_type.find(row.text(0)); it != by_type.end()) it->second.revenue = row.i64(1);
-    s.revenue += row.i64(1);
+    const std::int64_t revenue = row.i64(kRevenue["revenue"]);
+    if (auto it = by_type.find(row.text(kRevenue["i.ticket_type_id"])); it != by_type.end())
+      it->second.revenue = revenue;
+    s.revenue += revenue;
   }
+  constexpr ColumnList kCheckedIn{"ticket_type_id", "CAST(COUNT(*) AS BIGINT) AS checked_in"};
   for (const auto& row : conn->query(
-           "SELECT ticket_type_id, COUNT(*) FROM tickets WHERE event_id = ? AND status = 'checked_in' "
-           "GROUP BY ticket_type_id",
+           kCheckedIn.select() +
+               " FROM tickets WHERE event_id = ? AND status = 'checked_in' GROUP BY ticket_type_id",
            {event_id})) {
-    if (auto it = by_type.find(row.text(0)); it != by_type.end()) it->second.checked_in = row.i64(1);
-    s.checked_in += row.i64(1);
+    const std::int64_t checked_in = row.i64(kCheckedIn["checked_in"]);
+    if (auto it = by_type.find(row.text(kCheckedIn["ticket_type_id"])); it != by_type.end())
+      it->second.checked_in = checked_in;
+    s.checked_in += checked_in;
   }
   for (const auto& t : event->ticket_types) s.by_ticket_type.push_back(by_type[t.id]);
+  constexpr ColumnList kDay{
+      "r.created_at / 86400000 AS day", "CAST(COALESCE(SUM(i.quantity), 0) AS BIGINT) AS tickets",
+      "CAST(COALESCE(SUM(CASE WHEN r.status = 'confirmed' THEN i.amount ELSE 0 END), 0) AS BIGINT) AS revenue"};
   for (const auto& row : conn->query(
-           "SELECT r.created_at / 86400000, CAST(COALESCE(SUM(i.quantity), 0) AS BIGINT), "
-           "CAST(COALESCE(SUM(CASE WHEN r.status = 'confirmed' THEN i.amount ELSE 0 END), 0) AS BIGINT) "
-           "FROM registrations r JOIN registration_items i ON i.registration_id = r.id "
-           "WHERE r.event_id = ? AND r.status IN " + std::string(kLive) +
+           kDay.select() +
+               " FROM registrations r JOIN registration_items i ON i.registration_id = r.id "
+               "WHERE r.event_id = ? AND r.status IN " + std::string(kLive) +
                " GROUP BY r.created_at / 86400000 ORDER BY 1",
            {event_id})) {
     DaySales d;
-    d.date = format_date(from_millis(row.i64(0) * 86400000));
-    d.tickets = row.i64(1);
-    d.revenue = row.i64(2);
+    d.date = format_date(from_millis(row.i64(kDay["day"]) * 86400000));
+    d.tickets = row.i64(kDay["tickets"]);
+    d.revenue = row.i64(kDay["revenue"]);
     s.sales_by_day.push_back(std::move(d));
   }
   return s;
@@ -138,31 +147,38 @@ EventStats SqlRegistrationStore::stats(const std::string& event_id) {
 std::vector<CounterMismatch> SqlRegistrationStore::check_counters() {
   auto conn = db_.reader();
   std::vector<CounterMismatch> out;
+  // Each check's query names its columns id, stored and counted; they are read by name
+  // through the outer SELECT.
+  constexpr ColumnList kCounter{"id", "stored", "counted"};
   auto compare = [&](const char* what, const std::string& sql) {
-    for (const auto& row : conn->query(sql))
-      if (row.i64(1) != row.i64(2)) out.push_back({what, row.text(0), row.i64(1), row.i64(2)});
+    for (const auto& row : conn->query(kCounter.select() + " FROM (" + sql + ") c ORDER BY id")) {
+      const std::int64_t stored = row.i64(kCounter["stored"]);
+      const std::int64_t counted = row.i64(kCounter["counted"]);
+      if (stored != counted) out.push_back({what, row.text(kCounter["id"]), stored, counted});
+    }
   };
   const std::string live(kLive);
   compare("events.sold",
-          "SELECT e.id, e.sold, "
+          "SELECT e.id AS id, e.sold AS stored, "
           "CAST((SELECT COALESCE(SUM(i.quantity), 0) FROM registrations r JOIN registration_items i "
           "ON i.registration_id = r.id WHERE r.event_id = e.id AND r.status IN " + live + ") + "
           "(SELECT COALESCE(SUM(w.offered_quantity), 0) FROM waitlist_entries w "
-          "WHERE w.event_id = e.id AND w.status = 'offered') AS BIGINT) FROM events e ORDER BY e.id");
+          "WHERE w.event_id = e.id AND w.status = 'offered') AS BIGINT) AS counted FROM events e");
   compare("ticket_types.sold",
-          "SELECT t.id, t.sold, "
+          "SELECT t.id AS id, t.sold AS stored, "
           "CAST((SELECT COALESCE(SUM(i.quantity), 0) FROM registrations r JOIN registration_items i "
           "ON i.registration_id = r.id WHERE i.ticket_type_id = t.id AND r.status IN " + live + ") + "
           "(SELECT COALESCE(SUM(w.offered_quantity), 0) FROM waitlist_entries w "
-          "WHERE w.offered_ticket_type_id = t.id AND w.status = 'offered') AS BIGINT) "
-          "FROM ticket_types t ORDER BY t.id");
+          "WHERE w.offered_ticket_type_id = t.id AND w.status = 'offered') AS BIGINT) AS counted "
+          "FROM ticket_types t");
   compare("promo_codes.uses",
-          "SELECT p.id, p.uses, (SELECT COUNT(*) FROM registrations r WHERE r.promo_code_id = p.id "
-          "AND r.status IN " + live + ") FROM promo_codes p ORDER BY p.id");
+          "SELECT p.id AS id, p.uses AS stored, (SELECT COUNT(*) FROM registrations r WHERE "
+          "r.promo_code_id = p.id AND r.status IN " + live + ") AS counted FROM promo_codes p");
   compare("tickets",
-          "SELECT r.id, (SELECT CAST(COALESCE(SUM(i.quantity), 0) AS BIGINT) FROM registration_items i "
-          "WHERE i.registration_id = r.id), (SELECT COUNT(*) FROM tickets t WHERE t.registration_id = r.id "
-          "AND t.status <> 'cancelled') FROM registrations r WHERE r.status IN " + live + " ORDER BY r.id");
+          "SELECT r.id AS id, (SELECT CAST(COALESCE(SUM(i.quantity), 0) AS BIGINT) FROM registration_items i "
+          "WHERE i.registration_id = r.id) AS stored, (SELECT COUNT(*) FROM tickets t WHERE "
+          "t.registration_id = r.id AND t.status <> 'cancelled') AS counted FROM registrations r "
+          "WHERE r.status IN " + live);
   return out;
 }
 

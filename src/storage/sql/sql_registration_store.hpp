@@ -46,10 +46,10 @@ class SqlRegistrationStore final : public RegistrationStore {
 
   // Ends one due row of a sweep phase (its event row locked); true when it did.
   using EndDue = std::function<bool(Connection&, const std::string& event_id, const std::string& id)>;
-  // A sweep phase: reads the due (event id, row id) pairs of `due_sql` (its one parameter:
-  // now), then per event one transaction that ends each row still due and offers the
+  // A sweep phase: reads the due (event_id, id) pairs of `due_from` (the query after
+  // "SELECT event_id, id FROM"; its one parameter: now), then per event one transaction that ends each row still due and offers the
   // freed seats to the waiting list. Returns how many rows it ended.
-  int settle_due(std::string_view due_sql, Timestamp now, const RegistrationNotices& notices,
+  int settle_due(std::string_view due_from, Timestamp now, const RegistrationNotices& notices,
                  SweepResult& result, const EndDue& end_one);
   // Offers the free seats of every event with people waiting; returns the offers made.
   int offer_free_seats(Timestamp now, const RegistrationNotices& notices);

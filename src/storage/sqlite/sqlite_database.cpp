@@ -1,10 +1,9 @@
 #include "storage/sqlite/sqlite_database.hpp"
 
-#include <pthread.h>
-
 #include <chrono>
 #include <condition_variable>
 #include <filesystem>
+#include <memory>
 #include <mutex>
 #include <stdexcept>
 #include <string>
@@ -12,6 +11,7 @@
 #include <thread>
 #include <vector>
 
+#include "common/background_loop.hpp"
 #include "storage/sqlite/sqlite_connection.hpp"
 
 namespace admit::sql {
@@ -34,12 +34,13 @@ class SqliteDatabase final : public Database {
   }
 
   ~SqliteDatabase() override {
-    {
-      std::lock_guard lock(checkpoint_mu_);
-      stopping_ = true;
+    if (!checkpointer_) return;
+    checkpointer_->stop();
+    // A last full checkpoint empties the WAL, so the file alone holds everything.
+    try {
+      checkpoint_conn_->execute_script("PRAGMA wal_checkpoint(TRUNCATE);");
+    } catch (const std::exception&) {
     }
-    checkpoint_cv_.notify_all();
-    if (checkpointer_.joinable()) checkpointer_.join();
   }
 
   Dialect dialect() const noexcept override { return Dialect::sqlite; }
@@ -101,31 +102,23 @@ class SqliteDatabase final : public Database {
   // WAL checkpoints copy committed pages into the database file and fsync it. SQLite runs
   // them inside the commit that crosses the threshold, which stalls the single writer (and
   // every registration batch behind it). Here the writer never checkpoints; a background
-  // thread with its own connection runs PASSIVE checkpoints (which never block writers or
+  // loop (common/BackgroundLoop) with its own connection runs PASSIVE checkpoints (which never block writers or
   // readers) every 100 ms, so the file stays current and the WAL stays small.
   void start_checkpointer() {
     writer_->execute_script("PRAGMA wal_autocheckpoint=0;");
-    auto conn = std::make_unique<SqliteConnection>(target_, SqliteConnection::Mode::read_write,
-                                                   busy_timeout_ms_, durable_);
-    checkpointer_ = std::thread([this, c = std::move(conn)] {
-      pthread_setname_np(pthread_self(), "checkpointer");
-      std::unique_lock lock(checkpoint_mu_);
-      while (!stopping_) {
-        checkpoint_cv_.wait_for(lock, std::chrono::milliseconds(100), [&] { return stopping_; });
-        lock.unlock();
-        try {
-          c->execute_script("PRAGMA wal_checkpoint(PASSIVE);");
-        } catch (const std::exception&) {
-          // Busy or I/O trouble: the next round tries again; the WAL keeps the data safe.
-        }
-        lock.lock();
-      }
-      lock.unlock();
-      try {
-        c->execute_script("PRAGMA wal_checkpoint(TRUNCATE);");
-      } catch (const std::exception&) {
-      }
-    });
+    checkpoint_conn_ = std::make_unique<SqliteConnection>(target_, SqliteConnection::Mode::read_write,
+                                                          busy_timeout_ms_, durable_);
+    checkpointer_ = std::make_unique<BackgroundLoop>(
+        "checkpointer", std::chrono::milliseconds(100),
+        BackgroundLoop::each([this] {
+          try {
+            checkpoint_conn_->execute_script("PRAGMA wal_checkpoint(PASSIVE);");
+          } catch (const std::exception&) {
+            // Busy or I/O trouble: the next round tries again; the WAL keeps the data safe.
+          }
+        }),
+        /*run_at_start=*/false);
+    checkpointer_->start();
   }
 
   // `reentrant`: a thread that already holds the writer borrows it again (in-memory
@@ -190,10 +183,10 @@ class SqliteDatabase final : public Database {
   int readers_in_use_ = 0;
   std::int64_t waits_ = 0;
 
-  std::mutex checkpoint_mu_;
-  std::condition_variable checkpoint_cv_;
-  bool stopping_ = false;
-  std::thread checkpointer_;
+  // Its own connection, used only by the checkpointer loop (and by the destructor once the
+  // loop has stopped).
+  std::unique_ptr<SqliteConnection> checkpoint_conn_;
+  std::unique_ptr<BackgroundLoop> checkpointer_;
 };
 
 }  // namespace

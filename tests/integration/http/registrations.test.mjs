@@ -157,7 +157,12 @@ test('history, reading one registration, and cancelling it', async () => {
   assert.equal(past.body.items.length, 0);
   assert.equal((await server.get('/api/v1/me/registrations?scope=later', { token: alice.token })).status, 422);
 
-  assert.equal((await server.get(`/api/v1/registrations/${a.body.id}`, { token: alice.token })).status, 200);
+  const readA = await server.get(`/api/v1/registrations/${a.body.id}`, { token: alice.token });
+  assert.equal(readA.status, 200);
+  assert.equal(readA.body.can_cancel, true);
+  assert.equal(readA.body.cancel_refusal, null);
+  const both = mine.body.items.filter((r) => r.id === a.body.id || r.id === b.body.id);
+  assert.deepEqual(both.map((r) => [r.can_cancel, r.cancel_refusal]), [[true, null], [true, null]]);
   assert.equal((await server.get(`/api/v1/registrations/${a.body.id}`, { token: organizer.token })).status, 200);
   assert.equal((await server.get(`/api/v1/registrations/${a.body.id}`, { token: bob.token })).status, 404);
   assert.equal((await server.post(`/api/v1/registrations/${a.body.id}/cancel`, undefined, { token: bob.token })).status, 404);
@@ -165,12 +170,43 @@ test('history, reading one registration, and cancelling it', async () => {
   const cancelled = await server.post(`/api/v1/registrations/${a.body.id}/cancel`, undefined, { token: alice.token });
   assert.equal(cancelled.status, 200);
   assert.equal(cancelled.body.status, 'cancelled');
+  assert.equal(cancelled.body.can_cancel, false);
+  assert.equal(cancelled.body.cancel_refusal, 'not_active');
   assert.ok(cancelled.body.tickets.every((t) => t.status === 'cancelled'));
   const again = await server.post(`/api/v1/registrations/${a.body.id}/cancel`, undefined, { token: alice.token });
   assert.equal(again.status, 409);
   const byOrganizer = await server.post(`/api/v1/registrations/${b.body.id}/cancel`, undefined, { token: organizer.token });
   assert.equal(byOrganizer.status, 200);
   assert.equal((await server.get(`/api/v1/events/${ev.id}`)).body.sold, 0);
+});
+
+test('the answers say who may cancel now and why not; the cancel itself follows the same rule', async () => {
+  // Starts in 10 days; attendees could cancel only until a year before the start.
+  const ev = await publishedEvent({ cancel_cutoff_hours: 24 * 365 });
+  const reg = await register(ev.id, alice, one(ev));
+  assert.equal(reg.status, 201, reg.text);
+  const asAlice = await server.get(`/api/v1/registrations/${reg.body.id}`, { token: alice.token });
+  assert.equal(asAlice.body.can_cancel, false);
+  assert.equal(asAlice.body.cancel_refusal, 'cutoff_passed');
+  const mine = await server.get('/api/v1/me/registrations', { token: alice.token });
+  const listed = mine.body.items.find((r) => r.id === reg.body.id);
+  assert.equal(listed.can_cancel, false);
+  assert.equal(listed.cancel_refusal, 'cutoff_passed');
+  const refused = await server.post(`/api/v1/registrations/${reg.body.id}/cancel`, undefined, { token: alice.token });
+  assert.equal(refused.status, 409);
+  assert.match(refused.body.detail, /Cancellation closed/);
+
+  // The organizer may cancel any registration that holds seats, cut-off or not.
+  const asOrganizer = await server.get(`/api/v1/registrations/${reg.body.id}`, { token: organizer.token });
+  assert.equal(asOrganizer.body.can_cancel, true);
+  assert.equal(asOrganizer.body.cancel_refusal, null);
+  const list = await server.get(`/api/v1/events/${ev.id}/registrations`, { token: organizer.token });
+  assert.deepEqual(list.body.items.map((r) => [r.can_cancel, r.cancel_refusal]), [[true, null]]);
+  const cancelled = await server.post(`/api/v1/registrations/${reg.body.id}/cancel`, undefined, { token: organizer.token });
+  assert.equal(cancelled.status, 200, cancelled.text);
+  const after = await server.get(`/api/v1/registrations/${reg.body.id}`, { token: alice.token });
+  assert.equal(after.body.can_cancel, false);
+  assert.equal(after.body.cancel_refusal, 'not_active');
 });
 
 test('the organizer lists, searches and exports registrations safely, and sees stats', async () => {

@@ -1,7 +1,9 @@
 // Store conformance for check-in, on every backend: 50 concurrent scans of one ticket admit
 // it once (also through two services on one database, as two nodes would), each refusal
 // (altered, forged, other event, cancelled, unpaid), offline settlement (earliest wins in
-// either sync order, a repeated sync changes nothing), undo, the scan log and the bundle.
+// either sync order, a repeated sync changes nothing), batches settled as scan by scan
+// (one ticket twice, every kind of scan, more than one statement's rows), undo, the scan log
+// and the bundle.
 // The real parts: SQL stores, the keyring and its verifier.
 #include <future>
 
@@ -62,6 +64,31 @@ class CheckinStoreTest : public TicketFixture {
   }
   std::int64_t log_rows(const std::string& event_id) {
     return scalar("SELECT COUNT(*) FROM checkins WHERE event_id = ?", {event_id});
+  }
+  // A scan for the store itself (the batches below are what the writers hand it).
+  Scan store_scan(const std::string& event_id, const std::string& ticket_id, const std::string& device,
+                  Timestamp at, bool offline = false) {
+    Scan s;
+    s.event_id = event_id;
+    s.ticket_id = ticket_id;
+    s.gate = "Gate " + device;
+    s.device = device;
+    s.scanned_at = at;
+    s.offline = offline;
+    s.actor_id = organizer_.id;
+    return s;
+  }
+  static std::vector<CheckinResult> results(const std::vector<ScanOutcome>& out) {
+    std::vector<CheckinResult> r;
+    for (const auto& o : out) r.push_back(o.result);
+    return r;
+  }
+  // The tickets of `n` confirmed registrations of `per` tickets each.
+  std::vector<Ticket> tickets_of(const Event& e, int n, std::int64_t per) {
+    std::vector<Ticket> out;
+    for (const auto& u : make_users(n, new_id("b")))
+      for (auto& t : registered(e, u, per).tickets) out.push_back(std::move(t));
+    return out;
   }
 
   std::unique_ptr<app::AppTicketCodes> codes_;
@@ -247,6 +274,126 @@ TEST_P(OfflineSync, EarliestScanWinsInEitherOrderAndRepeatsAreNoOps) {
   EXPECT_EQ((*conflict)[0].outcome.gate, "North");
   // An online scan after the sync meets the settled state.
   EXPECT_EQ(result_of(e.id, t1), R::already_checked_in);
+}
+
+// A batch holding one ticket twice settles as two scans one after the other would.
+TEST_F(CheckinStoreTest, ABatchWithOneTicketTwiceSettlesInOrder) {
+  Event e = make_event(10, {type("General", 10)});
+  Registration r = registered(e, make_users(1)[0], 3);
+  using R = CheckinResult;
+  using std::chrono::seconds;
+  // Online: the first is admitted, the second meets it (when, at which gate, which device).
+  const Timestamp at = now_ + std::chrono::hours(1);
+  auto online = checkin_store_->record(
+      {store_scan(e.id, r.tickets[0].id, "A", at), store_scan(e.id, r.tickets[0].id, "B", at + seconds(1))}, at);
+  ASSERT_EQ(results(online), (std::vector<R>{R::ok, R::already_checked_in}));
+  EXPECT_EQ(online[1].checked_in_at, at);
+  EXPECT_EQ(online[1].gate, "Gate A");
+  EXPECT_EQ(online[1].device, "A");
+  EXPECT_EQ(online[1].ticket->status, "checked_in");
+
+  // Offline, the later scan first: it is admitted, then the earlier one takes its place.
+  const Scan later = store_scan(e.id, r.tickets[1].id, "A", at + seconds(20), true);
+  const Scan earlier = store_scan(e.id, r.tickets[1].id, "B", at + seconds(10), true);
+  EXPECT_EQ(results(checkin_store_->record({later, earlier}, at)), (std::vector<R>{R::ok, R::ok}));
+  EXPECT_EQ(scalar("SELECT checked_in_at FROM tickets WHERE id = ?", {r.tickets[1].id}), to_millis(earlier.scanned_at));
+  // Synced again: nothing changes, each answers its final result.
+  const auto rows = log_rows(e.id);
+  auto again = checkin_store_->record({later, earlier}, at);
+  EXPECT_EQ(results(again), (std::vector<R>{R::already_checked_in, R::ok}));
+  EXPECT_EQ(again[0].checked_in_at, earlier.scanned_at);
+  EXPECT_EQ(log_rows(e.id), rows);
+
+  // The same offline scan twice in one batch: one admission, one log row, both ok.
+  const Scan twice = store_scan(e.id, r.tickets[2].id, "C", at + seconds(30), true);
+  EXPECT_EQ(results(checkin_store_->record({twice, twice}, at)), (std::vector<R>{R::ok, R::ok}));
+  EXPECT_EQ(log_rows(e.id), rows + 1);
+}
+
+// Every kind of scan in one batch answers what each answered alone: the same batch is
+// recorded once as a batch and once scan by scan on a twin set of tickets.
+TEST_F(CheckinStoreTest, AMixedBatchAnswersAsScanByScan) {
+  Event e = make_event(20, {type("General", 10), type("Paid", 10, 2500)});
+  Event other = make_event(10, {type("General", 10)});
+  auto users = make_users(6);
+  struct Twin {
+    std::string valid, cancelled, unpaid, elsewhere;
+  };
+  auto make_twin = [&](int k) {
+    Twin t;
+    t.valid = registered(e, users[static_cast<std::size_t>(3 * k)]).tickets[0].id;
+    Registration gone = registered(e, users[static_cast<std::size_t>(3 * k + 1)]);
+    EXPECT_TRUE(service_->cancel(actor_of(users[static_cast<std::size_t>(3 * k + 1)]), gone.id).ok());
+    t.cancelled = gone.tickets[0].id;
+    auto unpaid = submit(request_items(e, users[static_cast<std::size_t>(3 * k + 2)], {{e.ticket_types[1].id, 1}}));
+    EXPECT_TRUE(unpaid.ok());
+    t.unpaid = unpaid->registration.tickets.at(0).id;
+    t.elsewhere = registered(other, users[static_cast<std::size_t>(3 * k)]).tickets[0].id;
+    return t;
+  };
+  const Twin a = make_twin(0), b = make_twin(1);
+  const Timestamp at = now_ + std::chrono::hours(1);
+  auto batch_of = [&](const Twin& t) {
+    Scan preset = store_scan(e.id, "", "P", at);
+    preset.preset = CheckinResult::invalid;
+    return std::vector<Scan>{store_scan(e.id, t.valid, "A", at),     store_scan(e.id, t.cancelled, "A", at),
+                             store_scan(e.id, t.unpaid, "A", at),    store_scan(e.id, t.elsewhere, "A", at),
+                             store_scan(e.id, "tkt_nowhere", "A", at), preset,
+                             store_scan(e.id, t.valid, "B", at)};
+  };
+  const auto batched = checkin_store_->record(batch_of(a), at);
+  std::vector<ScanOutcome> alone;
+  for (const Scan& s : batch_of(b)) alone.push_back(checkin_store_->record({s}, at).at(0));
+  using R = CheckinResult;
+  EXPECT_EQ(results(batched), (std::vector<R>{R::ok, R::cancelled, R::not_paid, R::wrong_event, R::invalid,
+                                              R::invalid, R::already_checked_in}));
+  ASSERT_EQ(results(batched), results(alone));
+  for (std::size_t i = 0; i < batched.size(); ++i) {
+    ASSERT_EQ(batched[i].ticket.has_value(), alone[i].ticket.has_value()) << i;
+    if (batched[i].ticket) {
+      EXPECT_EQ(batched[i].ticket->status, alone[i].ticket->status) << i;
+      EXPECT_EQ(batched[i].ticket->attendee_name, alone[i].ticket->attendee_name) << i;
+      EXPECT_EQ(batched[i].ticket->ticket_type, alone[i].ticket->ticket_type) << i;
+    }
+    EXPECT_EQ(batched[i].checked_in_at, alone[i].checked_in_at) << i;
+    EXPECT_EQ(batched[i].gate, alone[i].gate) << i;
+    EXPECT_EQ(batched[i].device, alone[i].device) << i;
+  }
+  EXPECT_EQ(log_rows(e.id), 14);  // every scan logged, in both runs
+  EXPECT_EQ(scalar("SELECT COUNT(*) FROM checkins WHERE event_id = ? AND ticket_id IS NULL", {e.id}), 2);
+}
+
+// A batch larger than one statement's chunk (512 rows): online scans of 600 tickets plus
+// a second scan of some, then an offline sync of them all, synced twice.
+TEST_F(CheckinStoreTest, ABatchLargerThanOneChunk) {
+  Event e = make_event(700, {type("General", 700)});
+  const std::vector<Ticket> tickets = tickets_of(e, 6, 100);
+  ASSERT_EQ(tickets.size(), 600u);
+  const Timestamp at = now_ + std::chrono::hours(1);
+  std::vector<Scan> online;
+  for (const auto& t : tickets) online.push_back(store_scan(e.id, t.id, "A", at));
+  for (std::size_t i = 0; i < 10; ++i) online.push_back(store_scan(e.id, tickets[i].id, "B", at));
+  auto out = checkin_store_->record(online, at);
+  ASSERT_EQ(out.size(), 610u);
+  using R = CheckinResult;
+  for (std::size_t i = 0; i < 600; ++i) ASSERT_EQ(out[i].result, R::ok) << i;
+  for (std::size_t i = 600; i < 610; ++i) ASSERT_EQ(out[i].result, R::already_checked_in) << i;
+  EXPECT_EQ(scalar("SELECT COUNT(*) FROM tickets WHERE event_id = ? AND status = 'checked_in'", {e.id}), 600);
+  EXPECT_EQ(log_rows(e.id), 610);
+
+  // Offline scans from before the online ones take their places; synced again, nothing changes.
+  std::vector<Scan> offline;
+  for (const auto& t : tickets) offline.push_back(store_scan(e.id, t.id, "C", at - std::chrono::minutes(1), true));
+  for (int pass = 0; pass < 2; ++pass) {
+    auto synced = checkin_store_->record(offline, at);
+    ASSERT_EQ(synced.size(), 600u);
+    for (std::size_t i = 0; i < 600; ++i) {
+      ASSERT_EQ(synced[i].result, R::ok) << pass << " " << i;
+      ASSERT_EQ(synced[i].device, "C");
+    }
+    EXPECT_EQ(log_rows(e.id), 1210);
+  }
+  EXPECT_EQ(scalar("SELECT COUNT(*) FROM tickets WHERE event_id = ? AND checked_in_device = 'C'", {e.id}), 600);
 }
 
 INSTANTIATE_TEST_SUITE_P(BothOrders, OfflineSync, ::testing::Values(true, false),

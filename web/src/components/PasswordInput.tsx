@@ -1,8 +1,11 @@
 import { useTranslation } from 'react-i18next';
 import { useId, useState } from 'react';
-import { passwordRules } from '@/lib/password';
+import { PASSWORD_MAX, passwordHint } from '@/lib/password';
 
-/** A new-password input that shows the rules and which are met as you type. */
+/**
+ * A new-password input with the rules as a hint; whether a password passes is the server's
+ * answer (its 422 message for `password` comes back as `error`).
+ */
 export function NewPasswordInput({
   label,
   value,
@@ -19,8 +22,6 @@ export function NewPasswordInput({
   const { t } = useTranslation();
   const id = useId();
   const [show, setShow] = useState(false);
-  // The full common-password list arrives as its own chunk; re-check when it has.
-  const rules = passwordRules(value);
   return (
     <div className="field">
       <label htmlFor={id}>{label ?? t('password.label')}</label>
@@ -31,7 +32,7 @@ export function NewPasswordInput({
           type={show ? 'text' : 'password'}
           autoComplete="new-password"
           required
-          maxLength={128}
+          maxLength={PASSWORD_MAX}
           value={value}
           onChange={(e) => onChange(e.target.value)}
           aria-invalid={error ? true : undefined}
@@ -46,14 +47,9 @@ export function NewPasswordInput({
           {show ? t('password.hide') : t('password.show')}
         </button>
       </div>
-      <ul id={`${id}-rules`} className="rules" aria-label={t('password.rulesLabel')}>
-        {rules.map((r) => (
-          <li key={r.id} className={value && r.ok ? 'ok' : value ? 'bad' : ''}>
-            <span aria-hidden="true">{value && r.ok ? '✓' : '•'}</span> {r.label}
-            <span className="visually-hidden">{value ? (r.ok ? t('password.met') : t('password.notMet')) : ''}</span>
-          </li>
-        ))}
-      </ul>
+      <p id={`${id}-rules`} className="hint">
+        {passwordHint()}
+      </p>
       {error && (
         <div id={`${id}-err`} className="field-error">
           {error}

@@ -9,7 +9,6 @@ import { NewPasswordInput } from '@/components/PasswordInput';
 import { isApiError, type User } from '@/lib/api';
 import { useMe, hasRole } from '@/lib/auth';
 import { formatInstant, formatList } from '@/lib/format';
-import { passwordProblem } from '@/lib/password';
 import {
   useCreateToken,
   useDeleteAccount,
@@ -70,18 +69,15 @@ function ProfileForm({ user }: { user: User }) {
   );
 }
 
-function PasswordForm() {
+export function PasswordForm() {
   const { t } = useTranslation();
   const update = useUpdateMe();
   const [current, setCurrent] = useState('');
   const [password, setPassword] = useState('');
-  const [clientError, setClientError] = useState<string>();
   const fe = isApiError(update.error) ? update.error.fieldErrors() : {};
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    const p = passwordProblem(password);
-    setClientError(p ?? undefined);
-    if (p) return;
+    // The server checks the new password's rules; its 422 names what is wrong.
     update.mutate(
       { current_password: current, password },
       {
@@ -103,7 +99,7 @@ function PasswordForm() {
       )}
       <Field label={t('account.currentPassword')} name="current_password" type="password" autoComplete="current-password" required value={current}
         onChange={(e) => setCurrent(e.target.value)} error={fe.current_password} />
-      <NewPasswordInput label={t('auth.reset.newPassword')} value={password} onChange={setPassword} error={clientError ?? fe.password} />
+      <NewPasswordInput label={t('auth.reset.newPassword')} value={password} onChange={setPassword} error={fe.password} />
       <div>
         <button type="submit" className="btn btn-primary" disabled={update.isPending}>
           {t('account.changePassword')}

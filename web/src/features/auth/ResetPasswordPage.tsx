@@ -4,8 +4,8 @@ import { Link, useSearchParams } from 'react-router';
 import { ErrorMessage } from '@/components/ErrorMessage';
 import { NewPasswordInput } from '@/components/PasswordInput';
 import { isApiError } from '@/lib/api';
-import { passwordProblem } from '@/lib/password';
 import { useConfirmPasswordReset } from './api';
+import { DoneSignIn } from './DoneSignIn';
 
 /** /reset-password?token=… */
 export function ResetPasswordPage() {
@@ -14,13 +14,11 @@ export function ResetPasswordPage() {
   const token = params.get('token') ?? '';
   const confirm = useConfirmPasswordReset();
   const [password, setPassword] = useState('');
-  const [clientError, setClientError] = useState<string>();
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    const problem = passwordProblem(password);
-    setClientError(problem ?? undefined);
-    if (!problem) confirm.mutate({ token, password });
+    // The server checks the password's rules; its 422 names what is wrong.
+    confirm.mutate({ token, password });
   };
   const err = isApiError(confirm.error) ? confirm.error : null;
 
@@ -40,14 +38,7 @@ export function ResetPasswordPage() {
       <title>{t('common.pageTitle', { title: t('auth.reset.title') })}</title>
       <h1>{t('auth.reset.title')}</h1>
       {confirm.isSuccess ? (
-        <div role="status" className="alert alert-ok">
-          <p>{t('auth.reset.done')}</p>
-          <p>
-            <Link className="btn btn-primary" to="/sign-in">
-              {t('nav.signIn')}
-            </Link>
-          </p>
-        </div>
+        <DoneSignIn message={t('auth.reset.done')} />
       ) : (
         <form onSubmit={submit} noValidate className="stack">
           {err && (err.status === 410 || err.fieldError('token')) ? (
@@ -61,7 +52,7 @@ export function ResetPasswordPage() {
             label={t('auth.reset.newPassword')}
             value={password}
             onChange={setPassword}
-            error={clientError ?? err?.fieldError('password')}
+            error={err?.fieldError('password')}
           />
           <button type="submit" className="btn btn-primary" disabled={confirm.isPending}>
             {t('auth.reset.submit')}

@@ -5,7 +5,6 @@ import { Field } from '@/components/Field';
 import { ErrorMessage } from '@/components/ErrorMessage';
 import { NewPasswordInput } from '@/components/PasswordInput';
 import { isApiError } from '@/lib/api';
-import { passwordProblem } from '@/lib/password';
 import { useSignUp } from './api';
 
 export function SignUpPage() {
@@ -16,16 +15,13 @@ export function SignUpPage() {
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const [role, setRole] = useState<'attendee' | 'organizer'>('attendee');
-  const [clientError, setClientError] = useState<string | undefined>();
 
   const server = isApiError(signUp.error) ? signUp.error : null;
   const fe = server?.fieldErrors() ?? {};
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    const problem = passwordProblem(password);
-    setClientError(problem ?? undefined);
-    if (problem) return;
+    // The server checks the password's rules; its 422 names what is wrong.
     signUp.mutate(
       { name: name.trim(), email: email.trim(), password, role },
       { onSuccess: () => navigate(`/check-email?email=${encodeURIComponent(email.trim())}`) },
@@ -59,7 +55,7 @@ export function SignUpPage() {
           onChange={(e) => setEmail(e.target.value)}
           error={fe.email}
         />
-        <NewPasswordInput value={password} onChange={setPassword} error={clientError ?? fe.password} />
+        <NewPasswordInput value={password} onChange={setPassword} error={fe.password} />
         <fieldset className="field">
           <legend>{t('auth.signUp.iWantTo')}</legend>
           <label className="radio">

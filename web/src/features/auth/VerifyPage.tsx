@@ -4,6 +4,7 @@ import { Link, useSearchParams } from 'react-router';
 import { ErrorMessage, Loading } from '@/components/ErrorMessage';
 import { isApiError } from '@/lib/api';
 import { useVerifyEmail } from './api';
+import { DoneSignIn } from './DoneSignIn';
 
 /** /verify?token=… — confirms the address with the token from the mail. */
 export function VerifyPage() {
@@ -29,14 +30,7 @@ export function VerifyPage() {
           {t('auth.verify.noToken')}
         </p>
       ) : verify.isSuccess ? (
-        <div role="status" className="alert alert-ok">
-          <p>{t('auth.verify.done')}</p>
-          <p>
-            <Link className="btn btn-primary" to="/sign-in">
-              {t('nav.signIn')}
-            </Link>
-          </p>
-        </div>
+        <DoneSignIn message={t('auth.verify.done')} />
       ) : verify.isError ? (
         <>
           {isApiError(verify.error) && (verify.error.status === 410 || verify.error.status === 422) ? (

@@ -9,6 +9,9 @@ import { blankTicketType, draftToBody, type EventDraft, type TicketTypeDraft } f
 
 const CURRENCIES = ['EUR', 'USD', 'GBP', 'CHF', 'SEK', 'NOK', 'DKK', 'PLN', 'CZK', 'CAD', 'AUD', 'JPY'];
 
+/** The path the server's field errors use for a ticket type's field: `ticket_types[1].price`. */
+const typeField = (i: number, name: string) => `ticket_types[${i}].${name}`;
+
 export function EventForm({
   initial,
   submitLabel,
@@ -45,7 +48,8 @@ export function EventForm({
     }
   };
 
-  const f = (name: string) => ({ 'data-field': name });
+  // The element that holds a field, found by the field's path (focus on a client error).
+  const fieldAt = (path: string) => ({ 'data-field': path });
   const typesSum = d.ticket_types.reduce((s, tt) => s + (Number(tt.capacity) || 0), 0);
 
   return (
@@ -60,14 +64,14 @@ export function EventForm({
       )}
       <fieldset>
         <legend>{t('organizer.form.event')}</legend>
-        <div {...f('title')}>
+        <div {...fieldAt('title')}>
           <Field label={t('organizer.form.title')} required maxLength={200} value={d.title} onChange={(e) => set('title', e.target.value)} error={fe.title} />
         </div>
-        <div {...f('description')}>
+        <div {...fieldAt('description')}>
           <TextAreaField label={t('organizer.form.description')} rows={6} maxLength={20000} value={d.description} onChange={(e) => set('description', e.target.value)} error={fe.description} />
         </div>
         <div className="grid-2">
-          <div {...f('category')}>
+          <div {...fieldAt('category')}>
             <SelectField label={t('organizer.form.category')} value={d.category} onChange={(e) => set('category', e.target.value)} error={fe.category}>
               {(categories.data ?? [{ id: d.category, label: d.category }]).map((c) => (
                 <option key={c.id} value={c.id}>
@@ -76,7 +80,7 @@ export function EventForm({
               ))}
             </SelectField>
           </div>
-          <div {...f('venue')}>
+          <div {...fieldAt('venue')}>
             <Field label={t('organizer.form.venue')} required maxLength={300} value={d.venue} onChange={(e) => set('venue', e.target.value)} error={fe.venue} />
           </div>
         </div>
@@ -84,7 +88,7 @@ export function EventForm({
 
       <fieldset>
         <legend>{t('organizer.form.when')}</legend>
-        <div {...f('timezone')}>
+        <div {...fieldAt('timezone')}>
           <SelectField label={t('organizer.form.timezone')} value={d.timezone} onChange={(e) => set('timezone', e.target.value)} error={fe.timezone}
             hint={t('organizer.form.timezoneHint')}>
             {!zones.includes(d.timezone) && <option value={d.timezone}>{d.timezone}</option>}
@@ -96,10 +100,10 @@ export function EventForm({
           </SelectField>
         </div>
         <div className="grid-2">
-          <div {...f('starts_at')}>
+          <div {...fieldAt('starts_at')}>
             <Field label={t('organizer.form.starts')} type="datetime-local" required value={d.starts_at} onChange={(e) => set('starts_at', e.target.value)} error={fe.starts_at} />
           </div>
-          <div {...f('ends_at')}>
+          <div {...fieldAt('ends_at')}>
             <Field label={t('organizer.form.ends')} type="datetime-local" required value={d.ends_at} min={d.starts_at || undefined} onChange={(e) => set('ends_at', e.target.value)} error={fe.ends_at} />
           </div>
         </div>
@@ -108,7 +112,7 @@ export function EventForm({
       <fieldset>
         <legend>{t('organizer.form.rules')}</legend>
         <div className="grid-3">
-          <div {...f('currency')}>
+          <div {...fieldAt('currency')}>
             <Field label={t('organizer.form.currency')} list="currencies" required maxLength={3} value={d.currency}
               onChange={(e) => set('currency', e.target.value.toUpperCase())} error={fe.currency} />
             <datalist id="currencies">
@@ -117,15 +121,15 @@ export function EventForm({
               ))}
             </datalist>
           </div>
-          <div {...f('capacity')}>
+          <div {...fieldAt('capacity')}>
             <Field label={t('organizer.form.capacity')} type="number" min={0} inputMode="numeric" value={d.capacity} placeholder={String(typesSum)}
               onChange={(e) => set('capacity', e.target.value)} error={fe.capacity} hint={t('organizer.form.capacityHint')} />
           </div>
-          <div {...f('max_per_user')}>
+          <div {...fieldAt('max_per_user')}>
             <Field label={t('organizer.form.maxPerUser')} type="number" min={1} inputMode="numeric" value={d.max_per_user}
               onChange={(e) => set('max_per_user', e.target.value)} error={fe.max_per_user} hint={t('organizer.form.noLimit')} />
           </div>
-          <div {...f('hold_minutes')}>
+          <div {...fieldAt('hold_minutes')}>
             <Field label={t('organizer.form.holdMinutes')} type="number" min={1} inputMode="numeric" value={d.hold_minutes}
               onChange={(e) => set('hold_minutes', e.target.value)} error={fe.hold_minutes} />
           </div>
@@ -135,11 +139,11 @@ export function EventForm({
               {t('organizer.form.payAtDoor')}
             </label>
           </div>
-          <div {...f('waitlist_offer_minutes')}>
+          <div {...fieldAt('waitlist_offer_minutes')}>
             <Field label={t('organizer.form.offerMinutes')} type="number" min={1} inputMode="numeric" value={d.waitlist_offer_minutes}
               onChange={(e) => set('waitlist_offer_minutes', e.target.value)} error={fe.waitlist_offer_minutes} />
           </div>
-          <div {...f('cancel_cutoff_hours')}>
+          <div {...fieldAt('cancel_cutoff_hours')}>
             <Field label={t('organizer.form.cancelCutoff')} type="number" min={0} inputMode="numeric" value={d.cancel_cutoff_hours}
               onChange={(e) => set('cancel_cutoff_hours', e.target.value)} error={fe.cancel_cutoff_hours} hint={t('organizer.form.cancelCutoffHint')} />
           </div>
@@ -151,33 +155,32 @@ export function EventForm({
         {fe.ticket_types && <div className="field-error">{fe.ticket_types}</div>}
         <ol className="tt-list">
           {d.ticket_types.map((tt, i) => {
-            const p = `ticket_types[${i}]`;
             return (
               <li key={tt.key} className="tt-row card">
                 <div className="grid-3">
-                  <div {...f(`${p}.name`)}>
-                    <Field label={t('organizer.form.name')} required value={tt.name} maxLength={200} onChange={(e) => setType(i, { name: e.target.value })} error={fe[`${p}.name`]} />
+                  <div {...fieldAt(typeField(i, 'name'))}>
+                    <Field label={t('organizer.form.name')} required value={tt.name} maxLength={200} onChange={(e) => setType(i, { name: e.target.value })} error={fe[typeField(i, 'name')]} />
                   </div>
-                  <div {...f(`${p}.price`)}>
-                    <Field label={t('organizer.form.price', { currency: d.currency || '…' })} inputMode="decimal" value={tt.price} onChange={(e) => setType(i, { price: e.target.value })} error={fe[`${p}.price`]} hint={t('organizer.form.priceHint')} />
+                  <div {...fieldAt(typeField(i, 'price'))}>
+                    <Field label={t('organizer.form.price', { currency: d.currency || '…' })} inputMode="decimal" value={tt.price} onChange={(e) => setType(i, { price: e.target.value })} error={fe[typeField(i, 'price')]} hint={t('organizer.form.priceHint')} />
                   </div>
-                  <div {...f(`${p}.capacity`)}>
+                  <div {...fieldAt(typeField(i, 'capacity'))}>
                     <Field label={t('organizer.form.tickets')} type="number" min={tt.sold} inputMode="numeric" value={tt.capacity} onChange={(e) => setType(i, { capacity: e.target.value })}
-                      error={fe[`${p}.capacity`]} hint={tt.id ? t('organizer.form.sold', { count: tt.sold }) : undefined} />
+                      error={fe[typeField(i, 'capacity')]} hint={tt.id ? t('organizer.form.sold', { count: tt.sold }) : undefined} />
                   </div>
                 </div>
-                <div {...f(`${p}.description`)}>
-                  <Field label={t('organizer.form.description')} maxLength={2000} value={tt.description} onChange={(e) => setType(i, { description: e.target.value })} error={fe[`${p}.description`]} />
+                <div {...fieldAt(typeField(i, 'description'))}>
+                  <Field label={t('organizer.form.description')} maxLength={2000} value={tt.description} onChange={(e) => setType(i, { description: e.target.value })} error={fe[typeField(i, 'description')]} />
                 </div>
                 <div className="grid-3">
-                  <div {...f(`${p}.sales_start`)}>
-                    <Field label={t('organizer.form.salesStart')} type="datetime-local" value={tt.sales_start} onChange={(e) => setType(i, { sales_start: e.target.value })} error={fe[`${p}.sales_start`]} />
+                  <div {...fieldAt(typeField(i, 'sales_start'))}>
+                    <Field label={t('organizer.form.salesStart')} type="datetime-local" value={tt.sales_start} onChange={(e) => setType(i, { sales_start: e.target.value })} error={fe[typeField(i, 'sales_start')]} />
                   </div>
-                  <div {...f(`${p}.sales_end`)}>
-                    <Field label={t('organizer.form.salesEnd')} type="datetime-local" value={tt.sales_end} onChange={(e) => setType(i, { sales_end: e.target.value })} error={fe[`${p}.sales_end`]} />
+                  <div {...fieldAt(typeField(i, 'sales_end'))}>
+                    <Field label={t('organizer.form.salesEnd')} type="datetime-local" value={tt.sales_end} onChange={(e) => setType(i, { sales_end: e.target.value })} error={fe[typeField(i, 'sales_end')]} />
                   </div>
-                  <div {...f(`${p}.max_per_order`)}>
-                    <Field label={t('organizer.form.maxPerOrder')} type="number" min={1} inputMode="numeric" value={tt.max_per_order} onChange={(e) => setType(i, { max_per_order: e.target.value })} error={fe[`${p}.max_per_order`]} />
+                  <div {...fieldAt(typeField(i, 'max_per_order'))}>
+                    <Field label={t('organizer.form.maxPerOrder')} type="number" min={1} inputMode="numeric" value={tt.max_per_order} onChange={(e) => setType(i, { max_per_order: e.target.value })} error={fe[typeField(i, 'max_per_order')]} />
                   </div>
                 </div>
                 <div className="tt-actions">

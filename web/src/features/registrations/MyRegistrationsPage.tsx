@@ -4,12 +4,13 @@ import { ConfirmButton } from '@/components/ConfirmButton';
 import { ErrorMessage, Loading } from '@/components/ErrorMessage';
 import type { Registration } from '@/lib/api';
 import { useCancelRegistration, useEventsById, useMyRegistrations } from './api';
-import { EventLine, EventLink, Summary, TicketList, canCancel, type EventInfo } from './RegistrationView';
+import { EventLine, EventLink, Summary, TicketList, type EventInfo } from './RegistrationView';
 
 function RegistrationCard({ reg, ev }: { reg: Registration; ev: EventInfo | undefined }) {
   const { t } = useTranslation();
   const cancel = useCancelRegistration();
-  const cancellable = canCancel(reg, ev);
+  // The server answers whether the person asking may cancel now (can_cancel).
+  const cancellable = reg.can_cancel === true;
   return (
     <article className="card registration-card" aria-label={t('registration.cardLabel', { title: ev?.title ?? t('events.event') })}>
       <h3 className="card-title">

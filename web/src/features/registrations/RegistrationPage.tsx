@@ -6,7 +6,7 @@ import { ErrorMessage, Loading } from '@/components/ErrorMessage';
 import { isApiError } from '@/lib/api';
 import { useCancelRegistration, useEventsById, useRegistration } from './api';
 import { HoldCountdown } from './HoldCountdown';
-import { EventLine, EventLink, PayAction, Summary, TicketList, canCancel, ticketsNotice } from './RegistrationView';
+import { EventLine, EventLink, PayAction, Summary, TicketList, ticketsNotice } from './RegistrationView';
 
 /** /registrations/:id — the confirmation, the hold and payment link, the tickets. */
 export function RegistrationPage() {
@@ -30,7 +30,8 @@ export function RegistrationPage() {
   }
   const r = reg.data;
   const ev = events.get(r.event_id);
-  const cancellable = canCancel(r, ev);
+  // The server answers whether the person asking may cancel now (can_cancel).
+  const cancellable = r.can_cancel === true;
 
   return (
     <section className="page narrow">
@@ -81,6 +82,7 @@ export function RegistrationPage() {
           </ConfirmButton>
         </p>
       )}
+      {r.cancel_refusal === 'cutoff_passed' && <p className="hint">{t('registration.cancelClosed')}</p>}
     </section>
   );
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { render, screen, within } from '@testing-library/react';
 import type { Event, Registration, Ticket } from '@/lib/api';
+import { aRegistration } from '@/test/fixtures';
 import { PayAction, TicketList, ticketTypeName, ticketsNotice } from './RegistrationView';
 
 // The public event view: the hidden "Crew" type the attendee bought with a promo code is
@@ -35,24 +36,10 @@ function ticket(overrides: Partial<Ticket> = {}): Ticket {
 }
 
 function registration(tickets: Ticket[]): Registration {
-  return {
-    id: 'reg_1',
-    event_id: 'evt_1',
-    user_id: 'usr_1',
-    status: 'confirmed',
+  return aRegistration({
     items: [{ ticket_type_id: 'tt_crew', ticket_type_name: 'Crew', quantity: tickets.length, unit_price: 0, amount: 0 }],
-    total: 0,
-    currency: 'EUR',
-    expires_at: null,
-    checkout_url: null,
-    refund_status: null,
-    payment_flags: [],
-    created_at: '2030-04-01T10:00:00Z',
-    cancelled_at: null,
-    tickets_issued_at: null,
-    tickets_emailed_at: null,
     tickets,
-  };
+  });
 }
 
 describe('ticketTypeName', () => {

@@ -28,13 +28,6 @@ export function ticketsNotice(reg: Registration, t: TFunction = i18n.t): string 
   return t('registration.ticketsPreparing');
 }
 
-/** Whether the attendee may still cancel: an active registration before the event's cut-off. */
-export function canCancel(reg: Registration, ev: EventInfo | undefined, now = Date.now()): boolean {
-  if (reg.status !== 'confirmed' && reg.status !== 'pending_payment') return false;
-  if (!ev) return false;
-  const cutoffMs = (ev.cancel_cutoff_hours ?? 0) * 3_600_000;
-  return now < new Date(ev.starts_at).getTime() - cutoffMs;
-}
 
 export function EventLine({ ev }: { ev: EventInfo | undefined }) {
   if (!ev) return null;

@@ -1446,6 +1446,13 @@ export interface components {
             /** @description What needs a look about its payment: `amount_mismatch` (Stripe was paid another amount or currency; nothing issued), `disputed` (the card holder disputed the charge), `late_no_seats` (paid after the hold ended with no seats left; refunded automatically), `paid_twice` (a second payment for a registration already paid; refunded automatically), `refund_failed` (Stripe refused the last refund asked; retried by reconciliation). Empty when nothing does. */
             payment_flags: ("amount_mismatch" | "disputed" | "late_no_seats" | "paid_twice" | "refund_failed")[];
             tickets: components["schemas"]["Ticket"][];
+            /** @description Whether the person asking may cancel it now (`POST /registrations/{id}/cancel` would succeed): its organizer (or an admin) while it holds seats, its attendee also only until the event's cancellation cut-off. On the answers of `GET /registrations/{id}`, `GET /me/registrations`, `GET /events/{id}/registrations` and the cancel itself; the registering and payment answers leave it out (read the registration). */
+            can_cancel?: boolean;
+            /**
+             * @description Why `can_cancel` is false: `not_active` (cancelled, expired or refunded: it holds no seats), `cutoff_passed` (the attendee's cancellation window has closed; the organizer may still cancel). Null when `can_cancel` is true; present exactly when `can_cancel` is.
+             * @enum {string|null}
+             */
+            cancel_refusal?: "not_active" | "cutoff_passed" | null;
         };
         /** @description How a registration was paid. Amounts in minor units of `currency`. */
         Payment: {
