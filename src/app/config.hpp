@@ -63,9 +63,10 @@ struct Config {
   int registration_batch = 0;
   int registration_queue = 20000;    // waiting requests before 503
   // Check-in writer threads on PostgreSQL (SQLite always uses one): each records a batch of
-  // scans in a handful of statements, so the database's round trips, not the statements,
-  // bound a writer; 4 scanned about 1.3 times as fast as 2 in the check-in bench.
-  int checkin_writers = 4;
+  // scans in a handful of statements and one commit. On a quiet 2-core machine 2 writers
+  // scanned 12,763/s (p99 47 ms), 4 writers 7,918/s (89 ms), 8 writers 6,797/s (79 ms):
+  // fewer writers make larger batches, so fewer commits (bench/README.md, check-in).
+  int checkin_writers = 2;
   // Abuse limits (docs/security.md; 0 switches one off, e.g. for the benchmark, whose many
   // users share one address): registration attempts a minute per account and per client
   // address, waiting-list joins and new events an hour per account.
