@@ -63,10 +63,11 @@ struct Config {
   int registration_batch = 0;
   int registration_queue = 20000;    // waiting requests before 503
   // Check-in writer threads on PostgreSQL (SQLite always uses one): each records a batch of
-  // scans in a handful of statements and one commit. On a quiet 2-core machine 2 writers
-  // scanned 12,763/s (p99 47 ms), 4 writers 7,918/s (89 ms), 8 writers 6,797/s (79 ms):
-  // fewer writers make larger batches, so fewer commits (bench/README.md, check-in).
-  int checkin_writers = 2;
+  // scans in a handful of statements and one synced commit, so fewer writers make larger
+  // batches and fewer commits. On a quiet 2-core machine (bench/README.md, check-in): 1
+  // writer 12,000-13,900 scans/s at p99 42-47 ms; 2 writers 12,800/s at 47-53 ms; 4
+  // writers 7,900/s at 89 ms. More may pay on a machine with more cores and disks.
+  int checkin_writers = 1;
   // Abuse limits (docs/security.md; 0 switches one off, e.g. for the benchmark, whose many
   // users share one address): registration attempts a minute per account and per client
   // address, waiting-list joins and new events an hour per account.
