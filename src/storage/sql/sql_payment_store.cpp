@@ -238,9 +238,13 @@ PaymentOutcome refunded(Connection& c, const PaymentEvent& e, const RegRow& reg,
   if (!p) return PaymentOutcome::ignored;
   const std::int64_t total = std::max(p->amount_refunded, e.amount_refunded);
   const bool all = p->amount_paid > 0 && total >= p->amount_paid;
+  // A refund that went through after its request seemed to fail (a timeout whose request
+  // the provider did carry out) settles that failure: once everything asked for is
+  // refunded, the error is gone, and so is the organizer's `refund_failed` flag.
   c.execute("UPDATE payments SET amount_refunded = ?, refund_requested = CASE WHEN refund_requested < ? THEN ? "
-            "ELSE refund_requested END, status = ?, updated_at = ? WHERE registration_id = ?",
-            {total, total, total, std::string(all ? "refunded" : p->status), to_millis(now), reg.r.id});
+            "ELSE refund_requested END, refund_error = CASE WHEN ? >= refund_requested THEN NULL "
+            "ELSE refund_error END, status = ?, updated_at = ? WHERE registration_id = ?",
+            {total, total, total, total, std::string(all ? "refunded" : p->status), to_millis(now), reg.r.id});
   if (!all) {
     c.execute("UPDATE registrations SET refund_status = 'partially_refunded', updated_at = ? WHERE id = ?",
               {to_millis(now), reg.r.id});

@@ -244,5 +244,34 @@ TEST_F(PaymentStoreTest, ARefusedRefundIsFlaggedUntilOneIsTaken) {
   EXPECT_TRUE(store_->find(r.id)->payment_flags.empty());
 }
 
+TEST_F(PaymentStoreTest, ARefundThatWentThroughAfterAnErrorClearsTheFlag) {
+  Event e = make_event(5, {type("Paid", 5, 1000)});
+  auto u = make_users(1).at(0);
+  Registration r = held(e, u);
+  ASSERT_EQ(apply(completed(r, 1000)), PaymentOutcome::confirmed);
+  // The refund request timed out, but the provider carried it out: its webhook follows.
+  payments_store_->refund_error(r.id, "payment provider: timed out", now_);
+  PaymentEvent refund = completed(r, 1000);
+  refund.type = "charge.refunded";
+  refund.amount_refunded = 1000;
+  EXPECT_EQ(apply(refund), PaymentOutcome::refunded);
+  EXPECT_EQ(payments_store_->find(r.id)->refund_error, std::nullopt);
+  EXPECT_TRUE(store_->find(r.id)->payment_flags.empty());
+}
+
+TEST_F(PaymentStoreTest, APartialRefundKeepsTheErrorOfAFailedLargerOne) {
+  Event e = make_event(5, {type("Paid", 5, 1000)});
+  auto u = make_users(1).at(0);
+  Registration r = held(e, u, 2);
+  ASSERT_EQ(apply(completed(r, 2000)), PaymentOutcome::confirmed);
+  payments_store_->refund_requested(r.id, 2000, "cancelled", now_);
+  payments_store_->refund_error(r.id, "payment provider: card expired", now_);
+  PaymentEvent part = completed(r, 2000);
+  part.type = "charge.refunded";
+  part.amount_refunded = 500;  // less than asked: the failure still stands
+  EXPECT_EQ(apply(part), PaymentOutcome::refunded);
+  EXPECT_EQ(payments_store_->find(r.id)->refund_error, "payment provider: card expired");
+}
+
 }  // namespace
 }  // namespace admit::test
