@@ -46,21 +46,10 @@ cleanup() {
 trap cleanup EXIT
 
 # admit: SQLite with the demo events (the "8 demo events"), the built web app.
-db="sqlite:$work/admit.db"
-env ADMIT_DATABASE="$db" ADMIT_DATA_DIR="$work" "$ADMIT" migrate >/dev/null 2>&1
-env ADMIT_DATABASE="$db" ADMIT_DATA_DIR="$work" "$ADMIT" demo >/dev/null 2>&1
-admit_port=$(free_port)
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
-# Every bench connection comes from 127.0.0.1, so the per-address cap (default 512, meant for
-# one client host on the internet) would reset the idle case's connection 512: lift it to the
-# total cap here, as a deployment behind a proxy does with connection_limit_exempt.
-total_cap=$((IDLE + CONNECTIONS + 1000))
-env ADMIT_LISTEN=127.0.0.1:$admit_port ADMIT_DATABASE="$db" ADMIT_DATA_DIR="$work" ADMIT_LOG_LEVEL=warn \
-  ADMIT_WEB_ROOT="$WEB" ADMIT_MAX_CONNECTIONS=$total_cap ADMIT_MAX_CONNECTIONS_PER_ADDRESS=$total_cap \
-  "$ADMIT" serve >"$work/admit.log" 2>&1 &
-server=$!
-admit="http://127.0.0.1:$admit_port"
-wait_for "$admit/healthz" "$server" "$work/admit.log"
+start_demo_admit "$ADMIT" "$work" "$WEB" $((IDLE + CONNECTIONS + 1000))
+admit=$base
+admit_port=${base##*:}
 
 # The bytes admit sends (no Accept-Encoding: identity), written as files for nginx.
 mkdir -p "$work/www/assets"

@@ -36,17 +36,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-db="sqlite:$work/admit.db"
-env ADMIT_DATABASE="$db" ADMIT_DATA_DIR="$work" "$ADMIT" migrate >/dev/null 2>&1
-env ADMIT_DATABASE="$db" ADMIT_DATA_DIR="$work" "$ADMIT" demo >/dev/null 2>&1
-port=$(free_port)
-# All clients come from 127.0.0.1: lift the per-address connection cap (as in reads.sh).
-env ADMIT_LISTEN=127.0.0.1:$port ADMIT_DATABASE="$db" ADMIT_DATA_DIR="$work" ADMIT_LOG_LEVEL=warn \
-  ADMIT_WEB_ROOT="$WEB" ADMIT_MAX_CONNECTIONS_PER_ADDRESS=$((CONNECTIONS + 100)) \
-  "$ADMIT" serve >"$work/admit.log" 2>&1 &
-server=$!
-base="http://127.0.0.1:$port"
-wait_for "$base/healthz" "$server" "$work/admit.log"
+start_demo_admit "$ADMIT" "$work" "$WEB" $((CONNECTIONS + 1000))
+port=${base##*:}
 event_id=$(curl -fs "$base/api/v1/events" | python3 -c 'import json,sys; print(json.load(sys.stdin)["items"][0]["id"])')
 etag=$(curl -fsI "$base/api/v1/events/$event_id" | awk -F': ' 'tolower($1) == "etag" { sub(/\r$/, "", $2); print $2 }')
 asset=$(cd "$WEB/assets" && ls -S -- *.js | head -n 1)
