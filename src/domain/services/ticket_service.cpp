@@ -122,11 +122,12 @@ void TicketService::wake() { loop_.wake(); }
 void TicketService::issue_step() {
   commit_ready();
   WorkPool* pool = nullptr;
-  std::size_t busy = 0;
+  std::size_t busy = 0, waiting = 0;
   {
     std::lock_guard lock(mu_);
     pool = pool_;
     busy = in_flight_.size();
+    waiting = retries_.size();
   }
   // Refill the pool in bulk, once half of its queue has drained: while a sale keeps the
   // cores busy the idle-priority PDF threads hardly run, and this pass reads nothing.
@@ -134,7 +135,7 @@ void TicketService::issue_step() {
   if (busy > capacity / 2 || yielding()) return;
   std::vector<std::string> ids;
   try {
-    ids = tickets_.unissued(static_cast<int>(capacity + busy + retries_waiting()));
+    ids = tickets_.unissued(static_cast<int>(capacity + busy + waiting));
   } catch (const std::exception& e) {
     log::warn("looking for tickets to issue failed", {{"error", e.what()}});
     return;
@@ -187,11 +188,6 @@ bool TicketService::yielding() {
     return false;
   }
   return true;
-}
-
-std::size_t TicketService::retries_waiting() {
-  std::lock_guard lock(mu_);
-  return retries_.size();
 }
 
 void TicketService::render_from_loop(Loaded& l) {

@@ -132,7 +132,6 @@ class TicketService {
   void issue_step();
   void render_from_loop(Loaded& l);  // on the pool: prepare, then hand to the loop
   void commit_ready();               // one mark_issued transaction for all that is ready
-  std::size_t retries_waiting();
   bool yielding();  // true while urgent writes move (see TicketSettings)
 
   TicketStore& tickets_;
