@@ -320,12 +320,14 @@ asio::awaitable<void> Server::Core::reject(Connection& connection, const Error& 
   if (!ok) co_return;
   // Lingering close: the client may still be sending the body we refused. Closing with
   // unread data makes the kernel send RST, which can destroy our answer before the client
-  // reads it; so stop sending, then drain briefly (at most 1 s and 1 MiB) before closing.
+  // reads it; so stop sending, then drain briefly (at most 1 s and 64 MiB) before closing.
+  // The time bounds the cost; the byte cap is far above any refused body a client sends in
+  // that second over a real network, since stopping early brings the RST back.
   error_code ignored;
   connection.stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
   connection.stream.expires_after(std::chrono::seconds(1));
-  std::array<char, 16384> sink;
-  for (std::size_t drained = 0; drained < (1u << 20);) {
+  std::array<char, 65536> sink;
+  for (std::size_t drained = 0; drained < (std::size_t{64} << 20);) {
     auto [ec, n] = co_await connection.stream.async_read_some(asio::buffer(sink), kUseTuple);
     if (ec) break;
     drained += n;

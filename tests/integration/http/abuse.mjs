@@ -111,6 +111,18 @@ test("bodies over the route's limit answer 413 before they are read", async () =
   }
 });
 
+// The server refuses from the header while the client is still writing; it must keep
+// reading (and dropping) what arrives until the client has its answer, or the kernel's RST
+// on close takes the 413 away and the client sees only a broken pipe.
+test('a client still sending a refused 16 MiB body reads its 413', async () => {
+  const body = 'x'.repeat(16 << 20);
+  for (let i = 0; i < 10; i++) {
+    const r = await fetch(`${server.url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    assert.equal(r.status, 413);
+    assert.match((await r.json()).detail, /larger than 1048576 bytes/);
+  }
+});
+
 test('deeply nested JSON, 1 MB strings, invalid UTF-8 and NUL bytes get clear 4xx answers', async () => {
   const send = (raw) => server.request('POST', '/api/v1/auth/password-reset', { raw, headers: { 'content-type': 'application/json' } });
   const deep = `{"email":${'['.repeat(100_000)}${']'.repeat(100_000)}}`;
