@@ -1,4 +1,4 @@
-// The door scanner, phone first: camera scanning (@zxing/browser) with typed entry as a
+// The door scanner, phone first: camera scanning (jsQR) with typed entry as a
 // fallback, a full-screen green or red answer with the attendee's name, sound and
 // vibration, a live count, the gate kept on the device, and offline scanning against the
 // stored bundle with a queue that syncs when the network returns. The last admission can be
