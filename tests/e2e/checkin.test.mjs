@@ -13,6 +13,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import jsQR from 'jsqr';
 import { downloadPdf, journeys, launchBrowser, pdfPages, publishedEvent, qrOf, registerIssued, withScreenshot } from './harness.mjs';
 
 const j = journeys({ browser: false,
@@ -152,4 +153,38 @@ test('scan at the door: green, then red, then offline and synced', { skip: j.ski
   const stats = await ok(server.get(`/api/v1/events/${ev.id}/stats`, { token: org.token }), 200, 'stats');
   assert.equal(stats.checked_in, 2);
   fs.rmSync(work, { recursive: true, force: true });
+});
+
+// The scanner page decodes frames with jsQR (web/src/features/checkin/CameraView.tsx). Every
+// printed ticket must read with it, whatever its random code: the decoder used before failed
+// on a third of the ticket pages at 120 dpi, so a door journey with one code proved little.
+// Ten tickets, their PDF pages at 120 dpi as grey pixels (ffmpeg), each decoded as the page does.
+test("the scanner's decoder reads every printed ticket", { skip: j.skip ?? false, timeout: 120_000 }, async () => {
+  const server = j.server;
+  const org = server.createUser({ roles: ['organizer'] });
+  const buyer = server.createUser();
+  const ev = await publishedEvent(server, org, { capacity: 10, ticket_types: [{ name: 'Standing', price: 0, capacity: 10, max_per_order: 10 }] }, 1);
+  const reg = await registerIssued(server, buyer, ev,
+    Array.from({ length: 10 }, (_, i) => ({ name: `Guest ${i + 1}`, email: `guest${i + 1}@example.com` })));
+  const pdf = await downloadPdf(server, buyer, reg.tickets[0]);
+  assert.equal(pdf.status, 200);
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'admit-decoder-'));
+  try {
+    const read = [];
+    for (const page of pdfPages(pdf.pdf, work, 120)) {
+      const probe = spawnSync('ffprobe', ['-v', 'error', '-show_entries', 'stream=width,height', '-of', 'csv=p=0', page], { encoding: 'utf8' });
+      const [width, height] = probe.stdout.trim().split(',').map(Number);
+      const grey = spawnSync('ffmpeg', ['-loglevel', 'error', '-i', page, '-f', 'rawvideo', '-pix_fmt', 'gray', '-'], { maxBuffer: 64 << 20 }).stdout;
+      assert.equal(grey.length, width * height, `${page}: ${width}x${height} grey pixels`);
+      const rgba = new Uint8ClampedArray(width * height * 4);
+      for (let i = 0; i < grey.length; i++) {
+        rgba[4 * i] = rgba[4 * i + 1] = rgba[4 * i + 2] = grey[i];
+        rgba[4 * i + 3] = 255;
+      }
+      read.push(jsQR(rgba, width, height, { inversionAttempts: 'dontInvert' })?.data ?? `(nothing read on ${path.basename(page)})`);
+    }
+    assert.deepEqual([...read].sort(), reg.tickets.map((t) => t.qr).sort());
+  } finally {
+    fs.rmSync(work, { recursive: true, force: true });
+  }
 });
