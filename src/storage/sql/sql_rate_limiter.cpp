@@ -1,7 +1,5 @@
 #include "storage/sql/sql_rate_limiter.hpp"
 
-#include <algorithm>
-
 #include "common/sliding_window.hpp"
 #include "storage/sql/columns.hpp"
 

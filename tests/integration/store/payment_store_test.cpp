@@ -37,6 +37,13 @@ class PaymentStoreTest : public RegistrationFixture {
     e.currency = "eur";
     return e;
   }
+  // The provider's refund webhook for r's payment of `amount`: `refunded` of it so far.
+  static PaymentEvent refunded(const Registration& r, std::int64_t amount, std::int64_t refunded) {
+    PaymentEvent e = completed(r, amount);
+    e.type = "charge.refunded";
+    e.amount_refunded = refunded;
+    return e;
+  }
   PaymentOutcome apply(const PaymentEvent& e) {
     return payments_store_->apply(e, now_, [](const Registration&) {
       return LateRefundNotice{"", "Refund", "Paid too late"};
@@ -145,9 +152,7 @@ TEST_F(PaymentStoreTest, RefundsPartialThenFullEndTheRegistration) {
   ASSERT_EQ(apply(completed(r, 2000)), PaymentOutcome::confirmed);
   payments_store_->refund_requested(r.id, 500, "one guest", now_);
   EXPECT_EQ(payments_store_->unsettled(now_ - std::chrono::seconds(60), 10).size(), 1u);  // in flight
-  PaymentEvent part = completed(r, 2000);
-  part.type = "charge.refunded";
-  part.amount_refunded = 500;
+  PaymentEvent part = refunded(r, 2000, 500);
   EXPECT_EQ(apply(part), PaymentOutcome::refunded);
   EXPECT_EQ(status(r.id), RegistrationStatus::confirmed);
   EXPECT_EQ(store_->find(r.id)->refund_status, "partially_refunded");
@@ -251,9 +256,7 @@ TEST_F(PaymentStoreTest, ARefundThatWentThroughAfterAnErrorClearsTheFlag) {
   ASSERT_EQ(apply(completed(r, 1000)), PaymentOutcome::confirmed);
   // The refund request timed out, but the provider carried it out: its webhook follows.
   payments_store_->refund_error(r.id, "payment provider: timed out", now_);
-  PaymentEvent refund = completed(r, 1000);
-  refund.type = "charge.refunded";
-  refund.amount_refunded = 1000;
+  PaymentEvent refund = refunded(r, 1000, 1000);
   EXPECT_EQ(apply(refund), PaymentOutcome::refunded);
   EXPECT_EQ(payments_store_->find(r.id)->refund_error, std::nullopt);
   EXPECT_TRUE(store_->find(r.id)->payment_flags.empty());
@@ -266,9 +269,7 @@ TEST_F(PaymentStoreTest, APartialRefundKeepsTheErrorOfAFailedLargerOne) {
   ASSERT_EQ(apply(completed(r, 2000)), PaymentOutcome::confirmed);
   payments_store_->refund_requested(r.id, 2000, "cancelled", now_);
   payments_store_->refund_error(r.id, "payment provider: card expired", now_);
-  PaymentEvent part = completed(r, 2000);
-  part.type = "charge.refunded";
-  part.amount_refunded = 500;  // less than asked: the failure still stands
+  PaymentEvent part = refunded(r, 2000, 500);  // less than asked: the failure still stands
   EXPECT_EQ(apply(part), PaymentOutcome::refunded);
   EXPECT_EQ(payments_store_->find(r.id)->refund_error, "payment provider: card expired");
 }
