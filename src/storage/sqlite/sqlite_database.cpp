@@ -1,6 +1,7 @@
 #include "storage/sqlite/sqlite_database.hpp"
 
 #include <chrono>
+#include <cstdint>
 #include <condition_variable>
 #include <filesystem>
 #include <memory>
@@ -28,6 +29,7 @@ class SqliteDatabase final : public Database {
         busy_timeout_ms_(options.busy_timeout_ms),
         max_readers_(options.pool_size),
         durable_(options.durable),
+        wal_restart_frames_(options.wal_restart_frames),
         writer_(std::make_unique<SqliteConnection>(target_, SqliteConnection::Mode::read_write,
                                                    busy_timeout_ms_, durable_)) {
     if (!memory_) start_checkpointer();
@@ -102,8 +104,22 @@ class SqliteDatabase final : public Database {
   // WAL checkpoints copy committed pages into the database file and fsync it. SQLite runs
   // them inside the commit that crosses the threshold, which stalls the single writer (and
   // every registration batch behind it). Here the writer never checkpoints; a background
-  // loop (common/BackgroundLoop) with its own connection runs PASSIVE checkpoints (which never block writers or
-  // readers) every 100 ms, so the file stays current and the WAL stays small.
+  // loop (common/BackgroundLoop) with its own connection runs PASSIVE checkpoints (which
+  // never block writers or readers) every 100 ms, so the file stays current.
+  //
+  // PASSIVE alone never lets the WAL start over under a steady stream of commits: SQLite
+  // rewinds it only when a write transaction begins with every frame copied back, and the
+  // writer has always appended more by then. A flash sale then grew it to the size of
+  // everything written (730 MB for 80,000 registrations, and no end to it under a load that
+  // lasts), each new block allocated by the file system. So once the WAL passes
+  // `wal_restart_frames` (OpenOptions), the loop holds the writer slot between two
+  // transactions and runs a RESTART checkpoint, which copies the few frames the PASSIVE one
+  // could not and waits (briefly) for readers of older snapshots; the next transaction then
+  // writes from the start of the file, over blocks already allocated.
+  // Measured in a flash sale (bench/README.md): the writer waits 6-20 ms for it, about once
+  // a second.
+  static constexpr int kRestartWaitMs = 200;  // readers of old snapshots, at most
+
   void start_checkpointer() {
     writer_->execute_script("PRAGMA wal_autocheckpoint=0;");
     checkpoint_conn_ = std::make_unique<SqliteConnection>(target_, SqliteConnection::Mode::read_write,
@@ -112,13 +128,35 @@ class SqliteDatabase final : public Database {
         "checkpointer", std::chrono::milliseconds(100),
         BackgroundLoop::each([this] {
           try {
-            checkpoint_conn_->execute_script("PRAGMA wal_checkpoint(PASSIVE);");
+            checkpoint_round();
           } catch (const std::exception&) {
             // Busy or I/O trouble: the next round tries again; the WAL keeps the data safe.
           }
         }),
         /*run_at_start=*/false);
     checkpointer_->start();
+  }
+
+  void checkpoint_round() {
+    // One row: busy, frames in the WAL, frames copied back.
+    auto rows = checkpoint_conn_->query("PRAGMA wal_checkpoint(PASSIVE)");
+    if (rows.empty() || rows[0].i64(1) < wal_restart_frames_) return;
+    auto gate = borrow_writer(false);  // no write transaction of this process meanwhile
+    // Readers of older snapshots get kRestartWaitMs to finish, not the full busy timeout:
+    // the writer waits meanwhile. Still busy, the WAL is copied back but not rewound, and a
+    // later round tries again.
+    checkpoint_conn_->execute_script("PRAGMA busy_timeout=" + std::to_string(kRestartWaitMs) + ";");
+    struct Restore {
+      SqliteConnection& c;
+      int ms;
+      ~Restore() {
+        try {
+          c.execute_script("PRAGMA busy_timeout=" + std::to_string(ms) + ";");
+        } catch (const std::exception&) {
+        }
+      }
+    } restore{*checkpoint_conn_, busy_timeout_ms_};
+    checkpoint_conn_->query("PRAGMA wal_checkpoint(RESTART)");
   }
 
   // `reentrant`: a thread that already holds the writer borrows it again (in-memory
@@ -169,6 +207,7 @@ class SqliteDatabase final : public Database {
   const int busy_timeout_ms_;
   const int max_readers_;
   const bool durable_;
+  const std::int64_t wal_restart_frames_;
 
   mutable std::mutex mu_;
   std::condition_variable writer_cv_;

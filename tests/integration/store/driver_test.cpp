@@ -3,7 +3,9 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <functional>
@@ -413,6 +415,44 @@ TEST_F(DriverTest, SqliteWriterLockedByAnotherProcessIsBusy) {
     waiter->rollback();
   }
   for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(file.string() + suffix);
+}
+
+// Under a steady stream of commits the background checkpointer must rewind the WAL now and
+// then (storage/sqlite/sqlite_database.cpp); PASSIVE checkpoints alone let it grow to the
+// size of everything written.
+TEST_F(DriverTest, SqliteWalStaysBoundedUnderSteadyWrites) {
+  if (db_->dialect() != Dialect::sqlite) GTEST_SKIP() << "SQLite only";
+  const auto file = std::filesystem::temp_directory_path() /
+                    ("admit-wal-" + std::to_string(std::hash<std::thread::id>{}(std::this_thread::get_id())) +
+                     ".db");
+  for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(file.string() + suffix);
+  constexpr std::int64_t kRestartFrames = 256;  // 1 MiB of 4 KiB pages
+  std::uintmax_t largest = 0;
+  int rows = 0;
+  {
+    auto db = app::open_database("sqlite:" + file.string(), {.durable = false, .wal_restart_frames = kRestartFrames});
+    db->writer()->execute_script("CREATE TABLE filler (id INTEGER PRIMARY KEY, body BLOB NOT NULL)");
+    const std::string body(16 * 1024, 'x');  // about 5 pages of WAL per commit
+    const auto start = std::chrono::steady_clock::now();
+    // 2,048 commits (32 MiB of rows), one a millisecond at most: about 2.5 s here.
+    while (rows < 2048 && std::chrono::steady_clock::now() - start < std::chrono::seconds(20)) {
+      {
+        auto w = db->writer();
+        w->begin();
+        w->execute("INSERT INTO filler (body) VALUES (?)", {Value(std::string(body))});
+        w->commit();
+      }
+      ++rows;
+      largest = std::max(largest, std::filesystem::file_size(file.string() + "-wal"));
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    EXPECT_EQ(db->reader()->query("SELECT COUNT(*) FROM filler")[0].i64(0), rows);
+  }
+  for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(file.string() + suffix);
+  const std::uintmax_t written = static_cast<std::uintmax_t>(rows) * 16 * 1024;
+  ASSERT_GE(written, 32u << 20) << "too few commits to tell";
+  // The threshold plus what one 100 ms round of commits adds, with room to spare.
+  EXPECT_LT(largest, 12u << 20) << "the WAL grew with everything written (" << written << " bytes)";
 }
 
 // ---- migrations ------------------------------------------------------------------------
