@@ -126,11 +126,26 @@ CONF
   wait_for "http://127.0.0.1:$nginx_port/small.txt" "$nginx_pid" "$dir/error.log" 100
 }
 # Prints nginx's answers/s with this run's load generator and connection count.
+# Also writes "<nginx µs> <load generator µs>" of CPU per answer to $1.cpu (nginx's master and
+# workers; the generator is this subshell's only child, so `times` is its CPU).
 measure_ceiling() {
+  local before after answers
+  before=$(nginx_seconds)
   "$LOADGEN" --port "$nginx_port" --connections "$CONNECTIONS" --get /small.txt \
     --duration "$CEILING_SECONDS" >"$1" || { cat "$1" >&2; echo 0; return; }
+  after=$(nginx_seconds)
+  answers=$(grep '^CEILING' "$1" | tr ' ' '\n' | awk -F= '$1 == "answers" { print $2 }')
+  times >"$1.times"
+  echo "$(per_answer_us "$before" "$after" "$answers") $(per_answer_us 0 "$(awk 'NR == 2 { split($1, u, /[ms]/); split($2, s, /[ms]/); printf "%.3f", u[1] * 60 + u[2] + s[1] * 60 + s[2] }' "$1.times")" "$answers")" >"$1.cpu"
   grep '^CEILING' "$1" | tr ' ' '\n' | awk -F= '$1 == "answers_per_s" { print $2 }'
 }
+nginx_seconds() {
+  local files=("/proc/$nginx_pid/stat") pid
+  for pid in $(pgrep -P "$nginx_pid" || true); do files+=("/proc/$pid/stat"); done
+  cpu_seconds "${files[@]}"
+}
+# "nginx 6.1 µs, load generator 4.0 µs of CPU per answer" from measure_ceiling's $1.cpu.
+ceiling_cpu() { awk '{ printf "nginx %s µs, load generator %s µs of CPU per answer", $1, $2 }' "$1.cpu" 2>/dev/null; }
 start_nginx
 
 # fsyncs during the load: perf counting fsync/fdatasync system calls on every CPU, when perf
@@ -234,7 +249,7 @@ for backend in $BACKENDS; do
       perf_pid=$!
     fi
     ceiling=$(measure_ceiling "$dir/ceiling.txt")
-    echo "ceiling: nginx, small static file, $CONNECTIONS connections: $ceiling answers/s"
+    echo "ceiling: nginx, small static file, $CONNECTIONS connections: $ceiling answers/s ($(ceiling_cpu "$dir/ceiling.txt"))"
     cpu_before=$(server_seconds)
     db_before=$(postgres_seconds)
     children_seconds >"$dir/load_before.txt"

@@ -166,10 +166,9 @@ struct OpenOptions {
   // cut or OS crash may lose the last commits (never corrupts); see
   // docs/decisions/0007-durable-acknowledgements.md.
   bool durable = true;
-  // SQLite: WAL frames past which the background checkpointer rewinds the WAL, holding the
-  // writer between two transactions (storage/sqlite/sqlite_database.cpp). 65,536 frames is
-  // 256 MiB with 4 KiB pages.
-  std::int64_t wal_restart_frames = 65536;
+  // SQLite: the WAL size past which the background checkpointer rewinds the WAL, holding
+  // the writer between two transactions (storage/sqlite/sqlite_database.cpp).
+  std::int64_t wal_restart_bytes = std::int64_t{256} << 20;
 };
 
 }  // namespace admit::sql

@@ -1,5 +1,6 @@
 #include "storage/sqlite/sqlite_database.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdint>
 #include <condition_variable>
@@ -29,7 +30,7 @@ class SqliteDatabase final : public Database {
         busy_timeout_ms_(options.busy_timeout_ms),
         max_readers_(options.pool_size),
         durable_(options.durable),
-        wal_restart_frames_(options.wal_restart_frames),
+        wal_restart_bytes_(options.wal_restart_bytes),
         writer_(std::make_unique<SqliteConnection>(target_, SqliteConnection::Mode::read_write,
                                                    busy_timeout_ms_, durable_)) {
     if (!memory_) start_checkpointer();
@@ -112,7 +113,7 @@ class SqliteDatabase final : public Database {
   // writer has always appended more by then. A flash sale then grew it to the size of
   // everything written (730 MB for 80,000 registrations, and no end to it under a load that
   // lasts), each new block allocated by the file system. So once the WAL passes
-  // `wal_restart_frames` (OpenOptions), the loop holds the writer slot between two
+  // `wal_restart_bytes` (OpenOptions), the loop holds the writer slot between two
   // transactions and runs a RESTART checkpoint, which copies the few frames the PASSIVE one
   // could not and waits (briefly) for readers of older snapshots; the next transaction then
   // writes from the start of the file, over blocks already allocated.
@@ -122,6 +123,8 @@ class SqliteDatabase final : public Database {
 
   void start_checkpointer() {
     writer_->execute_script("PRAGMA wal_autocheckpoint=0;");
+    const std::int64_t page = writer_->query("PRAGMA page_size")[0].i64(0);
+    wal_restart_frames_ = std::max<std::int64_t>(1, wal_restart_bytes_ / std::max<std::int64_t>(512, page));
     checkpoint_conn_ = std::make_unique<SqliteConnection>(target_, SqliteConnection::Mode::read_write,
                                                           busy_timeout_ms_, durable_);
     checkpointer_ = std::make_unique<BackgroundLoop>(
@@ -207,7 +210,8 @@ class SqliteDatabase final : public Database {
   const int busy_timeout_ms_;
   const int max_readers_;
   const bool durable_;
-  const std::int64_t wal_restart_frames_;
+  const std::int64_t wal_restart_bytes_;
+  std::int64_t wal_restart_frames_ = 0;  // wal_restart_bytes_ in pages of this database
 
   mutable std::mutex mu_;
   std::condition_variable writer_cv_;

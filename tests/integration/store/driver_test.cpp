@@ -426,11 +426,11 @@ TEST_F(DriverTest, SqliteWalStaysBoundedUnderSteadyWrites) {
                     ("admit-wal-" + std::to_string(std::hash<std::thread::id>{}(std::this_thread::get_id())) +
                      ".db");
   for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(file.string() + suffix);
-  constexpr std::int64_t kRestartFrames = 256;  // 1 MiB of 4 KiB pages
+  constexpr std::int64_t kRestartBytes = 1 << 20;
   std::uintmax_t largest = 0;
   int rows = 0;
   {
-    auto db = app::open_database("sqlite:" + file.string(), {.durable = false, .wal_restart_frames = kRestartFrames});
+    auto db = app::open_database("sqlite:" + file.string(), {.durable = false, .wal_restart_bytes = kRestartBytes});
     db->writer()->execute_script("CREATE TABLE filler (id INTEGER PRIMARY KEY, body BLOB NOT NULL)");
     const std::string body(16 * 1024, 'x');  // about 5 pages of WAL per commit
     const auto start = std::chrono::steady_clock::now();
