@@ -120,6 +120,7 @@ class SqliteDatabase final : public Database {
   // Measured in a flash sale (bench/README.md): the writer waits 6-20 ms for it, about once
   // a second.
   static constexpr int kRestartWaitMs = 200;  // readers of old snapshots, at most
+  static constexpr std::chrono::milliseconds kRestartBackoffMax{60000};
 
   void start_checkpointer() {
     writer_->execute_script("PRAGMA wal_autocheckpoint=0;");
@@ -144,22 +145,37 @@ class SqliteDatabase final : public Database {
     // One row: busy, frames in the WAL, frames copied back.
     auto rows = checkpoint_conn_->query("PRAGMA wal_checkpoint(PASSIVE)");
     if (rows.empty() || rows[0].i64(1) < wal_restart_frames_) return;
-    auto gate = borrow_writer(false);  // no write transaction of this process meanwhile
-    // Readers of older snapshots get kRestartWaitMs to finish, not the full busy timeout:
-    // the writer waits meanwhile. Still busy, the WAL is copied back but not rewound, and a
-    // later round tries again.
-    checkpoint_conn_->execute_script("PRAGMA busy_timeout=" + std::to_string(kRestartWaitMs) + ";");
-    struct Restore {
-      SqliteConnection& c;
-      int ms;
-      ~Restore() {
-        try {
-          c.execute_script("PRAGMA busy_timeout=" + std::to_string(ms) + ";");
-        } catch (const std::exception&) {
+    const auto now = std::chrono::steady_clock::now();
+    if (now < restart_not_before_) return;
+    bool busy = true;
+    {
+      auto gate = borrow_writer(false);  // no write transaction of this process meanwhile
+      // Readers of older snapshots get kRestartWaitMs to finish, not the full busy timeout:
+      // the writer waits meanwhile.
+      checkpoint_conn_->execute_script("PRAGMA busy_timeout=" + std::to_string(kRestartWaitMs) + ";");
+      struct Restore {
+        SqliteConnection& c;
+        int ms;
+        ~Restore() {
+          try {
+            c.execute_script("PRAGMA busy_timeout=" + std::to_string(ms) + ";");
+          } catch (const std::exception&) {
+          }
         }
-      }
-    } restore{*checkpoint_conn_, busy_timeout_ms_};
-    checkpoint_conn_->query("PRAGMA wal_checkpoint(RESTART)");
+      } restore{*checkpoint_conn_, busy_timeout_ms_};
+      auto restart = checkpoint_conn_->query("PRAGMA wal_checkpoint(RESTART)");
+      busy = restart.empty() || restart[0].i64(0) != 0;
+    }
+    // Still busy (a long read elsewhere: another process, a backup): the WAL is copied back
+    // but not rewound. Retrying every round would stall the writer most of the time while
+    // that reader lasts, so the next try waits 1 s, then 2, 4, ... up to a minute.
+    if (busy) {
+      restart_backoff_ = std::min<std::chrono::milliseconds>(
+          kRestartBackoffMax, restart_backoff_.count() == 0 ? std::chrono::milliseconds(1000) : 2 * restart_backoff_);
+      restart_not_before_ = now + restart_backoff_;
+    } else {
+      restart_backoff_ = std::chrono::milliseconds(0);
+    }
   }
 
   // `reentrant`: a thread that already holds the writer borrows it again (in-memory
@@ -212,6 +228,9 @@ class SqliteDatabase final : public Database {
   const bool durable_;
   const std::int64_t wal_restart_bytes_;
   std::int64_t wal_restart_frames_ = 0;  // wal_restart_bytes_ in pages of this database
+  // The checkpointer thread's own: when a RESTART that found readers busy may be tried again.
+  std::chrono::steady_clock::time_point restart_not_before_{};
+  std::chrono::milliseconds restart_backoff_{0};
 
   mutable std::mutex mu_;
   std::condition_variable writer_cv_;
