@@ -107,6 +107,7 @@ int x_write(sqlite3_file* file, const void* buf, int amount, sqlite3_int64 offse
   }
   if (f->image->wal) {
     ++s.counts.wal_writes;
+    if (offset == 0) ++s.counts.wal_headers;
     if (s.short_write_at && s.counts.wal_writes >= *s.short_write_at) {
       s.short_write_at.reset();
       ++s.counts.injected;

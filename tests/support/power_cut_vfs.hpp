@@ -31,6 +31,7 @@ class PowerCutVfs {
     std::uint64_t ops = 0;        // writes, truncations and syncs of tracked files
     std::uint64_t wal_writes = 0; // writes to WAL files
     std::uint64_t wal_syncs = 0;  // syncs of WAL files
+    std::uint64_t wal_headers = 0;  // writes at the start of a WAL file: a new or rewound WAL
     std::uint64_t injected = 0;   // short writes and failed syncs injected
   };
 

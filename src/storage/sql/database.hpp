@@ -169,6 +169,8 @@ struct OpenOptions {
   // SQLite: the WAL size past which the background checkpointer rewinds the WAL, holding
   // the writer between two transactions (storage/sqlite/sqlite_database.cpp).
   std::int64_t wal_restart_bytes = std::int64_t{256} << 20;
+  // SQLite: how often the background checkpointer runs (tests make it run constantly).
+  int checkpoint_interval_ms = 100;
 };
 
 }  // namespace admit::sql

@@ -31,6 +31,7 @@ class SqliteDatabase final : public Database {
         max_readers_(options.pool_size),
         durable_(options.durable),
         wal_restart_bytes_(options.wal_restart_bytes),
+        checkpoint_interval_(std::max(1, options.checkpoint_interval_ms)),
         writer_(std::make_unique<SqliteConnection>(target_, SqliteConnection::Mode::read_write,
                                                    busy_timeout_ms_, durable_)) {
     if (!memory_) start_checkpointer();
@@ -106,7 +107,8 @@ class SqliteDatabase final : public Database {
   // them inside the commit that crosses the threshold, which stalls the single writer (and
   // every registration batch behind it). Here the writer never checkpoints; a background
   // loop (common/BackgroundLoop) with its own connection runs PASSIVE checkpoints (which
-  // never block writers or readers) every 100 ms, so the file stays current.
+  // never block writers or readers) every 100 ms (`checkpoint_interval_ms`), so the file
+  // stays current.
   //
   // PASSIVE alone never lets the WAL start over under a steady stream of commits: SQLite
   // rewinds it only when a write transaction begins with every frame copied back, and the
@@ -129,7 +131,7 @@ class SqliteDatabase final : public Database {
     checkpoint_conn_ = std::make_unique<SqliteConnection>(target_, SqliteConnection::Mode::read_write,
                                                           busy_timeout_ms_, durable_);
     checkpointer_ = std::make_unique<BackgroundLoop>(
-        "checkpointer", std::chrono::milliseconds(100),
+        "checkpointer", checkpoint_interval_,
         BackgroundLoop::each([this] {
           try {
             checkpoint_round();
@@ -227,6 +229,7 @@ class SqliteDatabase final : public Database {
   const int max_readers_;
   const bool durable_;
   const std::int64_t wal_restart_bytes_;
+  const std::chrono::milliseconds checkpoint_interval_;
   std::int64_t wal_restart_frames_ = 0;  // wal_restart_bytes_ in pages of this database
   // The checkpointer thread's own: when a RESTART that found readers busy may be tried again.
   std::chrono::steady_clock::time_point restart_not_before_{};
