@@ -457,7 +457,7 @@ TEST_F(DriverTest, SqliteWalStaysBoundedUnderSteadyWrites) {
 }
 
 // A reader that keeps an old snapshot (another process, a backup) makes the rewind wait for
-// it. The writer must then be held up now and then, not at every checkpoint round, and the
+// it (200 ms at most). The writer must then be held up now and then, not at every checkpoint round, and the
 // rewinds must resume once the reader is gone.
 TEST_F(DriverTest, SqliteWalRewindBacksOffWhileASnapshotIsHeld) {
   if (db_->dialect() != Dialect::sqlite) GTEST_SKIP() << "SQLite only";
@@ -488,12 +488,13 @@ TEST_F(DriverTest, SqliteWalRewindBacksOffWhileASnapshotIsHeld) {
       reader->begin();
       (void)reader->query("SELECT COUNT(*) FROM filler");  // the snapshot is taken here
       const auto start = std::chrono::steady_clock::now();
-      while (std::chrono::steady_clock::now() - start < std::chrono::seconds(2)) commit_one();
+      while (std::chrono::steady_clock::now() - start < std::chrono::seconds(3)) commit_one();
       reader->rollback();
     }
-    // A try every 100 ms round would have held the writer about six times in those 2 s; the
-    // back-off allows two (at once, then after 1 s).
-    EXPECT_LE(held_up, 3);
+    // A try every 100 ms round held the writer 7 times in 2 s (measured with the back-off
+    // taken out); the back-off allows two in these 3 s (at once, then after 1 s), and the
+    // bound leaves room for a few commits slow for other reasons on a busy machine.
+    EXPECT_LE(held_up, 5);
     // The next try (2 s after the last) finds no reader: the WAL starts over, which bumps the
     // checkpoint sequence number in its header (big-endian, bytes 12-15).
     auto wal_sequence = [&] {
