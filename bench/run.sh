@@ -127,7 +127,8 @@ CONF
 }
 # Prints nginx's answers/s with this run's load generator and connection count.
 # Also writes "<nginx µs> <load generator µs>" of CPU per answer to $1.cpu (nginx's master and
-# workers; the generator is this subshell's only child, so `times` is its CPU).
+# workers; this runs in a $(...) subshell whose children are the generator and a few short
+# tools, so children_seconds here is the generator's CPU).
 measure_ceiling() {
   local before after answers
   before=$(nginx_seconds)
@@ -135,8 +136,8 @@ measure_ceiling() {
     --duration "$CEILING_SECONDS" >"$1" || { cat "$1" >&2; echo 0; return; }
   after=$(nginx_seconds)
   answers=$(grep '^CEILING' "$1" | tr ' ' '\n' | awk -F= '$1 == "answers" { print $2 }')
-  times >"$1.times"
-  echo "$(per_answer_us "$before" "$after" "$answers") $(per_answer_us 0 "$(awk 'NR == 2 { split($1, u, /[ms]/); split($2, s, /[ms]/); printf "%.3f", u[1] * 60 + u[2] + s[1] * 60 + s[2] }' "$1.times")" "$answers")" >"$1.cpu"
+  children_seconds >"$1.loadgen"
+  echo "$(per_answer_us "$before" "$after" "$answers") $(per_answer_us 0 "$(cat "$1.loadgen")" "$answers")" >"$1.cpu"
   grep '^CEILING' "$1" | tr ' ' '\n' | awk -F= '$1 == "answers_per_s" { print $2 }'
 }
 nginx_seconds() {

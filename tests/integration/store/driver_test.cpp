@@ -398,15 +398,31 @@ TEST_F(DriverTest, LostPostgresConnectionIsReplacedOnTheNextBorrow) {
   EXPECT_EQ(db->stats().size, 1);
 }
 
+// A SQLite file of its own under the temporary folder, for the tests that need a file
+// rather than the suite's database; it and its -wal and -shm are removed before and after.
+struct ScratchSqliteFile {
+  explicit ScratchSqliteFile(const std::string& name)
+      : path((std::filesystem::temp_directory_path() /
+              ("admit-" + name + "-" + std::to_string(std::hash<std::thread::id>{}(std::this_thread::get_id())) +
+               ".db"))
+                 .string()) {
+    remove();
+  }
+  ~ScratchSqliteFile() { remove(); }
+  void remove() const {
+    for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path + suffix);
+  }
+  std::string url() const { return "sqlite:" + path; }
+  const std::string path;
+};
+
 TEST_F(DriverTest, SqliteWriterLockedByAnotherProcessIsBusy) {
   if (db_->dialect() != Dialect::sqlite) GTEST_SKIP() << "SQLite only";
-  const auto file = std::filesystem::temp_directory_path() /
-                    ("admit-busy-" + std::to_string(std::hash<std::thread::id>{}(std::this_thread::get_id())) +
-                     ".db");
+  const ScratchSqliteFile file("busy");
   {
     // Two Database objects on one file stand for two processes.
-    auto first = app::open_database("sqlite:" + file.string(), {.busy_timeout_ms = 50});
-    auto second = app::open_database("sqlite:" + file.string(), {.busy_timeout_ms = 50});
+    auto first = app::open_database(file.url(), {.busy_timeout_ms = 50});
+    auto second = app::open_database(file.url(), {.busy_timeout_ms = 50});
     auto holder = first->writer();
     holder->begin();
     auto waiter = second->writer();
@@ -415,70 +431,65 @@ TEST_F(DriverTest, SqliteWriterLockedByAnotherProcessIsBusy) {
     waiter->begin();  // free again
     waiter->rollback();
   }
-  for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(file.string() + suffix);
 }
 
 // Under a steady stream of commits the background checkpointer must rewind the WAL now and
 // then (storage/sqlite/sqlite_database.cpp); PASSIVE checkpoints alone let it grow to the
 // size of everything written.
+// A database of one table, `filler`, on a scratch file, with the WAL rewound past 1 MiB and
+// commits not synced (the tests are about the WAL's size, not durability).
+std::unique_ptr<Database> open_filler_database(const ScratchSqliteFile& file) {
+  auto db = app::open_database(file.url(), {.durable = false, .wal_restart_bytes = 1 << 20});
+  db->writer()->execute_script("CREATE TABLE filler (id INTEGER PRIMARY KEY, body BLOB NOT NULL)");
+  return db;
+}
+
+constexpr std::size_t kFillerBytes = 16 * 1024;  // about 5 pages of WAL per commit
+
+// One transaction adding one filler row.
+void commit_filler(Database& db) {
+  auto w = db.writer();
+  w->begin();
+  w->execute("INSERT INTO filler (body) VALUES (?)", {Value(std::string(kFillerBytes, 'x'))});
+  w->commit();
+}
+
 TEST_F(DriverTest, SqliteWalStaysBoundedUnderSteadyWrites) {
   if (db_->dialect() != Dialect::sqlite) GTEST_SKIP() << "SQLite only";
-  const auto file = std::filesystem::temp_directory_path() /
-                    ("admit-wal-" + std::to_string(std::hash<std::thread::id>{}(std::this_thread::get_id())) +
-                     ".db");
-  for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(file.string() + suffix);
-  constexpr std::int64_t kRestartBytes = 1 << 20;
+  const ScratchSqliteFile file("wal");
   std::uintmax_t largest = 0;
   int rows = 0;
   {
-    auto db = app::open_database("sqlite:" + file.string(), {.durable = false, .wal_restart_bytes = kRestartBytes});
-    db->writer()->execute_script("CREATE TABLE filler (id INTEGER PRIMARY KEY, body BLOB NOT NULL)");
-    const std::string body(16 * 1024, 'x');  // about 5 pages of WAL per commit
+    auto db = open_filler_database(file);
     const auto start = std::chrono::steady_clock::now();
     // 2,048 commits (32 MiB of rows), one a millisecond at most: about 2.5 s here.
     while (rows < 2048 && std::chrono::steady_clock::now() - start < std::chrono::seconds(20)) {
-      {
-        auto w = db->writer();
-        w->begin();
-        w->execute("INSERT INTO filler (body) VALUES (?)", {Value(std::string(body))});
-        w->commit();
-      }
+      commit_filler(*db);
       ++rows;
-      largest = std::max(largest, std::filesystem::file_size(file.string() + "-wal"));
+      largest = std::max(largest, std::filesystem::file_size(file.path + "-wal"));
       std::this_thread::sleep_for(std::chrono::milliseconds(1));
     }
     EXPECT_EQ(db->reader()->query("SELECT COUNT(*) FROM filler")[0].i64(0), rows);
   }
-  for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(file.string() + suffix);
-  const std::uintmax_t written = static_cast<std::uintmax_t>(rows) * 16 * 1024;
+  const std::uintmax_t written = static_cast<std::uintmax_t>(rows) * kFillerBytes;
   ASSERT_GE(written, 32u << 20) << "too few commits to tell";
   // The threshold plus what one 100 ms round of commits adds, with room to spare.
   EXPECT_LT(largest, 12u << 20) << "the WAL grew with everything written (" << written << " bytes)";
 }
 
 // A reader that keeps an old snapshot (another process, a backup) makes the rewind wait for
-// it (200 ms at most). The writer must then be held up now and then, not at every checkpoint round, and the
-// rewinds must resume once the reader is gone.
+// it (200 ms at most). The writer must then be held up now and then, not at every
+// checkpoint round, and the rewinds must resume once the reader is gone.
 TEST_F(DriverTest, SqliteWalRewindBacksOffWhileASnapshotIsHeld) {
   if (db_->dialect() != Dialect::sqlite) GTEST_SKIP() << "SQLite only";
-  const auto file = std::filesystem::temp_directory_path() /
-                    ("admit-walheld-" + std::to_string(std::hash<std::thread::id>{}(std::this_thread::get_id())) +
-                     ".db");
-  for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(file.string() + suffix);
+  const ScratchSqliteFile file("walheld");
   {
-    auto db = app::open_database("sqlite:" + file.string(), {.durable = false, .wal_restart_bytes = 1 << 20});
-    db->writer()->execute_script("CREATE TABLE filler (id INTEGER PRIMARY KEY, body BLOB NOT NULL)");
-    const std::string body(16 * 1024, 'x');
+    auto db = open_filler_database(file);
     int rows = 0;
     int held_up = 0;  // commits that waited 150 ms or more (a rewind waiting for the reader)
     auto commit_one = [&] {
       const auto t = std::chrono::steady_clock::now();
-      {
-        auto w = db->writer();
-        w->begin();
-        w->execute("INSERT INTO filler (body) VALUES (?)", {Value(std::string(body))});
-        w->commit();
-      }
+      commit_filler(*db);
       ++rows;
       if (std::chrono::steady_clock::now() - t >= std::chrono::milliseconds(150)) ++held_up;
       std::this_thread::sleep_for(std::chrono::milliseconds(1));
@@ -498,7 +509,7 @@ TEST_F(DriverTest, SqliteWalRewindBacksOffWhileASnapshotIsHeld) {
     // The next try (2 s after the last) finds no reader: the WAL starts over, which bumps the
     // checkpoint sequence number in its header (big-endian, bytes 12-15).
     auto wal_sequence = [&] {
-      std::ifstream in(file.string() + "-wal", std::ios::binary);
+      std::ifstream in(file.path + "-wal", std::ios::binary);
       unsigned char head[16] = {};
       in.read(reinterpret_cast<char*>(head), sizeof head);
       return (std::uint32_t{head[12]} << 24) | (std::uint32_t{head[13]} << 16) |
@@ -514,7 +525,6 @@ TEST_F(DriverTest, SqliteWalRewindBacksOffWhileASnapshotIsHeld) {
     EXPECT_TRUE(rewound) << "the WAL was not rewound after the reader left";
     EXPECT_EQ(db->reader()->query("SELECT COUNT(*) FROM filler")[0].i64(0), rows);
   }
-  for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(file.string() + suffix);
 }
 
 // ---- migrations ------------------------------------------------------------------------
