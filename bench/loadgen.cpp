@@ -5,9 +5,11 @@
 // given, until every seat is sold and then for --after seconds more. It prints the sale
 // phase (confirmed/s, latency percentiles) and the sold-out phase (sold-out answers/s).
 //
-//   admit_loadgen --port 8080 --connections 256 --tokens FILE --events FILE
+//   admit_loadgen --port 8080 --connections 256 (--tokens FILE | --sessions FILE) --events FILE
 //                 --seats N [--after 2] [--timeout 120] [--host 127.0.0.1]
-// tokens FILE: one bearer token a line. events FILE: "<event id> <ticket type id>" a line.
+// tokens FILE: one bearer token a line. sessions FILE: one session cookie secret a line; the
+// requests are then the web app's (`Cookie: admit_session=...`, `X-Admit-CSRF: 1` and the
+// `Origin` of the server's default public URL, http://HOST:PORT). events FILE: "<event id> <ticket type id>" a line.
 // Output: human lines, then one machine line "RESULT key=value ...".
 //
 //   admit_loadgen --port 8081 --connections 256 --get /small.txt --duration 5
@@ -37,6 +39,7 @@ using bench::percentile;
 struct Options {
   bench::Target target;
   std::string tokens_file;
+  std::string sessions_file;  // instead of tokens: browser sessions
   std::string events_file;
   long seats = 0;       // total seats over all events
   double after = 2.0;   // seconds of sold-out traffic after the last seat
@@ -77,8 +80,9 @@ using Event = std::pair<std::string, std::string>;  // event id, ticket type id
 // The flash sale: what each connection sends, what came back, and when every seat was sold.
 class Sale {
  public:
-  Sale(const Options& o, std::vector<std::string> tokens, std::vector<Event> events)
-      : o_(o), tokens_(std::move(tokens)), events_(std::move(events)), full_(events_.size(), false),
+  // `credentials`: the callers' `Authorization` or `Cookie` header fields, one per caller.
+  Sale(const Options& o, std::vector<std::string> credentials, std::vector<Event> events)
+      : o_(o), credentials_(std::move(credentials)), events_(std::move(events)), full_(events_.size(), false),
         event_of_(static_cast<std::size_t>(o.target.connections)), sent_(static_cast<std::size_t>(o.target.connections), 0),
         run_id_(std::to_string(std::chrono::system_clock::now().time_since_epoch().count())) {
     for (std::size_t i = 0; i < event_of_.size(); ++i) event_of_[i] = i % events_.size();
@@ -97,10 +101,10 @@ class Sale {
   // One ticket of the connection's event, with a fresh Idempotency-Key.
   bool request(std::size_t i, std::string& out) {
     const Event& event = events_[event_of_[i]];
-    const std::string& token = tokens_[i % tokens_.size()];
+    const std::string& credential = credentials_[i % credentials_.size()];
     const std::string body = "{\"items\":[{\"ticket_type_id\":\"" + event.second + "\",\"quantity\":1}]}";
     out = "POST /api/v1/events/" + event.first + "/registrations HTTP/1.1\r\nHost: " + o_.target.host +
-          "\r\nAuthorization: Bearer " + token + "\r\nIdempotency-Key: " + run_id_ + "-" + std::to_string(i) + "-" +
+          "\r\n" + credential + "\r\nIdempotency-Key: " + run_id_ + "-" + std::to_string(i) + "-" +
           std::to_string(++sent_[i]) + "\r\nContent-Type: application/json\r\nContent-Length: " +
           std::to_string(body.size()) + "\r\n\r\n" + body;
     return true;
@@ -179,7 +183,7 @@ class Sale {
   }
 
   const Options& o_;
-  std::vector<std::string> tokens_;
+  std::vector<std::string> credentials_;
   std::vector<Event> events_;
   std::vector<bool> full_;                // events sold out
   std::vector<std::size_t> event_of_;     // per connection
@@ -202,6 +206,7 @@ int main(int argc, char** argv) {
   Options o;
   bench::read_options(argc, argv, 1, o.target, [&](const std::string& k, const std::string& v) {
     if (k == "--tokens") o.tokens_file = v;
+    else if (k == "--sessions") o.sessions_file = v;
     else if (k == "--events") o.events_file = v;
     else if (k == "--seats") o.seats = std::atol(v.c_str());
     else if (k == "--after") o.after = std::atof(v.c_str());
@@ -212,15 +217,23 @@ int main(int argc, char** argv) {
     return true;
   });
   if (!o.get_path.empty()) return run_ceiling(o);
-  if (o.tokens_file.empty() || o.events_file.empty() || o.seats <= 0)
-    die("usage: admit_loadgen --port P --connections N --tokens FILE --events FILE --seats N");
-  auto tokens = bench::read_lines(o.tokens_file);
+  if (o.tokens_file.empty() == o.sessions_file.empty() || o.events_file.empty() || o.seats <= 0)
+    die("usage: admit_loadgen --port P --connections N (--tokens FILE | --sessions FILE) --events FILE --seats N");
+  std::vector<std::string> credentials;
+  if (!o.tokens_file.empty()) {
+    for (const auto& token : bench::read_lines(o.tokens_file)) credentials.push_back("Authorization: Bearer " + token);
+  } else {
+    // The web app's way: the session cookie, the page's origin and the CSRF header.
+    const std::string origin = "Origin: http://" + o.target.host + ":" + std::to_string(o.target.port) +
+                               "\r\nX-Admit-CSRF: 1\r\nCookie: admit_session=";
+    for (const auto& secret : bench::read_lines(o.sessions_file)) credentials.push_back(origin + secret);
+  }
   std::vector<Event> events;
   for (const auto& l : bench::read_lines(o.events_file)) {
     auto sp = l.find(' ');
     if (sp == std::string::npos) die("bad events line: " + l);
     events.emplace_back(l.substr(0, sp), l.substr(sp + 1));
   }
-  if (tokens.empty() || events.empty()) die("no tokens or no events");
-  return Sale(o, std::move(tokens), std::move(events)).run();
+  if (credentials.empty() || events.empty()) die("no tokens or sessions, or no events");
+  return Sale(o, std::move(credentials), std::move(events)).run();
 }

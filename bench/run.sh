@@ -14,8 +14,10 @@
 # tickets per second and the size of one PDF (admit_pdf_bench).
 #
 # Environment: BENCH_BUILD (build/release), BENCH_BACKENDS ("sqlite postgres"),
-# BENCH_BATCHES ("default 1": the configured default, then one request a transaction;
-# numbers set registration_batch), BENCH_CONNECTIONS (256), BENCH_EVENTS (8), BENCH_SEATS (10000),
+# BENCH_BATCHES ("default session 1": the configured default, the same with browser
+# sessions instead of bearer tokens (the web app's requests: session cookie, X-Admit-CSRF
+# and the Origin of the default public URL), then one request a transaction; numbers set
+# registration_batch), BENCH_CONNECTIONS (256), BENCH_EVENTS (8), BENCH_SEATS (10000),
 # BENCH_SEATS_UNBATCHED (1000: seats per event for the runs with registration_batch=1),
 # BENCH_AFTER (2), BENCH_SETTLE (15 s between runs), BENCH_SERVER_ENV (extra ADMIT_* settings for the server),
 # BENCH_POSTGRES_URL (use this server instead of a throwaway one), BENCH_KEEP (keep the
@@ -51,7 +53,7 @@ SEATS=${BENCH_SEATS:-10000}
 SEATS_UNBATCHED=${BENCH_SEATS_UNBATCHED:-1000}
 AFTER=${BENCH_AFTER:-2}
 BACKENDS=${BENCH_BACKENDS-"sqlite postgres"}  # set but empty: only the ticket PDFs
-BATCHES=${BENCH_BATCHES:-"default 1"}
+BATCHES=${BENCH_BATCHES:-"default session 1"}
 SETTLE=${BENCH_SETTLE:-15}  # seconds of quiet between runs
 SERVER_ENV=${BENCH_SERVER_ENV:-}  # extra ADMIT_* settings for the server, e.g. "ADMIT_DB_POOL=16"
 PDF_BENCH=$BUILD/bench/admit_pdf_bench
@@ -208,6 +210,11 @@ per_answer_us() {
   awk -v a="$1" -v b="$2" -v n="${3:-0}" 'BEGIN { if (n > 0) printf "%.1f", (b - a) * 1e6 / n; else print "n/a" }'
 }
 
+# registration_batch for a run of BATCHES: "default" and "session" keep the configured one.
+batch_setting() {
+  case "$1" in default | session) echo 0 ;; *) echo "$1" ;; esac
+}
+
 metric() { awk -v name="$1" '$1 == name { print $2 }' "$2" | head -n 1; }
 
 # A freshly prepared PostgreSQL database as a running one would be between bulk loads: its
@@ -253,7 +260,7 @@ for backend in $BACKENDS; do
     metrics_port=$(free_port)  # /metrics is not on the public listener (docs/operations.md)
     # shellcheck disable=SC2086 # BENCH_SERVER_ENV is a list of NAME=value words
     env ADMIT_LISTEN=127.0.0.1:$port ADMIT_METRICS_LISTEN=127.0.0.1:$metrics_port ADMIT_DATABASE=$db ADMIT_DATA_DIR=$dir ADMIT_LOG_LEVEL=warn \
-      ADMIT_WEB_ROOT=$dir/no-web ADMIT_REGISTRATION_BATCH=${batch/default/0} \
+      ADMIT_WEB_ROOT=$dir/no-web ADMIT_REGISTRATION_BATCH=$(batch_setting "$batch") \
       ADMIT_REGISTRATION_RATE_PER_USER=0 ADMIT_REGISTRATION_RATE_PER_ADDRESS=0 $SERVER_ENV \
       "$ADMIT" serve >"$dir/server.log" 2>&1 &
     server=$!
@@ -271,7 +278,9 @@ for backend in $BACKENDS; do
     start_sync_count "$dir/syncs.csv"
     load_started=$(date +%s.%N)
     set +e
-    "$LOADGEN" --port "$port" --connections "$CONNECTIONS" --tokens "$dir/tokens" --events "$dir/events" \
+    callers=(--tokens "$dir/tokens")
+    if [ "$batch" = session ]; then callers=(--sessions "$dir/sessions"); fi
+    "$LOADGEN" --port "$port" --connections "$CONNECTIONS" "${callers[@]}" --events "$dir/events" \
       --seats $((EVENTS * seats)) --after "$AFTER" | tee "$dir/load.txt"
     set -e
     load_seconds=$(awk -v a="$load_started" -v b="$(date +%s.%N)" 'BEGIN { print b - a }')

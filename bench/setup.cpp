@@ -1,9 +1,10 @@
 // admit_bench_setup: prepares and checks the flash-sale benchmark directly through the
-// stores (no HTTP, no argon2: bench users never sign in, they use bearer tokens).
+// stores (no HTTP, no argon2: bench users get their bearer tokens and sessions directly).
 //
 //   admit_bench_setup prepare --database URL --users N --events E --seats S --out DIR
-//       migrates, creates N attendees with one token each (DIR/tokens) and E published
-//       events with one free ticket type of S seats (DIR/events: "<event> <ticket type>")
+//       migrates, creates N attendees with one token each (DIR/tokens) and one signed-in
+//       browser session each (DIR/sessions: the session cookie's secret a line), and E
+//       published events with one free ticket type of S seats (DIR/events: "<event> <ticket type>")
 //   admit_bench_setup prepare-checkin --database URL --tickets N --out DIR
 //       migrates, creates one published event with N confirmed, issued tickets (codes
 //       signed with the key it makes in DIR/keys, which the server then uses as
@@ -41,7 +42,7 @@ Timestamp now() {
   return std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
 }
 
-// A verified account of `role` that never signs in (bench users use bearer tokens).
+// A verified account of `role` with no password (bench users never sign in by hand).
 void insert_user(sql::Connection& c, const std::string& id, const std::string& email, const std::string& name,
                  const std::string& role, Timestamp t) {
   c.execute("INSERT INTO users (id, email, name, password_hash, roles, email_verified_at, disabled, "
@@ -92,6 +93,7 @@ int prepare(sql::Database& db, int users, int events, long seats, const std::str
   sql::SqlEventStore event_store(db);
   const Timestamp t = now();
   std::ofstream tokens(out + "/tokens");
+  std::ofstream sessions(out + "/sessions");
   std::string organizer;
   {
     auto conn = db.writer();
@@ -108,6 +110,13 @@ int prepare(sql::Database& db, int users, int events, long seats, const std::str
         c.execute("INSERT INTO api_tokens (id, user_id, name, token_hash, created_at) VALUES (?, ?, 'bench', ?, ?)",
                   {new_id("tok"), id, sha256_hex(secret), to_millis(t)});
         tokens << secret << "\n";
+        // A session as signing in makes it (sessions_service): the cookie holds the secret,
+        // the row its SHA-256; 30 days of absolute life, seen now.
+        const std::string cookie = new_secret_token();
+        c.execute("INSERT INTO sessions (id, user_id, created_at, last_seen_at, expires_at, user_agent, ip, handle) "
+                  "VALUES (?, ?, ?, ?, ?, 'admit_loadgen', '127.0.0.1', ?)",
+                  {sha256_hex(cookie), id, to_millis(t), to_millis(t), to_millis(t + 24h * 30), new_id("ses")});
+        sessions << cookie << "\n";
       }
     });
   }
@@ -118,7 +127,7 @@ int prepare(sql::Database& db, int users, int events, long seats, const std::str
     if (!publish_event(event_store, b, t)) return 1;
     list << b.id << " " << b.type_id << "\n";
   }
-  std::cout << "prepared " << users << " users with tokens and " << events << " events of " << seats
+  std::cout << "prepared " << users << " users with tokens and sessions and " << events << " events of " << seats
             << " seats in " << out << "\n";
   return 0;
 }

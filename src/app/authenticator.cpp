@@ -5,11 +5,14 @@
 
 namespace admit::app {
 
-std::optional<http::Principal> StoreAuthenticator::from_session(const http::Request& req) {
+std::optional<std::string> StoreAuthenticator::session_secret(const http::Request& req) const {
   if (!accounts_) return std::nullopt;
   auto secret = req.cookie(auth::session_cookie_name(https_));
   if (!secret || !auth::is_session_secret_shape(*secret)) return std::nullopt;
-  auto found = accounts_->sessions().authenticate_session(*secret);
+  return std::string(*secret);
+}
+
+std::optional<http::Principal> StoreAuthenticator::from_session(const std::optional<SessionAuth>& found) {
   if (!found) return std::nullopt;
   http::Principal p;
   p.user_id = found->user.id;
@@ -52,7 +55,10 @@ std::optional<http::Principal> StoreAuthenticator::from_token(
 
 std::optional<http::Principal> StoreAuthenticator::authenticate(const http::Request& req) {
   auto auth = req.header("authorization");
-  if (!auth) return from_session(req);
+  if (!auth) {
+    auto secret = session_secret(req);
+    return secret ? from_session(accounts_->sessions().authenticate_session(*secret)) : std::nullopt;
+  }
   auto token = bearer_token(*auth);
   if (!token) return std::nullopt;
   return from_token(users_.find_token_by_hash(sha256_hex(*token)));
@@ -62,8 +68,10 @@ bool StoreAuthenticator::authenticate_now(const http::Request& req,
                                           std::optional<http::Principal>& out) {
   auto auth = req.header("authorization");
   if (!auth) {
-    if (accounts_ && req.cookie(auth::session_cookie_name(https_))) return false;
-    out.reset();
+    auto secret = session_secret(req);
+    std::optional<SessionAuth> found;
+    if (secret && !accounts_->sessions().authenticate_session_now(*secret, found)) return false;
+    out = from_session(found);
     return true;
   }
   auto token = bearer_token(*auth);

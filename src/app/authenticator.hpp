@@ -17,12 +17,15 @@ class StoreAuthenticator final : public http::Authenticator {
                      bool https = false)
       : users_(users), clock_(clock), accounts_(accounts), https_(https) {}
   std::optional<http::Principal> authenticate(const http::Request& req) override;
-  // Known without blocking: no credentials at all, a malformed Authorization header, or a
-  // bearer token whose look-up the store has cached. Sessions always need the database.
+  // Known without blocking: no credentials at all, a malformed Authorization header or
+  // session cookie, or a bearer token or session whose look-up the store has cached (and,
+  // for a session, no last_seen_at update due).
   bool authenticate_now(const http::Request& req, std::optional<http::Principal>& out) override;
 
  private:
-  std::optional<http::Principal> from_session(const http::Request& req);
+  // The session cookie's secret when sessions are on and it has a secret's shape.
+  std::optional<std::string> session_secret(const http::Request& req) const;
+  static std::optional<http::Principal> from_session(const std::optional<SessionAuth>& found);
   std::optional<http::Principal> from_token(const std::optional<std::pair<ApiToken, User>>& found) const;
 
   UserStore& users_;

@@ -265,6 +265,47 @@ TEST_F(AccountServiceTest, SessionsEndWhenIdleOrAtTheirAbsoluteExpiry) {
   EXPECT_FALSE(service_->sessions().authenticate_session(busy->secret)) << "30 days is the absolute end";
 }
 
+TEST_F(AccountServiceTest, SessionsAreKnownWithoutTheDatabaseOnlyWhenNoWriteIsDue) {
+  verified("ada@example.com");
+  auto s = login("ada@example.com", kPassword);
+  ASSERT_TRUE(s);
+  auto& sessions = service_->sessions();
+  std::optional<SessionAuth> out;
+  EXPECT_FALSE(sessions.authenticate_session_now(s->secret, out)) << "not looked up yet: only the database can tell";
+  ASSERT_TRUE(sessions.authenticate_session(s->secret));
+  ASSERT_TRUE(sessions.authenticate_session_now(s->secret, out));
+  ASSERT_TRUE(out);
+  EXPECT_EQ(out->user.email, "ada@example.com");
+
+  // A minute on, last_seen_at is due a write: that is the database's work, not a network thread's.
+  clock_.advance(61s);
+  EXPECT_FALSE(sessions.authenticate_session_now(s->secret, out));
+  ASSERT_TRUE(sessions.authenticate_session(s->secret));
+  ASSERT_TRUE(sessions.authenticate_session_now(s->secret, out));
+  EXPECT_TRUE(out);
+
+  // Idle past its window: known dead from the cached row.
+  clock_.advance(7 * 24h + 1s);
+  ASSERT_TRUE(sessions.authenticate_session_now(s->secret, out));
+  EXPECT_FALSE(out);
+
+  // Signed out: the cached row is gone at once; read again, it is known revoked.
+  auto t = login("ada@example.com", kPassword);
+  ASSERT_TRUE(t);
+  ASSERT_TRUE(sessions.authenticate_session(t->secret));
+  ASSERT_TRUE(sessions.authenticate_session_now(t->secret, out));
+  EXPECT_TRUE(out);
+  sessions.logout(t->session.id, {});
+  EXPECT_FALSE(sessions.authenticate_session_now(t->secret, out));
+  EXPECT_FALSE(sessions.authenticate_session(t->secret));
+  ASSERT_TRUE(sessions.authenticate_session_now(t->secret, out));
+  EXPECT_FALSE(out);
+
+  // No secret can be that long: answered without a look-up.
+  ASSERT_TRUE(sessions.authenticate_session_now(std::string(129, 'a'), out));
+  EXPECT_FALSE(out);
+}
+
 TEST_F(AccountServiceTest, LogoutAndSignOutEverywhereRevoke) {
   auto ada = verified("ada@example.com");
   auto a = login("ada@example.com", kPassword);

@@ -86,6 +86,12 @@ class AccountStore {
 
   // The session with this id (hash) and its owner, revoked or not, or nullopt.
   virtual std::optional<std::pair<Session, User>> find_session(const std::string& id) = 0;
+  // What find_session would answer when this process knows it without reading the
+  // database (a fresh cached look-up); nullopt means "read it".
+  virtual std::optional<std::pair<Session, User>> peek_session(const std::string& id) {
+    (void)id;
+    return std::nullopt;
+  }
   // Sets last_seen_at (the service calls it at most once a minute per session).
   virtual void touch_session(const std::string& id, Timestamp at) = 0;
   // The user's sessions that are not revoked and not past expires_at, newest first.

@@ -114,21 +114,39 @@ Result<SignIn> SessionService::finish_login(const PendingLogin& p) {
   return result;
 }
 
+std::optional<SessionAuth> SessionService::live(std::pair<Session, User> found, Timestamp now) const {
+  auto& [session, user] = found;
+  if (session.revoked_at || now >= session.expires_at || now >= session.last_seen_at + settings_.session_idle)
+    return std::nullopt;
+  if (user.disabled || is_deleted(user)) return std::nullopt;
+  return SessionAuth{std::move(user), std::move(session)};
+}
+
 std::optional<SessionAuth> SessionService::authenticate_session(const std::string& secret) {
   if (secret.empty() || secret.size() > 128) return std::nullopt;
   auto found = accounts_.find_session(sha256_hex(secret));
   if (!found) return std::nullopt;
-  auto& [session, user] = *found;
   const Timestamp now = clock_.now();
-  if (session.revoked_at || now >= session.expires_at ||
-      now >= session.last_seen_at + settings_.session_idle)
-    return std::nullopt;
-  if (user.disabled || is_deleted(user)) return std::nullopt;
-  if (now - session.last_seen_at >= settings_.session_touch_interval) {
-    accounts_.touch_session(session.id, now);
-    session.last_seen_at = now;
+  auto auth = live(std::move(*found), now);
+  if (auth && now - auth->session.last_seen_at >= settings_.session_touch_interval) {
+    accounts_.touch_session(auth->session.id, now);
+    auth->session.last_seen_at = now;
   }
-  return SessionAuth{std::move(user), std::move(session)};
+  return auth;
+}
+
+bool SessionService::authenticate_session_now(const std::string& secret, std::optional<SessionAuth>& out) {
+  if (secret.empty() || secret.size() > 128) {
+    out.reset();
+    return true;
+  }
+  auto found = accounts_.peek_session(sha256_hex(secret));
+  if (!found) return false;
+  const Timestamp now = clock_.now();
+  auto auth = live(std::move(*found), now);
+  if (auth && now - auth->session.last_seen_at >= settings_.session_touch_interval) return false;  // a write is due
+  out = std::move(auth);
+  return true;
 }
 
 void SessionService::logout(const std::string& session_id, const ClientInfo& client) {

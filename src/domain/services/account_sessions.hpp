@@ -28,6 +28,11 @@ class SessionService : public AccountPart {
   // The live session for a cookie secret and its user (updates last_seen_at at most once a
   // minute), or nullopt when unknown, revoked, expired, or the account is disabled.
   std::optional<SessionAuth> authenticate_session(const std::string& secret);
+  // authenticate_session()'s answer when it is known without the database (the store has
+  // the session's look-up cached and no last_seen_at update is due): true with `out` set
+  // (nullopt: not a live session); false when only authenticate_session() can tell. For
+  // network threads: it never blocks on I/O.
+  bool authenticate_session_now(const std::string& secret, std::optional<SessionAuth>& out);
   void logout(const std::string& session_id, const ClientInfo& client);
   Result<std::vector<Session>> sessions(const Actor& actor);
   // Ends every session of the actor, the current one included.
@@ -37,6 +42,11 @@ class SessionService : public AccountPart {
   // Deletes sessions and mail links that ended more than `purge_after` ago (the server runs
   // it at start and every hour); returns the rows removed.
   std::int64_t purge_expired();
+
+ private:
+  // The session if it is live at `now` (not revoked, not expired or idle, its account
+  // enabled), else nullopt.
+  std::optional<SessionAuth> live(std::pair<Session, User> found, Timestamp now) const;
 };
 
 }  // namespace admit

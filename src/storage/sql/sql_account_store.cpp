@@ -225,20 +225,33 @@ Status SqlAccountStore::transact(const std::function<Status(AccountTx&)>& fn) {
 }
 
 std::optional<std::pair<Session, User>> SqlAccountStore::find_session(const std::string& id) {
-  auto conn = db_.reader();
-  auto rows = conn->query(kSessionColumns.select() + ", " +
-                              kUserColumns.list() +
-                              " FROM sessions JOIN users ON users.id = sessions.user_id "
-                              "WHERE sessions.id = ?",
-                          {id});
-  if (rows.empty()) return std::nullopt;
-  return std::make_pair(session_from_row(rows[0]), user_from_row(rows[0], kSessionColumns.size()));
+  const std::uint64_t epoch = sessions_.epoch();
+  if (auto cached = sessions_.get(id)) return cached;
+  std::optional<std::pair<Session, User>> found;
+  {
+    auto conn = db_.reader();
+    auto rows = conn->query(kSessionColumns.select() + ", " + kUserColumns.list() +
+                                " FROM sessions JOIN users ON users.id = sessions.user_id "
+                                "WHERE sessions.id = ?",
+                            {id});
+    if (rows.empty()) return std::nullopt;  // unknown: never cached
+    found.emplace(session_from_row(rows[0]), user_from_row(rows[0], kSessionColumns.size()));
+  }
+  sessions_.put(id, *found, epoch);
+  return found;
+}
+
+std::optional<std::pair<Session, User>> SqlAccountStore::peek_session(const std::string& id) {
+  return sessions_.get(id);
 }
 
 void SqlAccountStore::touch_session(const std::string& id, Timestamp at) {
   auto conn = db_.writer();
   conn->execute("UPDATE sessions SET last_seen_at = ? WHERE id = ? AND last_seen_at < ?",
                 {to_millis(at), id, to_millis(at)});
+  sessions_.update(id, [&](std::pair<Session, User>& found) {
+    found.first.last_seen_at = std::max(found.first.last_seen_at, at);
+  });
 }
 
 std::vector<Session> SqlAccountStore::list_sessions(const std::string& user_id, Timestamp now) {
@@ -258,6 +271,7 @@ Status SqlAccountStore::revoke_session(const std::string& user_id, const std::st
   auto n = conn->execute(
       "UPDATE sessions SET revoked_at = ? WHERE handle = ? AND user_id = ? AND revoked_at IS NULL",
       {to_millis(at), handle, user_id});
+  credentials_.bump();  // the session's cached look-up is gone before the caller answers
   if (n == 0) return Error::not_found("session");
   return {};
 }
@@ -313,6 +327,7 @@ std::int64_t SqlAccountStore::purge_expired(Timestamp before, std::chrono::secon
   n += conn->execute("DELETE FROM sessions WHERE expires_at < ? OR revoked_at < ? OR last_seen_at < ?",
                      {t, t, idle_since});
   n += conn->execute("DELETE FROM one_time_tokens WHERE expires_at < ? OR used_at < ?", {t, t});
+  credentials_.bump();  // no cached session outlives its row
   return n;
 }
 

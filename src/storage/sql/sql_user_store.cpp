@@ -135,11 +135,8 @@ Result<ApiToken> SqlUserStore::create_token(const ApiToken& t) {
 }
 
 std::optional<std::pair<ApiToken, User>> SqlUserStore::find_token_by_hash(const std::string& hash) {
-  // The epoch is read before the database: a write that commits during the read bumps it,
-  // so what this read saw is never served from the cache.
-  const std::uint64_t epoch = credentials_.current();
-  const auto now = std::chrono::steady_clock::now();
-  if (auto cached = cached_token(hash, epoch, now)) return cached;
+  const std::uint64_t epoch = tokens_.epoch();
+  if (auto cached = tokens_.get(hash)) return cached;
   std::optional<std::pair<ApiToken, User>> found;
   {
     auto conn = db_.reader();
@@ -150,27 +147,12 @@ std::optional<std::pair<ApiToken, User>> SqlUserStore::find_token_by_hash(const 
     if (rows.empty()) return std::nullopt;  // unknown or revoked: never cached
     found.emplace(token_from_row(rows[0]), user_from_row(rows[0], kTokenColumns.size()));
   }
-  {
-    constexpr std::size_t kMaxEntries = 10000;
-    std::lock_guard lock(token_cache_mu_);
-    if (token_cache_.size() >= kMaxEntries) token_cache_.clear();
-    token_cache_.insert_or_assign(hash, CachedToken{*found, epoch, now + kTokenCacheTtl});
-  }
+  tokens_.put(hash, *found, epoch);
   return found;
 }
 
 std::optional<std::pair<ApiToken, User>> SqlUserStore::peek_token_by_hash(const std::string& hash) {
-  return cached_token(hash, credentials_.current(), std::chrono::steady_clock::now());
-}
-
-std::optional<std::pair<ApiToken, User>> SqlUserStore::cached_token(
-    const std::string& hash, std::uint64_t epoch, std::chrono::steady_clock::time_point now) {
-  std::lock_guard lock(token_cache_mu_);
-  auto it = token_cache_.find(hash);
-  if (it == token_cache_.end()) return std::nullopt;
-  if (it->second.epoch == epoch && now < it->second.expires) return it->second.found;
-  token_cache_.erase(it);
-  return std::nullopt;
+  return tokens_.get(hash);
 }
 
 std::vector<ApiToken> SqlUserStore::list_tokens(const std::string& user_id) {

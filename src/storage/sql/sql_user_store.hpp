@@ -2,8 +2,6 @@
 // UserStore over the shared SQL driver (both backends).
 #include <chrono>
 #include <cstdint>
-#include <mutex>
-#include <unordered_map>
 
 #include "domain/ports/user_store.hpp"
 #include "storage/sql/columns.hpp"
@@ -39,17 +37,7 @@ class SqlUserStore : public UserStore {
 
  private:
   CredentialsEpoch& credentials_;
-  struct CachedToken {
-    std::pair<ApiToken, User> found;
-    std::uint64_t epoch = 0;
-    std::chrono::steady_clock::time_point expires;
-  };
-  // The cached look-up when it is still good (same credentials epoch, not expired).
-  std::optional<std::pair<ApiToken, User>> cached_token(const std::string& hash, std::uint64_t epoch,
-                                                        std::chrono::steady_clock::time_point now);
-
-  std::mutex token_cache_mu_;
-  std::unordered_map<std::string, CachedToken> token_cache_;  // by token hash; live tokens only
+  CredentialCache<std::pair<ApiToken, User>> tokens_{credentials_, kTokenCacheTtl};  // live tokens only
 };
 
 // Row mapping shared with other stores that join users.

@@ -4,12 +4,14 @@
 // admin disable, and mail through a real SMTP server (Debian's python3-aiosmtpd).
 import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   startServer, freePort, eventBody, PASSWORD, SOURCE_DIR, sleep, uniqueEmail, waitFor, waitForMail, mailsIn, linkToken,
+  publishedEvent,
 } from './harness.mjs';
 
 // The Set-Cookie line for the session, and the Cookie header a browser would send back.
@@ -238,6 +240,45 @@ describe('accounts', () => {
     assert.match(cleared, /Max-Age=0/);
     const replay = await server.get('/api/v1/me', { headers: { cookie: stolen } });
     assert.equal(replay.status, 401, 'the old cookie no longer works');
+  });
+
+  test('a browser registers on the fast path, and a signed-out session cannot register a moment later', async () => {
+    // The registration route takes its caller from the cached session look-up, without the
+    // database: every sign-out must reach that cache before its answer goes out.
+    const organizer = server.createUser({ roles: ['organizer'] });
+    const ev = await publishedEvent(server, organizer);
+    const item = { items: [{ ticket_type_id: ev.ticket_types[0].id, quantity: 1 }] };
+    const registerAs = (b, cookie = b.cookie) => server.post(`/api/v1/events/${ev.id}/registrations`, item, {
+      headers: { cookie, origin: server.url, 'x-admit-csrf': '1', 'idempotency-key': randomUUID() },
+    });
+    const { email } = await signUpAndVerify(server);
+    const phone = new Browser(server);
+    const laptop = new Browser(server);
+    await phone.login(email);
+    await laptop.login(email);
+    for (let i = 0; i < 3; i++) {
+      const res = await registerAs(phone);
+      assert.equal(res.status, 201, res.text);
+      assert.equal(res.body.status, 'confirmed');
+    }
+    const noCsrf = await server.post(`/api/v1/events/${ev.id}/registrations`, item, {
+      headers: { cookie: phone.cookie, 'idempotency-key': randomUUID() },
+    });
+    assert.equal(noCsrf.status, 403, 'a cached session still needs the CSRF header and Origin');
+
+    // "Sign out everywhere" from the laptop: the phone's cookie stops at once.
+    const phoneCookie = phone.cookie;
+    assert.equal((await laptop.del('/api/v1/me/sessions')).status, 204);
+    assert.equal((await registerAs(phone, phoneCookie)).status, 401);
+
+    // Sign-out of this one session, right after registrations that cached it.
+    await phone.login(email);
+    for (let i = 0; i < 2; i++) assert.equal((await registerAs(phone)).status, 201);
+    const stolen = phone.cookie;
+    assert.equal((await phone.post('/api/v1/auth/logout')).status, 204);
+    assert.equal((await registerAs(phone, stolen)).status, 401, 'the old cookie no longer registers');
+    const mine = (await server.get('/api/v1/me/registrations', { headers: { cookie: laptop.cookie } }));
+    assert.equal(mine.status, 401, 'the laptop was signed out everywhere too');
   });
 
   test('sessions are listed and "sign out everywhere" ends them all', async () => {

@@ -118,6 +118,79 @@ TEST_F(AccountStoreTest, SessionsAreFoundListedTouchedAndRevoked) {
   EXPECT_EQ(accounts_->list_sessions(bob.id, now_).size(), 1u) << "other users keep theirs";
 }
 
+TEST_F(AccountStoreTest, SessionPeeksAnswerOnlyFromAFreshLookupAndSeeEveryWriteAtOnce) {
+  auto ada = add_user("ada@example.com");
+  const std::string id = sha256_hex("cached");
+  ASSERT_TRUE(tx([&](AccountTx& t) -> Status {
+    t.insert_session(make_session(ada, "cached"));
+    return {};
+  }));
+  EXPECT_FALSE(accounts_->peek_session(id)) << "never looked up: the caller must read";
+  ASSERT_TRUE(accounts_->find_session(id));
+  auto peeked = accounts_->peek_session(id);
+  ASSERT_TRUE(peeked);
+  EXPECT_EQ(peeked->first.handle, "ses_cached");
+  EXPECT_EQ(peeked->second.id, ada.id);
+  EXPECT_FALSE(accounts_->peek_session(sha256_hex("unknown")));
+  EXPECT_FALSE(accounts_->find_session(sha256_hex("unknown")));
+  EXPECT_FALSE(accounts_->peek_session(sha256_hex("unknown"))) << "unknown sessions are never cached";
+
+  // A touch through the store moves the cached copy too.
+  accounts_->touch_session(id, now_ + 2min);
+  ASSERT_TRUE(accounts_->peek_session(id));
+  EXPECT_EQ(accounts_->peek_session(id)->first.last_seen_at, now_ + 2min);
+
+  // The account disabled through another store sharing the epoch: forgotten at once.
+  sql::SqlUserStore other_users(*db_, credentials_);
+  ada.disabled = true;
+  ASSERT_TRUE(other_users.update_user(ada));
+  EXPECT_FALSE(accounts_->peek_session(id));
+  auto reread = accounts_->find_session(id);
+  ASSERT_TRUE(reread);
+  EXPECT_TRUE(reread->second.disabled);
+
+  // Signed out (revoked by its handle) through another account store: forgotten at once.
+  ASSERT_TRUE(accounts_->peek_session(id));
+  sql::SqlAccountStore other_accounts(*db_, credentials_);
+  ASSERT_TRUE(other_accounts.revoke_session(ada.id, "ses_cached", now_));
+  EXPECT_FALSE(accounts_->peek_session(id));
+  auto revoked = accounts_->find_session(id);
+  ASSERT_TRUE(revoked);
+  EXPECT_TRUE(revoked->first.revoked_at);
+
+  // "Sign out everywhere" runs in a transaction: forgotten at once as well.
+  ASSERT_TRUE(tx([&](AccountTx& t) -> Status {
+    t.insert_session(make_session(ada, "second"));
+    return {};
+  }));
+  ASSERT_TRUE(accounts_->find_session(sha256_hex("second")));
+  ASSERT_TRUE(other_accounts.transact([&](AccountTx& t) -> Status {
+    EXPECT_EQ(t.revoke_sessions(ada.id, now_), 1);
+    return {};
+  }));
+  EXPECT_FALSE(accounts_->peek_session(sha256_hex("second")));
+  EXPECT_TRUE(accounts_->find_session(sha256_hex("second"))->first.revoked_at);
+}
+
+TEST_F(AccountStoreTest, ASessionRevokedByAnotherProcessIsSeenWithinTheCacheTime) {
+  auto ada = add_user("ada@example.com");
+  const std::string id = sha256_hex("elsewhere");
+  ASSERT_TRUE(tx([&](AccountTx& t) -> Status {
+    t.insert_session(make_session(ada, "elsewhere"));
+    return {};
+  }));
+  ASSERT_TRUE(accounts_->find_session(id));
+  // Another node (its own epoch) signs the session out.
+  sql::CredentialsEpoch other_epoch;
+  sql::SqlAccountStore other_node(*db_, other_epoch);
+  ASSERT_TRUE(other_node.revoke_session(ada.id, "ses_elsewhere", now_));
+  std::this_thread::sleep_for(sql::SqlAccountStore::kSessionCacheTtl + 50ms);
+  EXPECT_FALSE(accounts_->peek_session(id));
+  auto found = accounts_->find_session(id);
+  ASSERT_TRUE(found);
+  EXPECT_TRUE(found->first.revoked_at) << "read again after the cache time";
+}
+
 TEST_F(AccountStoreTest, OneTimeTokensAreSingleUseAndExpire) {
   auto ada = add_user("ada@example.com");
   auto token = [&](const std::string& secret, OneTimeKind kind) {
