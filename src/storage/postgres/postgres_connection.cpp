@@ -106,18 +106,25 @@ std::string number_placeholders(std::string_view sql, int& count) {
 void PostgresConnection::ResultDeleter::operator()(pg_result* r) const noexcept { PQclear(r); }
 
 PostgresConnection::PostgresConnection(const std::string& url, bool durable) {
-  // Our defaults come first; settings in the URL override them.
-  const char* keywords[] = {"connect_timeout", "client_encoding", "dbname",
-                            "fallback_application_name", nullptr};
-  const char* values[] = {"10", "UTF8", url.c_str(), "admit", nullptr};
-  // Relaxed durability: commits return before their WAL is flushed (a server crash may
-  // lose the last ~0.6 s of them, never corrupting anything; wal_writer_delay x 3).
-  const char* relaxed_keywords[] = {"connect_timeout", "client_encoding", "options", "dbname",
-                                    "fallback_application_name", nullptr};
-  const char* relaxed_values[] = {"10", "UTF8", "-c synchronous_commit=off", url.c_str(),
-                                  "admit", nullptr};
-  conn_ = durable ? PQconnectdbParams(keywords, values, /*expand_dbname=*/1)
-                  : PQconnectdbParams(relaxed_keywords, relaxed_values, /*expand_dbname=*/1);
+  // Our defaults come first; settings in the URL override them (an `options` there replaces
+  // ours whole).
+  //
+  // enable_seqscan=off: every statement admit sends, and every foreign-key check it causes,
+  // finds its rows through an index. PostgreSQL keeps a session's plans (prepared
+  // statements, foreign-key checks) once made, and a plan made while a table was small
+  // scans it whole; when a sale then grows registrations or tickets by thousands of rows a
+  // second, every check scans the grown table until autovacuum's next ANALYZE, up to a
+  // minute later (docs/decisions/0007). Off only penalises scans: a query with no usable
+  // index still scans.
+  //
+  // Relaxed durability adds synchronous_commit=off: commits return before their WAL is
+  // flushed (a server crash may lose the last ~0.6 s of them, never corrupting anything;
+  // wal_writer_delay x 3).
+  const std::string options = durable ? "-c enable_seqscan=off" : "-c enable_seqscan=off -c synchronous_commit=off";
+  const char* keywords[] = {"connect_timeout", "client_encoding", "options", "dbname", "fallback_application_name",
+                            nullptr};
+  const char* values[] = {"10", "UTF8", options.c_str(), url.c_str(), "admit", nullptr};
+  conn_ = PQconnectdbParams(keywords, values, /*expand_dbname=*/1);
   if (conn_ == nullptr)
     throw DbError(DbError::Kind::connection, "cannot connect to PostgreSQL: out of memory");
   if (PQstatus(conn_) != CONNECTION_OK) {
