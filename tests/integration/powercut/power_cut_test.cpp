@@ -439,9 +439,10 @@ TEST(PowerCut, DurableRegistrationsSurviveCutsAcrossWalRewinds) {
   o.rewinds = true;
   const Report r = PowerCutRun(o).run();
   expect_durable(r, "the WAL rewound at every checkpoint");
-  // One WAL header a round without rewinds (each round reopens the database); 96-109 for 60
-  // rounds with them here, most rounds being cut within milliseconds.
-  EXPECT_GT(r.wal_headers, static_cast<std::uint64_t>(r.rounds + r.rounds / 4)) << "the WAL was seldom rewound";
+  // At most one WAL header a round without rewinds (each round reopens the database; 60 in
+  // 60 rounds in the other cases), so any more are rewinds: 96-109 for 60 rounds on a quiet
+  // machine, 75 in a CI run on a busy one, where fewer checkpoints fit before each cut.
+  EXPECT_GT(r.wal_headers, static_cast<std::uint64_t>(r.rounds)) << "the WAL was never rewound";
 }
 
 // The harness has teeth: with durability relaxed (synchronous=NORMAL), commits are not
