@@ -36,10 +36,19 @@ class CredentialCache {
 
   CredentialCache(const CredentialsEpoch& epoch, std::chrono::milliseconds ttl) : epoch_(epoch), ttl_(ttl) {}
 
-  // The epoch to pass to put(): read before the database, so a write that commits during
-  // the read bumps it and what the read saw is never served.
-  std::uint64_t epoch() const noexcept { return epoch_.current(); }
+  // The cached value of `key`, else what read() finds (a database look-up; nothing found is
+  // never kept). The epoch is taken before the read: a write that commits during the read
+  // bumps it, so what the read saw is never served.
+  template <class Read>
+  std::optional<Value> find(const std::string& key, Read&& read) {
+    const std::uint64_t read_epoch = epoch_.current();
+    if (auto cached = get(key)) return cached;
+    std::optional<Value> found = read();
+    if (found) put(key, *found, read_epoch);
+    return found;
+  }
 
+  // The cached value of `key` while it is good; nullopt means "read it".
   std::optional<Value> get(const std::string& key) {
     const auto now = std::chrono::steady_clock::now();
     const std::uint64_t current = epoch_.current();
@@ -51,14 +60,6 @@ class CredentialCache {
     return std::nullopt;
   }
 
-  // Keeps what a read made at `read_epoch` found.
-  void put(const std::string& key, Value value, std::uint64_t read_epoch) {
-    const auto expires = std::chrono::steady_clock::now() + ttl_;
-    std::lock_guard lock(mu_);
-    if (entries_.size() >= kMaxEntries) entries_.clear();
-    entries_.insert_or_assign(key, Entry{std::move(value), read_epoch, expires});
-  }
-
   // Applies `change` to the entry of `key`, if there is one (a write this process made to
   // that row alone, which needs no bump of the epoch).
   template <class F>
@@ -68,6 +69,14 @@ class CredentialCache {
   }
 
  private:
+  // Keeps what a read made at `read_epoch` found.
+  void put(const std::string& key, Value value, std::uint64_t read_epoch) {
+    const auto expires = std::chrono::steady_clock::now() + ttl_;
+    std::lock_guard lock(mu_);
+    if (entries_.size() >= kMaxEntries) entries_.clear();
+    entries_.insert_or_assign(key, Entry{std::move(value), read_epoch, expires});
+  }
+
   struct Entry {
     Value value;
     std::uint64_t epoch = 0;

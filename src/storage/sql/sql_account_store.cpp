@@ -225,20 +225,15 @@ Status SqlAccountStore::transact(const std::function<Status(AccountTx&)>& fn) {
 }
 
 std::optional<std::pair<Session, User>> SqlAccountStore::find_session(const std::string& id) {
-  const std::uint64_t epoch = sessions_.epoch();
-  if (auto cached = sessions_.get(id)) return cached;
-  std::optional<std::pair<Session, User>> found;
-  {
+  return sessions_.find(id, [&]() -> std::optional<std::pair<Session, User>> {
     auto conn = db_.reader();
     auto rows = conn->query(kSessionColumns.select() + ", " + kUserColumns.list() +
                                 " FROM sessions JOIN users ON users.id = sessions.user_id "
                                 "WHERE sessions.id = ?",
                             {id});
     if (rows.empty()) return std::nullopt;  // unknown: never cached
-    found.emplace(session_from_row(rows[0]), user_from_row(rows[0], kSessionColumns.size()));
-  }
-  sessions_.put(id, *found, epoch);
-  return found;
+    return std::make_pair(session_from_row(rows[0]), user_from_row(rows[0], kSessionColumns.size()));
+  });
 }
 
 std::optional<std::pair<Session, User>> SqlAccountStore::peek_session(const std::string& id) {

@@ -135,20 +135,15 @@ Result<ApiToken> SqlUserStore::create_token(const ApiToken& t) {
 }
 
 std::optional<std::pair<ApiToken, User>> SqlUserStore::find_token_by_hash(const std::string& hash) {
-  const std::uint64_t epoch = tokens_.epoch();
-  if (auto cached = tokens_.get(hash)) return cached;
-  std::optional<std::pair<ApiToken, User>> found;
-  {
+  return tokens_.find(hash, [&]() -> std::optional<std::pair<ApiToken, User>> {
     auto conn = db_.reader();
     auto rows = conn->query(kTokenColumns.select() + ", " + kUserColumns.list() +
                                 " FROM api_tokens JOIN users ON users.id = api_tokens.user_id "
                                 "WHERE api_tokens.token_hash = ? AND api_tokens.revoked_at IS NULL",
                             {hash});
     if (rows.empty()) return std::nullopt;  // unknown or revoked: never cached
-    found.emplace(token_from_row(rows[0]), user_from_row(rows[0], kTokenColumns.size()));
-  }
-  tokens_.put(hash, *found, epoch);
-  return found;
+    return std::make_pair(token_from_row(rows[0]), user_from_row(rows[0], kTokenColumns.size()));
+  });
 }
 
 std::optional<std::pair<ApiToken, User>> SqlUserStore::peek_token_by_hash(const std::string& hash) {

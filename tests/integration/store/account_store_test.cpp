@@ -50,6 +50,14 @@ class AccountStoreTest : public ::testing::Test {
 
   Status tx(const std::function<Status(AccountTx&)>& fn) { return accounts_->transact(fn); }
 
+  // One session of `u` for `secret`, in a transaction of its own.
+  void add_session(const User& u, const std::string& secret) {
+    ASSERT_TRUE(tx([&](AccountTx& t) -> Status {
+      t.insert_session(make_session(u, secret));
+      return {};
+    }));
+  }
+
   Mail mail(const std::string& cause, const std::string& to = "ada@example.com") {
     return Mail{to, "Subject " + cause, "text " + cause, "<p>html</p>", cause};
   }
@@ -121,10 +129,7 @@ TEST_F(AccountStoreTest, SessionsAreFoundListedTouchedAndRevoked) {
 TEST_F(AccountStoreTest, SessionPeeksAnswerOnlyFromAFreshLookupAndSeeEveryWriteAtOnce) {
   auto ada = add_user("ada@example.com");
   const std::string id = sha256_hex("cached");
-  ASSERT_TRUE(tx([&](AccountTx& t) -> Status {
-    t.insert_session(make_session(ada, "cached"));
-    return {};
-  }));
+  ASSERT_NO_FATAL_FAILURE(add_session(ada, "cached"));
   EXPECT_FALSE(accounts_->peek_session(id)) << "never looked up: the caller must read";
   ASSERT_TRUE(accounts_->find_session(id));
   auto peeked = accounts_->peek_session(id);
@@ -159,10 +164,7 @@ TEST_F(AccountStoreTest, SessionPeeksAnswerOnlyFromAFreshLookupAndSeeEveryWriteA
   EXPECT_TRUE(revoked->first.revoked_at);
 
   // "Sign out everywhere" runs in a transaction: forgotten at once as well.
-  ASSERT_TRUE(tx([&](AccountTx& t) -> Status {
-    t.insert_session(make_session(ada, "second"));
-    return {};
-  }));
+  ASSERT_NO_FATAL_FAILURE(add_session(ada, "second"));
   ASSERT_TRUE(accounts_->find_session(sha256_hex("second")));
   ASSERT_TRUE(other_accounts.transact([&](AccountTx& t) -> Status {
     EXPECT_EQ(t.revoke_sessions(ada.id, now_), 1);
@@ -175,10 +177,7 @@ TEST_F(AccountStoreTest, SessionPeeksAnswerOnlyFromAFreshLookupAndSeeEveryWriteA
 TEST_F(AccountStoreTest, ASessionRevokedByAnotherProcessIsSeenWithinTheCacheTime) {
   auto ada = add_user("ada@example.com");
   const std::string id = sha256_hex("elsewhere");
-  ASSERT_TRUE(tx([&](AccountTx& t) -> Status {
-    t.insert_session(make_session(ada, "elsewhere"));
-    return {};
-  }));
+  ASSERT_NO_FATAL_FAILURE(add_session(ada, "elsewhere"));
   ASSERT_TRUE(accounts_->find_session(id));
   // Another node (its own epoch) signs the session out.
   sql::CredentialsEpoch other_epoch;
